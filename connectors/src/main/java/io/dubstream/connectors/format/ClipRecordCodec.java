@@ -1,0 +1,334 @@
+package io.dubstream.connectors.format;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.RecordType;
+import io.dubstream.connectors.records.VideoFrame;
+
+/**
+ * The binary wire format of dubstream's Kafka record values.
+ *
+ * <pre>
+ * header   'D' 'S' | version (1 byte) | record type (1 byte)
+ * body     fields in big-endian order; strings as u16 length + UTF-8; audio as s16 little-endian PCM
+ * </pre>
+ *
+ * Every record is validated when written ({@link #encode} refuses what the limits forbid) and when
+ * read ({@link #decode} returns a {@link DecodeResult.Rejected} with the reason instead of
+ * throwing), so that a consumer can route bad input to a dead-letter topic. See
+ * {@code docs/design.md} for the field layout of each type.
+ */
+public final class ClipRecordCodec {
+
+    public static final byte MAGIC_0 = 'D';
+    public static final byte MAGIC_1 = 'S';
+    /** The format version this code writes; it reads this version only. */
+    public static final byte VERSION = 1;
+    public static final int HEADER_BYTES = 4;
+
+    private final RecordValidator validator;
+
+    public ClipRecordCodec() {
+        this(RecordLimits.DEFAULTS);
+    }
+
+    public ClipRecordCodec(RecordLimits limits) {
+        this.validator = new RecordValidator(limits);
+    }
+
+    public RecordValidator validator() {
+        return validator;
+    }
+
+    /** Validates and encodes a record. */
+    public byte[] encode(ClipRecord record) throws InvalidRecordException {
+        validator.validate(record);
+        Writer w = new Writer(estimateSize(record));
+        w.buf.put(MAGIC_0).put(MAGIC_1).put(VERSION).put(record.recordType().code());
+        w.string(record.getClipId());
+        switch (record.recordType()) {
+            case MANIFEST -> writeManifest(w, (ClipManifest) record);
+            case END_OF_CLIP -> writeEnd(w, (EndOfClip) record);
+            case VIDEO_FRAME -> writeFrame(w, (VideoFrame) record);
+            case AUDIO_BLOCK -> writeAudio(w, (AudioBlock) record);
+            case DEAD_LETTER -> writeDeadLetter(w, (DeadLetter) record);
+        }
+        return w.toBytes();
+    }
+
+    /** Decodes and validates a record value; never throws for bad input. */
+    public DecodeResult decode(byte[] value) {
+        try {
+            return new DecodeResult.Valid(decodeOrThrow(value));
+        } catch (InvalidRecordException e) {
+            return new DecodeResult.Rejected(e.getMessage(), value);
+        }
+    }
+
+    /** Decodes and validates a record value, throwing with the reason when it is not valid. */
+    public ClipRecord decodeOrThrow(byte[] value) throws InvalidRecordException {
+        if (value == null) {
+            throw new InvalidRecordException("record value is null (a tombstone is not a dubstream record)");
+        }
+        if (value.length < HEADER_BYTES) {
+            throw new InvalidRecordException("record is " + value.length + " bytes, shorter than the "
+                    + HEADER_BYTES + "-byte header");
+        }
+        if (value[0] != MAGIC_0 || value[1] != MAGIC_1) {
+            throw new InvalidRecordException(String.format(
+                    "record does not start with the dubstream magic 'DS' (found 0x%02x%02x)", value[0], value[1]));
+        }
+        if (value[2] != VERSION) {
+            throw new InvalidRecordException("record has format version " + value[2] + "; this reader knows version "
+                    + VERSION);
+        }
+        RecordType type = RecordType.fromCode(value[3]);
+        if (type == null) {
+            throw new InvalidRecordException("record has unknown type byte " + value[3]);
+        }
+        Reader r = new Reader(ByteBuffer.wrap(value), type);
+        ClipRecord record;
+        try {
+            String clipId = r.string("clip id");
+            record = switch (type) {
+                case MANIFEST -> readManifest(r, clipId);
+                case END_OF_CLIP -> readEnd(r, clipId);
+                case VIDEO_FRAME -> readFrame(r, clipId);
+                case AUDIO_BLOCK -> readAudio(r, clipId);
+                case DEAD_LETTER -> readDeadLetter(r, clipId);
+            };
+        } catch (BufferUnderflowException e) {
+            throw new InvalidRecordException(type + " record is truncated: " + value.length + " bytes end inside "
+                    + (r.field == null ? "the body" : "field '" + r.field + "'"));
+        }
+        if (r.buf.hasRemaining()) {
+            throw new InvalidRecordException(type + " record has " + r.buf.remaining()
+                    + " unexpected trailing bytes");
+        }
+        validator.validate(record);
+        return record;
+    }
+
+    private static void writeManifest(Writer w, ClipManifest m) {
+        w.string(m.getContainer());
+        w.string(m.getVideoCodec());
+        w.string(m.getAudioCodec());
+        w.buf.putInt(m.getFpsNum()).putInt(m.getFpsDen()).putInt(m.getWidth()).putInt(m.getHeight())
+                .putLong(m.getFrameCount());
+        w.string(m.getFrameEncoding());
+        w.buf.putInt(m.getSampleRate()).putInt(m.getChannels()).putInt(m.getSourceSampleRate())
+                .putInt(m.getSourceChannels()).putLong(m.getDurationMicros()).putLong(m.getCreatedAtMillis());
+    }
+
+    private static ClipManifest readManifest(Reader r, String clipId) throws InvalidRecordException {
+        ClipManifest m = new ClipManifest();
+        m.setClipId(clipId);
+        m.setFormatVersion(VERSION);
+        m.setContainer(r.string("container"));
+        m.setVideoCodec(r.string("video codec"));
+        m.setAudioCodec(r.string("audio codec"));
+        m.setFpsNum(r.i32("fps numerator"));
+        m.setFpsDen(r.i32("fps denominator"));
+        m.setWidth(r.i32("width"));
+        m.setHeight(r.i32("height"));
+        m.setFrameCount(r.i64("frame count"));
+        m.setFrameEncoding(r.string("frame encoding"));
+        m.setSampleRate(r.i32("sample rate"));
+        m.setChannels(r.i32("channels"));
+        m.setSourceSampleRate(r.i32("source sample rate"));
+        m.setSourceChannels(r.i32("source channels"));
+        m.setDurationMicros(r.i64("duration"));
+        m.setCreatedAtMillis(r.i64("created-at"));
+        return m;
+    }
+
+    private static void writeEnd(Writer w, EndOfClip e) {
+        w.buf.putLong(e.getFramesSent()).putLong(e.getSamplesSent()).put(e.getStatus().code());
+        w.string(e.getReason());
+        w.buf.putLong(e.getFinishedAtMillis());
+    }
+
+    private static EndOfClip readEnd(Reader r, String clipId) throws InvalidRecordException {
+        long frames = r.i64("frames sent");
+        long samples = r.i64("samples sent");
+        byte code = r.i8("status");
+        EndOfClip.Status status = EndOfClip.Status.fromCode(code);
+        if (status == null) {
+            throw new InvalidRecordException("end of clip has unknown status byte " + code);
+        }
+        String reason = r.string("reason");
+        return new EndOfClip(clipId, frames, samples, status, reason, r.i64("finished-at"));
+    }
+
+    private static void writeFrame(Writer w, VideoFrame f) {
+        w.buf.putLong(f.getFrameIndex()).putLong(f.getPtsMicros()).putInt(f.getWidth()).putInt(f.getHeight());
+        w.bytes(f.getImage());
+    }
+
+    private VideoFrame readFrame(Reader r, String clipId) throws InvalidRecordException {
+        long index = r.i64("frame index");
+        long pts = r.i64("presentation time");
+        int width = r.i32("width");
+        int height = r.i32("height");
+        byte[] image = r.bytes("image", validator.limits().maxFrameBytes());
+        return new VideoFrame(clipId, index, pts, width, height, image);
+    }
+
+    private static void writeAudio(Writer w, AudioBlock b) {
+        short[] samples = b.getSamples();
+        w.buf.putLong(b.getFirstSample()).putInt(b.getSampleRate()).putInt(b.getChannels()).putInt(samples.length);
+        w.buf.order(ByteOrder.LITTLE_ENDIAN);
+        w.buf.asShortBuffer().put(samples);
+        w.buf.position(w.buf.position() + samples.length * 2);
+        w.buf.order(ByteOrder.BIG_ENDIAN);
+    }
+
+    private AudioBlock readAudio(Reader r, String clipId) throws InvalidRecordException {
+        long first = r.i64("first sample");
+        int rate = r.i32("sample rate");
+        int channels = r.i32("channels");
+        int count = r.i32("sample count");
+        if (count < 0 || count > validator.limits().maxAudioBlockSamples()) {
+            throw new InvalidRecordException("audio block declares " + count + " sample values, outside 0.."
+                    + validator.limits().maxAudioBlockSamples());
+        }
+        r.field = "samples";
+        if (r.buf.remaining() < count * 2) {
+            throw new BufferUnderflowException();
+        }
+        short[] samples = new short[count];
+        r.buf.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+        r.buf.position(r.buf.position() + count * 2);
+        r.buf.order(ByteOrder.BIG_ENDIAN);
+        return new AudioBlock(clipId, first, rate, channels, samples);
+    }
+
+    private static void writeDeadLetter(Writer w, DeadLetter d) {
+        w.string(d.getSourceTopic());
+        w.buf.putInt(d.getSourcePartition()).putLong(d.getSourceOffset());
+        w.string(d.getReason());
+        w.bytes(d.getOriginalValue());
+        w.buf.putLong(d.getRejectedAtMillis());
+    }
+
+    private static DeadLetter readDeadLetter(Reader r, String clipId) throws InvalidRecordException {
+        String topic = r.string("source topic");
+        int partition = r.i32("source partition");
+        long offset = r.i64("source offset");
+        String reason = r.string("reason");
+        byte[] original = r.bytes("original value", Integer.MAX_VALUE);
+        return new DeadLetter(clipId, topic, partition, offset, reason, original, r.i64("rejected-at"));
+    }
+
+    private static int estimateSize(ClipRecord record) {
+        int strings = 3 * (record.getClipId() == null ? 0 : record.getClipId().length() * 3 + 2);
+        return HEADER_BYTES + 256 + strings + switch (record.recordType()) {
+            case VIDEO_FRAME -> ((VideoFrame) record).getImage().length;
+            case AUDIO_BLOCK -> ((AudioBlock) record).getSamples().length * 2;
+            case DEAD_LETTER -> ((DeadLetter) record).getOriginalValue().length
+                    + ((DeadLetter) record).getReason().length() * 3 + ((DeadLetter) record).getSourceTopic().length() * 3;
+            case MANIFEST -> 4 * 3 * 4096;
+            case END_OF_CLIP -> ((EndOfClip) record).getReason().length() * 3;
+        };
+    }
+
+    /** Writes into a buffer sized up front (the validator bounds every variable field). */
+    private static final class Writer {
+        final ByteBuffer buf;
+
+        Writer(int capacity) {
+            buf = ByteBuffer.allocate(capacity);
+        }
+
+        void string(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            if (utf8.length > 0xFFFF) {
+                throw new IllegalArgumentException("string of " + utf8.length + " bytes does not fit a u16 length");
+            }
+            buf.putShort((short) utf8.length).put(utf8);
+        }
+
+        void bytes(byte[] b) {
+            buf.putInt(b.length).put(b);
+        }
+
+        byte[] toBytes() {
+            byte[] out = new byte[buf.position()];
+            buf.flip();
+            buf.get(out);
+            return out;
+        }
+    }
+
+    /** Reads fields, remembering which one it is in so that a truncation can be reported by name. */
+    private static final class Reader {
+        final ByteBuffer buf;
+        final RecordType type;
+        String field;
+
+        Reader(ByteBuffer buf, RecordType type) {
+            this.buf = buf;
+            this.type = type;
+            buf.position(HEADER_BYTES);
+        }
+
+        byte i8(String name) {
+            field = name;
+            return buf.get();
+        }
+
+        int i32(String name) {
+            field = name;
+            return buf.getInt();
+        }
+
+        long i64(String name) {
+            field = name;
+            return buf.getLong();
+        }
+
+        String string(String name) throws InvalidRecordException {
+            field = name;
+            int length = Short.toUnsignedInt(buf.getShort());
+            if (length > buf.remaining()) {
+                throw new BufferUnderflowException();
+            }
+            byte[] utf8 = new byte[length];
+            buf.get(utf8);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(utf8))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new InvalidRecordException(type + " field '" + name + "' is not valid UTF-8");
+            }
+        }
+
+        byte[] bytes(String name, int max) throws InvalidRecordException {
+            field = name;
+            int length = buf.getInt();
+            if (length < 0 || length > max) {
+                throw new InvalidRecordException(type + " field '" + name + "' declares " + length
+                        + " bytes, outside 0.." + max);
+            }
+            if (length > buf.remaining()) {
+                throw new BufferUnderflowException();
+            }
+            byte[] out = new byte[length];
+            buf.get(out);
+            return out;
+        }
+    }
+}

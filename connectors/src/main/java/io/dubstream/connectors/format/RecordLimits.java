@@ -1,0 +1,55 @@
+package io.dubstream.connectors.format;
+
+/**
+ * The bounds every record is checked against when it is written and when it is read.
+ *
+ * <p>The defaults keep every record under Kafka's default 1 MiB limit on a record
+ * ({@code max.request.size} of producers, {@code message.max.bytes} of brokers): a frame payload of
+ * at most 1,000,000 bytes leaves room for the header, the key and Kafka's own record overhead.
+ * Raise {@link #maxFrameBytes()} only together with those Kafka settings.
+ */
+public record RecordLimits(
+        int maxClipIdLength,
+        int maxWidth,
+        int maxHeight,
+        int maxFrameBytes,
+        int maxAudioBlockSamples,
+        int maxFps,
+        int minSampleRate,
+        int maxSampleRate,
+        int maxChannels,
+        int maxTextLength) {
+
+    /** Kafka's default record limit ({@code max.request.size}). */
+    public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+
+    public static final RecordLimits DEFAULTS = new RecordLimits(
+            128, 7680, 4320, 1_000_000, 192_000, 240, 8_000, 192_000, 8, 4096);
+
+    public RecordLimits {
+        positive("maxClipIdLength", maxClipIdLength);
+        positive("maxWidth", maxWidth);
+        positive("maxHeight", maxHeight);
+        positive("maxFrameBytes", maxFrameBytes);
+        positive("maxAudioBlockSamples", maxAudioBlockSamples);
+        positive("maxFps", maxFps);
+        positive("minSampleRate", minSampleRate);
+        positive("maxChannels", maxChannels);
+        positive("maxTextLength", maxTextLength);
+        if (maxSampleRate < minSampleRate) {
+            throw new IllegalArgumentException("maxSampleRate " + maxSampleRate + " < minSampleRate " + minSampleRate);
+        }
+    }
+
+    /** The same limits with another bound on the encoded size of one frame. */
+    public RecordLimits withMaxFrameBytes(int bytes) {
+        return new RecordLimits(maxClipIdLength, maxWidth, maxHeight, bytes, maxAudioBlockSamples, maxFps,
+                minSampleRate, maxSampleRate, maxChannels, maxTextLength);
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.dubstream.connectors.format;
+
+import java.util.regex.Pattern;
+
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+
+/** Checks records against {@link RecordLimits}: the same checks on the way out and on the way in. */
+public final class RecordValidator {
+
+    /** Clip ids are safe as Kafka keys, file names and metric labels. */
+    private static final Pattern CLIP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final RecordLimits limits;
+
+    public RecordValidator(RecordLimits limits) {
+        this.limits = limits;
+    }
+
+    public RecordLimits limits() {
+        return limits;
+    }
+
+    /** Throws with the first problem found, or returns normally when the record is valid. */
+    public void validate(ClipRecord record) throws InvalidRecordException {
+        if (record == null) {
+            throw new InvalidRecordException("record is null");
+        }
+        if (!(record instanceof DeadLetter)) {
+            checkClipId(record.getClipId());
+        }
+        if (record instanceof ClipManifest m) {
+            checkManifest(m);
+        } else if (record instanceof VideoFrame f) {
+            checkFrame(f);
+        } else if (record instanceof AudioBlock b) {
+            checkAudio(b);
+        } else if (record instanceof EndOfClip e) {
+            checkEnd(e);
+        } else if (record instanceof DeadLetter d) {
+            checkDeadLetter(d);
+        } else {
+            throw new InvalidRecordException("unknown record class " + record.getClass().getName());
+        }
+    }
+
+    /** Checks a clip id on its own, e.g. one given on a command line. */
+    public void checkClipId(String clipId) throws InvalidRecordException {
+        if (clipId == null || clipId.isEmpty()) {
+            throw new InvalidRecordException("clip id is empty");
+        }
+        if (clipId.length() > limits.maxClipIdLength()) {
+            throw new InvalidRecordException("clip id is " + clipId.length() + " characters, above the limit of "
+                    + limits.maxClipIdLength());
+        }
+        if (!CLIP_ID.matcher(clipId).matches()) {
+            throw new InvalidRecordException("clip id '" + printable(clipId)
+                    + "' has characters other than letters, digits, '.', '_' and '-' (or starts with one of the last three)");
+        }
+    }
+
+    private void checkManifest(ClipManifest m) throws InvalidRecordException {
+        checkText("container", m.getContainer());
+        checkText("video codec", m.getVideoCodec());
+        checkText("audio codec", m.getAudioCodec());
+        if (!ClipManifest.FRAME_ENCODING_JPEG.equals(m.getFrameEncoding())) {
+            throw new InvalidRecordException("frame encoding '" + printable(String.valueOf(m.getFrameEncoding()))
+                    + "' is not supported (only '" + ClipManifest.FRAME_ENCODING_JPEG + "')");
+        }
+        checkFrameRate(m.getFpsNum(), m.getFpsDen());
+        checkSize(m.getWidth(), m.getHeight());
+        if (m.getFrameCount() < -1) {
+            throw new InvalidRecordException("frame count " + m.getFrameCount() + " is negative (-1 means unknown)");
+        }
+        if (m.getDurationMicros() < -1) {
+            throw new InvalidRecordException("duration " + m.getDurationMicros() + " us is negative (-1 means unknown)");
+        }
+        boolean noAudio = m.getSampleRate() == 0 && m.getChannels() == 0;
+        if (!noAudio) {
+            checkRate("transport", m.getSampleRate(), m.getChannels());
+        }
+        if (!(m.getSourceSampleRate() == 0 && m.getSourceChannels() == 0)) {
+            if (m.getSourceSampleRate() <= 0 || m.getSourceChannels() <= 0) {
+                throw new InvalidRecordException("source audio " + m.getSourceSampleRate() + " Hz x"
+                        + m.getSourceChannels() + " must be both positive or both 0 (no audio)");
+            }
+        }
+        if (noAudio != m.getAudioCodec().isEmpty()) {
+            throw new InvalidRecordException("audio codec '" + m.getAudioCodec() + "' and transport audio "
+                    + m.getSampleRate() + " Hz x" + m.getChannels() + " disagree on whether the clip has audio");
+        }
+        if (m.getCreatedAtMillis() < 0) {
+            throw new InvalidRecordException("created-at " + m.getCreatedAtMillis() + " is negative");
+        }
+    }
+
+    private void checkFrame(VideoFrame f) throws InvalidRecordException {
+        if (f.getFrameIndex() < 0) {
+            throw new InvalidRecordException("frame index " + f.getFrameIndex() + " is negative");
+        }
+        if (f.getPtsMicros() < 0) {
+            throw new InvalidRecordException("frame " + f.getFrameIndex() + " has negative presentation time "
+                    + f.getPtsMicros() + " us");
+        }
+        checkSize(f.getWidth(), f.getHeight());
+        byte[] image = f.getImage();
+        if (image == null || image.length == 0) {
+            throw new InvalidRecordException("frame " + f.getFrameIndex() + " has no image bytes");
+        }
+        if (image.length > limits.maxFrameBytes()) {
+            throw new InvalidRecordException("frame " + f.getFrameIndex() + " is " + image.length
+                    + " bytes encoded, above the limit of " + limits.maxFrameBytes() + " bytes per frame");
+        }
+    }
+
+    private void checkAudio(AudioBlock b) throws InvalidRecordException {
+        if (b.getFirstSample() < 0) {
+            throw new InvalidRecordException("audio block starts at negative sample " + b.getFirstSample());
+        }
+        checkRate("audio block", b.getSampleRate(), b.getChannels());
+        short[] samples = b.getSamples();
+        if (samples == null || samples.length == 0) {
+            throw new InvalidRecordException("audio block at sample " + b.getFirstSample() + " is empty");
+        }
+        if (samples.length % b.getChannels() != 0) {
+            throw new InvalidRecordException("audio block at sample " + b.getFirstSample() + " has " + samples.length
+                    + " values, not a multiple of its " + b.getChannels() + " channels");
+        }
+        if (samples.length > limits.maxAudioBlockSamples()) {
+            throw new InvalidRecordException("audio block at sample " + b.getFirstSample() + " has " + samples.length
+                    + " values, above the limit of " + limits.maxAudioBlockSamples());
+        }
+    }
+
+    private void checkEnd(EndOfClip e) throws InvalidRecordException {
+        if (e.getFramesSent() < 0 || e.getSamplesSent() < 0) {
+            throw new InvalidRecordException("end of clip has negative totals: " + e.getFramesSent() + " frames, "
+                    + e.getSamplesSent() + " samples");
+        }
+        if (e.getStatus() == null) {
+            throw new InvalidRecordException("end of clip has no status");
+        }
+        checkText("end-of-clip reason", e.getReason());
+        if (e.getStatus() != EndOfClip.Status.COMPLETE && e.getReason().isEmpty()) {
+            throw new InvalidRecordException("end of clip with status " + e.getStatus() + " must give a reason");
+        }
+    }
+
+    private void checkDeadLetter(DeadLetter d) throws InvalidRecordException {
+        checkText("dead-letter clip id", d.getClipId());
+        checkText("dead-letter source topic", d.getSourceTopic());
+        checkText("dead-letter reason", d.getReason());
+        if (d.getOriginalValue() == null) {
+            throw new InvalidRecordException("dead letter has no original value (use an empty array)");
+        }
+    }
+
+    private void checkFrameRate(int num, int den) throws InvalidRecordException {
+        if (num <= 0 || den <= 0) {
+            throw new InvalidRecordException("frame rate " + num + "/" + den + " must have a positive numerator and denominator");
+        }
+        double fps = (double) num / den;
+        if (fps < 1.0 / 60 || fps > limits.maxFps()) {
+            throw new InvalidRecordException("frame rate " + num + "/" + den + " (" + fps + " fps) is outside 1/60.."
+                    + limits.maxFps() + " fps");
+        }
+    }
+
+    private void checkSize(int width, int height) throws InvalidRecordException {
+        if (width <= 0 || height <= 0) {
+            throw new InvalidRecordException("frame size " + width + "x" + height + " is not positive");
+        }
+        if (width > limits.maxWidth() || height > limits.maxHeight()) {
+            throw new InvalidRecordException("frame size " + width + "x" + height + " is above the limit of "
+                    + limits.maxWidth() + "x" + limits.maxHeight());
+        }
+    }
+
+    private void checkRate(String what, int rate, int channels) throws InvalidRecordException {
+        if (rate < limits.minSampleRate() || rate > limits.maxSampleRate()) {
+            throw new InvalidRecordException(what + " sample rate " + rate + " Hz is outside " + limits.minSampleRate()
+                    + ".." + limits.maxSampleRate() + " Hz");
+        }
+        if (channels < 1 || channels > limits.maxChannels()) {
+            throw new InvalidRecordException(what + " has " + channels + " channels, outside 1.." + limits.maxChannels());
+        }
+    }
+
+    private void checkText(String what, String value) throws InvalidRecordException {
+        if (value == null) {
+            throw new InvalidRecordException(what + " is missing (null)");
+        }
+        if (value.length() > limits.maxTextLength()) {
+            throw new InvalidRecordException(what + " is " + value.length() + " characters, above the limit of "
+                    + limits.maxTextLength());
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return s.length() > 64 ? b + "..." : b.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package io.dubstream.connectors.kafka;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The three topics that carry clips in one direction: manifests and end-of-clip records
+ * ({@code clips}), video frames ({@code frames}) and audio blocks ({@code audio}).
+ *
+ * <p>The upload service writes {@link #INPUT} ({@code dubstream.clips}, {@code dubstream.frames},
+ * {@code dubstream.audio}); the job writes {@link #OUTPUT} ({@code dubstream.out.*}) in the same
+ * formats; records that cannot be accepted go to {@link #DEAD_LETTER_TOPIC}.
+ */
+public record ClipTopics(String clips, String frames, String audio) {
+
+    public static final String INPUT_PREFIX = "dubstream.";
+    public static final String OUTPUT_PREFIX = "dubstream.out.";
+    public static final String DEAD_LETTER_TOPIC = "dubstream.dlq";
+
+    public static final ClipTopics INPUT = withPrefix(INPUT_PREFIX);
+    public static final ClipTopics OUTPUT = withPrefix(OUTPUT_PREFIX);
+
+    public ClipTopics {
+        Objects.requireNonNull(clips);
+        Objects.requireNonNull(frames);
+        Objects.requireNonNull(audio);
+    }
+
+    /** {@code prefix + "clips"}, {@code prefix + "frames"}, {@code prefix + "audio"}. */
+    public static ClipTopics withPrefix(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix
+                    + "' may hold only letters, digits, '.', '_' and '-'");
+        }
+        return new ClipTopics(prefix + "clips", prefix + "frames", prefix + "audio");
+    }
+
+    public List<String> all() {
+        return List.of(clips, frames, audio);
+    }
+}

@@ -1,0 +1,224 @@
+package io.dubstream.connectors.records;
+
+import java.util.Objects;
+
+/**
+ * The first record of a clip (topic {@code dubstream.clips}): what the clip is, so that the job can
+ * plan its chunks and a downloader can set up its encoder.
+ *
+ * <p>A Flink POJO: public no-argument constructor, getters and setters.
+ */
+public class ClipManifest implements ClipRecord {
+
+    /** The frame encoding of the video frame records; JPEG is the only one in format version 1. */
+    public static final String FRAME_ENCODING_JPEG = "jpeg";
+
+    private String clipId;
+    private int formatVersion;
+    private String container;
+    private String videoCodec;
+    /** Empty when the source has no audio. */
+    private String audioCodec;
+    private int fpsNum;
+    private int fpsDen;
+    private int width;
+    private int height;
+    /** The frame count the container states, or -1 when unknown; the end-of-clip record is exact. */
+    private long frameCount;
+    private String frameEncoding;
+    /** Rate and channels of the audio block records (the transport layout); 0 when there is no audio. */
+    private int sampleRate;
+    private int channels;
+    /** Rate and channels of the source file's audio track; 0 when there is none. */
+    private int sourceSampleRate;
+    private int sourceChannels;
+    /** Duration in microseconds, or -1 when unknown. */
+    private long durationMicros;
+    private long createdAtMillis;
+
+    public ClipManifest() {}
+
+    public String getClipId() {
+        return clipId;
+    }
+
+    public void setClipId(String clipId) {
+        this.clipId = clipId;
+    }
+
+    @Override
+    public RecordType recordType() {
+        return RecordType.MANIFEST;
+    }
+
+    public int getFormatVersion() {
+        return formatVersion;
+    }
+
+    public void setFormatVersion(int formatVersion) {
+        this.formatVersion = formatVersion;
+    }
+
+    public String getContainer() {
+        return container;
+    }
+
+    public void setContainer(String container) {
+        this.container = container;
+    }
+
+    public String getVideoCodec() {
+        return videoCodec;
+    }
+
+    public void setVideoCodec(String videoCodec) {
+        this.videoCodec = videoCodec;
+    }
+
+    public String getAudioCodec() {
+        return audioCodec;
+    }
+
+    public void setAudioCodec(String audioCodec) {
+        this.audioCodec = audioCodec;
+    }
+
+    public int getFpsNum() {
+        return fpsNum;
+    }
+
+    public void setFpsNum(int fpsNum) {
+        this.fpsNum = fpsNum;
+    }
+
+    public int getFpsDen() {
+        return fpsDen;
+    }
+
+    public void setFpsDen(int fpsDen) {
+        this.fpsDen = fpsDen;
+    }
+
+    public int getWidth() {
+        return width;
+    }
+
+    public void setWidth(int width) {
+        this.width = width;
+    }
+
+    public int getHeight() {
+        return height;
+    }
+
+    public void setHeight(int height) {
+        this.height = height;
+    }
+
+    public long getFrameCount() {
+        return frameCount;
+    }
+
+    public void setFrameCount(long frameCount) {
+        this.frameCount = frameCount;
+    }
+
+    public String getFrameEncoding() {
+        return frameEncoding;
+    }
+
+    public void setFrameEncoding(String frameEncoding) {
+        this.frameEncoding = frameEncoding;
+    }
+
+    public int getSampleRate() {
+        return sampleRate;
+    }
+
+    public void setSampleRate(int sampleRate) {
+        this.sampleRate = sampleRate;
+    }
+
+    public int getChannels() {
+        return channels;
+    }
+
+    public void setChannels(int channels) {
+        this.channels = channels;
+    }
+
+    public int getSourceSampleRate() {
+        return sourceSampleRate;
+    }
+
+    public void setSourceSampleRate(int sourceSampleRate) {
+        this.sourceSampleRate = sourceSampleRate;
+    }
+
+    public int getSourceChannels() {
+        return sourceChannels;
+    }
+
+    public void setSourceChannels(int sourceChannels) {
+        this.sourceChannels = sourceChannels;
+    }
+
+    public long getDurationMicros() {
+        return durationMicros;
+    }
+
+    public void setDurationMicros(long durationMicros) {
+        this.durationMicros = durationMicros;
+    }
+
+    public long getCreatedAtMillis() {
+        return createdAtMillis;
+    }
+
+    public void setCreatedAtMillis(long createdAtMillis) {
+        this.createdAtMillis = createdAtMillis;
+    }
+
+    /** Whether the clip carries audio blocks. */
+    public boolean hasAudio() {
+        return sampleRate > 0 && channels > 0;
+    }
+
+    /** Frames per second as a double; the exact rate is {@code fpsNum / fpsDen}. */
+    public double fps() {
+        return (double) fpsNum / fpsDen;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ClipManifest)) {
+            return false;
+        }
+        ClipManifest m = (ClipManifest) o;
+        return formatVersion == m.formatVersion && fpsNum == m.fpsNum && fpsDen == m.fpsDen
+                && width == m.width && height == m.height && frameCount == m.frameCount
+                && sampleRate == m.sampleRate && channels == m.channels
+                && sourceSampleRate == m.sourceSampleRate && sourceChannels == m.sourceChannels
+                && durationMicros == m.durationMicros && createdAtMillis == m.createdAtMillis
+                && Objects.equals(clipId, m.clipId) && Objects.equals(container, m.container)
+                && Objects.equals(videoCodec, m.videoCodec) && Objects.equals(audioCodec, m.audioCodec)
+                && Objects.equals(frameEncoding, m.frameEncoding);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(clipId, fpsNum, fpsDen, width, height, sampleRate, createdAtMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "ClipManifest{clipId=" + clipId + ", v" + formatVersion + ", " + container + "/" + videoCodec
+                + "/" + (audioCodec.isEmpty() ? "no audio" : audioCodec) + ", " + width + "x" + height
+                + " @ " + fpsNum + "/" + fpsDen + " fps, frames=" + frameCount + ", " + frameEncoding
+                + ", audio " + sampleRate + " Hz x" + channels + " (source " + sourceSampleRate + " Hz x"
+                + sourceChannels + "), durationMicros=" + durationMicros + "}";
+    }
+}

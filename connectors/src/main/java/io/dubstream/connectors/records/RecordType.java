@@ -1,0 +1,30 @@
+package io.dubstream.connectors.records;
+
+/** The record kinds of the dubstream wire format, with the type byte each is written with. */
+public enum RecordType {
+    MANIFEST(1),
+    END_OF_CLIP(2),
+    VIDEO_FRAME(3),
+    AUDIO_BLOCK(4),
+    DEAD_LETTER(5);
+
+    private final byte code;
+
+    RecordType(int code) {
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** The type for a header byte, or {@code null} when the byte names no known type. */
+    public static RecordType fromCode(byte code) {
+        for (RecordType type : values()) {
+            if (type.code == code) {
+                return type;
+            }
+        }
+        return null;
+    }
+}

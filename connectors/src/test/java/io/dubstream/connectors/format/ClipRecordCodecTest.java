@@ -1,0 +1,237 @@
+package io.dubstream.connectors.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+
+class ClipRecordCodecTest {
+
+    private final ClipRecordCodec codec = new ClipRecordCodec();
+
+    static ClipManifest manifest() {
+        ClipManifest m = new ClipManifest();
+        m.setClipId("clip-1");
+        m.setFormatVersion(ClipRecordCodec.VERSION);
+        m.setContainer("mov,mp4,m4a,3gp,3g2,mj2");
+        m.setVideoCodec("h264");
+        m.setAudioCodec("aac");
+        m.setFpsNum(30000);
+        m.setFpsDen(1001);
+        m.setWidth(640);
+        m.setHeight(360);
+        m.setFrameCount(1798);
+        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
+        m.setSampleRate(16000);
+        m.setChannels(1);
+        m.setSourceSampleRate(44100);
+        m.setSourceChannels(2);
+        m.setDurationMicros(60_000_000);
+        m.setCreatedAtMillis(1_764_000_000_000L);
+        return m;
+    }
+
+    static VideoFrame frame() {
+        byte[] image = new byte[5000];
+        new Random(1).nextBytes(image);
+        return new VideoFrame("clip-1", 42, 1_401_400, 640, 360, image);
+    }
+
+    static AudioBlock audio() {
+        short[] samples = new short[8000];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) (i * 37 - 30000);
+        }
+        samples[0] = Short.MIN_VALUE;
+        samples[1] = Short.MAX_VALUE;
+        return new AudioBlock("clip-1", 48_000, 16000, 2, samples);
+    }
+
+    private ClipRecord roundTrip(ClipRecord record) throws Exception {
+        byte[] bytes = codec.encode(record);
+        assertThat(bytes).startsWith('D', 'S', ClipRecordCodec.VERSION, record.recordType().code());
+        DecodeResult result = codec.decode(bytes);
+        assertThat(result).isInstanceOf(DecodeResult.Valid.class);
+        return result.recordOrThrow();
+    }
+
+    @Test
+    void everyRecordTypeRoundTrips() throws Exception {
+        assertThat(roundTrip(manifest())).isEqualTo(manifest());
+        assertThat(roundTrip(frame())).isEqualTo(frame());
+        assertThat(roundTrip(audio())).isEqualTo(audio());
+        EndOfClip complete = EndOfClip.complete("clip-1", 1798, 959_040, 1_764_000_060_000L);
+        assertThat(roundTrip(complete)).isEqualTo(complete);
+        EndOfClip aborted = EndOfClip.aborted("clip-1", 10, 6400, "frame 10 is too large", 5L);
+        assertThat(roundTrip(aborted)).isEqualTo(aborted);
+        DeadLetter dead = new DeadLetter("clip-1", "dubstream.frames", 3, 12345, "frame index -1 is negative",
+                new byte[] {1, 2, 3}, 99L);
+        assertThat(roundTrip(dead)).isEqualTo(dead);
+    }
+
+    @Test
+    void manifestWithoutAudioRoundTrips() throws Exception {
+        ClipManifest m = manifest();
+        m.setAudioCodec("");
+        m.setSampleRate(0);
+        m.setChannels(0);
+        m.setSourceSampleRate(0);
+        m.setSourceChannels(0);
+        m.setFrameCount(-1);
+        m.setDurationMicros(-1);
+        ClipManifest back = (ClipManifest) roundTrip(m);
+        assertThat(back).isEqualTo(m);
+        assertThat(back.hasAudio()).isFalse();
+    }
+
+    @Test
+    void unicodeTextAndExtremeSamplesSurvive() throws Exception {
+        EndOfClip e = EndOfClip.aborted("c", 0, 0, "Datei kaputt: überlänge — 字幕", 0);
+        assertThat(roundTrip(e)).isEqualTo(e);
+        AudioBlock back = (AudioBlock) roundTrip(audio());
+        assertThat(back.getSamples()[0]).isEqualTo(Short.MIN_VALUE);
+        assertThat(back.getSamples()[1]).isEqualTo(Short.MAX_VALUE);
+        assertThat(back.sampleCount()).isEqualTo(4000);
+    }
+
+    @Test
+    void audioIsLittleEndianPcmAfterTheHeader() throws Exception {
+        AudioBlock block = new AudioBlock("a", 0, 16000, 1, new short[] {0x0102, -2});
+        byte[] bytes = codec.encode(block);
+        // header 4 + id (2 + 1) + first sample 8 + rate 4 + channels 4 + count 4 = 27
+        assertThat(Arrays.copyOfRange(bytes, 27, bytes.length)).containsExactly(0x02, 0x01, 0xfe, 0xff);
+    }
+
+    @Test
+    void headerProblemsAreRejectedWithReasons() throws Exception {
+        byte[] good = codec.encode(frame());
+        assertRejected(new byte[] {'D', 'S'}, "shorter than the 4-byte header");
+        assertRejected(mutate(good, b -> b[0] = 'X'), "magic");
+        assertRejected(mutate(good, b -> b[2] = 2), "format version 2");
+        assertRejected(mutate(good, b -> b[3] = 77), "unknown type byte 77");
+        assertRejected(null, "null");
+        byte[] longer = Arrays.copyOf(good, good.length + 3);
+        assertRejected(longer, "3 unexpected trailing bytes");
+    }
+
+    @Test
+    void everyTruncationIsRejectedNeverThrown() throws Exception {
+        for (ClipRecord record : new ClipRecord[] {manifest(), frame(), audio(),
+                EndOfClip.complete("clip-1", 1, 2, 3)}) {
+            byte[] good = codec.encode(record);
+            for (int length = 0; length < good.length; length++) {
+                DecodeResult result = codec.decode(Arrays.copyOf(good, length));
+                assertThat(result).as("%s cut to %d bytes", record.recordType(), length)
+                        .isInstanceOf(DecodeResult.Rejected.class);
+                assertThat(((DecodeResult.Rejected) result).originalBytes()).hasSize(length);
+            }
+        }
+    }
+
+    @Test
+    void truncationNamesTheField() throws Exception {
+        byte[] good = codec.encode(frame());
+        assertRejected(Arrays.copyOf(good, good.length - 10), "VIDEO_FRAME record is truncated");
+        assertRejected(Arrays.copyOf(good, 15), "field 'frame index'");
+    }
+
+    @Test
+    void randomBytesNeverEscapeAsExceptions() {
+        Random random = new Random(7);
+        for (int i = 0; i < 5000; i++) {
+            byte[] junk = new byte[random.nextInt(200)];
+            random.nextBytes(junk);
+            if (junk.length >= 4 && random.nextBoolean()) {
+                junk[0] = 'D';
+                junk[1] = 'S';
+                junk[2] = 1;
+                junk[3] = (byte) (1 + random.nextInt(5));
+            }
+            assertThat(codec.decode(junk)).isNotNull();
+        }
+    }
+
+    @Test
+    void invalidFieldsAreRefusedOnWrite() {
+        assertInvalid(with(frame(), f -> f.setFrameIndex(-1)), "frame index -1 is negative");
+        assertInvalid(with(frame(), f -> f.setWidth(0)), "frame size 0x360 is not positive");
+        assertInvalid(with(frame(), f -> f.setWidth(10_000)), "above the limit of 7680x4320");
+        assertInvalid(with(frame(), f -> f.setImage(new byte[0])), "has no image bytes");
+        assertInvalid(with(frame(), f -> f.setImage(new byte[1_000_001])),
+                "frame 42 is 1000001 bytes encoded, above the limit of 1000000 bytes");
+        assertInvalid(with(frame(), f -> f.setClipId("bad id/../x")), "characters other than");
+        assertInvalid(with(frame(), f -> f.setClipId("")), "clip id is empty");
+        assertInvalid(with(frame(), f -> f.setClipId("x".repeat(129))), "above the limit of 128");
+        assertInvalid(with(audio(), a -> a.setSamples(new short[3])), "not a multiple of its 2 channels");
+        assertInvalid(with(audio(), a -> a.setSampleRate(4000)), "sample rate 4000 Hz is outside");
+        assertInvalid(with(audio(), a -> a.setChannels(0)), "0 channels");
+        assertInvalid(with(audio(), a -> a.setSamples(new short[200_000])), "above the limit of 192000");
+        assertInvalid(with(manifest(), m -> m.setFpsDen(0)), "frame rate 30000/0");
+        assertInvalid(with(manifest(), m -> m.setFpsNum(300_000)), "outside 1/60..240 fps");
+        assertInvalid(with(manifest(), m -> m.setFrameEncoding("png")), "frame encoding 'png' is not supported");
+        assertInvalid(with(manifest(), m -> m.setAudioCodec("")), "disagree on whether the clip has audio");
+        assertInvalid(with(manifest(), m -> m.setFrameCount(-5)), "frame count -5");
+        assertInvalid(EndOfClip.aborted("c", 1, 1, "", 0), "must give a reason");
+        assertInvalid(EndOfClip.complete("c", -1, 1, 0), "negative totals");
+    }
+
+    @Test
+    void decodingValidatesAsStrictlyAsEncoding() throws Exception {
+        byte[] bytes = codec.encode(frame());
+        // width sits after header 4 + id (2 + 6) + index 8 + pts 8 = 28
+        ByteBuffer.wrap(bytes).putInt(28, 100_000);
+        assertRejected(bytes, "frame size 100000x360 is above the limit");
+    }
+
+    @Test
+    void smallerFrameLimitRejectsOnRead() throws Exception {
+        byte[] bytes = codec.encode(frame());
+        ClipRecordCodec strict = new ClipRecordCodec(RecordLimits.DEFAULTS.withMaxFrameBytes(4000));
+        DecodeResult result = strict.decode(bytes);
+        assertThat(result).isInstanceOf(DecodeResult.Rejected.class);
+        assertThat(((DecodeResult.Rejected) result).reason()).contains("declares 5000 bytes, outside 0..4000");
+    }
+
+    @Test
+    void defaultLimitsKeepAFullFrameUnderKafkasRecordLimit() throws Exception {
+        VideoFrame biggest = with(frame(), f -> f.setImage(new byte[RecordLimits.DEFAULTS.maxFrameBytes()]));
+        biggest.setClipId("x".repeat(128));
+        int bytes = codec.encode(biggest).length + 128;
+        // Kafka adds at most ~100 bytes of record and batch overhead to key and value
+        assertThat(bytes + 200).isLessThan(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    private void assertRejected(byte[] bytes, String reason) {
+        DecodeResult result = codec.decode(bytes);
+        assertThat(result).isInstanceOf(DecodeResult.Rejected.class);
+        assertThat(((DecodeResult.Rejected) result).reason()).contains(reason);
+    }
+
+    private void assertInvalid(ClipRecord record, String reason) {
+        assertThatThrownBy(() -> codec.encode(record)).isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining(reason);
+    }
+
+    private static <T> T with(T record, Consumer<T> change) {
+        change.accept(record);
+        return record;
+    }
+
+    private static byte[] mutate(byte[] bytes, Consumer<byte[]> change) {
+        byte[] copy = bytes.clone();
+        change.accept(copy);
+        return copy;
+    }
+}
