@@ -1,34 +1,56 @@
 package io.dubstream.connectors.kafka;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Objects;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM.
+ * A real single-node Kafka broker running inside this JVM: Kafka's own {@link KafkaRaftServer} in
+ * KRaft combined mode (broker and controller in one node), exactly what {@code kafka-server-start}
+ * runs, with its storage formatted here.
  *
- * <p>It backs {@code dubstream broker}, the embedded demo and the integration tests. It is built on
- * Kafka's own {@link KafkaClusterTestKit}, so it is the same server code as any Kafka 4.x cluster,
- * with replication factors of one for the internal topics (offsets, transactions) so that
- * transactions and consumer groups work on a single node.
+ * <p>It backs {@code dubstream broker}, the embedded demo and the integration tests. Internal topics
+ * (consumer offsets, transaction state) have a replication factor of one, so that transactions and
+ * consumer groups work on one node.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Port 0 picks a free port. */
     public static final int ANY_PORT = 0;
 
-    private static final String CLUSTER_ID = "ZHVic3RyZWFtLWxvY2FsMQ";
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final int NODE_ID = 1;
+    private static final long READY_TIMEOUT_MS = 60_000;
 
-    private final KafkaClusterTestKit cluster;
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
     private final Path dataDir;
     private final boolean ownsDataDir;
 
-    private EmbeddedKafkaBroker(KafkaClusterTestKit cluster, Path dataDir, boolean ownsDataDir) {
-        this.cluster = cluster;
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean ownsDataDir) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
     }
@@ -39,72 +61,98 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker.
+     * Starts a broker and waits until it serves clients.
      *
      * @param port the client port on localhost, or {@link #ANY_PORT}
      * @param dataDir where the logs live, kept on close; {@code null} for a temporary directory that
-     *     is deleted on close. An existing directory must be empty: the broker formats its storage.
+     *     is deleted on close. An existing directory must be empty: the broker formats it.
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) throws BrokerStartException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
+        String where = port == ANY_PORT ? "" : " on port " + port;
         boolean owns = dataDir == null;
+        Path dir;
         try {
-            Path dir = owns ? Files.createTempDirectory("dubstream-kafka-") : prepare(dataDir);
-            TestKitNodes nodes = new TestKitNodes.Builder()
-                    .setClusterId(CLUSTER_ID)
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .setBaseDirectory(dir)
-                    .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
-                    .setDeleteOnClose(owns);
-            for (Map.Entry<String, Object> e : serverConfig(nodes, port).entrySet()) {
-                builder.setConfigProp(e.getKey(), e.getValue());
+            dir = owns ? Files.createTempDirectory("dubstream-kafka-") : prepare(dataDir);
+        } catch (IOException e) {
+            throw new BrokerStartException("could not start the embedded Kafka broker" + where
+                    + ": cannot use data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        KafkaRaftServer server = null;
+        try {
+            int brokerPort = port == ANY_PORT ? freePort() : port;
+            ensureFree(brokerPort);
+            int controllerPort = freePort();
+            KafkaConfig config = KafkaConfig.fromProps(serverConfig(brokerPort, controllerPort, dir));
+            format(dir);
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            String bootstrap = "localhost:" + brokerPort;
+            awaitReady(bootstrap);
+            return new EmbeddedKafkaBroker(server, bootstrap, dir, owns);
+        } catch (Exception | Error e) {
+            if (server != null) {
+                stop(server);
             }
-            KafkaClusterTestKit cluster = builder.build();
-            try {
-                cluster.format();
-                cluster.startup();
-                cluster.waitForReadyBrokers();
-            } catch (Exception | Error e) {
-                closeQuietly(cluster);
-                throw e;
+            if (owns) {
+                deleteRecursively(dir);
             }
-            return new EmbeddedKafkaBroker(cluster, dir, owns);
-        } catch (BrokerStartException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new BrokerStartException(
-                    "could not start the embedded Kafka broker"
-                            + (port == ANY_PORT ? "" : " on port " + port)
-                            + ": " + rootMessage(e),
-                    e);
+            throw new BrokerStartException("could not start the embedded Kafka broker" + where + ": "
+                    + rootMessage(e), e);
         }
     }
 
-    private static Map<String, Object> serverConfig(TestKitNodes nodes, int port) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(
-                "offsets.topic.replication.factor", "1",
-                "offsets.topic.num.partitions", "1",
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "transaction.state.log.num.partitions", "1",
-                "group.initial.rebalance.delay.ms", "0",
-                "num.partitions", "1",
-                "auto.create.topics.enable", "true"));
-        if (port != ANY_PORT) {
-            config.put("listeners", nodes.brokerListenerName().value() + "://localhost:" + port
-                    + "," + nodes.controllerListenerName().value() + "://localhost:0");
-        }
-        return config;
+    private static Properties serverConfig(int brokerPort, int controllerPort, Path dir) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+        p.put("listeners", BROKER_LISTENER + "://localhost:" + brokerPort + ","
+                + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://localhost:" + brokerPort);
+        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("log.dirs", dir.toString());
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "true");
+        return p;
     }
 
-    private static Path prepare(Path dataDir) throws Exception {
+    private static void format(Path dir) throws Exception {
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(dir.toString()))
+                .setMetadataLogDirectory(dir.toString())
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
+    }
+
+    private static void awaitReady(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().nodes().get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static Path prepare(Path dataDir) throws IOException, BrokerStartException {
         Files.createDirectories(dataDir);
-        try (var entries = Files.list(dataDir)) {
+        try (Stream<Path> entries = Files.list(dataDir)) {
             if (entries.findAny().isPresent()) {
                 throw new BrokerStartException("data directory " + dataDir
                         + " is not empty: give an empty or new directory (the broker formats it)");
@@ -115,32 +163,57 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The {@code bootstrap.servers} value for clients. */
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
     public Path dataDir() {
         return dataDir;
     }
 
+    /** Stops the broker; deletes its data when the directory was a temporary one. */
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public void close() {
+        stop(server);
+        if (ownsDataDir) {
+            deleteRecursively(dataDir);
+        }
     }
 
-    private static void closeQuietly(KafkaClusterTestKit cluster) {
-        try {
-            cluster.close();
-        } catch (Exception ignored) {
-            // the start failure is the error worth reporting
+    private static void stop(KafkaRaftServer server) {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void ensureFree(int port) throws BrokerStartException {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("localhost"))) {
+            s.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new BrokerStartException("port " + port + " on localhost is in use (" + e.getMessage()
+                    + "); stop what holds it or give another --port");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
         }
     }
 
     static String rootMessage(Throwable t) {
-        Throwable root = Objects.requireNonNull(t);
+        Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == t || t.getMessage() == null ? message : t.getMessage() + " (" + message + ")";
     }
 
     /** The broker could not start: a port in use, an unusable data directory, ... */

@@ -1,0 +1,183 @@
+package io.dubstream.connectors.media;
+
+import io.dubstream.connectors.media.MediaSample.AudioSample;
+import io.dubstream.connectors.media.MediaSample.VideoSample;
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes a video file (mp4, mov, mkv, avi, anything FFmpeg reads) into BGR frames and transport
+ * audio, in the order FFmpeg's demuxer delivers them.
+ *
+ * <p>Video comes as tightly packed BGR24 frames numbered from 0. Audio is converted by FFmpeg to
+ * signed 16-bit samples at the transport sample rate and channel count given to {@link #open}; the
+ * resampler is flushed at the end, and in containers that state the audio track's length (mp4,
+ * mov) the codec's end padding is cut off, so a clip of {@code d} seconds yields
+ * {@code round(d * rate)} samples per channel. Containers that do not (Matroska) may add the AAC
+ * encoder's priming and padding (up to about 2048 samples at the source rate).
+ *
+ * <p>A file that was cut short is refused at {@link #open}, whether its mp4 index (moov atom) is
+ * missing or its media data ends early: FFmpeg itself would stop at the cut without an error.
+ *
+ * <p>Not thread-safe: one reader per thread. Close it to free FFmpeg's native memory.
+ */
+public final class MediaReader implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaReader.class);
+
+    private final Path file;
+    private final FFmpegFrameGrabber grabber;
+    private final MediaInfo info;
+    private final TransportAudio audio;
+    private final ArrayDeque<MediaSample> pending = new ArrayDeque<>();
+    private long nextFrameIndex;
+    private boolean ended;
+    private boolean closed;
+
+    private MediaReader(Path file, FFmpegFrameGrabber grabber, MediaInfo info, TransportAudio audio) {
+        this.file = file;
+        this.grabber = grabber;
+        this.info = info;
+        this.audio = audio;
+    }
+
+    /**
+     * Opens {@code file} for decoding.
+     *
+     * @param transportSampleRate the sample rate audio is delivered at, e.g. 16000
+     * @param transportChannels the channel count audio is delivered with, e.g. 1
+     * @throws MediaException when the file is missing, unreadable, empty, truncated, not a media file
+     *     FFmpeg recognises, or has no video stream; the message says which
+     */
+    public static MediaReader open(Path file, int transportSampleRate, int transportChannels)
+            throws MediaException {
+        Objects.requireNonNull(file, "file");
+        if (transportSampleRate < 1000 || transportSampleRate > 384_000) {
+            throw new IllegalArgumentException("transport sample rate must be 1000..384000 Hz, got "
+                    + transportSampleRate);
+        }
+        if (transportChannels < 1 || transportChannels > 8) {
+            throw new IllegalArgumentException("transport channels must be 1..8, got " + transportChannels);
+        }
+        InputFileCheck.requireReadable(file);
+        FFmpegRuntime.ensureLoaded();
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
+        // Channels are mixed by JavaCV's converter at the source rate (no resampling there, so
+        // nothing is held back); the rate is changed by a resampler this reader can flush.
+        grabber.setAudioChannels(transportChannels);
+        try {
+            grabber.start();
+            MediaInfo info = StreamDescriber.describe(file, grabber);
+            long audioLimit = StreamDescriber.declaredAudioSamples(grabber, transportSampleRate);
+            TransportAudio audio = new TransportAudio(transportSampleRate, transportChannels, audioLimit);
+            return new MediaReader(file, grabber, info, audio);
+        } catch (FFmpegFrameGrabber.Exception e) {
+            release(grabber);
+            throw new MediaException("cannot read " + file + ": " + openFailure(e), e);
+        } catch (MediaException e) {
+            release(grabber);
+            throw e;
+        } catch (RuntimeException e) {
+            release(grabber);
+            throw new MediaException("cannot read " + file + ": FFmpeg failed to open it (" + e + ")", e);
+        }
+    }
+
+    private static String openFailure(FFmpegFrameGrabber.Exception e) {
+        String message = String.valueOf(e.getMessage());
+        String reason = FFmpegRuntime.reason(e);
+        if (message.startsWith("avformat_open_input()")) {
+            return "not a media file FFmpeg recognises (" + reason + ")";
+        }
+        if (message.startsWith("avformat_find_stream_info()")) {
+            return "FFmpeg cannot make out its streams (" + reason + ")";
+        }
+        if (message.startsWith("Did not find a video or audio stream")) {
+            return "it has no video stream (and no audio stream either)";
+        }
+        if (message.startsWith("avcodec_find_decoder()") || message.startsWith("avcodec_open2()")) {
+            return "its codec is not supported by this FFmpeg build (" + reason + ")";
+        }
+        return "FFmpeg cannot open it (" + reason + ")";
+    }
+
+    /** What the file holds. */
+    public MediaInfo info() {
+        return info;
+    }
+
+    /**
+     * The next decoded item, in the order FFmpeg delivers them, or {@code null} at the end of the
+     * file (and on every call after that).
+     *
+     * @throws MediaException when FFmpeg fails while decoding
+     * @throws IllegalStateException when the reader is closed
+     */
+    public MediaSample next() throws MediaException {
+        if (closed) {
+            throw new IllegalStateException("reader of " + file + " is closed");
+        }
+        while (pending.isEmpty() && !ended) {
+            decodeMore();
+        }
+        return pending.poll();
+    }
+
+    private void decodeMore() throws MediaException {
+        Frame frame;
+        try {
+            frame = grabber.grabFrame(true, true, true, false, false);
+        } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
+            throw new MediaException(file + ": decoding failed after " + nextFrameIndex + " video frames ("
+                    + FFmpegRuntime.reason(e) + ")", e);
+        }
+        if (frame == null) {
+            emitAudio(audio.finish());
+            ended = true;
+            return;
+        }
+        if (frame.image != null) {
+            pending.add(new VideoSample(nextFrameIndex++, frame.timestamp, frame.imageWidth,
+                    frame.imageHeight, BgrFrames.copyPacked(frame)));
+        }
+        if (frame.samples != null && info.hasAudio()) {
+            emitAudio(audio.accept((ShortBuffer) frame.samples[0], frame.sampleRate));
+        }
+    }
+
+    private void emitAudio(short[] samples) {
+        if (samples.length > 0) {
+            pending.add(new AudioSample(samples));
+        }
+    }
+
+    /** Frees FFmpeg's resources; safe to call more than once. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending.clear();
+        audio.close();
+        release(grabber);
+    }
+
+    private static void release(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.release();
+        } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
+            // Nothing was written and nothing can be done: the native memory is lost at worst.
+            LOG.warn("releasing FFmpeg's grabber failed: {}", e.toString());
+        }
+    }
+}
