@@ -2,9 +2,12 @@ package io.dubstream.connectors.media;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.ffmpeg.global.swresample;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * Loads FFmpeg's native libraries once and turns FFmpeg's and JavaCV's errors into short reasons.
@@ -30,13 +33,18 @@ final class FFmpegRuntime {
                 return;
             }
             try {
-                FFmpegFrameGrabber.tryLoad();
-                FFmpegFrameRecorder.tryLoad();
+                // Not FFmpegFrameGrabber.tryLoad(): it also loads libavdevice, which links PulseAudio
+                // (libpulse.so.0) and fails where that is not installed, though files need no devices.
+                Loader.load(avutil.class);
+                Loader.load(swresample.class);
+                Loader.load(avcodec.class);
+                Loader.load(avformat.class);
+                Loader.load(swscale.class);
                 if (avutil.av_log_get_level() == avutil.AV_LOG_INFO) {
                     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
                 }
                 loaded = true;
-            } catch (Exception | LinkageError e) {
+            } catch (RuntimeException | LinkageError e) {
                 throw new MediaException("cannot load FFmpeg's native libraries for "
                         + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
                         + " (" + e.getMessage() + "); the org.bytedeco:ffmpeg jar for this platform must"

@@ -1,0 +1,54 @@
+package io.dubstream.connectors.media;
+
+/**
+ * A deterministic test tone: each second plays the next note of the A minor scale, A4 (440 Hz) to A5,
+ * fading in and out over 10 ms so the steps do not click. In stereo the right channel is the same
+ * note at 70 % of the level and a quarter period behind, so the two channels differ slightly.
+ */
+final class ToneSignal {
+
+    private static final int[] SCALE_SEMITONES = {0, 2, 3, 5, 7, 8, 10, 12};
+    private static final double LEVEL = 0.3 * Short.MAX_VALUE;
+    private static final double FADE_SECONDS = 0.010;
+
+    private final int sampleRate;
+    private final int channels;
+    private final int fadeSamples;
+
+    ToneSignal(int sampleRate, int channels) {
+        this.sampleRate = sampleRate;
+        this.channels = channels;
+        this.fadeSamples = Math.max(1, (int) Math.round(FADE_SECONDS * sampleRate));
+    }
+
+    /** The frequency played during second {@code second} of the clip. */
+    double frequency(long second) {
+        return 440.0 * Math.pow(2, SCALE_SEMITONES[(int) (second % SCALE_SEMITONES.length)] / 12.0);
+    }
+
+    /** Interleaved samples {@code first .. first + frames - 1} of the signal. */
+    short[] samples(long first, int frames) {
+        short[] out = new short[frames * channels];
+        for (int i = 0; i < frames; i++) {
+            long n = first + i;
+            long second = n / sampleRate;
+            int inSecond = (int) (n % sampleRate);
+            double envelope = envelope(inSecond);
+            double phase = 2 * Math.PI * frequency(second) * inSecond / sampleRate;
+            out[i * channels] = (short) Math.round(LEVEL * envelope * Math.sin(phase));
+            if (channels > 1) {
+                out[i * channels + 1] = (short) Math.round(0.7 * LEVEL * envelope * Math.sin(phase - Math.PI / 2));
+            }
+        }
+        return out;
+    }
+
+    /** Raised-cosine fade over the first and last 10 ms of each second. */
+    private double envelope(int inSecond) {
+        int fromEdge = Math.min(inSecond, sampleRate - 1 - inSecond);
+        if (fromEdge >= fadeSamples) {
+            return 1.0;
+        }
+        return 0.5 - 0.5 * Math.cos(Math.PI * fromEdge / fadeSamples);
+    }
+}
