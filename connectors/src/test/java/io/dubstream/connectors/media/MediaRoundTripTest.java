@@ -129,13 +129,14 @@ class MediaRoundTripTest {
 
     @Test
     void writerRejectsFramesOfTheWrongSize() throws MediaException {
-        try (Mp4Writer writer = Mp4Writer.open(dir.resolve("wrong.mp4"), 320, 180, 25, 1, 16_000, 1)) {
+        try (Mp4Writer writer = Mp4Writer.open(dir.resolve("wrong.mp4"), 320, 180, 25, 1, 16_000, 2)) {
             assertThatThrownBy(() -> writer.writeVideo(new byte[320 * 180 * 3 - 1]))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("320x180x3 = 172800 bytes")
                     .hasMessageContaining("got 172799 bytes");
             assertThatThrownBy(() -> writer.writeAudio(new short[3]))
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("3 samples are not a whole number of 2-channel frames");
             writer.writeVideo(new byte[320 * 180 * 3]);
         }
     }
