@@ -1,0 +1,70 @@
+package io.dubstream.connectors.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.kafka.ClipDownloader;
+import io.dubstream.connectors.kafka.ClipTopics;
+
+/** {@code dubstream download}: writes a clip's committed output records to an mp4. */
+@Command(name = "download", mixinStandardHelpOptions = true,
+        description = {"Reads a clip's committed records (read_committed) and writes a playable mp4 with audio.",
+            "Waits for the end-of-clip record; gives up after --timeout seconds without new records."})
+final class DownloadCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--clip-id", required = true, paramLabel = "ID", description = "The clip to download.")
+    String clipId;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The mp4 to write.")
+    Path output;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = ClipTopics.OUTPUT_PREFIX,
+            description = "Reads PREFIXclips, PREFIXframes, PREFIXaudio (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Give up after this long without a new record of the clip (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (timeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        ClipDownloader.Options options = new ClipDownloader.Options(ClipTopics.withPrefix(topicPrefix),
+                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes), Duration.ofSeconds(timeoutSeconds),
+                ClipDownloader.Options.defaults().maxReorderFrames());
+        ConsoleProgress progress = ConsoleProgress.onTerminal("download " + clipId);
+        ClipDownloader.Result result;
+        try {
+            result = new ClipDownloader(kafka.bootstrap, options).download(clipId, output, progress);
+        } finally {
+            progress.finish();
+        }
+        System.out.println(describe(result, output));
+        return DubstreamCli.EXIT_OK;
+    }
+
+    static String describe(ClipDownloader.Result r, Path output) {
+        double mediaSeconds = (double) r.frames() * r.manifest().getFpsDen() / r.manifest().getFpsNum();
+        return String.format("downloaded clip %s: %d frames, %d audio samples to %s (%s) in %.2f s: %.0f frames/s, "
+                        + "%.1fx real-time%s",
+                r.clipId(), r.frames(), r.samples(), output, r.videoCodec(), r.seconds(), r.frames() / r.seconds(),
+                mediaSeconds / r.seconds(),
+                r.duplicatesSkipped() > 0 ? " (" + r.duplicatesSkipped() + " duplicate records skipped)" : "");
+    }
+}

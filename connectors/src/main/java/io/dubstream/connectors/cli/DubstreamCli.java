@@ -1,0 +1,69 @@
+package io.dubstream.connectors.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code dubstream <command>}: the command-line entry point behind {@code deploy/dubstream}.
+ *
+ * <p>Exit codes: 0 done; 1 failed (the reason is printed as one line); 2 bad usage; 3 refused
+ * because the clip id was uploaded before.
+ */
+@Command(
+        name = "dubstream",
+        mixinStandardHelpOptions = true,
+        versionProvider = DubstreamCli.Version.class,
+        description = "Streams clips to and from the dubstream Kafka topics.",
+        subcommands = {
+            UploadCommand.class,
+            DownloadCommand.class,
+            BrokerCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class DubstreamCli {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_REFUSED = 3;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code; errors are printed as one line to stderr. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new DubstreamCli());
+        cli.setExecutionExceptionHandler(DubstreamCli::reportFailure);
+        return cli.execute(args);
+    }
+
+    private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        err.println("dubstream " + cmd.getCommandName() + ": error: " + message);
+        if (System.getenv("DUBSTREAM_STACKTRACE") != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        if (e instanceof io.dubstream.connectors.kafka.ClipAlreadyExistsException) {
+            return EXIT_REFUSED;
+        }
+        if (e instanceof IllegalArgumentException) {
+            return EXIT_USAGE;
+        }
+        return EXIT_FAILED;
+    }
+
+    /** The version from the jar manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DubstreamCli.class.getPackage().getImplementationVersion();
+            return new String[] {"dubstream " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.dubstream.connectors.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.kafka.AudioTransport;
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.ClipUploader;
+
+/** {@code dubstream upload}: streams a media file to Kafka as one clip. */
+@Command(name = "upload", mixinStandardHelpOptions = true,
+        description = {"Streams a media file to Kafka as one clip: manifest, JPEG frames, PCM audio, end of clip.",
+            "A clip id is uploaded once: a second upload of the same id is refused (exit code 3)."})
+final class UploadCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "Any file FFmpeg reads (mp4, mkv, mov, avi, ...).")
+    Path input;
+
+    @Option(names = "--clip-id", paramLabel = "ID",
+            description = "Clip id (letters, digits, '.', '_', '-'); default: the file name without extension.")
+    String clipId;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = ClipTopics.INPUT_PREFIX,
+            description = "Writes to PREFIXclips, PREFIXframes, PREFIXaudio (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "0.9",
+            description = "JPEG quality of the frames, 0 < Q <= 1 (default: ${DEFAULT-VALUE}).")
+    float jpegQuality;
+
+    @Option(names = "--audio-rate", paramLabel = "HZ", defaultValue = "16000",
+            description = "Transport sample rate the audio is resampled to (default: ${DEFAULT-VALUE}).")
+    int audioRate;
+
+    @Option(names = "--audio-channels", paramLabel = "N", defaultValue = "1",
+            description = "Transport channel count the audio is mixed to (default: ${DEFAULT-VALUE}).")
+    int audioChannels;
+
+    @Override
+    public Integer call() throws Exception {
+        String id = clipId != null ? clipId : clipIdFromFileName(input);
+        ClipUploader.Options options = new ClipUploader.Options(
+                ClipTopics.withPrefix(topicPrefix),
+                AudioTransport.of(audioRate, audioChannels),
+                jpegQuality,
+                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes),
+                ClipUploader.Options.defaults().framesPerTransaction(),
+                ClipUploader.Options.defaults().kafkaTimeout());
+        ConsoleProgress progress = ConsoleProgress.onTerminal("upload " + id);
+        ClipUploader.Result result;
+        try {
+            result = new ClipUploader(kafka.bootstrap, options).upload(input, id, progress);
+        } finally {
+            progress.finish();
+        }
+        System.out.println(describe(result));
+        return DubstreamCli.EXIT_OK;
+    }
+
+    static String describe(ClipUploader.Result r) {
+        return String.format("uploaded clip %s: %d frames, %d audio samples (%s), %.1f MB in %.2f s: %.0f frames/s, "
+                        + "%.1fx real-time",
+                r.clipId(), r.frames(), r.samples(),
+                r.manifest().hasAudio() ? r.manifest().getSampleRate() + " Hz x" + r.manifest().getChannels()
+                        : "no audio track",
+                r.bytes() / 1e6, r.seconds(), r.frames() / r.seconds(), r.realtimeFactor());
+    }
+
+    /** The file name without its extension, made into a valid clip id. */
+    static String clipIdFromFileName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot > 0) {
+            name = name.substring(0, dot);
+        }
+        String id = name.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[._-]+", "");
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("cannot make a clip id from the file name '" + file.getFileName()
+                    + "': give --clip-id");
+        }
+        return id.length() > 128 ? id.substring(0, 128) : id;
+    }
+}

@@ -1,0 +1,325 @@
+package io.dubstream.connectors.kafka;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+
+import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.DecodeResult;
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.media.MediaException;
+import io.dubstream.connectors.media.Mp4Writer;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+
+/**
+ * Reads one clip's committed records ({@code read_committed}) from the clip topics and writes a
+ * playable mp4: frames in index order, audio by sample position, until the end-of-clip record's
+ * totals are reached.
+ *
+ * <p>Only the clip's partition of each topic is read, starting shortly before the manifest's
+ * timestamp. Frames and blocks that arrive out of order are held until their turn, up to
+ * {@link Options#maxReorderFrames()}; duplicates are skipped and counted. The download fails with a
+ * clear message when no record of the clip arrives for {@link Options#idleTimeout()}, when the clip
+ * ended as aborted or failed, or when a record is invalid; the partial output file is then deleted.
+ */
+public final class ClipDownloader {
+
+    /** Where and how long to read. */
+    public record Options(ClipTopics topics, RecordLimits limits, Duration idleTimeout, int maxReorderFrames) {
+
+        /** Records written up to this long before the manifest's timestamp are still read (clock skew). */
+        static final long TIMESTAMP_SLACK_MS = 60_000;
+
+        public static Options defaults() {
+            return new Options(ClipTopics.OUTPUT, RecordLimits.DEFAULTS, Duration.ofSeconds(120), 512);
+        }
+
+        public Options {
+            Objects.requireNonNull(topics);
+            Objects.requireNonNull(limits);
+            Objects.requireNonNull(idleTimeout);
+            if (maxReorderFrames < 1) {
+                throw new IllegalArgumentException("maxReorderFrames must be positive");
+            }
+        }
+
+        public Options withTopics(ClipTopics t) {
+            return new Options(t, limits, idleTimeout, maxReorderFrames);
+        }
+
+        public Options withIdleTimeout(Duration d) {
+            return new Options(topics, limits, d, maxReorderFrames);
+        }
+    }
+
+    /** What a download wrote. */
+    public record Result(String clipId, ClipManifest manifest, EndOfClip end, long frames, long samples,
+            long duplicatesSkipped, String videoCodec, double seconds) {}
+
+    private final String bootstrap;
+    private final Options options;
+    private final ClipRecordCodec codec;
+
+    public ClipDownloader(String bootstrap, Options options) {
+        this.bootstrap = Objects.requireNonNull(bootstrap);
+        this.options = options;
+        this.codec = new ClipRecordCodec(options.limits());
+    }
+
+    public Result download(String clipId, Path output, TransferProgress progress)
+            throws TransferException, MediaException {
+        long started = System.nanoTime();
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap)) {
+            Reader reader = new Reader(consumer, clipId);
+            ClipManifest manifest = reader.awaitManifest();
+            Result result;
+            try (Mp4Writer writer = Mp4Writer.open(output, manifest.getWidth(), manifest.getHeight(),
+                    manifest.getFpsNum(), manifest.getFpsDen(), manifest.getSampleRate(), manifest.getChannels())) {
+                reader.copyMedia(manifest, writer, progress);
+                result = new Result(clipId, manifest, reader.end, reader.nextFrame, reader.nextSample,
+                        reader.duplicates, writer.videoCodecName(), 0);
+            } catch (TransferException | MediaException | RuntimeException e) {
+                deleteQuietly(output);
+                throw e;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Result(result.clipId(), result.manifest(), result.end(), result.frames(), result.samples(),
+                    result.duplicatesSkipped(), result.videoCodec(), seconds);
+        } catch (KafkaException e) {
+            deleteQuietly(output);
+            throw new TransferException("download of clip " + clipId + " failed in Kafka at " + bootstrap + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The state of one download: where each partition is and what is held back. */
+    private final class Reader {
+        final KafkaConsumer<String, byte[]> consumer;
+        final String clipId;
+        final TreeMap<Long, VideoFrame> heldFrames = new TreeMap<>();
+        final TreeMap<Long, AudioBlock> heldAudio = new TreeMap<>();
+        TopicPartition clipsPartition;
+        long manifestTimestamp;
+        ClipManifest manifest;
+        EndOfClip end;
+        long nextFrame;
+        long nextSample;
+        long duplicates;
+        long lastProgressNanos = System.nanoTime();
+
+        Reader(KafkaConsumer<String, byte[]> consumer, String clipId) {
+            this.consumer = consumer;
+            this.clipId = clipId;
+        }
+
+        ClipManifest awaitManifest() throws TransferException {
+            clipsPartition = awaitPartition(options.topics().clips());
+            consumer.assign(List.of(clipsPartition));
+            consumer.seekToBeginning(List.of(clipsPartition));
+            while (manifest == null) {
+                for (ConsumerRecord<String, byte[]> record : poll()) {
+                    ClipRecord r = decode(record);
+                    if (r instanceof ClipManifest m && manifest == null) {
+                        manifest = m;
+                        manifestTimestamp = record.timestamp();
+                    } else if (r instanceof EndOfClip e && manifest != null) {
+                        end = e;
+                    }
+                }
+                checkIdle("the manifest");
+            }
+            return manifest;
+        }
+
+        void copyMedia(ClipManifest m, Mp4Writer writer, TransferProgress progress)
+                throws TransferException, MediaException {
+            List<TopicPartition> media = new ArrayList<>();
+            media.add(awaitPartition(options.topics().frames()));
+            if (m.hasAudio()) {
+                media.add(awaitPartition(options.topics().audio()));
+            }
+            List<TopicPartition> all = new ArrayList<>(media);
+            all.add(clipsPartition);
+            long clipsPosition = consumer.position(clipsPartition);
+            consumer.assign(all);
+            consumer.seek(clipsPartition, clipsPosition);
+            seekNearManifest(media);
+            lastProgressNanos = System.nanoTime();
+            while (!finished()) {
+                for (ConsumerRecord<String, byte[]> record : poll()) {
+                    ClipRecord r = decode(record);
+                    if (r instanceof VideoFrame f) {
+                        acceptFrame(f, writer);
+                    } else if (r instanceof AudioBlock b) {
+                        acceptAudio(b, writer);
+                    } else if (r instanceof EndOfClip e) {
+                        end = e;
+                    }
+                }
+                if (end != null && !end.isComplete()) {
+                    throw new TransferException("clip " + clipId + " ended with status " + end.getStatus() + ": "
+                            + end.getReason());
+                }
+                progress.update(nextFrame, end != null ? end.getFramesSent() : expectedFrames(m));
+                checkIdle(end == null ? "the end-of-clip record" : "frames and audio up to the end-of-clip totals");
+            }
+        }
+
+        private void acceptFrame(VideoFrame f, Mp4Writer writer) throws TransferException, MediaException {
+            if (f.getFrameIndex() < nextFrame || heldFrames.containsKey(f.getFrameIndex())) {
+                duplicates++;
+                return;
+            }
+            heldFrames.put(f.getFrameIndex(), f);
+            if (heldFrames.size() > options.maxReorderFrames()) {
+                throw new TransferException("clip " + clipId + " is missing frame " + nextFrame + ": "
+                        + heldFrames.size() + " later frames arrived (up to " + heldFrames.lastKey() + ")");
+            }
+            while (!heldFrames.isEmpty() && heldFrames.firstKey() == nextFrame) {
+                VideoFrame next = heldFrames.pollFirstEntry().getValue();
+                if (next.getWidth() != manifest.getWidth() || next.getHeight() != manifest.getHeight()) {
+                    throw new TransferException("frame " + nextFrame + " of clip " + clipId + " is "
+                            + next.getWidth() + "x" + next.getHeight() + " but the manifest says "
+                            + manifest.getWidth() + "x" + manifest.getHeight());
+                }
+                byte[] bgr;
+                try {
+                    bgr = JpegCodec.decodeBgr(next.getImage(), manifest.getWidth(), manifest.getHeight());
+                } catch (IllegalArgumentException e) {
+                    throw new TransferException("frame " + nextFrame + " of clip " + clipId
+                            + " cannot be decoded: " + e.getMessage(), e);
+                }
+                writer.writeVideo(bgr);
+                nextFrame++;
+            }
+        }
+
+        private void acceptAudio(AudioBlock b, Mp4Writer writer) throws TransferException, MediaException {
+            if (b.getSampleRate() != manifest.getSampleRate() || b.getChannels() != manifest.getChannels()) {
+                throw new TransferException("audio block at sample " + b.getFirstSample() + " of clip " + clipId
+                        + " is " + b.getSampleRate() + " Hz x" + b.getChannels() + " but the manifest says "
+                        + manifest.getSampleRate() + " Hz x" + manifest.getChannels());
+            }
+            if (b.getFirstSample() < nextSample || heldAudio.containsKey(b.getFirstSample())) {
+                duplicates++;
+                return;
+            }
+            heldAudio.put(b.getFirstSample(), b);
+            if (heldAudio.size() > options.maxReorderFrames()) {
+                throw new TransferException("clip " + clipId + " is missing audio at sample " + nextSample + ": "
+                        + heldAudio.size() + " later blocks arrived");
+            }
+            while (!heldAudio.isEmpty() && heldAudio.firstKey() == nextSample) {
+                AudioBlock next = heldAudio.pollFirstEntry().getValue();
+                writer.writeAudio(next.getSamples());
+                nextSample += next.sampleCount();
+            }
+        }
+
+        private boolean finished() {
+            return end != null && end.isComplete() && nextFrame >= end.getFramesSent()
+                    && nextSample >= end.getSamplesSent();
+        }
+
+        private List<ConsumerRecord<String, byte[]>> poll() throws TransferException {
+            List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (clipId.equals(record.key())) {
+                    mine.add(record);
+                }
+            }
+            if (!mine.isEmpty()) {
+                lastProgressNanos = System.nanoTime();
+            }
+            return mine;
+        }
+
+        private ClipRecord decode(ConsumerRecord<String, byte[]> record) throws TransferException {
+            DecodeResult result = codec.decode(record.value());
+            if (result instanceof DecodeResult.Rejected rejected) {
+                throw new TransferException("invalid record of clip " + clipId + " at " + record.topic() + "-"
+                        + record.partition() + "@" + record.offset() + ": " + rejected.reason());
+            }
+            return ((DecodeResult.Valid) result).record();
+        }
+
+        private void checkIdle(String waitingFor) throws TransferException {
+            long idle = System.nanoTime() - lastProgressNanos;
+            if (idle > options.idleTimeout().toNanos()) {
+                throw new TransferException("timed out after " + options.idleTimeout().toSeconds()
+                        + " s without new records of clip " + clipId + " while waiting for " + waitingFor
+                        + " (have " + nextFrame + " frames, " + nextSample + " samples); is the clip id right and "
+                        + "is the job running?");
+            }
+        }
+
+        private TopicPartition awaitPartition(String topic) throws TransferException {
+            while (true) {
+                var partition = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
+                if (partition.isPresent()) {
+                    return partition.get();
+                }
+                checkIdle("topic " + topic + " to exist");
+                sleep(500);
+            }
+        }
+
+        private void seekNearManifest(List<TopicPartition> media) {
+            // Ends first: a record appended after the time query is then at or after these offsets.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(media, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> query = new java.util.HashMap<>();
+            long from = Math.max(0, manifestTimestamp - Options.TIMESTAMP_SLACK_MS);
+            media.forEach(tp -> query.put(tp, from));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+            for (TopicPartition tp : media) {
+                OffsetAndTimestamp at = found.get(tp);
+                if (at != null) {
+                    consumer.seek(tp, at.offset());
+                } else {
+                    consumer.seek(tp, ends.get(tp));
+                }
+            }
+        }
+    }
+
+    private static long expectedFrames(ClipManifest m) {
+        if (m.getFrameCount() > 0) {
+            return m.getFrameCount();
+        }
+        return m.getDurationMicros() > 0 ? Math.round(m.getDurationMicros() / 1e6 * m.fps()) : -1;
+    }
+
+    private static void sleep(long millis) throws TransferException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException("interrupted");
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the download's own error is what the user needs to see
+        }
+    }
+}

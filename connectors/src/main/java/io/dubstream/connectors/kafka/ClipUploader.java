@@ -1,0 +1,330 @@
+package io.dubstream.connectors.kafka;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+
+import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.InvalidRecordException;
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.media.MediaException;
+import io.dubstream.connectors.media.MediaInfo;
+import io.dubstream.connectors.media.MediaReader;
+import io.dubstream.connectors.media.MediaSample;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+
+/**
+ * Streams a media file onto Kafka as one clip: a manifest, its video frames (JPEG), its audio (PCM at
+ * the transport rate) and an end-of-clip record with the totals. Only one frame is in memory at a
+ * time.
+ *
+ * <p>Uploads are idempotent per clip id: the uploader uses the transactional id
+ * {@code dubstream-upload-<clipId>}, which fences any other uploader of the same id, then refuses the
+ * upload with {@link ClipAlreadyExistsException} when a manifest for the id was committed before.
+ * Records are committed in transactions of {@link Options#framesPerTransaction()} frames, so a reader
+ * sees a clip grow while it is uploaded. If the upload fails half way (unreadable frame, frame above
+ * the size limit), the open transaction is aborted and an end-of-clip record with status
+ * {@link EndOfClip.Status#ABORTED} and the reason is committed: a half-sent clip never looks complete.
+ */
+public final class ClipUploader {
+
+    /** How an upload encodes and where it writes. */
+    public record Options(ClipTopics topics, AudioTransport audio, float jpegQuality, RecordLimits limits,
+            int framesPerTransaction, Duration kafkaTimeout) {
+
+        public static final float DEFAULT_JPEG_QUALITY = 0.9f;
+
+        public static Options defaults() {
+            return new Options(ClipTopics.INPUT, AudioTransport.DEFAULT, DEFAULT_JPEG_QUALITY, RecordLimits.DEFAULTS,
+                    100, Duration.ofSeconds(30));
+        }
+
+        public Options {
+            Objects.requireNonNull(topics);
+            Objects.requireNonNull(audio);
+            Objects.requireNonNull(limits);
+            Objects.requireNonNull(kafkaTimeout);
+            if (!(jpegQuality > 0f && jpegQuality <= 1f)) {
+                throw new IllegalArgumentException("JPEG quality must be in (0, 1], got " + jpegQuality);
+            }
+            if (framesPerTransaction < 1) {
+                throw new IllegalArgumentException("frames per transaction must be positive, got "
+                        + framesPerTransaction);
+            }
+        }
+
+        public Options withTopics(ClipTopics t) {
+            return new Options(t, audio, jpegQuality, limits, framesPerTransaction, kafkaTimeout);
+        }
+
+        public Options withJpegQuality(float q) {
+            return new Options(topics, audio, q, limits, framesPerTransaction, kafkaTimeout);
+        }
+
+        public Options withLimits(RecordLimits l) {
+            return new Options(topics, audio, jpegQuality, l, framesPerTransaction, kafkaTimeout);
+        }
+    }
+
+    /** What an upload sent. */
+    public record Result(String clipId, ClipManifest manifest, long frames, long samples, long bytes,
+            double seconds) {
+
+        /** Media seconds sent per wall-clock second. */
+        public double realtimeFactor() {
+            double mediaSeconds = (double) frames * manifest.getFpsDen() / manifest.getFpsNum();
+            return seconds > 0 ? mediaSeconds / seconds : Double.POSITIVE_INFINITY;
+        }
+    }
+
+    private final String bootstrap;
+    private final Options options;
+    private final ClipRecordCodec codec;
+
+    public ClipUploader(String bootstrap, Options options) {
+        this.bootstrap = Objects.requireNonNull(bootstrap);
+        this.options = options;
+        this.codec = new ClipRecordCodec(options.limits());
+    }
+
+    /** The transactional id every upload of {@code clipId} uses. */
+    public static String transactionalId(String clipId) {
+        return "dubstream-upload-" + clipId;
+    }
+
+    public Result upload(Path file, String clipId, TransferProgress progress)
+            throws MediaException, TransferException, ClipAlreadyExistsException {
+        try {
+            codec.validator().checkClipId(clipId);
+        } catch (InvalidRecordException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        AudioTransport audio = options.audio();
+        try (MediaReader reader = MediaReader.open(file, audio.sampleRate(), audio.channels());
+                KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(bootstrap,
+                        transactionalId(clipId))) {
+            long started = System.nanoTime();
+            ClipManifest manifest = manifest(clipId, reader.info());
+            try {
+                codec.validator().validate(manifest);
+            } catch (InvalidRecordException e) {
+                throw new TransferException(file + " cannot be uploaded: " + e.getMessage(), e);
+            }
+            try {
+                producer.initTransactions();
+            } catch (KafkaException e) {
+                throw new TransferException("cannot reach Kafka at " + bootstrap + ": " + e.getMessage(), e);
+            }
+            refuseIfUploaded(clipId);
+            Session session = new Session(producer, manifest, progress);
+            session.begin();
+            session.sendValid(options.topics().clips(), manifest);
+            try {
+                session.streamMedia(reader);
+            } catch (MediaException | InvalidRecordException e) {
+                String reason = e.getMessage();
+                session.abort(reason);
+                throw new TransferException("upload of clip " + clipId + " aborted after " + session.frames
+                        + " frames: " + reason, e);
+            }
+            session.sendValid(options.topics().clips(),
+                    EndOfClip.complete(clipId, session.frames, session.samples, System.currentTimeMillis()));
+            session.commit();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Result(clipId, manifest, session.frames, session.samples, session.bytes, seconds);
+        } catch (ProducerFencedException e) {
+            throw new TransferException("upload of clip " + clipId
+                    + " was fenced: another upload of the same clip id started meanwhile", e);
+        } catch (KafkaException e) {
+            throw new TransferException("upload of clip " + clipId + " failed in Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    private void refuseIfUploaded(String clipId) throws ClipAlreadyExistsException {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap)) {
+            Optional<ClipManifest> earlier = new ClipRegistry(consumer, codec, options.kafkaTimeout())
+                    .findManifest(options.topics().clips(), clipId);
+            if (earlier.isPresent()) {
+                throw new ClipAlreadyExistsException("clip id '" + clipId + "' was already uploaded to "
+                        + options.topics().clips() + " (manifest created at "
+                        + java.time.Instant.ofEpochMilli(earlier.get().getCreatedAtMillis())
+                        + "); clip ids are never reused: upload under a new clip id");
+            }
+        }
+    }
+
+    private ClipManifest manifest(String clipId, MediaInfo info) {
+        ClipManifest m = new ClipManifest();
+        m.setClipId(clipId);
+        m.setFormatVersion(ClipRecordCodec.VERSION);
+        m.setContainer(info.container());
+        m.setVideoCodec(info.videoCodec());
+        m.setAudioCodec(info.hasAudio() ? info.audioCodec() : "");
+        m.setFpsNum(info.fpsNum());
+        m.setFpsDen(info.fpsDen());
+        m.setWidth(info.width());
+        m.setHeight(info.height());
+        m.setFrameCount(info.frameCountHint());
+        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
+        m.setSampleRate(info.hasAudio() ? options.audio().sampleRate() : 0);
+        m.setChannels(info.hasAudio() ? options.audio().channels() : 0);
+        m.setSourceSampleRate(info.hasAudio() ? info.sourceSampleRate() : 0);
+        m.setSourceChannels(info.hasAudio() ? info.sourceChannels() : 0);
+        m.setDurationMicros(info.durationMicros());
+        m.setCreatedAtMillis(System.currentTimeMillis());
+        return m;
+    }
+
+    /** One upload's producer, counters and audio re-blocking. */
+    private final class Session {
+        final KafkaProducer<String, byte[]> producer;
+        final ClipManifest manifest;
+        final TransferProgress progress;
+        final short[] block;
+        int blockFill;
+        long frames;
+        long samples;
+        long bytes;
+        int framesInTransaction;
+        long firstPtsMicros = -1;
+
+        Session(KafkaProducer<String, byte[]> producer, ClipManifest manifest, TransferProgress progress) {
+            this.producer = producer;
+            this.manifest = manifest;
+            this.progress = progress;
+            AudioTransport audio = options.audio();
+            this.block = new short[audio.blockSamples() * audio.channels()];
+        }
+
+        void begin() {
+            producer.beginTransaction();
+            framesInTransaction = 0;
+        }
+
+        void commit() {
+            producer.commitTransaction();
+        }
+
+        void abort(String reason) {
+            producer.abortTransaction();
+            begin();
+            sendValid(options.topics().clips(), EndOfClip.aborted(manifest.getClipId(), frames, samples,
+                    truncate(reason), System.currentTimeMillis()));
+            commit();
+        }
+
+        /** Sends a record that is valid by construction (checked manifest, totals). */
+        void sendValid(String topic, ClipRecord record) {
+            try {
+                send(topic, record);
+            } catch (InvalidRecordException e) {
+                throw new IllegalStateException("dubstream built an invalid record: " + e.getMessage(), e);
+            }
+        }
+
+        void send(String topic, ClipRecord record) throws InvalidRecordException {
+            byte[] value = codec.encode(record);
+            bytes += value.length;
+            producer.send(new ProducerRecord<>(topic, record.getClipId(), value));
+        }
+
+        void streamMedia(MediaReader reader) throws MediaException, InvalidRecordException {
+            long expectedFrames = expectedFrames();
+            progress.update(0, expectedFrames);
+            MediaSample sample;
+            while ((sample = reader.next()) != null) {
+                if (sample instanceof MediaSample.VideoSample v) {
+                    sendFrame(v);
+                    progress.update(frames, expectedFrames);
+                } else if (sample instanceof MediaSample.AudioSample a && manifest.hasAudio()) {
+                    addAudio(a.samples());
+                }
+            }
+            flushAudio();
+            if (frames == 0) {
+                throw new MediaException("the video stream has no decodable frames");
+            }
+        }
+
+        private void sendFrame(MediaSample.VideoSample v) throws InvalidRecordException {
+            if (v.width() != manifest.getWidth() || v.height() != manifest.getHeight()) {
+                throw new InvalidRecordException("frame " + frames + " is " + v.width() + "x" + v.height()
+                        + " but the clip is " + manifest.getWidth() + "x" + manifest.getHeight()
+                        + " (resolution changes mid-stream are not supported)");
+            }
+            byte[] jpeg = JpegCodec.encode(v.bgr(), v.width(), v.height(), options.jpegQuality());
+            if (jpeg.length > options.limits().maxFrameBytes()) {
+                throw new InvalidRecordException("frame " + frames + " encodes to " + jpeg.length
+                        + " bytes of JPEG at quality " + options.jpegQuality() + ", above the limit of "
+                        + options.limits().maxFrameBytes() + " bytes per frame (Kafka's default record limit is "
+                        + "1 MiB); lower --jpeg-quality or raise --max-frame-bytes together with Kafka's "
+                        + "max.request.size and message.max.bytes");
+            }
+            if (firstPtsMicros < 0) {
+                firstPtsMicros = v.ptsMicros();
+            }
+            long pts = Math.max(0, v.ptsMicros() - firstPtsMicros);
+            send(options.topics().frames(),
+                    new VideoFrame(manifest.getClipId(), frames, pts, v.width(), v.height(), jpeg));
+            frames++;
+            if (++framesInTransaction >= options.framesPerTransaction()) {
+                commit();
+                begin();
+            }
+        }
+
+        private void addAudio(short[] pcm) throws InvalidRecordException {
+            int offset = 0;
+            while (offset < pcm.length) {
+                int n = Math.min(block.length - blockFill, pcm.length - offset);
+                System.arraycopy(pcm, offset, block, blockFill, n);
+                blockFill += n;
+                offset += n;
+                if (blockFill == block.length) {
+                    flushAudio();
+                }
+            }
+        }
+
+        private void flushAudio() throws InvalidRecordException {
+            int channels = options.audio().channels();
+            int whole = blockFill - blockFill % channels;
+            if (whole == 0) {
+                return;
+            }
+            short[] values = Arrays.copyOf(block, whole);
+            send(options.topics().audio(), new AudioBlock(manifest.getClipId(), samples,
+                    options.audio().sampleRate(), channels, values));
+            samples += whole / channels;
+            blockFill = 0;
+        }
+
+        private long expectedFrames() {
+            if (manifest.getFrameCount() > 0) {
+                return manifest.getFrameCount();
+            }
+            if (manifest.getDurationMicros() > 0) {
+                return Math.round(manifest.getDurationMicros() / 1e6 * manifest.fps());
+            }
+            return -1;
+        }
+    }
+
+    private static String truncate(String reason) {
+        String r = reason == null ? "unknown error" : reason;
+        return r.length() > 2000 ? r.substring(0, 2000) + "..." : r;
+    }
+}
