@@ -132,6 +132,9 @@ public final class ClipUploader {
             Session session = new Session(producer, manifest, progress);
             session.begin();
             session.sendValid(options.topics().clips(), manifest);
+            // the manifest commits on its own: whatever happens next, readers see which clip it was
+            session.commit();
+            session.begin();
             try {
                 session.streamMedia(reader);
             } catch (MediaException | InvalidRecordException e) {

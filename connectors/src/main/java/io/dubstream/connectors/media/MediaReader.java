@@ -66,7 +66,7 @@ public final class MediaReader implements AutoCloseable {
         if (transportChannels < 1 || transportChannels > 8) {
             throw new IllegalArgumentException("transport channels must be 1..8, got " + transportChannels);
         }
-        InputFileCheck.requireReadable(file);
+        ContainerLayout layout = InputFileCheck.requireReadable(file);
         FFmpegRuntime.ensureLoaded();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
@@ -82,7 +82,7 @@ public final class MediaReader implements AutoCloseable {
             return new MediaReader(file, grabber, info, audio);
         } catch (FFmpegFrameGrabber.Exception e) {
             release(grabber);
-            throw new MediaException("cannot read " + file + ": " + openFailure(e), e);
+            throw new MediaException("cannot read " + file + ": " + openFailure(e, layout), e);
         } catch (MediaException e) {
             release(grabber);
             throw e;
@@ -92,9 +92,13 @@ public final class MediaReader implements AutoCloseable {
         }
     }
 
-    private static String openFailure(FFmpegFrameGrabber.Exception e) {
+    private static String openFailure(FFmpegFrameGrabber.Exception e, ContainerLayout layout) {
         String message = String.valueOf(e.getMessage());
         String reason = FFmpegRuntime.reason(e);
+        if (message.startsWith("avformat_open_input()") && layout.isoBmff() && !layout.hasMp4Index()) {
+            return "its mp4 index (moov atom) is missing: the recording or upload was never finished ("
+                    + reason + ")";
+        }
         if (message.startsWith("avformat_open_input()")) {
             return "not a media file FFmpeg recognises (" + reason + ")";
         }

@@ -94,6 +94,14 @@ public final class SampleClipGenerator {
         return out;
     }
 
+    /** Frame {@code index} of the clip {@code spec} describes, as tightly packed BGR24 (before any encoding). */
+    public static byte[] renderFrame(Spec spec, long index) {
+        byte[] frame = new byte[spec.width() * spec.height() * 3];
+        new TestPattern(spec.width(), spec.height()).paint(frame, index);
+        FrameIndexBarcode.draw(frame, spec.width(), spec.height(), index);
+        return frame;
+    }
+
     /**
      * Reads the frame index a generated frame carries, after any lossy round trip that keeps the
      * blocks recognisable. Indexes above 65535 wrap around (the barcode has 16 bits).

@@ -1,0 +1,345 @@
+package io.dubstream.connectors.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.media.MediaReader;
+import io.dubstream.connectors.media.MediaSample;
+import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+
+/** Upload to Kafka and download back, against a real broker. */
+class ClipRoundTripITCase {
+
+    /** Mean absolute error per colour value after JPEG (q 0.9) and H.264 on the test pattern. */
+    private static final double MAX_MEAN_PIXEL_ERROR = 6.0;
+
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static ClipUploader uploader() {
+        return new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults().withTopics(ClipTopics.OUTPUT));
+    }
+
+    private static ClipDownloader downloader(Duration timeout) {
+        return new ClipDownloader(broker.bootstrapServers(),
+                ClipDownloader.Options.defaults().withTopics(ClipTopics.OUTPUT).withIdleTimeout(timeout));
+    }
+
+    @Test
+    void clipWithAudioSurvivesEveryFrameInOrderAndEverySample() throws Exception {
+        var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 4.0, 44_100, 2);
+        Path source = SampleClipGenerator.write(tmp.resolve("in.mp4"), spec);
+        Path output = tmp.resolve("out.mp4");
+
+        ClipUploader.Result up = uploader().upload(source, "with-audio", TransferProgress.NONE);
+        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("with-audio", output,
+                TransferProgress.NONE);
+
+        assertThat(up.frames()).isEqualTo(100);
+        assertThat(down.frames()).isEqualTo(100);
+        assertThat(up.manifest().getSampleRate()).isEqualTo(16_000);
+        assertThat(up.manifest().getChannels()).isEqualTo(1);
+        assertThat(up.manifest().getSourceSampleRate()).isEqualTo(44_100);
+        assertThat(up.manifest().getSourceChannels()).isEqualTo(2);
+        // 4 s at the 16 kHz transport rate, as FFmpeg's resampler delivers it
+        assertThat(up.samples()).isBetween(64_000L - 640, 64_000L + 640);
+        assertThat(down.samples()).isEqualTo(up.samples());
+        assertThat(down.end().getFramesSent()).isEqualTo(100);
+        assertThat(down.end().getSamplesSent()).isEqualTo(up.samples());
+        assertThat(down.duplicatesSkipped()).isZero();
+
+        compareFrames(source, output, 100);
+        assertThat(audioSamplesIn(output)).isBetween(up.samples(), up.samples() + 2048);
+    }
+
+    @Test
+    void clipWithoutAudio() throws Exception {
+        var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 2.0, 0, 0);
+        Path source = SampleClipGenerator.write(tmp.resolve("silent.mp4"), spec);
+        Path output = tmp.resolve("silent-out.mp4");
+
+        ClipUploader.Result up = uploader().upload(source, "no-audio", TransferProgress.NONE);
+        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("no-audio", output,
+                TransferProgress.NONE);
+
+        assertThat(up.manifest().hasAudio()).isFalse();
+        assertThat(up.samples()).isZero();
+        assertThat(down.frames()).isEqualTo(50);
+        assertThat(down.samples()).isZero();
+        try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
+            assertThat(reader.info().hasAudio()).isFalse();
+        }
+        compareFrames(source, output, 50);
+    }
+
+    @Test
+    void ntscFrameRateStaysExact() throws Exception {
+        var spec = new SampleClipGenerator.Spec(320, 180, 30_000, 1001, 2.0, 48_000, 1);
+        Path source = SampleClipGenerator.write(tmp.resolve("ntsc.mp4"), spec);
+        Path output = tmp.resolve("ntsc-out.mp4");
+
+        ClipUploader.Result up = uploader().upload(source, "ntsc", TransferProgress.NONE);
+        downloader(Duration.ofSeconds(30)).download("ntsc", output, TransferProgress.NONE);
+
+        assertThat(up.manifest().getFpsNum()).isEqualTo(30_000);
+        assertThat(up.manifest().getFpsDen()).isEqualTo(1001);
+        try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
+            assertThat(reader.info().fpsNum()).isEqualTo(30_000);
+            assertThat(reader.info().fpsDen()).isEqualTo(1001);
+        }
+        compareFrames(source, output, spec.frameCount());
+    }
+
+    @Test
+    void aSecondUploadOfTheSameClipIdIsRefused() throws Exception {
+        var spec = new SampleClipGenerator.Spec(256, 144, 25, 1, 1.0, 16_000, 1);
+        Path source = SampleClipGenerator.write(tmp.resolve("twice.mp4"), spec);
+        uploader().upload(source, "twice", TransferProgress.NONE);
+
+        assertThatThrownBy(() -> uploader().upload(source, "twice", TransferProgress.NONE))
+                .isInstanceOf(ClipAlreadyExistsException.class)
+                .hasMessageContaining("clip id 'twice' was already uploaded");
+        // the refused upload wrote nothing: still exactly one manifest and one end of clip
+        assertThat(recordsOf(ClipTopics.OUTPUT.clips(), "twice")).extracting(ClipRecord::recordType)
+                .containsExactly(io.dubstream.connectors.records.RecordType.MANIFEST,
+                        io.dubstream.connectors.records.RecordType.END_OF_CLIP);
+    }
+
+    @Test
+    void aFrameAboveTheSizeLimitAbortsTheClipVisibly() throws Exception {
+        var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 1.0, 16_000, 1);
+        Path source = SampleClipGenerator.write(tmp.resolve("big.mp4"), spec);
+        ClipUploader strict = new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
+                .withTopics(ClipTopics.OUTPUT).withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(2_000)));
+
+        assertThatThrownBy(() -> strict.upload(source, "too-big", TransferProgress.NONE))
+                .isInstanceOf(TransferException.class)
+                .hasMessageContaining("frame 0 encodes to")
+                .hasMessageContaining("above the limit of 2000 bytes per frame");
+
+        List<ClipRecord> control = recordsOf(ClipTopics.OUTPUT.clips(), "too-big");
+        assertThat(control).hasSize(2);
+        EndOfClip end = (EndOfClip) control.get(1);
+        assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.ABORTED);
+        assertThat(end.getFramesSent()).isZero();
+        assertThat(end.getReason()).contains("above the limit of 2000 bytes");
+        assertThat(recordsOf(ClipTopics.OUTPUT.frames(), "too-big")).isEmpty();
+
+        Path output = tmp.resolve("too-big.mp4");
+        assertThatThrownBy(() -> downloader(Duration.ofSeconds(10)).download("too-big", output,
+                        TransferProgress.NONE))
+                .isInstanceOf(TransferException.class)
+                .hasMessageContaining("ended with status ABORTED");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void downloadWaitsThenTimesOutClearlyWithoutAnEndOfClip() throws Exception {
+        ClipRecordCodec codec = new ClipRecordCodec();
+        ClipManifest manifest = manifest("unfinished", 64, 48, false);
+        byte[] jpeg = JpegCodec.encode(new byte[64 * 48 * 3], 64, 48, 0.9f);
+        try (KafkaProducer<String, byte[]> producer =
+                KafkaClients.transactionalProducer(broker.bootstrapServers(), "test-unfinished")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
+            send(producer, codec, ClipTopics.OUTPUT.frames(), new VideoFrame("unfinished", 0, 0, 64, 48, jpeg));
+            producer.commitTransaction();
+        }
+        Path output = tmp.resolve("unfinished.mp4");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> downloader(Duration.ofSeconds(2)).download("unfinished", output,
+                        TransferProgress.NONE))
+                .isInstanceOf(TransferException.class)
+                .hasMessageContaining("timed out after 2 s without new records of clip unfinished while waiting "
+                        + "for the end-of-clip record (have 1 frames, 0 samples)");
+        assertThat((System.nanoTime() - started) / 1e9).isBetween(2.0, 30.0);
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void downloadPutsShuffledFramesInOrderAndSkipsDuplicates() throws Exception {
+        var spec = new SampleClipGenerator.Spec(256, 96, 25, 1, 2.0, 0, 0);
+        ClipRecordCodec codec = new ClipRecordCodec();
+        ClipManifest manifest = manifest("shuffled", 256, 96, true);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(3));
+        order.add(7);
+        order.add(30);
+        short[] tone = new short[8000];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (short) (8000 * Math.sin(i * 2 * Math.PI * 440 / 16_000));
+        }
+        try (KafkaProducer<String, byte[]> producer =
+                KafkaClients.transactionalProducer(broker.bootstrapServers(), "test-shuffled")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
+            for (int i : order) {
+                byte[] bgr = SampleClipGenerator.renderFrame(spec, i);
+                send(producer, codec, ClipTopics.OUTPUT.frames(), new VideoFrame("shuffled", i, i * 40_000L, 256, 96,
+                        JpegCodec.encode(bgr, 256, 96, 0.95f)));
+            }
+            for (long first : new long[] {24_000, 8_000, 0, 16_000, 8_000}) {
+                send(producer, codec, ClipTopics.OUTPUT.audio(), new AudioBlock("shuffled", first, 16_000, 1, tone));
+            }
+            send(producer, codec, ClipTopics.OUTPUT.clips(), EndOfClip.complete("shuffled", 50, 32_000, 1L));
+            producer.commitTransaction();
+        }
+
+        Path output = tmp.resolve("shuffled.mp4");
+        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("shuffled", output,
+                TransferProgress.NONE);
+
+        assertThat(down.frames()).isEqualTo(50);
+        assertThat(down.samples()).isEqualTo(32_000);
+        assertThat(down.duplicatesSkipped()).isEqualTo(3);
+        try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
+            int expected = 0;
+            MediaSample s;
+            while ((s = reader.next()) != null) {
+                if (s instanceof MediaSample.VideoSample v) {
+                    assertThat(SampleClipGenerator.readFrameIndex(v.bgr(), v.width(), v.height()))
+                            .as("frame at position %d", expected).isEqualTo(expected);
+                    expected++;
+                }
+            }
+            assertThat(expected).isEqualTo(50);
+        }
+    }
+
+    /** Reads source and output side by side: same count, barcodes in order, pixels within tolerance. */
+    private static void compareFrames(Path source, Path output, long expectedFrames) throws Exception {
+        try (MediaReader in = MediaReader.open(source, 16_000, 1);
+                MediaReader out = MediaReader.open(output, 16_000, 1)) {
+            long frames = 0;
+            double worst = 0;
+            MediaSample.VideoSample a;
+            while ((a = nextFrame(in)) != null) {
+                MediaSample.VideoSample b = nextFrame(out);
+                assertThat(b).as("output frame %d", frames).isNotNull();
+                assertThat(SampleClipGenerator.readFrameIndex(b.bgr(), b.width(), b.height())).isEqualTo(frames);
+                worst = Math.max(worst, meanAbsoluteError(a.bgr(), b.bgr()));
+                frames++;
+            }
+            assertThat(nextFrame(out)).as("output has no extra frames").isNull();
+            assertThat(frames).isEqualTo(expectedFrames);
+            assertThat(worst).as("worst mean pixel error").isLessThan(MAX_MEAN_PIXEL_ERROR);
+        }
+    }
+
+    private static MediaSample.VideoSample nextFrame(MediaReader reader) throws Exception {
+        MediaSample s;
+        while ((s = reader.next()) != null) {
+            if (s instanceof MediaSample.VideoSample v) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static long audioSamplesIn(Path file) throws Exception {
+        long samples = 0;
+        try (MediaReader reader = MediaReader.open(file, 16_000, 1)) {
+            MediaSample s;
+            while ((s = reader.next()) != null) {
+                if (s instanceof MediaSample.AudioSample a) {
+                    samples += a.samples().length;
+                }
+            }
+        }
+        return samples;
+    }
+
+    private static double meanAbsoluteError(byte[] a, byte[] b) {
+        assertThat(b).hasSameSizeAs(a);
+        long sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs((a[i] & 0xff) - (b[i] & 0xff));
+        }
+        return (double) sum / a.length;
+    }
+
+    private static ClipManifest manifest(String clipId, int width, int height, boolean audio) {
+        ClipManifest m = new ClipManifest();
+        m.setClipId(clipId);
+        m.setContainer("test");
+        m.setVideoCodec("test");
+        m.setAudioCodec(audio ? "pcm" : "");
+        m.setFpsNum(25);
+        m.setFpsDen(1);
+        m.setWidth(width);
+        m.setHeight(height);
+        m.setFrameCount(-1);
+        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
+        m.setSampleRate(audio ? 16_000 : 0);
+        m.setChannels(audio ? 1 : 0);
+        m.setDurationMicros(-1);
+        m.setCreatedAtMillis(System.currentTimeMillis());
+        return m;
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, ClipRecordCodec codec, String topic,
+            ClipRecord record) throws Exception {
+        producer.send(new ProducerRecord<>(topic, record.getClipId(), codec.encode(record)));
+    }
+
+    static List<ClipRecord> recordsOf(String topic, String clipId) {
+        ClipRecordCodec codec = new ClipRecordCodec();
+        List<ClipRecord> records = new ArrayList<>();
+        try (var consumer = KafkaClients.committedReader(broker.bootstrapServers())) {
+            var tp = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
+            if (tp.isEmpty()) {
+                return records;
+            }
+            consumer.assign(List.of(tp.get()));
+            long end = consumer.endOffsets(List.of(tp.get())).get(tp.get());
+            while (consumer.position(tp.get()) < end) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (clipId.equals(r.key())) {
+                        records.add(codec.decode(r.value()).recordOrThrow());
+                    }
+                }
+            }
+        }
+        return records;
+    }
+}

@@ -1,0 +1,66 @@
+package io.dubstream.connectors.media;
+
+import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+
+/**
+ * Test clips written straight with JavaCV's recorder, for containers and codecs {@link Mp4Writer}
+ * does not produce: mkv and avi, mpeg4 video, mp4 without faststart, audio only.
+ */
+final class RecorderClips {
+
+    private RecorderClips() {}
+
+    /**
+     * Writes {@code frames} barcoded 25 fps frames (none when width is 0) and a tone of the same
+     * length at 44.1 kHz ({@code channels} 0 for none).
+     */
+    static Path write(Path out, String format, String videoCodec, int width, int height, int frames, int channels)
+            throws FFmpegFrameRecorder.Exception, MediaException {
+        FFmpegRuntime.ensureLoaded();
+        int rate = 44_100;
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), width, height, channels);
+        recorder.setFormat(format);
+        recorder.setFrameRate(25);
+        if (width > 0) {
+            recorder.setVideoCodecName(videoCodec);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            recorder.setVideoBitrate(2_000_000);
+        }
+        if (channels > 0) {
+            recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+            recorder.setSampleRate(rate);
+            recorder.setAudioBitrate(128_000);
+        }
+        recorder.start();
+        try {
+            TestPattern pattern = width > 0 ? new TestPattern(width, height) : null;
+            ToneSignal tone = new ToneSignal(rate, Math.max(1, channels));
+            byte[] bgr = new byte[width * height * 3];
+            ByteBuffer direct = ByteBuffer.allocateDirect(Math.max(1, bgr.length));
+            for (int i = 0; i < frames; i++) {
+                if (pattern != null) {
+                    pattern.paint(bgr, i);
+                    FrameIndexBarcode.draw(bgr, width, height, i);
+                    direct.clear();
+                    direct.put(bgr).flip();
+                    recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_BGR24,
+                            direct);
+                }
+                if (channels > 0) {
+                    long first = (long) i * rate / 25;
+                    short[] samples = tone.samples(first, (int) ((long) (i + 1) * rate / 25 - first));
+                    recorder.recordSamples(rate, channels, ShortBuffer.wrap(samples));
+                }
+            }
+        } finally {
+            recorder.stop();
+        }
+        return out;
+    }
+}
