@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
 
@@ -13,6 +15,9 @@ import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Runs a single-node Kafka broker (KRaft) in-process until Ctrl-C, for local use and demos.")
 final class BrokerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
             description = "Client port on localhost; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -36,9 +41,9 @@ final class BrokerCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "broker-shutdown"));
-        System.out.println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
+        spec.commandLine().getOut().println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
                 + "); Ctrl-C stops it");
-        System.out.flush();
+        spec.commandLine().getOut().flush();
         stopped.await();
         return DubstreamCli.EXIT_OK;
     }

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
@@ -28,6 +30,9 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs an in-process Kafka broker, uploads a clip, downloads it to an mp4, writes a summary.")
 final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--input", paramLabel = "FILE",
             description = "Clip to use; default: a generated 32 s 640x360 sample clip (out/sample.mp4).")
@@ -53,11 +58,11 @@ final class DemoCommand implements Callable<Integer> {
         Path clip = input;
         if (clip == null) {
             clip = outDir.resolve("sample.mp4");
-            System.out.println("generating sample clip " + clip + " ...");
+            spec.commandLine().getOut().println("generating sample clip " + clip + " ...");
             SampleClipGenerator.write(clip, SampleClipGenerator.Spec.defaults());
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            System.out.println("Kafka broker (in-process) at " + broker.bootstrapServers());
+            spec.commandLine().getOut().println("Kafka broker (in-process) at " + broker.bootstrapServers());
             ClipTopics topics = ClipTopics.OUTPUT;
             ConsoleProgress up = ConsoleProgress.onTerminal("upload " + clipId);
             ClipUploader.Result uploaded;
@@ -67,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
             } finally {
                 up.finish();
             }
-            System.out.println(UploadCommand.describe(uploaded));
+            spec.commandLine().getOut().println(UploadCommand.describe(uploaded));
             ConsoleProgress down = ConsoleProgress.onTerminal("download " + clipId);
             ClipDownloader.Result downloaded;
             try {
@@ -76,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
             } finally {
                 down.finish();
             }
-            System.out.println(DownloadCommand.describe(downloaded, output));
+            spec.commandLine().getOut().println(DownloadCommand.describe(downloaded, output));
             double wall = (System.nanoTime() - started) / 1e9;
             double clipSeconds = (double) downloaded.frames() * downloaded.manifest().getFpsDen()
                     / downloaded.manifest().getFpsNum();
@@ -102,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
             Files.createDirectories(summary.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summary.toFile(), s);
-            System.out.println("wrote " + output + " and " + summary);
+            spec.commandLine().getOut().println("wrote " + output + " and " + summary);
         }
         return DubstreamCli.EXIT_OK;
     }

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipDownloader;
@@ -18,6 +20,9 @@ import io.dubstream.connectors.kafka.ClipTopics;
         description = {"Reads a clip's committed records (read_committed) and writes a playable mp4 with audio.",
             "Waits for the end-of-clip record; gives up after --timeout seconds without new records."})
 final class DownloadCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     KafkaOptions kafka;
@@ -55,7 +60,7 @@ final class DownloadCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
-        System.out.println(describe(result, output));
+        spec.commandLine().getOut().println(describe(result, output));
         return DubstreamCli.EXIT_OK;
     }
 

@@ -2,6 +2,8 @@ package io.dubstream.connectors.cli;
 
 import java.io.PrintWriter;
 
+import io.dubstream.connectors.media.FFmpegLogging;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,14 +33,25 @@ public final class DubstreamCli {
     public static final int EXIT_REFUSED = 3;
 
     public static void main(String[] args) {
+        FFmpegLogging.quiet();
         System.exit(run(args));
     }
 
     /** Runs a command line and returns its exit code; errors are printed as one line to stderr. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with the given output and error streams and returns its exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new DubstreamCli());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(DubstreamCli::reportFailure);
-        return cli.execute(args);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.AudioTransport;
@@ -17,6 +19,9 @@ import io.dubstream.connectors.kafka.ClipUploader;
         description = {"Streams a media file to Kafka as one clip: manifest, JPEG frames, PCM audio, end of clip.",
             "A clip id is uploaded once: a second upload of the same id is refused (exit code 3)."})
 final class UploadCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     KafkaOptions kafka;
@@ -62,7 +67,7 @@ final class UploadCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
-        System.out.println(describe(result));
+        spec.commandLine().getOut().println(describe(result));
         return DubstreamCli.EXIT_OK;
     }
 

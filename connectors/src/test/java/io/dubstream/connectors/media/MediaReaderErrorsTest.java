@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.assertj.core.api.AbstractThrowableAssert;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,13 +70,44 @@ class MediaReaderErrorsTest {
 
     @Test
     void firstHalfOfAFaststartMp4() throws Exception {
-        // moov up front, so FFmpeg opens it and would stop at the cut without an error (35 of 75
-        // frames of a 3 s clip): the reader refuses it instead.
+        // moov up front, so FFmpeg opens it and would stop at the cut without an error (see
+        // ffmpegAloneStopsSilentlyAtTheCutOfAFaststartMp4): the reader refuses it instead.
         Path file = Files.write(dir.resolve("half.mp4"), Arrays.copyOf(faststartClip, faststartClip.length / 2));
 
         assertOpenFails(file)
                 .hasMessageStartingWith("cannot read " + file + ": the file is truncated: its 'mdat' box at byte ")
                 .hasMessageContaining("but the file ends at byte " + faststartClip.length / 2);
+    }
+
+    @Test
+    void ffmpegAloneStopsSilentlyAtTheCutOfAFaststartMp4() throws Exception {
+        // Why the reader checks the structure itself: JavaCV maps FFmpeg's "partial file" read
+        // error to the end of the stream, so the grabber delivers the frames before the cut and ends.
+        Path file = Files.write(dir.resolve("half-raw.mp4"), Arrays.copyOf(faststartClip, faststartClip.length / 2));
+        int frames = 0;
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+        try {
+            grabber.start();
+            assertThat(grabber.getLengthInVideoFrames()).isEqualTo(50);
+            while (grabber.grabImage() != null) {
+                frames++;
+            }
+        } finally {
+            grabber.release();
+        }
+        assertThat(frames).isBetween(10, 40);
+    }
+
+    @Test
+    void completeFilesWithTrailingBytesStillRead() throws Exception {
+        byte[] junk = new byte[100];
+        new Random(7).nextBytes(junk);
+        for (byte[] tail : new byte[][] {new byte[64], junk}) {
+            byte[] bytes = Arrays.copyOf(faststartClip, faststartClip.length + tail.length);
+            System.arraycopy(tail, 0, bytes, faststartClip.length, tail.length);
+            Path file = Files.write(dir.resolve("tail.mp4"), bytes);
+            assertThat(MediaRoundTripTest.Decoded.read(file, 16_000, 1).frames).hasSize(50);
+        }
     }
 
     @Test

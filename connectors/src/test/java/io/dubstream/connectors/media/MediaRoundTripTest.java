@@ -7,6 +7,7 @@ import io.dubstream.connectors.media.MediaSample.AudioSample;
 import io.dubstream.connectors.media.MediaSample.VideoSample;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,34 @@ class MediaRoundTripTest {
         // 3 s at 44.1 kHz = 132300 samples; AAC decodes 133120 (its last 1024-sample frame padded) and
         // JavaCV's own resampler would hold back ~16 samples. Flushed and cut to the track's length:
         assertThat(decoded25.audioSamples).isEqualTo(3 * TRANSPORT_RATE);
+    }
+
+    @Test
+    void transportAudioCarriesTheToneOfEachSecond() {
+        short[] audio = decoded25.audio();
+        ToneSignal tone = new ToneSignal(TRANSPORT_RATE, 1);
+        for (int second = 0; second < 3; second++) {
+            // the middle half of the second, away from the fades
+            short[] window = Arrays.copyOfRange(audio, second * TRANSPORT_RATE + 4000, second * TRANSPORT_RATE + 12_000);
+            double expected = tone.frequency(second);
+            double atTone = goertzelPower(window, expected);
+            assertThat(atTone).as("second %d at %.1f Hz", second, expected)
+                    .isGreaterThan(100 * goertzelPower(window, expected * 0.8))
+                    .isGreaterThan(100 * goertzelPower(window, expected * 1.25));
+        }
+    }
+
+    /** Power of {@code samples} at {@code frequency} (Goertzel). */
+    static double goertzelPower(short[] samples, double frequency) {
+        double coefficient = 2 * Math.cos(2 * Math.PI * frequency / TRANSPORT_RATE);
+        double s1 = 0;
+        double s2 = 0;
+        for (short sample : samples) {
+            double s0 = sample + coefficient * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
     }
 
     @Test
@@ -164,6 +193,13 @@ class MediaRoundTripTest {
         final List<VideoSample> frames = new ArrayList<>();
         long audioSamples;
         int audioChunks;
+        private short[] audio = new short[0];
+        private int audioLength;
+
+        /** All transport audio, interleaved. */
+        short[] audio() {
+            return Arrays.copyOf(audio, audioLength);
+        }
 
         static Decoded read(Path file, int rate, int channels) throws MediaException {
             Decoded d = new Decoded();
@@ -177,6 +213,11 @@ class MediaRoundTripTest {
                         assertThat(a.samples().length % channels).isZero();
                         d.audioSamples += a.samples().length / channels;
                         d.audioChunks++;
+                        if (d.audioLength + a.samples().length > d.audio.length) {
+                            d.audio = Arrays.copyOf(d.audio, 2 * (d.audioLength + a.samples().length));
+                        }
+                        System.arraycopy(a.samples(), 0, d.audio, d.audioLength, a.samples().length);
+                        d.audioLength += a.samples().length;
                     }
                 }
                 assertThat(reader.next()).isNull();

@@ -1,0 +1,120 @@
+package io.dubstream.connectors.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dubstream.connectors.media.SampleClipGenerator;
+
+/** Bad input files and bad usage: one clear line, the right exit code, no Kafka needed. */
+class DubstreamCliTest {
+
+    /** Nothing listens here: input errors must be found before Kafka is contacted. */
+    private static final String NO_BROKER = "localhost:1";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void garbageFileGivesOneErrorLineAndExitCode1InARealProcess() throws Exception {
+        Path garbage = tmp.resolve("garbage.mp4");
+        byte[] junk = new byte[64 * 1024];
+        new Random(5).nextBytes(junk);
+        Files.write(garbage, junk);
+
+        Process process = new ProcessBuilder(javaCommand("upload", "--bootstrap", NO_BROKER, "--input",
+                garbage.toString())).redirectErrorStream(false).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertThat(process.exitValue()).isEqualTo(DubstreamCli.EXIT_FAILED);
+        assertThat(err.lines()).hasSize(1);
+        assertThat(err).startsWith("dubstream upload: error: ").contains(garbage.toString());
+        assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void truncatedFileIsAClearError() throws Exception {
+        Path whole = SampleClipGenerator.write(tmp.resolve("whole.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, 2.0, 16_000, 1));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = tmp.resolve("truncated.mp4");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertOneLineFailure(CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", truncated.toString()),
+                truncated.toString());
+    }
+
+    @Test
+    void missingEmptyAndDirectoryInputsAreClearErrors() throws IOException {
+        Path missing = tmp.resolve("nope.mp4");
+        Path empty = Files.createFile(tmp.resolve("empty.mp4"));
+        for (Path input : List.of(missing, empty, tmp)) {
+            assertOneLineFailure(CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", input.toString()),
+                    input.toString());
+        }
+    }
+
+    @Test
+    void badUsageExitsWith2() throws IOException {
+        Path file = Files.createFile(tmp.resolve("x.mp4"));
+        CliRun badId = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", file.toString(), "--clip-id", "a b");
+        assertThat(badId.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(badId.err()).contains("clip id 'a b' has characters other than");
+
+        CliRun missingOption = CliRun.of("download", "--bootstrap", NO_BROKER);
+        assertThat(missingOption.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(missingOption.err()).contains("Missing required options");
+
+        CliRun unknown = CliRun.of("teleport");
+        assertThat(unknown.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        CliRun help = CliRun.of("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("upload", "download", "broker", "demo");
+    }
+
+    @Test
+    void clipIdComesFromTheFileName() {
+        assertThat(UploadCommand.clipIdFromFileName(Path.of("/videos/My Talk (final).v2.mp4")))
+                .isEqualTo("My-Talk--final-.v2");
+        assertThat(UploadCommand.clipIdFromFileName(Path.of("_x.mkv"))).isEqualTo("x");
+    }
+
+    @Test
+    void progressBarRendersFractionAndRate() {
+        ConsoleProgress bar = new ConsoleProgress("upload c", System.err, false);
+        assertThat(bar.render(50, 200, 2.0)).startsWith("upload c [########----------------------]  25% 50/200 frames 25 frames/s");
+        assertThat(bar.render(7, -1, 1.0)).contains("7 frames");
+    }
+
+    private static void assertOneLineFailure(CliRun run, String mentions) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(DubstreamCli.EXIT_FAILED);
+        String err = run.err().strip();
+        assertThat(err.lines()).as(err).hasSize(1);
+        assertThat(err).startsWith("dubstream upload: error: ").contains(mentions);
+    }
+
+    private static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                DubstreamCli.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+}
