@@ -1,7 +1,9 @@
 package io.dubstream.connectors.media;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -32,8 +34,12 @@ final class InputFileCheck {
                 throw new MediaException("cannot read " + file + ": the file is empty");
             }
             layout = ContainerLayout.inspect(file);
+        } catch (AccessDeniedException e) {
+            throw new MediaException("cannot read " + file + ": permission denied", e);
+        } catch (NoSuchFileException e) {
+            throw new MediaException("cannot read " + file + ": no such file", e);
         } catch (IOException e) {
-            throw new MediaException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new MediaException("cannot read " + file + ": " + e, e);
         }
         if (layout.isTruncated() && layout.isoBmff() && !layout.hasMp4Index()) {
             throw new MediaException("cannot read " + file + ": the file is truncated and its mp4 index"
