@@ -17,7 +17,8 @@ import org.bytedeco.javacv.Frame;
  * {@link #close()} (faststart) so the file plays while it downloads, and the video bit rate is
  * {@value #BITS_PER_PIXEL_PER_FRAME} bits per pixel per frame (1.2 Mbit/s at 640x360, 25 fps).
  *
- * <p>Frames and audio may be written in any interleaving; the muxer orders them. Not thread-safe.
+ * <p>Video and audio may be written in any interleaving; the muxer orders them, and writing them
+ * close together in time keeps its buffer small. Not thread-safe.
  */
 public final class Mp4Writer implements AutoCloseable {
 

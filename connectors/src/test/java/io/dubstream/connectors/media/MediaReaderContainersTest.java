@@ -38,9 +38,13 @@ class MediaReaderContainersTest {
         for (VideoSample frame : decoded.frames) {
             assertThat(SampleClipGenerator.readFrameIndex(frame.bgr(), 320, 240)).isEqualTo(frame.index());
         }
-        // 2 s of stereo at 16 kHz. Without a track length to cut to (mkv, avi), the AAC encoder's
-        // priming and padding remain: 1024 + 1024 - 48 samples at 44.1 kHz, about 725 at 16 kHz.
-        assertThat(decoded.audioSamples).isBetween(32_000L, 32_000L + 750);
+        // 2 s of stereo at 16 kHz: exact from mov, which states the track's length. mkv and avi do
+        // not, so the AAC encoder's priming and end padding remain: 694 samples more were observed.
+        if (extension.equals("mov")) {
+            assertThat(decoded.audioSamples).isEqualTo(32_000);
+        } else {
+            assertThat(decoded.audioSamples).isBetween(32_000L, 32_000L + 750);
+        }
     }
 
     @Test
