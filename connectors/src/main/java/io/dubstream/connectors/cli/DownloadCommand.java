@@ -67,9 +67,9 @@ final class DownloadCommand implements Callable<Integer> {
     static String describe(ClipDownloader.Result r, Path output) {
         double mediaSeconds = (double) r.frames() * r.manifest().getFpsDen() / r.manifest().getFpsNum();
         return String.format("downloaded clip %s: %d frames, %d audio samples to %s (%s) in %.2f s: %.0f frames/s, "
-                        + "%.1fx real-time%s",
+                        + "%.1fx real-time; %s%s",
                 r.clipId(), r.frames(), r.samples(), output, r.videoCodec(), r.seconds(), r.frames() / r.seconds(),
-                mediaSeconds / r.seconds(),
+                mediaSeconds / r.seconds(), JvmMemory.describe(),
                 r.duplicatesSkipped() > 0 ? " (" + r.duplicatesSkipped() + " duplicate records skipped)" : "");
     }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             DownloadCommand.class,
             BrokerCommand.class,
             DemoCommand.class,
+            SampleCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class DubstreamCli {

@@ -73,11 +73,12 @@ final class UploadCommand implements Callable<Integer> {
 
     static String describe(ClipUploader.Result r) {
         return String.format("uploaded clip %s: %d frames, %d audio samples (%s), %.1f MB in %.2f s: %.0f frames/s, "
-                        + "%.1fx real-time",
+                        + "%.1fx real-time; %s",
                 r.clipId(), r.frames(), r.samples(),
                 r.manifest().hasAudio() ? r.manifest().getSampleRate() + " Hz x" + r.manifest().getChannels()
                         : "no audio track",
-                r.bytes() / 1e6, r.seconds(), r.frames() / r.seconds(), r.realtimeFactor());
+                r.bytes() / 1e6, r.seconds(), r.frames() / r.seconds(), r.realtimeFactor(),
+                JvmMemory.describe());
     }
 
     /** The file name without its extension, made into a valid clip id. */
