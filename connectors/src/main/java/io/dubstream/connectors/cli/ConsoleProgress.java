@@ -26,6 +26,22 @@ final class ConsoleProgress implements TransferProgress {
         this.enabled = enabled;
     }
 
+    /** Something that reports its progress as it runs. */
+    @FunctionalInterface
+    interface Transfer<R> {
+        R run(TransferProgress progress) throws Exception;
+    }
+
+    /** Runs {@code transfer} with a bar labelled {@code label} on the terminal, and ends the bar's line. */
+    static <R> R showing(String label, Transfer<R> transfer) throws Exception {
+        ConsoleProgress progress = onTerminal(label);
+        try {
+            return transfer.run(progress);
+        } finally {
+            progress.finish();
+        }
+    }
+
     /** A bar on stderr when there is a terminal. */
     static ConsoleProgress onTerminal(String label) {
         return new ConsoleProgress(label, System.err, System.console() != null);

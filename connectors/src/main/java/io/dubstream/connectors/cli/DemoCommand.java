@@ -64,23 +64,14 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             spec.commandLine().getOut().println("Kafka broker (in-process) at " + broker.bootstrapServers());
             ClipTopics topics = ClipTopics.OUTPUT;
-            ConsoleProgress up = ConsoleProgress.onTerminal("upload " + clipId);
-            ClipUploader.Result uploaded;
-            try {
-                uploaded = new ClipUploader(broker.bootstrapServers(),
-                        ClipUploader.Options.defaults().withTopics(topics)).upload(clip, clipId, up);
-            } finally {
-                up.finish();
-            }
+            Path file = clip;
+            ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
+                    p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults().withTopics(topics))
+                            .upload(file, clipId, p));
             spec.commandLine().getOut().println(UploadCommand.describe(uploaded));
-            ConsoleProgress down = ConsoleProgress.onTerminal("download " + clipId);
-            ClipDownloader.Result downloaded;
-            try {
-                downloaded = new ClipDownloader(broker.bootstrapServers(),
-                        ClipDownloader.Options.defaults().withTopics(topics)).download(clipId, output, down);
-            } finally {
-                down.finish();
-            }
+            ClipDownloader.Result downloaded = ConsoleProgress.showing("download " + clipId,
+                    p -> new ClipDownloader(broker.bootstrapServers(),
+                            ClipDownloader.Options.defaults().withTopics(topics)).download(clipId, output, p));
             spec.commandLine().getOut().println(DownloadCommand.describe(downloaded, output));
             double wall = (System.nanoTime() - started) / 1e9;
             double clipSeconds = (double) downloaded.frames() * downloaded.manifest().getFpsDen()

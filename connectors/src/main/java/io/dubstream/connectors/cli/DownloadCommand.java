@@ -53,13 +53,8 @@ final class DownloadCommand implements Callable<Integer> {
         ClipDownloader.Options options = new ClipDownloader.Options(ClipTopics.withPrefix(topicPrefix),
                 RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes), Duration.ofSeconds(timeoutSeconds),
                 ClipDownloader.Options.defaults().maxReorderFrames());
-        ConsoleProgress progress = ConsoleProgress.onTerminal("download " + clipId);
-        ClipDownloader.Result result;
-        try {
-            result = new ClipDownloader(kafka.bootstrap, options).download(clipId, output, progress);
-        } finally {
-            progress.finish();
-        }
+        ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
+                p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));
         spec.commandLine().getOut().println(describe(result, output));
         return DubstreamCli.EXIT_OK;
     }

@@ -60,13 +60,8 @@ final class UploadCommand implements Callable<Integer> {
                 RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes),
                 ClipUploader.Options.defaults().framesPerTransaction(),
                 ClipUploader.Options.defaults().kafkaTimeout());
-        ConsoleProgress progress = ConsoleProgress.onTerminal("upload " + id);
-        ClipUploader.Result result;
-        try {
-            result = new ClipUploader(kafka.bootstrap, options).upload(input, id, progress);
-        } finally {
-            progress.finish();
-        }
+        ClipUploader.Result result = ConsoleProgress.showing("upload " + id,
+                p -> new ClipUploader(kafka.bootstrap, options).upload(input, id, p));
         spec.commandLine().getOut().println(describe(result));
         return DubstreamCli.EXIT_OK;
     }

@@ -8,9 +8,8 @@ import java.util.Objects;
  * than one channel, at the transport rate. {@code firstSample} counts samples per channel from the
  * start of the clip, so blocks tile the clip's audio without gaps or overlaps.
  */
-public class AudioBlock implements ClipRecord {
+public class AudioBlock extends KeyedByClip {
 
-    private String clipId;
     private long firstSample;
     private int sampleRate;
     private int channels;
@@ -19,20 +18,11 @@ public class AudioBlock implements ClipRecord {
     public AudioBlock() {}
 
     public AudioBlock(String clipId, long firstSample, int sampleRate, int channels, short[] samples) {
-        this.clipId = clipId;
+        super(clipId);
         this.firstSample = firstSample;
         this.sampleRate = sampleRate;
         this.channels = channels;
         this.samples = samples;
-    }
-
-    @Override
-    public String getClipId() {
-        return clipId;
-    }
-
-    public void setClipId(String clipId) {
-        this.clipId = clipId;
     }
 
     @Override
@@ -87,17 +77,17 @@ public class AudioBlock implements ClipRecord {
         }
         AudioBlock b = (AudioBlock) o;
         return firstSample == b.firstSample && sampleRate == b.sampleRate && channels == b.channels
-                && Objects.equals(clipId, b.clipId) && Arrays.equals(samples, b.samples);
+                && Objects.equals(getClipId(), b.getClipId()) && Arrays.equals(samples, b.samples);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clipId, firstSample, sampleRate, channels) * 31 + Arrays.hashCode(samples);
+        return Objects.hash(getClipId(), firstSample, sampleRate, channels) * 31 + Arrays.hashCode(samples);
     }
 
     @Override
     public String toString() {
-        return "AudioBlock{clipId=" + clipId + ", firstSample=" + firstSample + ", " + sampleRate + " Hz x"
+        return "AudioBlock{clipId=" + getClipId() + ", firstSample=" + firstSample + ", " + sampleRate + " Hz x"
                 + channels + ", " + sampleCount() + " samples}";
     }
 }

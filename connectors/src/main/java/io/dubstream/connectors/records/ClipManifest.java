@@ -8,12 +8,11 @@ import java.util.Objects;
  *
  * <p>A Flink POJO: public no-argument constructor, getters and setters.
  */
-public class ClipManifest implements ClipRecord {
+public class ClipManifest extends KeyedByClip {
 
     /** The frame encoding of the video frame records; JPEG is the only one in format version 1. */
     public static final String FRAME_ENCODING_JPEG = "jpeg";
 
-    private String clipId;
     private int formatVersion;
     private String container;
     private String videoCodec;
@@ -37,14 +36,6 @@ public class ClipManifest implements ClipRecord {
     private long createdAtMillis;
 
     public ClipManifest() {}
-
-    public String getClipId() {
-        return clipId;
-    }
-
-    public void setClipId(String clipId) {
-        this.clipId = clipId;
-    }
 
     @Override
     public RecordType recordType() {
@@ -203,19 +194,19 @@ public class ClipManifest implements ClipRecord {
                 && sampleRate == m.sampleRate && channels == m.channels
                 && sourceSampleRate == m.sourceSampleRate && sourceChannels == m.sourceChannels
                 && durationMicros == m.durationMicros && createdAtMillis == m.createdAtMillis
-                && Objects.equals(clipId, m.clipId) && Objects.equals(container, m.container)
+                && Objects.equals(getClipId(), m.getClipId()) && Objects.equals(container, m.container)
                 && Objects.equals(videoCodec, m.videoCodec) && Objects.equals(audioCodec, m.audioCodec)
                 && Objects.equals(frameEncoding, m.frameEncoding);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clipId, fpsNum, fpsDen, width, height, sampleRate, createdAtMillis);
+        return Objects.hash(getClipId(), fpsNum, fpsDen, width, height, sampleRate, createdAtMillis);
     }
 
     @Override
     public String toString() {
-        return "ClipManifest{clipId=" + clipId + ", v" + formatVersion + ", " + container + "/" + videoCodec
+        return "ClipManifest{clipId=" + getClipId() + ", v" + formatVersion + ", " + container + "/" + videoCodec
                 + "/" + (audioCodec.isEmpty() ? "no audio" : audioCodec) + ", " + width + "x" + height
                 + " @ " + fpsNum + "/" + fpsDen + " fps, frames=" + frameCount + ", " + frameEncoding
                 + ", audio " + sampleRate + " Hz x" + channels + " (source " + sourceSampleRate + " Hz x"

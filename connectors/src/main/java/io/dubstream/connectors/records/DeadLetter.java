@@ -7,9 +7,8 @@ import java.util.Objects;
  * A record that could not be accepted (topic {@code dubstream.dlq}): where it came from, why it was
  * refused, and its original bytes, so that nothing accepted onto Kafka is lost without a trace.
  */
-public class DeadLetter implements ClipRecord {
+public class DeadLetter extends KeyedByClip {
 
-    private String clipId;
     private String sourceTopic;
     private int sourcePartition;
     private long sourceOffset;
@@ -21,23 +20,13 @@ public class DeadLetter implements ClipRecord {
 
     public DeadLetter(String clipId, String sourceTopic, int sourcePartition, long sourceOffset, String reason,
             byte[] originalValue, long rejectedAtMillis) {
-        this.clipId = clipId;
+        super(clipId);
         this.sourceTopic = sourceTopic;
         this.sourcePartition = sourcePartition;
         this.sourceOffset = sourceOffset;
         this.reason = reason;
         this.originalValue = originalValue;
         this.rejectedAtMillis = rejectedAtMillis;
-    }
-
-    /** The clip id from the record key, or empty when the key was missing or unreadable. */
-    @Override
-    public String getClipId() {
-        return clipId;
-    }
-
-    public void setClipId(String clipId) {
-        this.clipId = clipId;
     }
 
     @Override
@@ -103,19 +92,19 @@ public class DeadLetter implements ClipRecord {
         }
         DeadLetter d = (DeadLetter) o;
         return sourcePartition == d.sourcePartition && sourceOffset == d.sourceOffset
-                && rejectedAtMillis == d.rejectedAtMillis && Objects.equals(clipId, d.clipId)
+                && rejectedAtMillis == d.rejectedAtMillis && Objects.equals(getClipId(), d.getClipId())
                 && Objects.equals(sourceTopic, d.sourceTopic) && Objects.equals(reason, d.reason)
                 && Arrays.equals(originalValue, d.originalValue);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clipId, sourceTopic, sourcePartition, sourceOffset, reason);
+        return Objects.hash(getClipId(), sourceTopic, sourcePartition, sourceOffset, reason);
     }
 
     @Override
     public String toString() {
-        return "DeadLetter{clipId=" + clipId + ", from " + sourceTopic + "-" + sourcePartition + "@" + sourceOffset
+        return "DeadLetter{clipId=" + getClipId() + ", from " + sourceTopic + "-" + sourcePartition + "@" + sourceOffset
                 + ", reason=" + reason + "}";
     }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code 0 .. framesSent-1} and audio samples {@code 0 .. samplesSent-1}. A sender that fails half
  * way sends {@link Status#ABORTED} with the reason instead, so a half-sent clip never looks complete.
  */
-public class EndOfClip implements ClipRecord {
+public class EndOfClip extends KeyedByClip {
 
     /** How the sender of the clip finished. */
     public enum Status {
@@ -41,7 +41,6 @@ public class EndOfClip implements ClipRecord {
         }
     }
 
-    private String clipId;
     private long framesSent;
     /** Audio samples per channel. */
     private long samplesSent;
@@ -54,7 +53,7 @@ public class EndOfClip implements ClipRecord {
 
     public EndOfClip(String clipId, long framesSent, long samplesSent, Status status, String reason,
             long finishedAtMillis) {
-        this.clipId = clipId;
+        super(clipId);
         this.framesSent = framesSent;
         this.samplesSent = samplesSent;
         this.status = status;
@@ -68,15 +67,6 @@ public class EndOfClip implements ClipRecord {
 
     public static EndOfClip aborted(String clipId, long frames, long samples, String reason, long atMillis) {
         return new EndOfClip(clipId, frames, samples, Status.ABORTED, reason, atMillis);
-    }
-
-    @Override
-    public String getClipId() {
-        return clipId;
-    }
-
-    public void setClipId(String clipId) {
-        this.clipId = clipId;
     }
 
     @Override
@@ -138,18 +128,18 @@ public class EndOfClip implements ClipRecord {
         }
         EndOfClip e = (EndOfClip) o;
         return framesSent == e.framesSent && samplesSent == e.samplesSent
-                && finishedAtMillis == e.finishedAtMillis && Objects.equals(clipId, e.clipId)
+                && finishedAtMillis == e.finishedAtMillis && Objects.equals(getClipId(), e.getClipId())
                 && status == e.status && Objects.equals(reason, e.reason);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clipId, framesSent, samplesSent, status, reason, finishedAtMillis);
+        return Objects.hash(getClipId(), framesSent, samplesSent, status, reason, finishedAtMillis);
     }
 
     @Override
     public String toString() {
-        return "EndOfClip{clipId=" + clipId + ", " + status + ", frames=" + framesSent + ", samples="
+        return "EndOfClip{clipId=" + getClipId() + ", " + status + ", frames=" + framesSent + ", samples="
                 + samplesSent + (reason == null || reason.isEmpty() ? "" : ", reason=" + reason) + "}";
     }
 }

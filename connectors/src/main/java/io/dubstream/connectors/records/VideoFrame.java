@@ -7,9 +7,8 @@ import java.util.Objects;
  * One encoded video frame of a clip (topic {@code dubstream.frames}). Frames are numbered from 0 in
  * presentation order; the image is encoded as the manifest's frame encoding says (JPEG).
  */
-public class VideoFrame implements ClipRecord {
+public class VideoFrame extends KeyedByClip {
 
-    private String clipId;
     private long frameIndex;
     /** Presentation time from the start of the clip, in microseconds. */
     private long ptsMicros;
@@ -20,21 +19,12 @@ public class VideoFrame implements ClipRecord {
     public VideoFrame() {}
 
     public VideoFrame(String clipId, long frameIndex, long ptsMicros, int width, int height, byte[] image) {
-        this.clipId = clipId;
+        super(clipId);
         this.frameIndex = frameIndex;
         this.ptsMicros = ptsMicros;
         this.width = width;
         this.height = height;
         this.image = image;
-    }
-
-    @Override
-    public String getClipId() {
-        return clipId;
-    }
-
-    public void setClipId(String clipId) {
-        this.clipId = clipId;
     }
 
     @Override
@@ -92,17 +82,17 @@ public class VideoFrame implements ClipRecord {
         }
         VideoFrame f = (VideoFrame) o;
         return frameIndex == f.frameIndex && ptsMicros == f.ptsMicros && width == f.width
-                && height == f.height && Objects.equals(clipId, f.clipId) && Arrays.equals(image, f.image);
+                && height == f.height && Objects.equals(getClipId(), f.getClipId()) && Arrays.equals(image, f.image);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clipId, frameIndex, ptsMicros, width, height) * 31 + Arrays.hashCode(image);
+        return Objects.hash(getClipId(), frameIndex, ptsMicros, width, height) * 31 + Arrays.hashCode(image);
     }
 
     @Override
     public String toString() {
-        return "VideoFrame{clipId=" + clipId + ", frame=" + frameIndex + ", ptsMicros=" + ptsMicros + ", "
+        return "VideoFrame{clipId=" + getClipId() + ", frame=" + frameIndex + ", ptsMicros=" + ptsMicros + ", "
                 + width + "x" + height + ", " + (image == null ? 0 : image.length) + " bytes}";
     }
 }

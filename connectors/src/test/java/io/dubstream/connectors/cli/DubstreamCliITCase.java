@@ -7,40 +7,30 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.SampleClipGenerator;
 
 /** The upload and download commands against a real broker, as a user runs them. */
 class DubstreamCliITCase {
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @Test
     void uploadThenDownloadThroughTheOutputTopicsAndRefuseAReupload() throws Exception {
         Path input = SampleClipGenerator.write(tmp.resolve("talk.mp4"),
                 new SampleClipGenerator.Spec(256, 144, 25, 1, 2.0, 22_050, 1));
         Path output = tmp.resolve("out/talk-copy.mp4");
-        String bootstrap = broker.bootstrapServers();
+        String bootstrap = KAFKA.bootstrapServers();
 
         CliRun upload = CliRun.of("upload", "--bootstrap", bootstrap, "--input", input.toString(),
                 "--topic-prefix", "dubstream.out.");
@@ -96,7 +86,7 @@ class DubstreamCliITCase {
 
     @Test
     void downloadOfAnUnknownClipTimesOutWithExitCode1() {
-        CliRun run = CliRun.of("download", "--bootstrap", broker.bootstrapServers(), "--clip-id", "never-uploaded",
+        CliRun run = CliRun.of("download", "--bootstrap", KAFKA.bootstrapServers(), "--clip-id", "never-uploaded",
                 "--output", tmp.resolve("x.mp4").toString(), "--timeout", "2");
         assertThat(run.exitCode()).isEqualTo(DubstreamCli.EXIT_FAILED);
         assertThat(run.err().strip()).startsWith("dubstream download: error: timed out after 2 s")

@@ -13,9 +13,8 @@ import java.util.Random;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
@@ -36,27 +35,18 @@ class ClipRoundTripITCase {
     /** Mean absolute error per colour value after JPEG (q 0.9) and H.264 on the test pattern. */
     private static final double MAX_MEAN_PIXEL_ERROR = 6.0;
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     private static ClipUploader uploader() {
-        return new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults().withTopics(ClipTopics.OUTPUT));
+        return new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults().withTopics(ClipTopics.OUTPUT));
     }
 
     private static ClipDownloader downloader(Duration timeout) {
-        return new ClipDownloader(broker.bootstrapServers(),
+        return new ClipDownloader(KAFKA.bootstrapServers(),
                 ClipDownloader.Options.defaults().withTopics(ClipTopics.OUTPUT).withIdleTimeout(timeout));
     }
 
@@ -144,7 +134,7 @@ class ClipRoundTripITCase {
     void aFrameAboveTheSizeLimitAbortsTheClipVisibly() throws Exception {
         var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 1.0, 16_000, 1);
         Path source = SampleClipGenerator.write(tmp.resolve("big.mp4"), spec);
-        ClipUploader strict = new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
+        ClipUploader strict = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults()
                 .withTopics(ClipTopics.OUTPUT).withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(2_000)));
 
         assertThatThrownBy(() -> strict.upload(source, "too-big", TransferProgress.NONE))
@@ -174,7 +164,7 @@ class ClipRoundTripITCase {
         ClipManifest manifest = manifest("unfinished", 64, 48, false);
         byte[] jpeg = JpegCodec.encode(new byte[64 * 48 * 3], 64, 48, 0.9f);
         try (KafkaProducer<String, byte[]> producer =
-                KafkaClients.transactionalProducer(broker.bootstrapServers(), "test-unfinished")) {
+                KafkaClients.transactionalProducer(KAFKA.bootstrapServers(), "test-unfinished")) {
             producer.initTransactions();
             producer.beginTransaction();
             send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
@@ -209,7 +199,7 @@ class ClipRoundTripITCase {
             tone[i] = (short) (8000 * Math.sin(i * 2 * Math.PI * 440 / 16_000));
         }
         try (KafkaProducer<String, byte[]> producer =
-                KafkaClients.transactionalProducer(broker.bootstrapServers(), "test-shuffled")) {
+                KafkaClients.transactionalProducer(KAFKA.bootstrapServers(), "test-shuffled")) {
             producer.initTransactions();
             producer.beginTransaction();
             send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
@@ -325,7 +315,7 @@ class ClipRoundTripITCase {
     static List<ClipRecord> recordsOf(String topic, String clipId) {
         ClipRecordCodec codec = new ClipRecordCodec();
         List<ClipRecord> records = new ArrayList<>();
-        try (var consumer = KafkaClients.committedReader(broker.bootstrapServers())) {
+        try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
             var tp = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
             if (tp.isEmpty()) {
                 return records;
