@@ -12,12 +12,12 @@ import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
 
-/** The Kafka record types travel through the job's operators: Flink must see them as POJOs, never Kryo. */
+/** Every type that travels between the job's operators must be a Flink POJO, never Kryo. */
 class RecordTypesArePojosTest {
 
     @ParameterizedTest
     @ValueSource(classes = {ClipManifest.class, VideoFrame.class, AudioBlock.class, EndOfClip.class,
-        DeadLetter.class})
+        DeadLetter.class, ClipEvent.class, Chunk.class})
     void serializedAsPojoWithoutKryo(Class<?> type) {
         assertSerializedAsPojo(type);
         assertSerializedAsPojoWithoutKryo(type);

@@ -1,0 +1,232 @@
+package io.dubstream.job.records;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.EndOfClip;
+
+/**
+ * A piece of a clip that a model processes as a whole: its frames (JPEG, in index order) and its
+ * audio (interleaved PCM at the clip's transport rate), with the context that overlaps the
+ * neighbouring chunks.
+ *
+ * <p>Frames {@code firstFrame .. firstFrame + images.length - 1} and samples
+ * {@code firstSample .. firstSample + samples.length / channels - 1}. The next chunk starts at
+ * {@code nextFirstFrame} / {@code nextFirstSample}, inside this one: the range from there to this
+ * chunk's end is the overlap that the merger crossfades. For the last chunk the next-first values
+ * equal this chunk's end, and {@code end} holds the clip's end-of-clip record.
+ *
+ * <p>A chunk with a {@code failure} is no chunk of media but a marker: the clip failed (for the
+ * reason given) after {@code index} chunks had been emitted, so the merger finishes it as failed
+ * once it has merged those.
+ *
+ * <p>A Flink POJO (tested): {@code byte[][]} and {@code short[]} are array types, never Kryo.
+ */
+public class Chunk {
+
+    private String clipId;
+    private int index;
+    private boolean last;
+    private ClipManifest manifest;
+    private long firstFrame;
+    private byte[][] images;
+    private long firstSample;
+    private short[] samples;
+    private long nextFirstFrame;
+    private long nextFirstSample;
+    private EndOfClip end;
+    private String failure;
+
+    public Chunk() {}
+
+    /** A chunk of media. */
+    public static Chunk of(ClipManifest manifest, int index, boolean last, long firstFrame, byte[][] images,
+            long firstSample, short[] samples, long nextFirstFrame, long nextFirstSample, EndOfClip end) {
+        Chunk c = new Chunk();
+        c.clipId = manifest.getClipId();
+        c.index = index;
+        c.last = last;
+        c.manifest = manifest;
+        c.firstFrame = firstFrame;
+        c.images = images;
+        c.firstSample = firstSample;
+        c.samples = samples;
+        c.nextFirstFrame = nextFirstFrame;
+        c.nextFirstSample = nextFirstSample;
+        c.end = end;
+        return c;
+    }
+
+    /** The marker that the clip failed after {@code chunksEmitted} chunks. */
+    public static Chunk failure(String clipId, ClipManifest manifest, int chunksEmitted, String reason) {
+        Chunk c = new Chunk();
+        c.clipId = clipId;
+        c.index = chunksEmitted;
+        c.last = true;
+        c.manifest = manifest;
+        c.images = new byte[0][];
+        c.samples = new short[0];
+        c.failure = Objects.requireNonNull(reason);
+        return c;
+    }
+
+    /** A copy with the model's output in place of the frames and audio; ranges unchanged. */
+    public Chunk withMedia(byte[][] newImages, short[] newSamples) {
+        if (newImages.length != images.length || newSamples.length != samples.length) {
+            throw new IllegalArgumentException("chunk " + index + " of clip " + clipId + ": a model must return "
+                    + images.length + " frames and " + samples.length + " sample values, got " + newImages.length
+                    + " and " + newSamples.length);
+        }
+        Chunk c = of(manifest, index, last, firstFrame, newImages, firstSample, newSamples, nextFirstFrame,
+                nextFirstSample, end);
+        c.failure = failure;
+        return c;
+    }
+
+    public boolean isFailure() {
+        return failure != null;
+    }
+
+    /** One past this chunk's last frame. */
+    public long endFrame() {
+        return firstFrame + images.length;
+    }
+
+    /** Samples per channel in this chunk. */
+    public int sampleCount() {
+        int channels = manifest == null ? 0 : manifest.getChannels();
+        return channels == 0 ? 0 : samples.length / channels;
+    }
+
+    /** One past this chunk's last sample (per channel). */
+    public long endSample() {
+        return firstSample + sampleCount();
+    }
+
+    public String getClipId() {
+        return clipId;
+    }
+
+    public void setClipId(String clipId) {
+        this.clipId = clipId;
+    }
+
+    public int getIndex() {
+        return index;
+    }
+
+    public void setIndex(int index) {
+        this.index = index;
+    }
+
+    public boolean isLast() {
+        return last;
+    }
+
+    public void setLast(boolean last) {
+        this.last = last;
+    }
+
+    public ClipManifest getManifest() {
+        return manifest;
+    }
+
+    public void setManifest(ClipManifest manifest) {
+        this.manifest = manifest;
+    }
+
+    public long getFirstFrame() {
+        return firstFrame;
+    }
+
+    public void setFirstFrame(long firstFrame) {
+        this.firstFrame = firstFrame;
+    }
+
+    public byte[][] getImages() {
+        return images;
+    }
+
+    public void setImages(byte[][] images) {
+        this.images = images;
+    }
+
+    public long getFirstSample() {
+        return firstSample;
+    }
+
+    public void setFirstSample(long firstSample) {
+        this.firstSample = firstSample;
+    }
+
+    public short[] getSamples() {
+        return samples;
+    }
+
+    public void setSamples(short[] samples) {
+        this.samples = samples;
+    }
+
+    public long getNextFirstFrame() {
+        return nextFirstFrame;
+    }
+
+    public void setNextFirstFrame(long nextFirstFrame) {
+        this.nextFirstFrame = nextFirstFrame;
+    }
+
+    public long getNextFirstSample() {
+        return nextFirstSample;
+    }
+
+    public void setNextFirstSample(long nextFirstSample) {
+        this.nextFirstSample = nextFirstSample;
+    }
+
+    public EndOfClip getEnd() {
+        return end;
+    }
+
+    public void setEnd(EndOfClip end) {
+        this.end = end;
+    }
+
+    public String getFailure() {
+        return failure;
+    }
+
+    public void setFailure(String failure) {
+        this.failure = failure;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Chunk)) {
+            return false;
+        }
+        Chunk c = (Chunk) o;
+        return index == c.index && last == c.last && firstFrame == c.firstFrame && firstSample == c.firstSample
+                && nextFirstFrame == c.nextFirstFrame && nextFirstSample == c.nextFirstSample
+                && Objects.equals(clipId, c.clipId) && Objects.equals(manifest, c.manifest)
+                && Arrays.deepEquals(images, c.images) && Arrays.equals(samples, c.samples)
+                && Objects.equals(end, c.end) && Objects.equals(failure, c.failure);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(clipId, index, firstFrame, firstSample);
+    }
+
+    @Override
+    public String toString() {
+        return isFailure()
+                ? "Chunk{clipId=" + clipId + ", failed after " + index + " chunks: " + failure + "}"
+                : "Chunk{clipId=" + clipId + ", #" + index + (last ? " (last)" : "") + ", frames " + firstFrame
+                        + ".." + endFrame() + " (next from " + nextFirstFrame + "), samples " + firstSample + ".."
+                        + endSample() + " (next from " + nextFirstSample + ")}";
+    }
+}
