@@ -8,7 +8,7 @@ import io.dubstream.connectors.kafka.TransferProgress;
  * A one-line progress bar on the terminal, redrawn at most ten times a second. It draws nothing
  * when the output is not a terminal (a pipe, a file, CI), so logs stay clean.
  */
-final class ConsoleProgress implements TransferProgress {
+public final class ConsoleProgress implements TransferProgress {
 
     private static final int WIDTH = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
@@ -28,12 +28,12 @@ final class ConsoleProgress implements TransferProgress {
 
     /** Something that reports its progress as it runs. */
     @FunctionalInterface
-    interface Transfer<R> {
+    public interface Transfer<R> {
         R run(TransferProgress progress) throws Exception;
     }
 
     /** Runs {@code transfer} with a bar labelled {@code label} on the terminal, and ends the bar's line. */
-    static <R> R showing(String label, Transfer<R> transfer) throws Exception {
+    public static <R> R showing(String label, Transfer<R> transfer) throws Exception {
         ConsoleProgress progress = onTerminal(label);
         try {
             return transfer.run(progress);

@@ -19,7 +19,7 @@ import io.dubstream.connectors.kafka.ClipTopics;
 @Command(name = "download", mixinStandardHelpOptions = true,
         description = {"Reads a clip's committed records (read_committed) and writes a playable mp4 with audio.",
             "Waits for the end-of-clip record; gives up after --timeout seconds without new records."})
-final class DownloadCommand implements Callable<Integer> {
+public final class DownloadCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -59,7 +59,7 @@ final class DownloadCommand implements Callable<Integer> {
         return DubstreamCli.EXIT_OK;
     }
 
-    static String describe(ClipDownloader.Result r, Path output) {
+    public static String describe(ClipDownloader.Result r, Path output) {
         double mediaSeconds = (double) r.frames() * r.manifest().getFpsDen() / r.manifest().getFpsNum();
         return String.format("downloaded clip %s: %d frames, %d audio samples to %s (%s) in %.2f s: %.0f frames/s, "
                         + "%.1fx real-time; %s%s",

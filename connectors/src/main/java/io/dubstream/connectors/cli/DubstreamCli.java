@@ -22,7 +22,6 @@ import picocli.CommandLine.Command;
             UploadCommand.class,
             DownloadCommand.class,
             BrokerCommand.class,
-            DemoCommand.class,
             SampleCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -45,13 +44,26 @@ public final class DubstreamCli {
 
     /** Runs a command line with the given output and error streams and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(commandLine(out, err), args);
+    }
+
+    /**
+     * The command line with the upload, download, broker and sample commands and dubstream's error
+     * handling; the job module adds its own commands to it.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new DubstreamCli());
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(DubstreamCli::reportFailure);
+        return cli;
+    }
+
+    /** Runs {@code args} on {@code cli} and returns the exit code. */
+    public static int run(CommandLine cli, String... args) {
         int code = cli.execute(args);
-        out.flush();
-        err.flush();
+        cli.getOut().flush();
+        cli.getErr().flush();
         return code;
     }
 

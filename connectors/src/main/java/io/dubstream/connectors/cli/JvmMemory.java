@@ -5,7 +5,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
 /** Memory figures of this JVM for summaries. */
-final class JvmMemory {
+public final class JvmMemory {
 
     private JvmMemory() {}
 
@@ -13,7 +13,7 @@ final class JvmMemory {
      * The peak resident set size of this process (Linux {@code VmHWM}), or -1 where the kernel does
      * not report it.
      */
-    static long peakRssBytes() {
+    public static long peakRssBytes() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -27,14 +27,14 @@ final class JvmMemory {
     }
 
     /** "peak heap 85 MB, peak RSS 310 MB" for the last line of a command. */
-    static String describe() {
+    public static String describe() {
         long rss = peakRssBytes();
         return String.format("peak heap %d MB%s", peakHeapBytes() / 1_000_000,
                 rss > 0 ? String.format(", peak RSS %d MB", rss / 1_000_000) : "");
     }
 
     /** The sum of the heap pools' peak usage since the JVM started (an upper bound of the peak heap). */
-    static long peakHeapBytes() {
+    public static long peakHeapBytes() {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {

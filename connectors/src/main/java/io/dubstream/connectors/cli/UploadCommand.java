@@ -18,7 +18,7 @@ import io.dubstream.connectors.kafka.ClipUploader;
 @Command(name = "upload", mixinStandardHelpOptions = true,
         description = {"Streams a media file to Kafka as one clip: manifest, JPEG frames, PCM audio, end of clip.",
             "A clip id is uploaded once: a second upload of the same id is refused (exit code 3)."})
-final class UploadCommand implements Callable<Integer> {
+public final class UploadCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -66,7 +66,7 @@ final class UploadCommand implements Callable<Integer> {
         return DubstreamCli.EXIT_OK;
     }
 
-    static String describe(ClipUploader.Result r) {
+    public static String describe(ClipUploader.Result r) {
         return String.format("uploaded clip %s: %d frames, %d audio samples (%s), %.1f MB in %.2f s: %.0f frames/s, "
                         + "%.1fx real-time; %s",
                 r.clipId(), r.frames(), r.samples(),

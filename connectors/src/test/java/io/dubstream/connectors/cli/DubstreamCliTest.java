@@ -85,7 +85,7 @@ class DubstreamCliTest {
     void helpListsTheCommands() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("upload", "download", "broker", "demo");
+        assertThat(help.out()).contains("upload", "download", "broker", "sample");
     }
 
     @Test

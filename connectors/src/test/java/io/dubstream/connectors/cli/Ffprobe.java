@@ -10,13 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Debian's ffprobe, a player's independent view of a media file, for tests that have it. */
-final class Ffprobe {
+public final class Ffprobe {
 
-    record Streams(long videoFrames, String frameRate, int audioSampleRate, double durationSeconds) {}
+    public record Streams(long videoFrames, String frameRate, int audioSampleRate, double durationSeconds) {}
 
     private Ffprobe() {}
 
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -27,7 +27,7 @@ final class Ffprobe {
     }
 
     /** Decodes every frame (-count_frames) and reports the streams. */
-    static Streams probe(Path file) throws IOException, InterruptedException {
+    public static Streams probe(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of("ffprobe", "-v", "error", "-count_frames", "-show_streams",
                 "-show_format", "-of", "json", file.toString())).start();
         byte[] out = p.getInputStream().readAllBytes();

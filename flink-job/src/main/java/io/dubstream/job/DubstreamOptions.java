@@ -1,0 +1,114 @@
+package io.dubstream.job;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.job.inference.ChunkModels;
+import io.dubstream.job.inference.IdentityModel;
+
+/**
+ * Every setting of the dubstream job, as typed Flink options with defaults and descriptions. Set them
+ * in the Flink configuration or as {@code --key value} on the job's command line;
+ * {@code docs/configuration.md} is generated from this class ({@link ConfigurationDocs}).
+ */
+public final class DubstreamOptions {
+
+    private DubstreamOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("dubstream.kafka.bootstrap-servers")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Kafka bootstrap servers of the input and output topics, e.g. kafka:9092. Required.");
+
+    public static final ConfigOption<String> INPUT_TOPIC_PREFIX = ConfigOptions.key("dubstream.kafka.input-prefix")
+            .stringType()
+            .defaultValue(ClipTopics.INPUT_PREFIX)
+            .withDescription("The job reads <prefix>clips, <prefix>frames and <prefix>audio.");
+
+    public static final ConfigOption<String> OUTPUT_TOPIC_PREFIX = ConfigOptions.key("dubstream.kafka.output-prefix")
+            .stringType()
+            .defaultValue(ClipTopics.OUTPUT_PREFIX)
+            .withDescription("The job writes <prefix>clips, <prefix>frames and <prefix>audio.");
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("dubstream.kafka.dead-letter-topic")
+            .stringType()
+            .defaultValue(ClipTopics.DEAD_LETTER_TOPIC)
+            .withDescription("Where records that cannot be accepted go, with the reason and their original bytes.");
+
+    public static final ConfigOption<String> CONSUMER_GROUP = ConfigOptions.key("dubstream.kafka.group-id")
+            .stringType()
+            .defaultValue("dubstream-job")
+            .withDescription("Consumer group of the job's Kafka source (offsets are checkpointed by Flink; the group"
+                    + " only shows progress to Kafka tools).");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions
+            .key("dubstream.kafka.transactional-id-prefix")
+            .stringType()
+            .defaultValue("dubstream-job")
+            .withDescription("Prefix of the exactly-once sink's Kafka transactional ids; unique per job on a cluster.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions
+            .key("dubstream.kafka.transaction-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("Kafka transaction timeout of the exactly-once sink. It must exceed the checkpoint"
+                    + " interval plus the time to restart after a failure, and be at most the brokers'"
+                    + " transaction.max.timeout.ms (15 min by default).");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions
+            .key("dubstream.checkpoint-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("How often the job checkpoints; output becomes visible to read_committed consumers"
+                    + " at each checkpoint.");
+
+    public static final ConfigOption<Duration> CHUNK_CORE = ConfigOptions.key("dubstream.chunk.core")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("Length of a chunk's core: chunk k covers [k*core - context, (k+1)*core + context).");
+
+    public static final ConfigOption<Duration> CHUNK_CONTEXT = ConfigOptions.key("dubstream.chunk.context")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("Context on each side of a chunk's core; neighbouring chunks overlap by twice this and"
+                    + " are crossfaded there. At most half the core.");
+
+    public static final ConfigOption<Duration> CLIP_IDLE_TIMEOUT = ConfigOptions.key("dubstream.clip.idle-timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(5))
+            .withDescription("A clip that receives no record for this long before its end-of-clip record is closed"
+                    + " as FAILED and its state is freed.");
+
+    public static final ConfigOption<String> MODEL = ConfigOptions.key("dubstream.model")
+            .stringType()
+            .defaultValue(IdentityModel.NAME)
+            .withDescription("The model run on every chunk. Built in: " + String.join(", ", ChunkModels.NAMES) + ".");
+
+    public static final ConfigOption<Float> JPEG_QUALITY = ConfigOptions.key("dubstream.output.jpeg-quality")
+            .floatType()
+            .defaultValue(0.9f)
+            .withDescription("JPEG quality of frames the job encodes (model output, crossfaded frames), 0 < q <= 1.");
+
+    public static final ConfigOption<Duration> AUDIO_BLOCK = ConfigOptions.key("dubstream.output.audio-block")
+            .durationType()
+            .defaultValue(Duration.ofMillis(250))
+            .withDescription("Length of the output audio blocks.");
+
+    public static final ConfigOption<Integer> MAX_FRAME_BYTES = ConfigOptions.key("dubstream.max-frame-bytes")
+            .intType()
+            .defaultValue(RecordLimits.DEFAULTS.maxFrameBytes())
+            .withDescription("Largest encoded frame accepted and written; keeps records under Kafka's default 1 MiB"
+                    + " limit.");
+
+    /** All options, in the order the configuration reference lists them. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, CONSUMER_GROUP,
+                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
+                CLIP_IDLE_TIMEOUT, MODEL, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+    }
+}

@@ -1,0 +1,154 @@
+package io.dubstream.job.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import io.dubstream.connectors.cli.ConsoleProgress;
+import io.dubstream.connectors.cli.DownloadCommand;
+import io.dubstream.connectors.cli.JvmMemory;
+import io.dubstream.connectors.cli.UploadCommand;
+import io.dubstream.connectors.kafka.ClipDownloader;
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.job.DubstreamJob;
+import io.dubstream.job.DubstreamOptions;
+import io.dubstream.job.chunking.ChunkPlan;
+import io.dubstream.job.inference.IdentityModel;
+
+/**
+ * {@code dubstream demo}: the whole system on this machine, nothing to install. It starts an
+ * in-process Kafka broker and a local Flink cluster with its web UI, runs the job, uploads a clip
+ * (a generated sample by default), downloads the job's output into an mp4 and writes a JSON summary.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs the dubstream job end to end on this machine: in-process Kafka, a local Flink cluster "
+                + "with its web UI, upload, processing, download to an mp4, and a JSON summary."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "Clip to process; default: a generated 32 s 640x360 sample clip (out/sample.mp4).")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE", defaultValue = "out/demo.mp4",
+            description = "The mp4 to write (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--summary", paramLabel = "FILE", defaultValue = "out/demo-summary.json",
+            description = "The JSON summary to write (default: ${DEFAULT-VALUE}).")
+    Path summary;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = IdentityModel.NAME,
+            description = "The model run on every chunk (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--clip-id", paramLabel = "ID", defaultValue = "demo",
+            description = "Clip id (default: ${DEFAULT-VALUE}).")
+    String clipId;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        var out = spec.commandLine().getOut();
+        Path outDir = output.toAbsolutePath().getParent();
+        Files.createDirectories(outDir);
+        Path clip = input;
+        if (clip == null) {
+            clip = outDir.resolve("sample.mp4");
+            out.println("generating sample clip " + clip + " ...");
+            SampleClipGenerator.write(clip, SampleClipGenerator.Spec.defaults());
+        }
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                LocalFlinkCluster flink = LocalFlinkCluster.start(parallelism)) {
+            out.println("Kafka broker (in-process) at " + broker.bootstrapServers());
+            out.println("Flink web UI at " + flink.webUi());
+            Configuration conf = jobConfiguration(broker.bootstrapServers());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(parallelism);
+            DubstreamJob.defineKafkaJob(env, conf);
+            JobID job = flink.submit(env, "dubstream demo (" + model + ")");
+            flink.awaitRunning(job, Duration.ofSeconds(60));
+            out.println("job " + job + " running with model " + model);
+
+            Path file = clip;
+            ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
+                    p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults())
+                            .upload(file, clipId, p));
+            out.println(UploadCommand.describe(uploaded));
+            ClipDownloader.Result downloaded = ConsoleProgress.showing("download " + clipId,
+                    p -> new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
+                            .withTopics(ClipTopics.OUTPUT)).download(clipId, output, p));
+            out.println(DownloadCommand.describe(downloaded, output));
+            flink.cancel(job);
+
+            double wall = (System.nanoTime() - started) / 1e9;
+            var manifest = downloaded.manifest();
+            double clipSeconds = (double) downloaded.frames() * manifest.getFpsDen() / manifest.getFpsNum();
+            int chunks = ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
+                    conf.get(DubstreamOptions.CHUNK_CONTEXT)).chunkCount(uploaded.frames());
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("clipId", clipId);
+            s.put("status", downloaded.end().getStatus().name());
+            s.put("model", model);
+            s.put("input", clip.toString());
+            s.put("output", output.toString());
+            s.put("videoCodec", downloaded.videoCodec());
+            s.put("width", manifest.getWidth());
+            s.put("height", manifest.getHeight());
+            s.put("fps", manifest.getFpsNum() + "/" + manifest.getFpsDen());
+            s.put("framesIn", uploaded.frames());
+            s.put("framesOut", downloaded.frames());
+            s.put("audioSampleRate", manifest.getSampleRate());
+            s.put("audioSamplesIn", uploaded.samples());
+            s.put("audioSamplesOut", downloaded.samples());
+            s.put("chunks", chunks);
+            s.put("clipSeconds", round(clipSeconds));
+            s.put("wallSeconds", round(wall));
+            s.put("realtimeFactor", round(clipSeconds / wall));
+            s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
+            s.put("flinkWebUi", flink.webUi().toString());
+            Files.createDirectories(summary.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summary.toFile(), s);
+            out.println("wrote " + output + " and " + summary);
+        }
+        return 0;
+    }
+
+    private Configuration jobConfiguration(String bootstrap) {
+        Configuration conf = new Configuration();
+        conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
+        conf.set(DubstreamOptions.MODEL, model);
+        // output becomes visible at each checkpoint: keep the demo's latency low
+        conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
+        conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, "dubstream-demo");
+        return conf;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,84 @@
+package io.dubstream.job.kafka;
+
+import java.util.Properties;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.job.DubstreamOptions;
+import io.dubstream.job.records.ClipEvent;
+
+/** The job's Kafka source and exactly-once sink, built from {@link DubstreamOptions}. */
+public final class KafkaConnectors {
+
+    private KafkaConnectors() {}
+
+    /**
+     * Reads the three input topics from the committed group offsets (earliest for a new group),
+     * committed records only: an upload's aborted transactions are never seen.
+     */
+    public static KafkaSource<ClipEvent> source(Configuration conf) {
+        return sourceBuilder(conf).build();
+    }
+
+    /**
+     * The same source, stopping at the offsets that are latest when the job starts: for tests and
+     * batch reprocessing of what is already on the topics.
+     */
+    public static KafkaSource<ClipEvent> boundedSource(Configuration conf) {
+        return sourceBuilder(conf).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API for Kafka 4 clients
+    private static KafkaSourceBuilder<ClipEvent> sourceBuilder(Configuration conf) {
+        ClipTopics in = ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX));
+        return KafkaSource.<ClipEvent>builder()
+                .setBootstrapServers(bootstrap(conf))
+                .setTopics(in.all())
+                .setGroupId(conf.get(DubstreamOptions.CONSUMER_GROUP))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ClipEventDeserializer(limits(conf)))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024))
+                .setProperty("partition.discovery.interval.ms", "10000");
+    }
+
+    /**
+     * Writes the output topics and the dead-letter topic exactly once: Kafka transactions committed
+     * with Flink's checkpoints.
+     */
+    public static KafkaSink<ClipEvent> sink(Configuration conf) {
+        Properties producer = new Properties();
+        producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(conf.get(DubstreamOptions.TRANSACTION_TIMEOUT).toMillis()));
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES));
+        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return KafkaSink.<ClipEvent>builder()
+                .setBootstrapServers(bootstrap(conf))
+                .setRecordSerializer(new ClipEventSerializer(
+                        ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)),
+                        conf.get(DubstreamOptions.DEAD_LETTER_TOPIC), limits(conf)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(conf.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX))
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+
+    private static String bootstrap(Configuration conf) {
+        return conf.getOptional(DubstreamOptions.BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
+                DubstreamOptions.BOOTSTRAP_SERVERS.key() + " is required (the Kafka cluster to read and write)"));
+    }
+
+    static RecordLimits limits(Configuration conf) {
+        return RecordLimits.DEFAULTS.withMaxFrameBytes(conf.get(DubstreamOptions.MAX_FRAME_BYTES));
+    }
+}

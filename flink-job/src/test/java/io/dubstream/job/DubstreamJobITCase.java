@@ -1,0 +1,226 @@
+package io.dubstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.kafka.ClipPartitions;
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.kafka.KafkaBrokerExtension;
+import io.dubstream.connectors.kafka.KafkaClients;
+import io.dubstream.connectors.kafka.TransferProgress;
+import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.kafka.KafkaConnectors;
+import io.dubstream.job.records.ClipEvent;
+
+/**
+ * The whole job on a MiniCluster (parallelism 2) against a real Kafka broker: a 90 s clip goes in,
+ * and a read_committed consumer finds every frame and sample exactly once, also across a failure.
+ */
+class DubstreamJobITCase {
+
+    private static final String CLIP = "ninety";
+    private static final int FRAMES = 90 * 25;
+    private static final long SAMPLES = 90 * 16_000;
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    static Path tmp;
+
+    private static ClipUploader.Result uploaded;
+
+    @BeforeAll
+    static void uploadNinetySecondClip() throws Exception {
+        Path clip = SampleClipGenerator.write(tmp.resolve("ninety.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, 90, 16_000, 1));
+        uploaded = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
+                .upload(clip, CLIP, TransferProgress.NONE);
+        assertThat(uploaded.frames()).isEqualTo(FRAMES);
+        assertThat(uploaded.samples()).isEqualTo(SAMPLES);
+    }
+
+    @Test
+    void everyFrameAndSampleExactlyOnceWithIdentity() throws Exception {
+        runJob("clean", false);
+
+        Output out = Output.read("clean.out.");
+        Output in = Output.read(ClipTopics.INPUT_PREFIX);
+        assertThat(out.control).hasSize(2);
+        assertThat(out.control.get(0)).isEqualTo(in.control.get(0));
+        EndOfClip end = (EndOfClip) out.control.get(1);
+        assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.COMPLETE);
+        assertThat(end.getFramesSent()).isEqualTo(FRAMES);
+        assertThat(end.getSamplesSent()).isEqualTo(SAMPLES);
+
+        assertThat(out.frames).hasSize(FRAMES);
+        for (int i = 0; i < FRAMES; i++) {
+            VideoFrame frame = out.frames.get(i);
+            assertThat(frame.getFrameIndex()).as("position %d", i).isEqualTo(i);
+            assertThat(frame.getImage()).as("frame %d", i).isEqualTo(in.frames.get(i).getImage());
+            assertThat(frame.getPtsMicros()).isEqualTo(i * 40_000L);
+        }
+        short[] inAudio = in.samples();
+        short[] outAudio = out.samples();
+        assertThat(outAudio).hasSize((int) SAMPLES);
+        assertThat(outAudio).isEqualTo(inAudio);
+        long next = 0;
+        for (AudioBlock block : out.audio) {
+            assertThat(block.getFirstSample()).isEqualTo(next);
+            next += block.sampleCount();
+        }
+    }
+
+    @Test
+    void aFailureAfterACheckpointChangesNothingInTheOutput() throws Exception {
+        runJob("clean2", false);
+        runJob("failing", true);
+
+        assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
+        Output clean = Output.read("clean2.out.");
+        Output failing = Output.read("failing.out.");
+        assertThat(failing.rawValues).hasSameSizeAs(clean.rawValues);
+        for (int i = 0; i < clean.rawValues.size(); i++) {
+            assertThat(failing.rawValues.get(i)).as("output record %d", i).isEqualTo(clean.rawValues.get(i));
+        }
+    }
+
+    private static void runJob(String name, boolean injectFailure) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(DubstreamOptions.OUTPUT_TOPIC_PREFIX, name + ".out.");
+        conf.set(DubstreamOptions.CONSUMER_GROUP, name);
+        conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, name);
+        conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DubstreamJob.configureCheckpoints(env, conf);
+        DataStream<ClipEvent> input = env.fromSource(KafkaConnectors.boundedSource(conf),
+                WatermarkStrategy.noWatermarks(), "Kafka in").uid("kafka-source");
+        if (injectFailure) {
+            input = input.map(new FailOnceAfterCheckpoint(FRAMES / 2)).uid("fail-once");
+        }
+        DubstreamJob.defineWorkflow(input, conf).sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink");
+        env.execute(name);
+    }
+
+    /** Throws once, at the given frame, after at least one checkpoint has completed. */
+    static final class FailOnceAfterCheckpoint implements MapFunction<ClipEvent, ClipEvent>, CheckpointListener {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        private static final long serialVersionUID = 1L;
+        private final long atFrame;
+        private volatile boolean checkpointed;
+
+        FailOnceAfterCheckpoint(long atFrame) {
+            this.atFrame = atFrame;
+        }
+
+        @Override
+        public ClipEvent map(ClipEvent event) throws InterruptedException {
+            if (event.getFrame() != null && event.getFrame().getFrameIndex() >= atFrame && !FAILED.get()) {
+                while (!checkpointed) {
+                    Thread.sleep(10);
+                }
+                FAILED.set(true);
+                throw new IllegalStateException("injected failure at frame " + event.getFrame().getFrameIndex());
+            }
+            return event;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+    }
+
+    /** Everything one read_committed consumer finds for the clip under a topic prefix. */
+    static final class Output {
+        final List<ClipRecord> control = new ArrayList<>();
+        final List<VideoFrame> frames = new ArrayList<>();
+        final List<AudioBlock> audio = new ArrayList<>();
+        final List<byte[]> rawValues = new ArrayList<>();
+
+        static Output read(String prefix) {
+            ClipTopics topics = ClipTopics.withPrefix(prefix);
+            Output o = new Output();
+            ClipRecordCodec codec = new ClipRecordCodec();
+            for (String topic : topics.all()) {
+                for (ConsumerRecord<String, byte[]> r : readPartition(topic)) {
+                    o.rawValues.add(r.value());
+                    ClipRecord record = codec.decode(r.value()).recordOrThrow();
+                    if (record instanceof VideoFrame f) {
+                        o.frames.add(f);
+                    } else if (record instanceof AudioBlock b) {
+                        o.audio.add(b);
+                    } else if (record instanceof ClipManifest || record instanceof EndOfClip) {
+                        o.control.add(record);
+                    }
+                }
+            }
+            return o;
+        }
+
+        short[] samples() {
+            short[] out = new short[audio.stream().mapToInt(b -> b.getSamples().length).sum()];
+            int at = 0;
+            for (AudioBlock b : audio) {
+                System.arraycopy(b.getSamples(), 0, out, at, b.getSamples().length);
+                at += b.getSamples().length;
+            }
+            return out;
+        }
+
+        private static List<ConsumerRecord<String, byte[]>> readPartition(String topic) {
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
+                var tp = ClipPartitions.find(consumer, topic, CLIP, Duration.ofSeconds(10)).orElseThrow();
+                consumer.assign(List.of(tp));
+                long end = consumer.endOffsets(List.of(tp)).get(tp);
+                while (consumer.position(tp) < end) {
+                    for (var r : consumer.poll(Duration.ofMillis(200))) {
+                        if (CLIP.equals(r.key())) {
+                            records.add(r);
+                        }
+                    }
+                }
+            }
+            return records;
+        }
+    }
+}
