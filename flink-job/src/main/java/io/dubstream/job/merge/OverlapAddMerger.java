@@ -1,0 +1,414 @@
+package io.dubstream.job.merge;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.records.Chunk;
+import io.dubstream.job.records.ClipEvent;
+
+/**
+ * Joins a clip's processed chunks by overlap-add and emits the clip in order: its manifest, frames
+ * {@code 0 .. N-1} and audio blocks tiling its samples, each exactly once, and last its end-of-clip
+ * record. Keyed by clip id.
+ *
+ * <h2>Merging</h2>
+ * Chunks arrive in any order (inference runs in parallel) and are merged strictly by index. Chunk
+ * {@code k} covers frames {@code [firstFrame, endFrame())} and samples {@code [firstSample,
+ * endSample())}; chunk {@code k+1} starts at its {@code nextFirstFrame} / {@code nextFirstSample},
+ * so the two share {@code [nextFirst_k, end_k)}. Merging chunk {@code k}:
+ * <ol>
+ *   <li>the held tail of chunk {@code k-1} (its output over the shared range) is crossfaded with the
+ *       head of chunk {@code k} and emitted, with the raised-cosine weights of {@link Crossfade};
+ *       identical JPEGs are passed through untouched, others are decoded, blended and re-encoded;</li>
+ *   <li>chunk {@code k}'s own part, up to its {@code nextFirst}, is emitted as it is;</li>
+ *   <li>its tail {@code [nextFirst_k, end_k)} is held for chunk {@code k+1}, or emitted if {@code k}
+ *       is the last chunk, which is followed by the input's end-of-clip record (or a {@code FAILED}
+ *       one when the totals emitted differ from it).</li>
+ * </ol>
+ * Chunk 0 is preceded by its manifest, unchanged. Audio goes out in blocks of
+ * {@code audioBlockMillis} (the last block of a clip shorter) that start at multiples of the block
+ * length, whatever the chunk boundaries: the samples of a block not yet full wait in state.
+ *
+ * <h2>Failures</h2>
+ * A failure marker ({@link Chunk#isFailure()}) with index {@code i} finishes the clip once chunks
+ * {@code 0 .. i-1} are merged: the held tail is emitted as it is (there is no chunk to blend it
+ * with), then an end-of-clip record with status {@code FAILED}, the totals emitted and the marker's
+ * reason. Chunks that do not fit the previous
+ * one (a gap, an overlap longer than the chunk, a JPEG that cannot be decoded for blending) fail
+ * the clip the same way, with a reason that names the chunk, instead of failing the job over and
+ * over on the same record. A {@code FAILED} record's {@code finishedAtMillis} is the manifest's
+ * {@code createdAtMillis} (0 without a manifest) rather than the wall clock, so that a replay
+ * produces the same records.
+ *
+ * <h2>State and memory</h2>
+ * Per clip in progress: one {@link MergeProgress} (counters, the manifest, less than one audio block
+ * and the tail of the last merged chunk, i.e. one overlap: 2 s of frames and audio with the default
+ * chunk plan) and a map of the chunks that arrived before their predecessors. The map holds only
+ * early chunks, so it is bounded by how far inference reorders a clip's chunks, about the
+ * parallelism of inference; a chunk leaves it as soon as it is merged. The merger holds no whole
+ * clip and registers no timers.
+ *
+ * <p>When a clip finishes (complete or failed) all its state is cleared except a one-byte finished
+ * marker with a time-to-live of {@link #FINISHED_MARKER_TTL} (processing time, cleaned up
+ * incrementally and on snapshots). Chunks of a finished clip (duplicates, chunks behind a failure
+ * marker) are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
+ * state that would wait forever for chunks merged long ago. A chunk arriving after the marker has
+ * expired would be held as an early chunk again, so the time-to-live must exceed any delay between
+ * a clip's chunks.
+ */
+public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(OverlapAddMerger.class);
+
+    /** The length of the audio blocks the merger emits, as the upload sends them. */
+    public static final int DEFAULT_AUDIO_BLOCK_MILLIS = 250;
+
+    /** How long a finished clip's marker keeps dropping its late chunks. */
+    public static final Duration FINISHED_MARKER_TTL = Duration.ofHours(24);
+
+    /** Reason of a failure marker that gives none: a {@code FAILED} record must have one. */
+    static final String UNKNOWN_FAILURE = "chunk processing failed without a reason";
+
+    private final float jpegQuality;
+    private final int audioBlockMillis;
+
+    private transient ValueState<MergeProgress> progress;
+    private transient MapState<Integer, Chunk> early;
+    private transient ValueState<Boolean> finished;
+    private transient Counter lateChunksDropped;
+
+    /**
+     * @param jpegQuality quality (0..1) of the overlap frames that are blended and re-encoded
+     * @param audioBlockMillis length of the emitted audio blocks, e.g. {@link #DEFAULT_AUDIO_BLOCK_MILLIS}
+     */
+    public OverlapAddMerger(float jpegQuality, int audioBlockMillis) {
+        if (!(jpegQuality >= 0f && jpegQuality <= 1f)) {
+            throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + jpegQuality);
+        }
+        if (audioBlockMillis <= 0) {
+            throw new IllegalArgumentException("audio block length must be positive, got " + audioBlockMillis + " ms");
+        }
+        this.jpegQuality = jpegQuality;
+        this.audioBlockMillis = audioBlockMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        progress = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("merge-progress", TypeInformation.of(MergeProgress.class)));
+        early = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("early-chunks", Types.INT, TypeInformation.of(Chunk.class)));
+        ValueStateDescriptor<Boolean> finishedDescriptor = new ValueStateDescriptor<>("finished", Types.BOOLEAN);
+        finishedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(FINISHED_MARKER_TTL)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // chunks are few and large: checking a few markers per chunk costs nothing
+                .cleanupIncrementally(10, true)
+                .cleanupFullSnapshot()
+                .build());
+        finished = getRuntimeContext().getState(finishedDescriptor);
+        lateChunksDropped = getRuntimeContext().getMetricGroup().counter("lateChunksDropped");
+    }
+
+    @Override
+    public void processElement(Chunk chunk, Context ctx, Collector<ClipEvent> out) throws Exception {
+        String clipId = ctx.getCurrentKey();
+        if (finished.value() != null) {
+            dropLate(clipId, chunk, "the clip has finished");
+            return;
+        }
+        MergeProgress p = progress.value();
+        int next = p == null ? 0 : p.getNextIndex();
+        if (chunk.getIndex() < next) {
+            dropLate(clipId, chunk, "chunk " + next + " is next");
+            return;
+        }
+        if (chunk.getIndex() > next) {
+            holdEarly(chunk);
+            return;
+        }
+        Chunk c = chunk;
+        while (true) {
+            if (c.isFailure()) {
+                ClipManifest manifest = p == null ? c.getManifest() : p.getManifest();
+                String reason = c.getFailure().isBlank() ? UNKNOWN_FAILURE : c.getFailure();
+                finishFailed(clipId, p, manifest, reason, out);
+                return;
+            }
+            if (p == null) {
+                if (c.getManifest() == null) {
+                    finishFailed(clipId, null, null, "chunk 0 of clip " + clipId + " has no manifest", out);
+                    return;
+                }
+                p = MergeProgress.start(c.getManifest());
+            }
+            String problem = merge(clipId, p, c, out);
+            if (problem != null) {
+                finishFailed(clipId, p, p.getManifest(), problem, out);
+                return;
+            }
+            if (c.isLast()) {
+                finishComplete(clipId, p, c, out);
+                return;
+            }
+            Chunk n = early.get(p.getNextIndex());
+            if (n == null) {
+                break;
+            }
+            early.remove(p.getNextIndex());
+            c = n;
+        }
+        progress.update(p);
+    }
+
+    /** Keeps a chunk that came before its predecessors; of two with one index, the first stays. */
+    private void holdEarly(Chunk chunk) throws Exception {
+        if (!early.contains(chunk.getIndex())) {
+            early.put(chunk.getIndex(), chunk);
+        }
+    }
+
+    private void dropLate(String clipId, Chunk chunk, String why) {
+        lateChunksDropped.inc();
+        LOG.debug("dropped chunk {} of clip {}: {}", chunk.getIndex(), clipId, why);
+    }
+
+    /**
+     * Merges chunk {@code c}, the next one, into the clip: emits the crossfaded overlap with the
+     * held tail and the chunk's own part, and holds its tail (emits it if {@code c} is the last).
+     *
+     * @return why the chunk cannot be merged (nothing emitted then), or null when it was
+     */
+    private String merge(String clipId, MergeProgress p, Chunk c, Collector<ClipEvent> out) {
+        ClipManifest m = p.getManifest();
+        int channels = m.hasAudio() ? m.getChannels() : 0;
+        String problem = checkFits(clipId, p, c, channels);
+        if (problem != null) {
+            return problem;
+        }
+        byte[][] images = c.getImages();
+        byte[][] tail = p.getTailImages();
+        int ownFrames = c.isLast() ? images.length : (int) (c.getNextFirstFrame() - c.getFirstFrame());
+        byte[][] overlap = new byte[tail.length][];
+        for (int j = 0; j < tail.length; j++) {
+            try {
+                overlap[j] = crossfadeFrame(tail[j], images[j], Crossfade.weight(j, tail.length), m);
+            } catch (IllegalArgumentException e) {
+                return "chunk " + c.getIndex() + " of clip " + clipId + ": cannot crossfade frame "
+                        + (c.getFirstFrame() + j) + ": " + e.getMessage();
+            }
+        }
+
+        if (c.getIndex() == 0) {
+            out.collect(ClipEvent.of(m));
+        }
+        for (byte[] jpeg : overlap) {
+            emitFrame(clipId, p, jpeg, out);
+        }
+        for (int i = tail.length; i < ownFrames; i++) {
+            emitFrame(clipId, p, images[i], out);
+        }
+        p.setTailImages(Arrays.copyOfRange(images, ownFrames, images.length));
+
+        if (channels > 0) {
+            short[] samples = c.getSamples();
+            short[] tailSamples = p.getTailSamples();
+            int overlapSamples = tailSamples.length / channels;
+            int ownValues = c.isLast() ? samples.length
+                    : (int) (c.getNextFirstSample() - c.getFirstSample()) * channels;
+            short[] emitted = Arrays.copyOf(samples, ownValues);
+            for (int s = 0; s < overlapSamples; s++) {
+                double w = Crossfade.weight(s, overlapSamples);
+                for (int ch = 0; ch < channels; ch++) {
+                    int v = s * channels + ch;
+                    emitted[v] = Crossfade.blend(tailSamples[v], samples[v], w);
+                }
+            }
+            emitAudio(clipId, p, emitted, out);
+            p.setTailSamples(Arrays.copyOfRange(samples, ownValues, samples.length));
+        }
+        p.setNextIndex(c.getIndex() + 1);
+        return null;
+    }
+
+    /** Why chunk {@code c} does not continue the clip where the held tail starts, or null. */
+    private static String checkFits(String clipId, MergeProgress p, Chunk c, int channels) {
+        String name = "chunk " + c.getIndex() + " of clip " + clipId;
+        if (c.getImages() == null || c.getSamples() == null) {
+            return name + " has no frames or no samples array";
+        }
+        if (c.getSamples().length % Math.max(1, channels) != 0 || (channels == 0 && c.getSamples().length > 0)) {
+            return name + " has " + c.getSamples().length + " sample values, which do not fit " + channels
+                    + " channels";
+        }
+        if (c.getFirstFrame() != p.getFramesEmitted() || c.getFirstSample() != p.getSamplesEmitted()) {
+            return name + " starts at frame " + c.getFirstFrame() + " and sample " + c.getFirstSample()
+                    + ", but the clip continues at frame " + p.getFramesEmitted() + " and sample "
+                    + p.getSamplesEmitted();
+        }
+        int overlapFrames = p.getTailImages().length;
+        int overlapSamples = channels == 0 ? 0 : p.getTailSamples().length / channels;
+        long frames = c.getImages().length;
+        long samples = channels == 0 ? 0 : c.getSamples().length / channels;
+        long ownFrames = c.isLast() ? frames : c.getNextFirstFrame() - c.getFirstFrame();
+        long ownSamples = c.isLast() ? samples : c.getNextFirstSample() - c.getFirstSample();
+        if (ownFrames < overlapFrames || ownFrames > frames || ownSamples < overlapSamples || ownSamples > samples) {
+            return name + " does not fit its neighbours: it has " + frames + " frames and " + samples
+                    + " samples, shares the first " + overlapFrames + " and " + overlapSamples
+                    + " with the previous chunk and the next chunk starts after " + ownFrames + " and " + ownSamples;
+        }
+        return null;
+    }
+
+    /** The outgoing and incoming chunk's frame blended; identical JPEGs are passed through untouched. */
+    private byte[] crossfadeFrame(byte[] outgoing, byte[] incoming, double w, ClipManifest m) {
+        if (Arrays.equals(outgoing, incoming)) {
+            return incoming;
+        }
+        int width = m.getWidth();
+        int height = m.getHeight();
+        byte[] blended = Crossfade.blendBgr(JpegCodec.decodeBgr(outgoing, width, height),
+                JpegCodec.decodeBgr(incoming, width, height), w);
+        return JpegCodec.encode(blended, width, height, jpegQuality);
+    }
+
+    private static void emitFrame(String clipId, MergeProgress p, byte[] jpeg, Collector<ClipEvent> out) {
+        ClipManifest m = p.getManifest();
+        long index = p.getFramesEmitted();
+        long ptsMicros = Math.floorDiv(index * 1_000_000L * m.getFpsDen(), m.getFpsNum());
+        out.collect(ClipEvent.of(new VideoFrame(clipId, index, ptsMicros, m.getWidth(), m.getHeight(), jpeg)));
+        p.setFramesEmitted(index + 1);
+    }
+
+    /** Samples per channel in a full audio block of this clip. */
+    private int blockSamples(ClipManifest m) {
+        return (int) Math.max(1, (long) audioBlockMillis * m.getSampleRate() / 1000);
+    }
+
+    /**
+     * Appends interleaved values to the clip's audio and emits every block that is now full; the
+     * rest waits in the carry for the next chunk, or for {@link #flushAudio}.
+     */
+    private void emitAudio(String clipId, MergeProgress p, short[] values, Collector<ClipEvent> out) {
+        ClipManifest m = p.getManifest();
+        int channels = m.getChannels();
+        int blockValues = blockSamples(m) * channels;
+        short[] carry = p.getAudioCarry();
+        long blockFirst = p.getSamplesEmitted() - carry.length / channels;
+        int pos = 0;
+        if (carry.length > 0) {
+            int missing = blockValues - carry.length;
+            if (values.length < missing) {
+                p.setAudioCarry(concat(carry, values, values.length));
+                p.setSamplesEmitted(p.getSamplesEmitted() + values.length / channels);
+                return;
+            }
+            emitBlock(clipId, m, blockFirst, concat(carry, values, missing), out);
+            blockFirst += blockValues / channels;
+            pos = missing;
+        }
+        for (; values.length - pos >= blockValues; pos += blockValues) {
+            emitBlock(clipId, m, blockFirst, Arrays.copyOfRange(values, pos, pos + blockValues), out);
+            blockFirst += blockValues / channels;
+        }
+        p.setAudioCarry(Arrays.copyOfRange(values, pos, values.length));
+        p.setSamplesEmitted(p.getSamplesEmitted() + values.length / channels);
+    }
+
+    /** Emits the samples waiting for a full block as a shorter one: at the end of a clip. */
+    private static void flushAudio(String clipId, MergeProgress p, Collector<ClipEvent> out) {
+        short[] carry = p.getAudioCarry();
+        if (carry.length > 0) {
+            ClipManifest m = p.getManifest();
+            emitBlock(clipId, m, p.getSamplesEmitted() - carry.length / m.getChannels(), carry, out);
+            p.setAudioCarry(new short[0]);
+        }
+    }
+
+    private static void emitBlock(String clipId, ClipManifest m, long firstSample, short[] values,
+            Collector<ClipEvent> out) {
+        out.collect(ClipEvent.of(new AudioBlock(clipId, firstSample, m.getSampleRate(), m.getChannels(), values)));
+    }
+
+    private static short[] concat(short[] head, short[] values, int count) {
+        short[] joined = Arrays.copyOf(head, head.length + count);
+        System.arraycopy(values, 0, joined, head.length, count);
+        return joined;
+    }
+
+    /** After the last chunk: the input's end-of-clip record if the totals agree, else a FAILED one. */
+    private void finishComplete(String clipId, MergeProgress p, Chunk last, Collector<ClipEvent> out)
+            throws Exception {
+        flushAudio(clipId, p, out);
+        EndOfClip end = last.getEnd();
+        long frames = p.getFramesEmitted();
+        long samples = p.getSamplesEmitted();
+        if (end == null) {
+            out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED,
+                    "the last chunk (" + last.getIndex() + ") of clip " + clipId + " carries no end-of-clip record",
+                    p.getManifest().getCreatedAtMillis())));
+        } else if (end.getFramesSent() != frames || end.getSamplesSent() != samples) {
+            out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED,
+                    "merged " + frames + " frames and " + samples + " samples, but the input sent "
+                            + end.getFramesSent() + " frames and " + end.getSamplesSent() + " samples",
+                    end.getFinishedAtMillis())));
+        } else {
+            out.collect(ClipEvent.of(end));
+        }
+        clearAndMarkFinished();
+    }
+
+    /**
+     * Ends the clip as failed: the held tail as it is, the audio waiting for a block, then a FAILED
+     * end-of-clip record with what was emitted. Before chunk 0 is merged, the manifest (when known)
+     * is emitted first so that readers of the output see the clip they wait for end.
+     */
+    private void finishFailed(String clipId, MergeProgress p, ClipManifest manifest, String reason,
+            Collector<ClipEvent> out) throws Exception {
+        long frames = 0;
+        long samples = 0;
+        if (p != null && p.getNextIndex() > 0) {
+            for (byte[] jpeg : p.getTailImages()) {
+                emitFrame(clipId, p, jpeg, out);
+            }
+            if (p.getManifest().hasAudio()) {
+                emitAudio(clipId, p, p.getTailSamples(), out);
+                flushAudio(clipId, p, out);
+            }
+            frames = p.getFramesEmitted();
+            samples = p.getSamplesEmitted();
+        } else if (manifest != null) {
+            out.collect(ClipEvent.of(manifest));
+        }
+        long finishedAt = manifest == null ? 0 : manifest.getCreatedAtMillis();
+        out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED, reason, finishedAt)));
+        clearAndMarkFinished();
+    }
+
+    private void clearAndMarkFinished() throws Exception {
+        progress.clear();
+        early.clear();
+        finished.update(Boolean.TRUE);
+    }
+}

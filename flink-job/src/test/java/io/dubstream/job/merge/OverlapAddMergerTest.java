@@ -1,0 +1,565 @@
+package io.dubstream.job.merge;
+
+import static io.dubstream.job.merge.SyntheticClip.CREATED_AT_MILLIS;
+import static io.dubstream.job.merge.SyntheticClip.FINISHED_AT_MILLIS;
+import static io.dubstream.job.merge.SyntheticClip.HEIGHT;
+import static io.dubstream.job.merge.SyntheticClip.JPEG_QUALITY;
+import static io.dubstream.job.merge.SyntheticClip.SAMPLE_RATE;
+import static io.dubstream.job.merge.SyntheticClip.WIDTH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.format.RecordValidator;
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.inference.ChunkModel;
+import io.dubstream.job.inference.ColourGainModel;
+import io.dubstream.job.records.Chunk;
+import io.dubstream.job.records.ClipEvent;
+
+class OverlapAddMergerTest {
+
+    private static final RecordValidator VALIDATOR = new RecordValidator(RecordLimits.DEFAULTS);
+
+    /** 250 ms blocks at 16 kHz. */
+    private static final int BLOCK_SAMPLES = 4000;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, Chunk, ClipEvent> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS)),
+                Chunk::getClipId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    static Stream<Arguments> identityCases() {
+        List<SyntheticClip> clips = List.of(
+                SyntheticClip.at25Fps("clip-5s", 5, 1),
+                // 263 frames: chunk 1 (frames 225..262) lies entirely inside chunk 0's overlap
+                SyntheticClip.at25Fps("clip-10s", 10.5, 2),
+                // audio 0.3 s longer than the video
+                SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3),
+                // audio 0.2 s shorter than the video
+                SyntheticClip.of("clip-90s", 25, 1, 2250, 90 * SAMPLE_RATE - 3200, 4),
+                SyntheticClip.of("clip-ntsc", 30_000, 1001, 1348, 45 * SAMPLE_RATE, 5),
+                SyntheticClip.of("clip-stereo", 25, 1, 625, 25 * SAMPLE_RATE, 2, 6),
+                SyntheticClip.of("clip-silent", 25, 1, 625, 0, 0, 7));
+        return clips.stream().flatMap(clip -> Stream.of(Order.values()).map(order -> Arguments.of(clip, order)));
+    }
+
+    enum Order { IN_ORDER, SHUFFLED, REVERSED }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("identityCases")
+    void identityChunksMergeBackIntoTheClipBitForBit(SyntheticClip clip, Order order) throws Exception {
+        List<Chunk> chunks = reorder(clip.chunks(), order);
+
+        for (Chunk chunk : chunks) {
+            harness.processElement(chunk, 0L);
+            if (order == Order.IN_ORDER && !chunk.isLast()) {
+                // only the progress with one tail: no chunk waits
+                assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+            }
+            if (order == Order.REVERSED && chunk.getIndex() > 0) {
+                assertThat(harness.extractOutputValues()).as("output before chunk 0").isEmpty();
+            }
+        }
+
+        assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.end);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void colourGainChunksMergeIntoTheTransformOfTheWholeClip() throws Exception {
+        SyntheticClip clip = SyntheticClip.of("clip-gain", 30_000, 1001, 1348, 45 * SAMPLE_RATE, 5);
+        ColourGainModel model = new ColourGainModel(JPEG_QUALITY);
+        for (Chunk chunk : reorder(clip.chunks(), Order.SHUFFLED)) {
+            harness.processElement(model.process(chunk), 0L);
+        }
+
+        byte[][] frames = new byte[clip.frameCount()][];
+        for (int i = 0; i < frames.length; i++) {
+            byte[] bgr = ColourGainModel.transformFrame(JpegCodec.decodeBgr(clip.jpegs[i], WIDTH, HEIGHT));
+            frames[i] = JpegCodec.encode(bgr, WIDTH, HEIGHT, JPEG_QUALITY);
+        }
+        short[] samples = new short[clip.samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = ColourGainModel.transformSample(clip.samples[i]);
+        }
+        assertThat(frames[0]).isNotEqualTo(clip.jpegs[0]);
+        assertClip(harness.extractOutputValues(), clip, frames, samples, clip.end);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    /** Even chunks unchanged; odd chunks 100 louder and 40 brighter: every seam needs the crossfade. */
+    static final class LevelShiftModel implements ChunkModel {
+
+        static final int AUDIO_SHIFT = 100;
+        static final int PIXEL_SHIFT = 40;
+
+        @Override
+        public String name() {
+            return "level-shift";
+        }
+
+        @Override
+        public Chunk process(Chunk chunk) {
+            if (chunk.getIndex() % 2 == 0) {
+                return chunk;
+            }
+            byte[][] images = new byte[chunk.getImages().length][];
+            for (int i = 0; i < images.length; i++) {
+                byte[] bgr = JpegCodec.decodeBgr(chunk.getImages()[i], WIDTH, HEIGHT);
+                for (int p = 0; p < bgr.length; p++) {
+                    bgr[p] = (byte) Math.min(255, (bgr[p] & 0xff) + PIXEL_SHIFT);
+                }
+                images[i] = JpegCodec.encode(bgr, WIDTH, HEIGHT, JPEG_QUALITY);
+            }
+            short[] samples = new short[chunk.getSamples().length];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = (short) Math.min(Short.MAX_VALUE, chunk.getSamples()[i] + AUDIO_SHIFT);
+            }
+            return chunk.withMedia(images, samples);
+        }
+    }
+
+    @Test
+    void seamsAreCrossfadedWithTheRaisedCosineWeights() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-seams", 25, 8);
+        LevelShiftModel model = new LevelShiftModel();
+        List<Chunk> processed = new ArrayList<>();
+        for (Chunk chunk : clip.chunks()) {
+            processed.add(model.process(chunk));
+        }
+        assertThat(processed).hasSize(3);
+        for (Chunk chunk : reorder(processed, Order.SHUFFLED)) {
+            harness.processElement(chunk, 0L);
+        }
+        List<ClipEvent> events = harness.extractOutputValues();
+
+        // exact values: outside the overlaps the owning chunk's output, inside out * (1 - w) + in * w
+        byte[][] frames = new byte[clip.frameCount()][];
+        short[] samples = new short[clip.samples.length];
+        for (int k = 0; k < processed.size(); k++) {
+            Chunk c = processed.get(k);
+            Chunk prev = k == 0 ? null : processed.get(k - 1);
+            int overlapFrames = prev == null ? 0 : (int) (prev.endFrame() - c.getFirstFrame());
+            int overlapSamples = prev == null ? 0 : (int) (prev.endSample() - c.getFirstSample());
+            int ownFrames = (int) (c.getNextFirstFrame() - c.getFirstFrame());
+            int ownSamples = (int) (c.getNextFirstSample() - c.getFirstSample());
+            for (int j = 0; j < ownFrames; j++) {
+                int frame = (int) c.getFirstFrame() + j;
+                if (j < overlapFrames) {
+                    byte[] out = JpegCodec.decodeBgr(prev.getImages()[(int) (frame - prev.getFirstFrame())], WIDTH, HEIGHT);
+                    byte[] in = JpegCodec.decodeBgr(c.getImages()[j], WIDTH, HEIGHT);
+                    frames[frame] = JpegCodec.encode(Crossfade.blendBgr(out, in, raisedCosine(j, overlapFrames)),
+                            WIDTH, HEIGHT, JPEG_QUALITY);
+                } else {
+                    frames[frame] = c.getImages()[j];
+                }
+            }
+            for (int j = 0; j < ownSamples; j++) {
+                int sample = (int) c.getFirstSample() + j;
+                if (j < overlapSamples) {
+                    double w = raisedCosine(j, overlapSamples);
+                    short out = prev.getSamples()[(int) (sample - prev.getFirstSample())];
+                    short in = c.getSamples()[j];
+                    samples[sample] = (short) Math.round(out * (1 - w) + in * w);
+                } else {
+                    samples[sample] = c.getSamples()[j];
+                }
+            }
+        }
+        assertClip(events, clip, frames, samples, clip.end);
+
+        // no jump: across each 2 s overlap the audio moves from one chunk's level to the other's
+        short[] merged = audioOf(events, clip.samples.length);
+        for (int k = 1; k < processed.size(); k++) {
+            int from = (int) processed.get(k).getFirstSample();
+            int to = (int) processed.get(k - 1).endSample();
+            assertThat(to - from).isEqualTo(2 * SAMPLE_RATE);
+            int direction = k % 2 == 1 ? 1 : -1;
+            int previous = offset(merged, clip.samples, from - 1);
+            assertThat(previous).isEqualTo(k % 2 == 1 ? 0 : LevelShiftModel.AUDIO_SHIFT);
+            for (int s = from; s < to; s++) {
+                if (clip.samples[s] > Short.MAX_VALUE - LevelShiftModel.AUDIO_SHIFT) {
+                    continue; // the shifted sample was clamped
+                }
+                int offset = offset(merged, clip.samples, s);
+                assertThat((offset - previous) * direction).as("step at sample %d", s).isBetween(0, 1);
+                previous = offset;
+            }
+            assertThat(previous).isEqualTo(k % 2 == 1 ? LevelShiftModel.AUDIO_SHIFT : 0);
+            assertThat(offset(merged, clip.samples, to)).isEqualTo(previous);
+        }
+
+        // and the pictures brighten and darken gradually, in step with the weights
+        byte[][] mergedFrames = framesOf(events, clip.frameCount());
+        for (int k = 1; k < processed.size(); k++) {
+            Chunk c = processed.get(k);
+            Chunk prev = processed.get(k - 1);
+            int n = (int) (prev.endFrame() - c.getFirstFrame());
+            double previous = -1;
+            for (int j = 0; j < n; j++) {
+                int frame = (int) c.getFirstFrame() + j;
+                byte[] original = JpegCodec.decodeBgr(clip.jpegs[frame], WIDTH, HEIGHT);
+                byte[] brighter = JpegCodec.decodeBgr((k % 2 == 1 ? c : prev).getImages()[
+                        (int) (frame - (k % 2 == 1 ? c : prev).getFirstFrame())], WIDTH, HEIGHT);
+                double share = meanDifference(JpegCodec.decodeBgr(mergedFrames[frame], WIDTH, HEIGHT), original)
+                        / meanDifference(brighter, original);
+                double brighterWeight = k % 2 == 1 ? raisedCosine(j, n) : 1 - raisedCosine(j, n);
+                assertThat(share).as("brightness share of frame %d", frame).isCloseTo(brighterWeight,
+                        org.assertj.core.data.Offset.offset(0.03));
+                if (previous >= 0) {
+                    assertThat((share - previous) * (k % 2 == 1 ? 1 : -1)).isGreaterThan(-0.01);
+                }
+                previous = share;
+            }
+        }
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aFailureMarkerWaitsForTheChunksBeforeItThenFlushesTheTail() throws Exception {
+        SyntheticClip clip = SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3);
+        List<Chunk> chunks = clip.chunks();
+        String reason = "voice stage: CUDA out of memory on chunk 3";
+
+        harness.processElement(chunks.get(2), 0L);
+        harness.processElement(Chunk.failure(clip.manifest.getClipId(), clip.manifest, 3, reason), 0L);
+        harness.processElement(chunks.get(1), 0L);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.processElement(chunks.get(0), 0L);
+
+        // chunk 2 ends at 31 s: its tail is emitted as it is, nothing after it
+        int frames = 31 * 25;
+        int samples = 31 * SAMPLE_RATE;
+        assertThat(chunks.get(2).endFrame()).isEqualTo(frames);
+        assertThat(chunks.get(2).endSample()).isEqualTo(samples);
+        EndOfClip failed = new EndOfClip(clip.manifest.getClipId(), frames, samples, EndOfClip.Status.FAILED, reason,
+                CREATED_AT_MILLIS);
+        assertClip(harness.extractOutputValues(), clip, Arrays.copyOf(clip.jpegs, frames),
+                Arrays.copyOf(clip.samples, samples), failed);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+
+        int before = harness.extractOutputValues().size();
+        harness.processElement(chunks.get(3), 0L);
+        harness.processElement(chunks.get(4), 0L);
+        assertThat(harness.extractOutputValues()).hasSize(before);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aFailureBeforeAnyManifestGivesOnlyTheFailedEnd() throws Exception {
+        harness.processElement(Chunk.failure("clip-x", null, 0, "the manifest could not be read"), 0L);
+
+        List<ClipEvent> events = harness.extractOutputValues();
+        assertThat(events).containsExactly(ClipEvent.of(
+                new EndOfClip("clip-x", 0, 0, EndOfClip.Status.FAILED, "the manifest could not be read", 0)));
+        VALIDATOR.validate(events.get(0).record());
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aFailureOfChunkZeroGivesTheManifestAndTheFailedEnd() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-5s", 5, 1);
+        harness.processElement(Chunk.failure("clip-5s", clip.manifest, 0, " "), 0L);
+
+        assertThat(harness.extractOutputValues()).containsExactly(ClipEvent.of(clip.manifest), ClipEvent.of(
+                new EndOfClip("clip-5s", 0, 0, EndOfClip.Status.FAILED, OverlapAddMerger.UNKNOWN_FAILURE,
+                        CREATED_AT_MILLIS)));
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aChunkThatDoesNotContinueTheClipFailsItWithAReason() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        Chunk c1 = chunks.get(1);
+        Chunk shifted = Chunk.of(clip.manifest, 1, false, c1.getFirstFrame() + 1,
+                Arrays.copyOfRange(c1.getImages(), 1, c1.getImages().length), c1.getFirstSample(), c1.getSamples(),
+                c1.getNextFirstFrame(), c1.getNextFirstSample(), null);
+
+        harness.processElement(shifted, 0L);
+        harness.processElement(chunks.get(0), 0L);
+
+        int frames = (int) chunks.get(0).endFrame();
+        int samples = (int) chunks.get(0).endSample();
+        EndOfClip failed = new EndOfClip("clip-25s", frames, samples, EndOfClip.Status.FAILED,
+                "chunk 1 of clip clip-25s starts at frame 226 and sample 144000, but the clip continues at frame 225"
+                        + " and sample 144000", CREATED_AT_MILLIS);
+        assertClip(harness.extractOutputValues(), clip, Arrays.copyOf(clip.jpegs, frames),
+                Arrays.copyOf(clip.samples, samples), failed);
+        harness.processElement(chunks.get(2), 0L);
+        assertThat(harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).getEnd())
+                .isEqualTo(failed);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aFrameThatCannotBeDecodedForTheCrossfadeFailsTheClip() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        byte[][] images = chunks.get(1).getImages().clone();
+        images[0] = new byte[] {1, 2, 3, 4, 5};
+
+        harness.processElement(chunks.get(0), 0L);
+        harness.processElement(chunks.get(1).withMedia(images, chunks.get(1).getSamples()), 0L);
+
+        List<ClipEvent> events = harness.extractOutputValues();
+        EndOfClip end = events.get(events.size() - 1).getEnd();
+        assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.FAILED);
+        assertThat(end.getReason()).isEqualTo("chunk 1 of clip clip-25s: cannot crossfade frame 225: not a JPEG:"
+                + " 5 bytes starting 01 02 03 04 instead of the JPEG start marker FF D8");
+        assertThat(end.getFramesSent()).isEqualTo(chunks.get(0).endFrame());
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void totalsThatDifferFromTheInputsEndFailTheClip() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-5s", 5, 1);
+        Chunk only = clip.chunks().get(0);
+        only.setEnd(EndOfClip.complete("clip-5s", 126, 80_000, FINISHED_AT_MILLIS));
+
+        harness.processElement(only, 0L);
+
+        List<ClipEvent> events = harness.extractOutputValues();
+        assertThat(events.get(events.size() - 1).getEnd()).isEqualTo(new EndOfClip("clip-5s", 125, 80_000,
+                EndOfClip.Status.FAILED, "merged 125 frames and 80000 samples, but the input sent 126 frames and"
+                        + " 80000 samples", FINISHED_AT_MILLIS));
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void interleavedClipsAreMergedIndependently() throws Exception {
+        SyntheticClip a = SyntheticClip.at25Fps("clip-a", 25, 10);
+        SyntheticClip b = SyntheticClip.of("clip-b", 30_000, 1001, 400, 13 * SAMPLE_RATE + 77, 11);
+        List<Chunk> all = new ArrayList<>(a.chunks());
+        all.addAll(b.chunks());
+        Collections.shuffle(all, new Random(7));
+
+        for (Chunk chunk : all) {
+            harness.processElement(chunk, 0L);
+        }
+
+        List<ClipEvent> events = harness.extractOutputValues();
+        assertClip(eventsOf(events, "clip-a"), a, a.jpegs, a.samples, a.end);
+        assertClip(eventsOf(events, "clip-b"), b, b.jpegs, b.samples, b.end);
+        assertThat(eventsOf(events, "clip-a").size() + eventsOf(events, "clip-b").size()).isEqualTo(events.size());
+        assertOnlyTheFinishedMarkerIsLeft(2);
+    }
+
+    @Test
+    void lateChunksAreDroppedAndTheFinishedMarkerExpires() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        harness.processElement(chunks.get(0), 0L);
+        int afterFirst = harness.extractOutputValues().size();
+        harness.processElement(chunks.get(0), 0L); // a duplicate while the clip is in progress
+        assertThat(harness.extractOutputValues()).hasSize(afterFirst);
+        harness.processElement(chunks.get(1), 0L);
+        harness.processElement(chunks.get(2), 0L);
+        List<ClipEvent> finished = harness.extractOutputValues();
+        assertClip(finished, clip, clip.jpegs, clip.samples, clip.end);
+
+        for (Chunk late : List.of(chunks.get(1), chunks.get(2), chunks.get(0),
+                Chunk.failure("clip-25s", clip.manifest, 1, "late failure"))) {
+            harness.processElement(late, 0L);
+        }
+
+        assertThat(harness.extractOutputValues()).isEqualTo(finished);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+        // once expired, the marker goes with the incremental clean-up that runs as records of other
+        // clips pass (on every change of key), a few entries at a time
+        harness.setStateTtlProcessingTime(OverlapAddMerger.FINISHED_MARKER_TTL.toMillis() + 1);
+        int keyChanges = 0;
+        while (harness.numKeyedStateEntries() > 0 && keyChanges < 100) {
+            harness.getOperator().setCurrentKey("clip-other-" + keyChanges++);
+        }
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void mergingGoesOnFromASnapshot() throws Exception {
+        SyntheticClip clip = SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3);
+        List<Chunk> chunks = clip.chunks();
+        harness.processElement(chunks.get(3), 0L);
+        harness.processElement(chunks.get(0), 0L);
+        // a tail, less than an audio block and an early chunk go into the snapshot
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        List<ClipEvent> events = new ArrayList<>(harness.extractOutputValues());
+
+        try (KeyedOneInputStreamOperatorTestHarness<String, Chunk, ClipEvent> restored =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                        new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS)),
+                        Chunk::getClipId, Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(chunks.get(4), 0L);
+            restored.processElement(chunks.get(2), 0L);
+            restored.processElement(chunks.get(1), 0L);
+            events.addAll(restored.extractOutputValues());
+            assertThat(restored.numKeyedStateEntries()).isEqualTo(1);
+        }
+        assertClip(events, clip, clip.jpegs, clip.samples, clip.end);
+    }
+
+    @Test
+    void stateTypesAreFlinkPojos() {
+        assertSerializedAsPojoWithoutKryo(MergeProgress.class);
+        assertSerializedAsPojoWithoutKryo(Chunk.class);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void assertOnlyTheFinishedMarkerIsLeft(int clips) {
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isEqualTo(clips);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    private static List<Chunk> reorder(List<Chunk> chunks, Order order) {
+        List<Chunk> reordered = new ArrayList<>(chunks);
+        switch (order) {
+            case IN_ORDER -> { }
+            case SHUFFLED -> {
+                Collections.shuffle(reordered, new Random(42));
+                if (reordered.size() > 1 && reordered.get(0).getIndex() == 0) {
+                    Collections.swap(reordered, 0, 1);
+                }
+            }
+            case REVERSED -> Collections.reverse(reordered);
+        }
+        return reordered;
+    }
+
+    private static double raisedCosine(int j, int n) {
+        return 0.5 - 0.5 * Math.cos(Math.PI * (j + 0.5) / n);
+    }
+
+    private static List<ClipEvent> eventsOf(List<ClipEvent> events, String clipId) {
+        return events.stream().filter(e -> e.clipId().equals(clipId)).toList();
+    }
+
+    /**
+     * Checks one clip's output: its manifest first, then frames {@code 0 ..} in order with exactly the
+     * given bytes and audio blocks of 250 ms (the last shorter) tiling exactly the given samples,
+     * and {@code end} last; every record valid for the output topics.
+     */
+    private static void assertClip(List<ClipEvent> events, SyntheticClip clip, byte[][] frames, short[] samples,
+            EndOfClip end) throws Exception {
+        for (ClipEvent e : events) {
+            VALIDATOR.validate(e.record());
+        }
+        assertThat(events.get(0).getManifest()).isEqualTo(clip.manifest);
+        assertThat(events.get(events.size() - 1).getEnd()).isEqualTo(end);
+        int channels = Math.max(1, clip.channels);
+        int frame = 0;
+        int sample = 0;
+        short[] audio = new short[samples.length];
+        List<Integer> blockSizes = new ArrayList<>();
+        for (ClipEvent e : events.subList(1, events.size() - 1)) {
+            if (e.getFrame() != null) {
+                VideoFrame f = e.getFrame();
+                assertThat(f.getFrameIndex()).isEqualTo(frame);
+                assertThat(f.getPtsMicros())
+                        .isEqualTo(frame * 1_000_000L * clip.manifest.getFpsDen() / clip.manifest.getFpsNum());
+                assertThat(f.getWidth()).isEqualTo(WIDTH);
+                assertThat(f.getHeight()).isEqualTo(HEIGHT);
+                assertThat(frame).isLessThan(frames.length);
+                if (!Arrays.equals(f.getImage(), frames[frame])) {
+                    fail("frame " + frame + " of " + clip.manifest.getClipId() + " differs from the expected JPEG");
+                }
+                frame++;
+            } else if (e.getAudio() != null) {
+                AudioBlock b = e.getAudio();
+                assertThat(b.getFirstSample()).isEqualTo(sample);
+                assertThat(b.getSampleRate()).isEqualTo(SAMPLE_RATE);
+                assertThat(b.getChannels()).isEqualTo(clip.channels);
+                assertThat(sample * channels + b.getSamples().length).isLessThanOrEqualTo(samples.length);
+                System.arraycopy(b.getSamples(), 0, audio, sample * channels, b.getSamples().length);
+                blockSizes.add(b.sampleCount());
+                sample += b.sampleCount();
+            } else {
+                fail("unexpected record between the manifest and the end: " + e);
+            }
+        }
+        assertThat(frame).as("frames").isEqualTo(frames.length);
+        assertThat(sample * channels).as("sample values").isEqualTo(samples.length);
+        int differs = Arrays.mismatch(audio, samples);
+        if (differs >= 0) {
+            fail("sample value " + differs + " of " + clip.manifest.getClipId() + " is " + audio[differs]
+                    + ", expected " + samples[differs]);
+        }
+        for (int i = 0; i < blockSizes.size(); i++) {
+            if (i < blockSizes.size() - 1) {
+                assertThat(blockSizes.get(i)).as("block %d", i).isEqualTo(BLOCK_SAMPLES);
+            } else {
+                assertThat(blockSizes.get(i)).as("last block").isBetween(1, BLOCK_SAMPLES);
+            }
+        }
+    }
+
+    private static short[] audioOf(List<ClipEvent> events, int values) {
+        short[] audio = new short[values];
+        for (ClipEvent e : events) {
+            if (e.getAudio() != null) {
+                System.arraycopy(e.getAudio().getSamples(), 0, audio, (int) e.getAudio().getFirstSample(),
+                        e.getAudio().getSamples().length);
+            }
+        }
+        return audio;
+    }
+
+    private static byte[][] framesOf(List<ClipEvent> events, int count) {
+        byte[][] frames = new byte[count][];
+        for (ClipEvent e : events) {
+            if (e.getFrame() != null) {
+                frames[(int) e.getFrame().getFrameIndex()] = e.getFrame().getImage();
+            }
+        }
+        return frames;
+    }
+
+    private static int offset(short[] merged, short[] original, int sample) {
+        return merged[sample] - original[sample];
+    }
+
+    private static double meanDifference(byte[] a, byte[] b) {
+        long sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] & 0xff) - (b[i] & 0xff);
+        }
+        return (double) sum / a.length;
+    }
+}
