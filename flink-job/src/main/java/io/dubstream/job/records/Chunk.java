@@ -58,7 +58,10 @@ public class Chunk {
         return c;
     }
 
-    /** The marker that the clip failed after {@code chunksEmitted} chunks. */
+    /**
+     * The marker that the clip failed after {@code chunksEmitted} chunks. {@code manifest} is null when
+     * the clip's manifest never arrived; a marker carries no media, so it never goes to a model.
+     */
     public static Chunk failure(String clipId, ClipManifest manifest, int chunksEmitted, String reason) {
         Chunk c = new Chunk();
         c.clipId = clipId;

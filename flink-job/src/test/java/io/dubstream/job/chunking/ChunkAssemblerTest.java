@@ -1,0 +1,714 @@
+package io.dubstream.job.chunking;
+
+import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.records.Chunk;
+import io.dubstream.job.records.ClipEvent;
+
+/**
+ * {@link ChunkAssembler} in a keyed harness: the exact chunks of synthetic clips (ranges worked out
+ * by hand, every frame and sample compared), when they go out, how much state they hold, the
+ * failure paths, and that nothing of a clip is left once it has ended and its marker expired.
+ */
+class ChunkAssemblerTest {
+
+    private static final Duration CORE = Duration.ofSeconds(10);
+    private static final Duration CONTEXT = Duration.ofSeconds(1);
+    private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final long IDLE_MS = IDLE.toMillis();
+    /** How long a finished clip's marker outlives its last record: twice the idle timeout. */
+    private static final long RETENTION_MS = 2 * IDLE_MS;
+    /** Processing time when each test starts. */
+    private static final long T0 = 1_000_000L;
+
+    private ChunkAssembler assembler;
+    private KeyedProcessOperator<String, ClipEvent, Chunk> operator;
+    private KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, Chunk> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        openHarness(CONTEXT);
+    }
+
+    private void openHarness(Duration context) throws Exception {
+        assembler = new ChunkAssembler(CORE, context, IDLE);
+        operator = new KeyedProcessOperator<>(assembler);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, ClipEvent::clipId, Types.STRING);
+        harness.setProcessingTime(T0);
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    // ---------------------------------------------------------------- whole clips
+
+    static Stream<Arguments> wholeClips() {
+        List<Row> first4At25 = List.of(
+                row(0, 0, 275, 0, 176_000, 225, 144_000),
+                row(1, 225, 525, 144_000, 336_000, 475, 304_000),
+                row(2, 475, 775, 304_000, 496_000, 725, 464_000),
+                row(3, 725, 1025, 464_000, 656_000, 975, 624_000));
+        return Stream.of(
+                arguments(clip25("5s", 5_000), List.of(lastRow(0, 0, 125, 0, 80_000))),
+                arguments(clip25("10s", 10_000), List.of(lastRow(0, 0, 250, 0, 160_000))),
+                // 260 frames: the second core has started, and the first chunk is clamped to the clip
+                arguments(clip25("10.4s", 10_400), List.of(
+                        row(0, 0, 260, 0, 166_400, 225, 144_000),
+                        lastRow(1, 225, 260, 144_000, 166_400))),
+                // audio shorter than the video: it ends before the second chunk starts
+                arguments(clip25("15s-8s", 15_000).withAudioMillis(8_000), List.of(
+                        row(0, 0, 275, 0, 128_000, 225, 128_000),
+                        lastRow(1, 225, 375, 128_000, 128_000))),
+                // audio longer than the video: the last chunk has it all
+                arguments(clip25("10.4s-12s", 10_400).withAudioMillis(12_000), List.of(
+                        row(0, 0, 260, 0, 176_000, 225, 144_000),
+                        lastRow(1, 225, 260, 144_000, 192_000))),
+                arguments(clip25("45s", 45_000), concat(first4At25,
+                        lastRow(4, 975, 1125, 624_000, 720_000))),
+                arguments(clip25("60s", 60_000), concat(first4At25,
+                        row(4, 975, 1275, 624_000, 816_000, 1225, 784_000),
+                        lastRow(5, 1225, 1500, 784_000, 960_000))),
+                arguments(clip25("90s", 90_000), concat(first4At25,
+                        row(4, 975, 1275, 624_000, 816_000, 1225, 784_000),
+                        row(5, 1225, 1525, 784_000, 976_000, 1475, 944_000),
+                        row(6, 1475, 1775, 944_000, 1_136_000, 1725, 1_104_000),
+                        row(7, 1725, 2025, 1_104_000, 1_296_000, 1975, 1_264_000),
+                        lastRow(8, 1975, 2250, 1_264_000, 1_440_000))),
+                // 1078.92 frames -> 1079; chunk 4 starts at 39 s -> 935.06 -> 936
+                arguments(SyntheticClip.of("45s-23.976", 45_000, 24_000, 1001, 16_000, 1), List.of(
+                        row(0, 0, 264, 0, 176_000, 216, 144_000),
+                        row(1, 216, 504, 144_000, 336_000, 456, 304_000),
+                        row(2, 456, 744, 304_000, 496_000, 696, 464_000),
+                        row(3, 696, 984, 464_000, 656_000, 936, 624_000),
+                        lastRow(4, 936, 1079, 624_000, 720_000))),
+                // 1348.65 frames -> 1349; chunk 4 starts at 39 s -> 1168.83 -> 1169
+                arguments(SyntheticClip.of("45s-29.97", 45_000, 30_000, 1001, 16_000, 1), List.of(
+                        row(0, 0, 330, 0, 176_000, 270, 144_000),
+                        row(1, 270, 630, 144_000, 336_000, 570, 304_000),
+                        row(2, 570, 930, 304_000, 496_000, 870, 464_000),
+                        row(3, 870, 1229, 464_000, 656_000, 1169, 624_000),
+                        lastRow(4, 1169, 1349, 624_000, 720_000))),
+                // stereo, 449.55 frames -> 450
+                arguments(stereo2997("15s-stereo"), STEREO_ROWS));
+    }
+
+    private static final List<Row> STEREO_ROWS = List.of(
+            row(0, 0, 330, 0, 176_000, 270, 144_000),
+            lastRow(1, 270, 450, 144_000, 240_000));
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wholeClips")
+    void cutsAWholeUploadIntoThePlannedChunks(SyntheticClip clip, List<Row> rows) throws Exception {
+        feed(clip.upload());
+
+        List<Chunk> out = harness.extractOutputValues();
+        assertChunks(out, clip, rows);
+        assertTilesTheClip(out, clip);
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void clipWithoutAudio() throws Exception {
+        SyntheticClip clip = SyntheticClip.of("silent", 45_000, 25, 1, 0, 0);
+
+        feed(clip.upload());
+
+        List<Chunk> out = harness.extractOutputValues();
+        assertChunks(out, clip, List.of(
+                row(0, 0, 275, 0, 0, 225, 0),
+                row(1, 225, 525, 0, 0, 475, 0),
+                row(2, 475, 775, 0, 0, 725, 0),
+                row(3, 725, 1025, 0, 0, 975, 0),
+                lastRow(4, 975, 1125, 0, 0)));
+        assertThat(out).allSatisfy(c -> assertThat(c.getSamples()).isEmpty());
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    // ---------------------------------------------------------------- streaming and the state bound
+
+    @Test
+    void emitsTheFirstChunkOnceItsLastFrameAndSampleAreIn() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        List<AudioBlock> blocks = clip.blocks();
+        feed(clip.manifest());
+        // Chunk 0 is frames [0, 275) and samples [0, 176000): 44 blocks of 4000.
+        for (AudioBlock block : blocks.subList(0, 43)) {
+            feed(block);
+        }
+        for (long i = 0; i < 275; i++) {
+            feed(clip.frame(i));
+        }
+        assertThat(harness.extractOutputValues()).as("all frames, one block short").isEmpty();
+
+        feed(blocks.get(43));
+
+        assertChunks(harness.extractOutputValues(), clip, List.of(row(0, 0, 275, 0, 176_000, 225, 144_000)));
+    }
+
+    @Test
+    void audioEntirelyBeforeVideo() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(clip.manifest());
+        for (AudioBlock block : clip.blocks()) {
+            feed(block);
+        }
+        for (long i = 0; i < 274; i++) {
+            feed(clip.frame(i));
+        }
+        assertThat(harness.extractOutputValues()).as("one frame short").isEmpty();
+        assertThat(heldAudioBlocks(clip)).isEqualTo(180);
+
+        feed(clip.frame(274));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        // Blocks below sample 144000, where chunk 1 starts, are dropped.
+        assertThat(heldAudioBlocks(clip)).isEqualTo(180 - 36);
+        for (long i = 275; i < clip.frames; i++) {
+            feed(clip.frame(i));
+        }
+        feed(clip.end());
+
+        assertTilesTheClip(harness.extractOutputValues(), clip);
+        assertThat(harness.extractOutputValues()).containsExactlyElementsOf(expected(clip, wholeClipRows(clip)));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void needsTheFirstFrameOfTheNextCoreWithoutContext() throws Exception {
+        harness.close();
+        openHarness(Duration.ZERO);
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(clip.manifest());
+        for (AudioBlock block : clip.blocks().subList(0, 40)) {
+            feed(block);
+        }
+        for (long i = 0; i < 250; i++) {
+            feed(clip.frame(i));
+        }
+        assertThat(harness.extractOutputValues()).as("chunk 0's frames, but is it the last?").isEmpty();
+
+        feed(clip.frame(250));
+
+        assertChunks(harness.extractOutputValues(), clip, List.of(row(0, 0, 250, 0, 160_000, 250, 160_000)));
+    }
+
+    @Test
+    void streamsChunksBeforeTheEndAndHoldsAtMostOneChunk() throws Exception {
+        SyntheticClip clip = clip25("90s", 90_000);
+        int maxFrames = 0;
+        int maxBlocks = 0;
+        feed(clip.manifest());
+        for (ClipEvent event : clip.media()) {
+            feed(event);
+            maxFrames = Math.max(maxFrames, heldFrames(clip));
+            maxBlocks = Math.max(maxBlocks, heldAudioBlocks(clip));
+        }
+
+        // Chunks 0..7 need nothing past frame 2025; only the last waits for the end-of-clip record.
+        assertThat(harness.extractOutputValues()).extracting(Chunk::getIndex).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        // A chunk is 300 frames and 48 blocks (12 s); the frame that completes it sends it out.
+        assertThat(maxFrames).isEqualTo(299);
+        assertThat(maxBlocks).isEqualTo(48);
+        // Left: chunk 8, frames [1975, 2250) and samples [1264000, 1440000).
+        assertThat(heldFrames(clip)).isEqualTo(275);
+        assertThat(heldAudioBlocks(clip)).isEqualTo(44);
+
+        feed(clip.end());
+
+        assertThat(harness.extractOutputValues()).containsExactlyElementsOf(expected(clip, wholeClipRows(clip)));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    // ---------------------------------------------------------------- arrival order
+
+    @Test
+    void manifestAfterFramesAndAudio() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        List<ClipEvent> media = clip.media();
+        int split = media.indexOf(ClipEvent.of(clip.frame(400)));
+        feed(media.subList(0, split));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        feed(clip.manifest());
+        assertThat(harness.extractOutputValues()).extracting(Chunk::getIndex).containsExactly(0);
+
+        feed(media.subList(split, media.size()));
+        feed(clip.end());
+
+        assertThat(harness.extractOutputValues()).containsExactlyElementsOf(expected(clip, wholeClipRows(clip)));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void endOfClipBeforeTheLastFramesAndFramesOutOfOrder() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        List<ClipEvent> media = new ArrayList<>(clip.media());
+        // Frames 1000..1124 arrive last, in reverse, after the end-of-clip record.
+        List<ClipEvent> tail = new ArrayList<>();
+        media.removeIf(e -> e.getFrame() != null && e.getFrame().getFrameIndex() >= 1000 && tail.add(e));
+        Collections.reverse(tail);
+        feed(clip.manifest());
+        feed(media);
+        feed(clip.end());
+        feed(tail.subList(0, tail.size() - 1));
+        assertThat(harness.extractOutputValues()).as("frame 1000 missing").hasSize(3);
+
+        feed(tail.get(tail.size() - 1));
+
+        assertThat(harness.extractOutputValues()).containsExactlyElementsOf(expected(clip, wholeClipRows(clip)));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void ignoresDuplicateFramesAndBlocks() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(clip.manifest());
+        for (ClipEvent event : clip.media()) {
+            feed(event);
+            feed(event);
+        }
+        // Again, long after chunk 0 went out and its frames were dropped.
+        feed(clip.frame(3));
+        feed(clip.blocks().get(2));
+        feed(clip.manifest());
+        assertThat(heldFrames(clip)).isEqualTo(150);
+        feed(clip.end());
+        feed(clip.end());
+
+        assertThat(harness.extractOutputValues()).containsExactlyElementsOf(expected(clip, wholeClipRows(clip)));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void clipsOfDifferentKeysAreIndependent() throws Exception {
+        SyntheticClip a = clip25("clip-a", 45_000);
+        SyntheticClip b = stereo2997("clip-b");
+        SyntheticClip c = clip25("clip-c", 30_000);
+        List<ClipEvent> cEvents = new ArrayList<>(c.upload().subList(0, 300));
+        cEvents.add(ClipEvent.of(EndOfClip.aborted("clip-c", 250, 72_000, "source file truncated", 1L)));
+        feed(interleave(a.upload(), b.upload(), cEvents));
+
+        List<Chunk> out = harness.extractOutputValues();
+        assertChunks(only(out, "clip-a"), a, wholeClipRows(a));
+        assertChunks(only(out, "clip-b"), b, STEREO_ROWS);
+        assertThat(only(out, "clip-c")).containsExactly(
+                Chunk.failure("clip-c", c.manifest(), 0, "upload aborted: source file truncated"));
+        assertOnlyFinishedMarkersLeft(3);
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    @Test
+    void abortedUploadFailsOnceAfterTheChunksSoFar() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        List<ClipEvent> upload = clip.upload();
+        feed(upload.subList(0, upload.indexOf(ClipEvent.of(clip.frame(600)))));
+        feed(EndOfClip.aborted(clip.id, 600, 384_000, "frame 600 is 1200000 bytes, above the limit", 1L));
+
+        List<Chunk> out = harness.extractOutputValues();
+        assertThat(out).extracting(Chunk::getIndex).containsExactly(0, 1, 2);
+        assertThat(out.get(2)).isEqualTo(Chunk.failure(clip.id, clip.manifest(), 2,
+                "upload aborted: frame 600 is 1200000 bytes, above the limit"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void idleClipFailsAfterTheTimeoutFromItsLastRecord() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(clip.manifest());
+        for (AudioBlock block : clip.blocks().subList(0, 4)) {
+            feed(block);
+        }
+        for (long i = 0; i < 10; i++) {
+            feed(clip.frame(i));
+        }
+        assertThat(harness.numProcessingTimeTimers()).as("one timer, not one per record").isEqualTo(1);
+        harness.setProcessingTime(T0 + 20_000);
+        feed(clip.frame(10));
+
+        harness.setProcessingTime(T0 + IDLE_MS);
+        assertThat(harness.extractOutputValues()).as("20 s after the first record, 10 s after the last").isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(T0 + 20_000 + IDLE_MS - 1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.setProcessingTime(T0 + 20_000 + IDLE_MS);
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+                "no end-of-clip record within 30 s of the last record (11 frames, 16000 samples received)"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void framesWithoutAManifestFailAfterTheTimeout() throws Exception {
+        SyntheticClip clip = clip25("orphan", 5_000);
+        for (long i = 0; i < 3; i++) {
+            feed(clip.frame(i));
+        }
+
+        harness.setProcessingTime(T0 + IDLE_MS);
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, null, 0,
+                "no end-of-clip record within 30 s of the last record (3 frames, 0 samples received, no manifest)"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void incompleteClipFailsAfterTheTimeout() throws Exception {
+        SyntheticClip clip = clip25("5s", 5_000);
+        List<ClipEvent> upload = new ArrayList<>(clip.upload());
+        upload.remove(ClipEvent.of(clip.frame(60)));
+        feed(upload);
+
+        harness.setProcessingTime(T0 + IDLE_MS);
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+                "clip incomplete 30 s after its last record: the end-of-clip record says 125 frames and 80000"
+                        + " samples (124 frames, 80000 samples received)"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void frameOfTheWrongSizeFailsTheClip() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(clip.manifest());
+        feed(clip.frame(0));
+        feed(new VideoFrame(clip.id, 1, 40_000, 32, 18, clip.image(1)));
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+                "frame 1 is 32x18 but the manifest says 64x36"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void frameOfTheWrongSizeBeforeTheManifestFailsWhenItArrives() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(new VideoFrame(clip.id, 7, 280_000, 1920, 1080, clip.image(7)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        feed(clip.manifest());
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+                "frame 7 is 1920x1080 but the manifest says 64x36"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void audioThatDisagreesWithTheManifestFailsTheClip() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(clip.manifest());
+        feed(new AudioBlock(clip.id, 0, 48_000, 2, new short[8]));
+
+        assertThat(harness.extractOutputValues()).extracting(Chunk::getFailure)
+                .containsExactly("audio block at sample 0 is 48000 Hz x2 but the manifest says 16000 Hz x1");
+
+        SyntheticClip silent = SyntheticClip.of("silent", 45_000, 25, 1, 0, 0);
+        feed(silent.manifest());
+        feed(new AudioBlock(silent.id, 4000, 16_000, 1, new short[4000]));
+
+        assertThat(only(harness.extractOutputValues(), "silent")).extracting(Chunk::getFailure)
+                .containsExactly("audio block at sample 4000 but the manifest says the clip has no audio");
+        assertOnlyFinishedMarkersLeft(2);
+    }
+
+    @Test
+    void endOfClipWithoutFramesFailsTheClip() throws Exception {
+        SyntheticClip clip = clip25("empty", 5_000);
+        feed(clip.manifest());
+        feed(EndOfClip.complete(clip.id, 0, 0, 1L));
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+                "the end-of-clip record says the clip has 0 frames"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void endOfClipThatDisagreesWithWhatArrivedFailsTheClip() throws Exception {
+        SyntheticClip clip = clip25("5s", 5_000);
+        feed(clip.media());
+        feed(clip.manifest());
+        feed(EndOfClip.complete(clip.id, 100, clip.samples, 1L));
+
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+                "125 frames arrived but the end-of-clip record says 100"));
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    // ---------------------------------------------------------------- after the end
+
+    @Test
+    void recordsAfterTheEndAreDroppedUntilTheMarkerExpires() throws Exception {
+        SyntheticClip clip = clip25("5s", 5_000);
+        feed(clip.upload());
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.getOutput().clear();
+
+        harness.setProcessingTime(T0 + 50_000);
+        feed(clip.upload());
+        feed(EndOfClip.aborted(clip.id, 3, 0, "late", 2L));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(heldFrames(clip)).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("the finished marker alone").isEqualTo(1);
+        harness.setProcessingTime(T0 + RETENTION_MS);
+        assertThat(harness.numKeyedStateEntries()).as("kept: a record came 50 s after the end").isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(T0 + 50_000 + RETENTION_MS);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void recordsAfterAnIdleFailureAreDroppedWithoutASecondFailure() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        List<ClipEvent> upload = clip.upload();
+        feed(upload.subList(0, 100));
+        harness.setProcessingTime(T0 + IDLE_MS);
+        assertThat(harness.extractOutputValues()).extracting(Chunk::isFailure).containsExactly(true);
+
+        // The upload resumes: everything else, then the end, 10 s apart at most.
+        for (int i = 100; i < upload.size(); i += 500) {
+            harness.setProcessingTime(harness.getProcessingTime() + 10_000);
+            feed(upload.subList(i, Math.min(i + 500, upload.size())));
+        }
+        harness.setProcessingTime(harness.getProcessingTime() + RETENTION_MS);
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void deadLettersLeaveNoTrace() throws Exception {
+        feed(new DeadLetter("clip-x", "dubstream.frames", 0, 42, "truncated", new byte[] {1, 2}, 1L));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    // ---------------------------------------------------------------- pieces
+
+    @Test
+    void samplesBetweenSlicesInterleavedBlocksAtAnyBoundary() {
+        // Stereo blocks [0, 3) and [3, 7); sample s of channel c is 10 * s + c.
+        AudioBlock first = new AudioBlock("c", 0, 16_000, 2, new short[] {0, 1, 10, 11, 20, 21});
+        AudioBlock second = new AudioBlock("c", 3, 16_000, 2, new short[] {30, 31, 40, 41, 50, 51, 60, 61});
+
+        assertThat(ChunkAssembler.samplesBetween(List.of(second, first), 2, 5, 2))
+                .containsExactly(20, 21, 30, 31, 40, 41);
+        assertThat(ChunkAssembler.samplesBetween(List.of(first, second), 6, 7, 2)).containsExactly(60, 61);
+        assertThat(ChunkAssembler.samplesBetween(List.of(first), 1, 1, 2)).isEmpty();
+        assertThatThrownBy(() -> ChunkAssembler.samplesBetween(List.of(first), 2, 5, 2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the audio blocks held cover 1 of the 3 samples from 2");
+    }
+
+    @Test
+    void progressIsAPojo() {
+        assertSerializedAsPojoWithoutKryo(ChunkAssembler.Progress.class);
+    }
+
+    @Test
+    void refusesBadSettings() {
+        assertThatThrownBy(() -> new ChunkAssembler(CORE, CONTEXT, Duration.ZERO))
+                .hasMessage("idle timeout must be positive, got PT0S");
+        assertThatThrownBy(() -> new ChunkAssembler(CORE, Duration.ofSeconds(6), IDLE))
+                .hasMessage("chunk core PT10S must be positive and at least twice the context PT6S");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A chunk's ranges, for readable comparisons. */
+    record Row(int index, long firstFrame, long endFrame, long firstSample, long endSample, long nextFirstFrame,
+            long nextFirstSample, boolean last) {
+
+        static Row of(Chunk c) {
+            return new Row(c.getIndex(), c.getFirstFrame(), c.endFrame(), c.getFirstSample(), c.endSample(),
+                    c.getNextFirstFrame(), c.getNextFirstSample(), c.isLast());
+        }
+    }
+
+    private static Row row(int k, long firstFrame, long endFrame, long firstSample, long endSample,
+            long nextFirstFrame, long nextFirstSample) {
+        return new Row(k, firstFrame, endFrame, firstSample, endSample, nextFirstFrame, nextFirstSample, false);
+    }
+
+    private static Row lastRow(int k, long firstFrame, long endFrame, long firstSample, long endSample) {
+        return new Row(k, firstFrame, endFrame, firstSample, endSample, endFrame, endSample, true);
+    }
+
+    private static SyntheticClip clip25(String id, long millis) {
+        return SyntheticClip.of(id, millis, 25, 1, 16_000, 1);
+    }
+
+    private static SyntheticClip stereo2997(String id) {
+        return SyntheticClip.of(id, 15_000, 30_000, 1001, 16_000, 2);
+    }
+
+    /** The hand-worked rows of {@link #wholeClips()} for a clip of the same length and rate. */
+    private static List<Row> wholeClipRows(SyntheticClip clip) {
+        return wholeClips()
+                .filter(a -> {
+                    SyntheticClip c = (SyntheticClip) a.get()[0];
+                    return c.frames == clip.frames && c.samples == clip.samples && c.fpsNum == clip.fpsNum
+                            && c.channels == clip.channels;
+                })
+                .map(a -> {
+                    @SuppressWarnings("unchecked")
+                    List<Row> rows = (List<Row>) a.get()[1];
+                    return rows;
+                })
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static List<Row> concat(List<Row> head, Row... tail) {
+        List<Row> rows = new ArrayList<>(head);
+        rows.addAll(List.of(tail));
+        return rows;
+    }
+
+    /** The chunks a clip should give for {@code rows}, with exactly the clip's frames and samples. */
+    private static List<Chunk> expected(SyntheticClip clip, List<Row> rows) {
+        ClipManifest manifest = clip.manifest();
+        List<Chunk> chunks = new ArrayList<>();
+        for (Row r : rows) {
+            chunks.add(Chunk.of(manifest, r.index(), r.last(), r.firstFrame(),
+                    clip.images(r.firstFrame(), r.endFrame()), r.firstSample(),
+                    clip.hasAudio() ? clip.samples(r.firstSample(), r.endSample()) : new short[0],
+                    r.nextFirstFrame(), r.nextFirstSample(), r.last() ? clip.end() : null));
+        }
+        return chunks;
+    }
+
+    private static void assertChunks(List<Chunk> out, SyntheticClip clip, List<Row> rows) {
+        assertThat(out).extracting(Row::of).containsExactlyElementsOf(rows);
+        assertThat(out).as("frames and samples").containsExactlyElementsOf(expected(clip, rows));
+    }
+
+    /**
+     * The chunks follow each other as the plan says: each starts where the previous one said the
+     * next would, overlaps it by the plan's context on both sides, and together they cover every
+     * frame and sample of the clip.
+     */
+    private static void assertTilesTheClip(List<Chunk> out, SyntheticClip clip) {
+        ChunkPlan plan = new ChunkPlan(clip.fpsNum, clip.fpsDen, clip.sampleRate, CORE, CONTEXT);
+        BitSet frames = new BitSet();
+        BitSet samples = new BitSet();
+        assertThat(out).hasSize(plan.chunkCount(clip.frames));
+        for (int k = 0; k < out.size(); k++) {
+            Chunk c = out.get(k);
+            assertThat(c.getIndex()).isEqualTo(k);
+            assertThat(c.isLast()).isEqualTo(k == out.size() - 1);
+            if (k == 0) {
+                assertThat(c.getFirstFrame()).isZero();
+                assertThat(c.getFirstSample()).isZero();
+            } else {
+                Chunk previous = out.get(k - 1);
+                assertThat(c.getFirstFrame()).isEqualTo(previous.getNextFirstFrame()).isEqualTo(plan.firstFrame(k));
+                assertThat(c.getFirstSample()).isEqualTo(previous.getNextFirstSample());
+                assertThat(previous.endFrame() - c.getFirstFrame()).as("frame overlap of chunks %d and %d", k - 1, k)
+                        .isEqualTo(Math.min(plan.endFrame(k - 1), clip.frames) - plan.firstFrame(k));
+                assertThat(previous.endSample() - c.getFirstSample()).as("sample overlap of chunks %d and %d", k - 1, k)
+                        .isEqualTo(Math.min(plan.endSample(k - 1), clip.samples)
+                                - Math.min(plan.firstSample(k), clip.samples));
+            }
+            frames.set((int) c.getFirstFrame(), (int) c.endFrame());
+            samples.set((int) c.getFirstSample(), (int) c.endSample());
+        }
+        Chunk last = out.get(out.size() - 1);
+        assertThat(last.endFrame()).isEqualTo(clip.frames).isEqualTo(last.getNextFirstFrame());
+        assertThat(last.endSample()).isEqualTo(clip.samples).isEqualTo(last.getNextFirstSample());
+        assertThat(last.getEnd()).isEqualTo(clip.end());
+        assertThat((long) frames.cardinality()).as("frames covered").isEqualTo(clip.frames).isEqualTo((long) frames.length());
+        assertThat((long) samples.cardinality()).as("samples covered").isEqualTo(clip.samples).isEqualTo((long) samples.length());
+    }
+
+    /**
+     * Nothing but the {@code finished} marker of each ended clip and its expiry timer remain, and
+     * after the retention nothing at all.
+     */
+    private void assertOnlyFinishedMarkersLeft(int clips) throws Exception {
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isEqualTo(clips);
+        assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isEqualTo(clips);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        int outputs = harness.extractOutputValues().size();
+        harness.setProcessingTime(harness.getProcessingTime() + RETENTION_MS);
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries after the retention").isZero();
+        assertThat(harness.numProcessingTimeTimers()).as("timers after the retention").isZero();
+        assertThat(harness.extractOutputValues()).hasSize(outputs);
+    }
+
+    private int heldFrames(SyntheticClip clip) throws Exception {
+        operator.setCurrentKey(clip.id);
+        return assembler.heldFrames();
+    }
+
+    private int heldAudioBlocks(SyntheticClip clip) throws Exception {
+        operator.setCurrentKey(clip.id);
+        return assembler.heldAudioBlocks();
+    }
+
+    private void feed(ClipRecord... records) throws Exception {
+        for (ClipRecord record : records) {
+            harness.processElement(ClipEvent.of(record), harness.getProcessingTime());
+        }
+    }
+
+    private void feed(ClipEvent event) throws Exception {
+        harness.processElement(event, harness.getProcessingTime());
+    }
+
+    private void feed(List<ClipEvent> events) throws Exception {
+        for (ClipEvent event : events) {
+            feed(event);
+        }
+    }
+
+    private static List<Chunk> only(List<Chunk> chunks, String clipId) {
+        return chunks.stream().filter(c -> c.getClipId().equals(clipId)).toList();
+    }
+
+    @SafeVarargs
+    private static List<ClipEvent> interleave(List<ClipEvent>... uploads) {
+        List<ClipEvent> events = new ArrayList<>();
+        for (int i = 0; events.size() < Stream.of(uploads).mapToInt(List::size).sum(); i++) {
+            for (List<ClipEvent> upload : uploads) {
+                if (i < upload.size()) {
+                    events.add(upload.get(i));
+                }
+            }
+        }
+        return events;
+    }
+}

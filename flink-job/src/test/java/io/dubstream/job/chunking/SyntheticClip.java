@@ -1,0 +1,165 @@
+package io.dubstream.job.chunking;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.records.ClipEvent;
+
+/**
+ * A clip made up for tests, so that every frame and sample of a chunk can be checked exactly: the
+ * "image" of frame {@code i} is five bytes naming the clip and {@code i} (the assembler never
+ * decodes images), and each sample value is a hash of the clip, its index and its channel. Audio
+ * comes in blocks of {@value #BLOCK_SAMPLES} samples per channel, the last one shorter.
+ */
+final class SyntheticClip {
+
+    static final int WIDTH = 64;
+    static final int HEIGHT = 36;
+    static final int BLOCK_SAMPLES = 4000;
+
+    final String id;
+    final int fpsNum;
+    final int fpsDen;
+    final int sampleRate;
+    final int channels;
+    /** Frames in the clip: its length times the frame rate, rounded. */
+    final long frames;
+    /** Samples per channel: its length times the sample rate. */
+    final long samples;
+    private final byte tag;
+
+    private SyntheticClip(String id, long videoMillis, long audioMillis, int fpsNum, int fpsDen, int sampleRate,
+            int channels) {
+        this.id = id;
+        this.fpsNum = fpsNum;
+        this.fpsDen = fpsDen;
+        this.sampleRate = sampleRate;
+        this.channels = channels;
+        this.frames = Math.round(videoMillis * fpsNum / (1000.0 * fpsDen));
+        this.samples = audioMillis * sampleRate / 1000;
+        this.tag = (byte) id.hashCode();
+    }
+
+    /** A clip of {@code millis} ms; {@code sampleRate} and {@code channels} 0 for a clip without audio. */
+    static SyntheticClip of(String id, long millis, int fpsNum, int fpsDen, int sampleRate, int channels) {
+        return new SyntheticClip(id, millis, millis, fpsNum, fpsDen, sampleRate, channels);
+    }
+
+    /** The same clip with audio of another length than the video. */
+    SyntheticClip withAudioMillis(long audioMillis) {
+        return new SyntheticClip(id, Math.round(frames * 1000.0 * fpsDen / fpsNum), audioMillis, fpsNum, fpsDen,
+                sampleRate, channels);
+    }
+
+    boolean hasAudio() {
+        return sampleRate > 0;
+    }
+
+    ClipManifest manifest() {
+        ClipManifest m = new ClipManifest();
+        m.setClipId(id);
+        m.setFormatVersion(1);
+        m.setContainer("mp4");
+        m.setVideoCodec("h264");
+        m.setAudioCodec(hasAudio() ? "aac" : "");
+        m.setFpsNum(fpsNum);
+        m.setFpsDen(fpsDen);
+        m.setWidth(WIDTH);
+        m.setHeight(HEIGHT);
+        m.setFrameCount(frames);
+        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
+        m.setSampleRate(sampleRate);
+        m.setChannels(channels);
+        m.setSourceSampleRate(hasAudio() ? 48_000 : 0);
+        m.setSourceChannels(hasAudio() ? 2 : 0);
+        m.setDurationMicros(frames * 1_000_000L * fpsDen / fpsNum);
+        m.setCreatedAtMillis(1_700_000_000_000L);
+        return m;
+    }
+
+    byte[] image(long index) {
+        return new byte[] {tag, (byte) (index >>> 24), (byte) (index >>> 16), (byte) (index >>> 8), (byte) index};
+    }
+
+    short sample(long index, int channel) {
+        return (short) (((index * 2_654_435_761L) >>> 13) + channel * 7919 + tag * 31);
+    }
+
+    VideoFrame frame(long index) {
+        return new VideoFrame(id, index, index * 1_000_000L * fpsDen / fpsNum, WIDTH, HEIGHT, image(index));
+    }
+
+    /** The images of frames {@code [from, to)}. */
+    byte[][] images(long from, long to) {
+        byte[][] images = new byte[Math.toIntExact(to - from)][];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = image(from + i);
+        }
+        return images;
+    }
+
+    /** Samples {@code [from, to)}, interleaved. */
+    short[] samples(long from, long to) {
+        short[] values = new short[Math.toIntExact((to - from) * channels)];
+        for (long s = from; s < to; s++) {
+            for (int c = 0; c < channels; c++) {
+                values[Math.toIntExact((s - from) * channels + c)] = sample(s, c);
+            }
+        }
+        return values;
+    }
+
+    List<AudioBlock> blocks() {
+        List<AudioBlock> blocks = new ArrayList<>();
+        for (long first = 0; first < samples; first += BLOCK_SAMPLES) {
+            blocks.add(new AudioBlock(id, first, sampleRate, channels,
+                    samples(first, Math.min(first + BLOCK_SAMPLES, samples))));
+        }
+        return blocks;
+    }
+
+    EndOfClip end() {
+        return EndOfClip.complete(id, frames, samples, 1_700_000_100_000L);
+    }
+
+    /**
+     * The records as an upload sends them: the manifest, then the frames in order, each after the
+     * audio blocks that start no later than it, then the end-of-clip record.
+     */
+    List<ClipEvent> upload() {
+        List<ClipEvent> events = new ArrayList<>();
+        events.add(ClipEvent.of(manifest()));
+        events.addAll(media());
+        events.add(ClipEvent.of(end()));
+        return events;
+    }
+
+    /** Frames and audio blocks interleaved by time, as in {@link #upload()}. */
+    List<ClipEvent> media() {
+        List<ClipEvent> events = new ArrayList<>();
+        List<AudioBlock> blocks = blocks();
+        int b = 0;
+        for (long i = 0; i < frames; i++) {
+            // block b starts at b * BLOCK_SAMPLES / sampleRate s, frame i at i * fpsDen / fpsNum s
+            while (b < blocks.size()
+                    && (long) b * BLOCK_SAMPLES * fpsNum <= i * fpsDen * (long) sampleRate) {
+                events.add(ClipEvent.of(blocks.get(b++)));
+            }
+            events.add(ClipEvent.of(frame(i)));
+        }
+        while (b < blocks.size()) {
+            events.add(ClipEvent.of(blocks.get(b++)));
+        }
+        return events;
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + frames + " frames at " + fpsNum + "/" + fpsDen + " fps, " + samples + " samples at "
+                + sampleRate + " Hz x" + channels + ")";
+    }
+}
