@@ -140,7 +140,11 @@ class DubstreamJobITCase {
         env.execute(name);
     }
 
-    /** Throws once, at the given frame, after at least one checkpoint has completed. */
+    /**
+     * Throws once, at the first frame at or after {@code atFrame} that comes after a completed
+     * checkpoint. Until a checkpoint completes it slows the input a little (never blocking, so that
+     * barriers pass), so that the failure falls mid-clip.
+     */
     static final class FailOnceAfterCheckpoint implements MapFunction<ClipEvent, ClipEvent>, CheckpointListener {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private static final long serialVersionUID = 1L;
@@ -153,10 +157,12 @@ class DubstreamJobITCase {
 
         @Override
         public ClipEvent map(ClipEvent event) throws InterruptedException {
-            if (event.getFrame() != null && event.getFrame().getFrameIndex() >= atFrame && !FAILED.get()) {
-                while (!checkpointed) {
-                    Thread.sleep(10);
-                }
+            if (event.getFrame() == null || FAILED.get()) {
+                return event;
+            }
+            if (!checkpointed) {
+                Thread.sleep(2);
+            } else if (event.getFrame().getFrameIndex() >= atFrame) {
                 FAILED.set(true);
                 throw new IllegalStateException("injected failure at frame " + event.getFrame().getFrameIndex());
             }

@@ -18,7 +18,7 @@ public record RecordLimits(
         int minSampleRate,
         int maxSampleRate,
         int maxChannels,
-        int maxTextLength) {
+        int maxTextLength) implements java.io.Serializable {
 
     /** Kafka's default record limit ({@code max.request.size}). */
     public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;

@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@code dubstream.audio}); the job writes {@link #OUTPUT} ({@code dubstream.out.*}) in the same
  * formats; records that cannot be accepted go to {@link #DEAD_LETTER_TOPIC}.
  */
-public record ClipTopics(String clips, String frames, String audio) {
+public record ClipTopics(String clips, String frames, String audio) implements java.io.Serializable {
 
     public static final String INPUT_PREFIX = "dubstream.";
     public static final String OUTPUT_PREFIX = "dubstream.out.";
