@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
+import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
 import io.dubstream.job.kafka.KafkaConnectors;
@@ -45,7 +46,8 @@ public final class DubstreamJob {
     }
 
     /** Defines the whole job on {@code env}: checkpoints, Kafka source, workflow, exactly-once Kafka sink. */
-    public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf) {
+    public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf) throws TransferException {
+        KafkaConnectors.createMissingTopics(conf);
         defineKafkaJob(env, conf, KafkaConnectors.source(conf));
     }
 

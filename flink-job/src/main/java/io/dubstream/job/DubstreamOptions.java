@@ -40,6 +40,12 @@ public final class DubstreamOptions {
             .defaultValue(ClipTopics.DEAD_LETTER_TOPIC)
             .withDescription("Where records that cannot be accepted go, with the reason and their original bytes.");
 
+    public static final ConfigOption<Integer> TOPIC_PARTITIONS = ConfigOptions.key("dubstream.kafka.topic-partitions")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Partitions of the dubstream topics that the job creates at start when they are"
+                    + " missing (existing topics are left alone). 0 creates no topics.");
+
     public static final ConfigOption<String> CONSUMER_GROUP = ConfigOptions.key("dubstream.kafka.group-id")
             .stringType()
             .defaultValue("dubstream-job")
@@ -107,7 +113,7 @@ public final class DubstreamOptions {
 
     /** All options, in the order the configuration reference lists them. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, CONSUMER_GROUP,
+        return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
                 CLIP_IDLE_TIMEOUT, MODEL, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }

@@ -48,11 +48,14 @@ public final class DubstreamCli {
     }
 
     /**
-     * The command line with the upload, download, broker and sample commands and dubstream's error
-     * handling; the job module adds its own commands to it.
+     * The command line with the upload, download, broker and sample commands, {@code moreCommands}
+     * (the job module's) and dubstream's error handling.
      */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, Object... moreCommands) {
         CommandLine cli = new CommandLine(new DubstreamCli());
+        for (Object command : moreCommands) {
+            cli.addSubcommand(command);
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(DubstreamCli::reportFailure);

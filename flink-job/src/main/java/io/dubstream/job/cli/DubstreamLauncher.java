@@ -21,9 +21,7 @@ public final class DubstreamLauncher {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = DubstreamCli.commandLine(out, err);
-        cli.addSubcommand(new DemoCommand());
-        cli.addSubcommand(new JobCommand());
+        CommandLine cli = DubstreamCli.commandLine(out, err, new DemoCommand(), new JobCommand());
         return DubstreamCli.run(cli, args);
     }
 }

@@ -1,5 +1,7 @@
 package io.dubstream.job.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import org.apache.flink.configuration.Configuration;
@@ -14,6 +16,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.TopicSetup;
+import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.records.ClipEvent;
 
@@ -71,6 +75,18 @@ public final class KafkaConnectors {
                 .setTransactionalIdPrefix(conf.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX))
                 .setKafkaProducerConfig(producer)
                 .build();
+    }
+
+    /** Creates the job's input, output and dead-letter topics where they are missing. */
+    public static void createMissingTopics(Configuration conf) throws TransferException {
+        int partitions = conf.get(DubstreamOptions.TOPIC_PARTITIONS);
+        if (partitions == 0) {
+            return;
+        }
+        List<String> topics = new ArrayList<>(ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)).all());
+        topics.addAll(ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)).all());
+        topics.add(conf.get(DubstreamOptions.DEAD_LETTER_TOPIC));
+        TopicSetup.ensureExist(bootstrap(conf), topics, partitions);
     }
 
     private static String bootstrap(Configuration conf) {

@@ -1,0 +1,71 @@
+package io.dubstream.connectors.kafka;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates dubstream's topics that do not exist yet, so that a job never starts against missing
+ * topics (Flink's Kafka source fails over until they appear) and a cluster without topic
+ * auto-creation works. Existing topics are left as they are.
+ */
+public final class TopicSetup {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private TopicSetup() {}
+
+    /**
+     * Creates the missing ones of {@code topics} with {@code partitions} partitions and a
+     * replication factor of at most 3 (fewer on clusters with fewer brokers).
+     *
+     * @return the topics that were created
+     */
+    public static List<String> ensureExist(String bootstrap, Collection<String> topics, int partitions)
+            throws TransferException {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be positive, got " + partitions);
+        }
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+            short replication = (short) Math.max(1, Math.min(3, brokers));
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : topics) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, partitions, replication));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            var results = admin.createTopics(missing).values();
+            for (var entry : results.entrySet()) {
+                try {
+                    entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new TransferException("cannot create the dubstream topics " + topics + " at " + bootstrap + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+}

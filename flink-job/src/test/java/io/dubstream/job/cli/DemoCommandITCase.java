@@ -1,0 +1,61 @@
+package io.dubstream.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dubstream.connectors.cli.Ffprobe;
+import io.dubstream.connectors.media.SampleClipGenerator;
+
+/** The README's first command, in-process: broker, local Flink cluster, job, upload, download, summary. */
+class DemoCommandITCase {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void demoRunsTheJobAndWritesAPlayableMp4AndASummary() throws Exception {
+        Path input = SampleClipGenerator.write(tmp.resolve("in.mp4"),
+                new SampleClipGenerator.Spec(320, 180, 30_000, 1001, 25.0, 44_100, 2));
+        Path output = tmp.resolve("demo/demo.mp4");
+        Path summary = tmp.resolve("demo/summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "demo", "--input",
+                input.toString(), "--output", output.toString(), "--summary", summary.toString(), "--model",
+                "colour-gain");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Flink web UI at http://", "running with model colour-gain");
+        JsonNode json = new ObjectMapper().readTree(summary.toFile());
+        assertThat(json.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(json.get("model").asText()).isEqualTo("colour-gain");
+        assertThat(json.get("framesIn").asLong()).isEqualTo(749);
+        assertThat(json.get("framesOut").asLong()).isEqualTo(749);
+        assertThat(json.get("audioSamplesOut").asLong()).isEqualTo(json.get("audioSamplesIn").asLong());
+        assertThat(json.get("chunks").asInt()).isEqualTo(3);
+        assertThat(json.get("fps").asText()).isEqualTo("30000/1001");
+        assertThat(json.get("wallSeconds").asDouble()).isPositive();
+        assertThat(json.get("realtimeFactor").asDouble()).isPositive();
+        assertThat(json.get("peakHeapBytes").asLong()).isPositive();
+
+        // an independent player's view of the file, where Debian's ffprobe is installed (.ci/run does)
+        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.Streams streams = Ffprobe.probe(output);
+        assertThat(streams.videoFrames()).isEqualTo(749);
+        assertThat(streams.frameRate()).isEqualTo("30000/1001");
+        assertThat(streams.audioSampleRate()).isEqualTo(16_000);
+        assertThat(streams.durationSeconds()).isCloseTo(749 * 1001 / 30_000.0, Offset.offset(0.05));
+    }
+}
