@@ -66,6 +66,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Clip id (default: ${DEFAULT-VALUE}).")
     String clipId;
 
+    @Option(names = "--skip-job",
+            description = "Upload straight to the output topics and run no job: the transfer alone, to compare with.")
+    boolean skipJob;
+
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -87,23 +91,29 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Kafka broker (in-process) at " + broker.bootstrapServers());
             out.println("Flink web UI at " + flink.webUi());
             Configuration conf = jobConfiguration(broker.bootstrapServers());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(parallelism);
-            DubstreamJob.defineKafkaJob(env, conf);
-            JobID job = flink.submit(env, "dubstream demo (" + model + ")");
-            flink.awaitRunning(job, Duration.ofSeconds(60));
-            out.println("job " + job + " running with model " + model);
+            JobID job = null;
+            if (!skipJob) {
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+                env.setParallelism(parallelism);
+                DubstreamJob.defineKafkaJob(env, conf);
+                job = flink.submit(env, "dubstream demo (" + model + ")");
+                flink.awaitRunning(job, Duration.ofSeconds(60));
+                out.println("job " + job + " running with model " + model);
+            }
 
             Path file = clip;
+            ClipTopics uploadTo = skipJob ? ClipTopics.OUTPUT : ClipTopics.INPUT;
             ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
-                    p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults())
-                            .upload(file, clipId, p));
+                    p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
+                            .withTopics(uploadTo)).upload(file, clipId, p));
             out.println(UploadCommand.describe(uploaded));
             ClipDownloader.Result downloaded = ConsoleProgress.showing("download " + clipId,
                     p -> new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
                             .withTopics(ClipTopics.OUTPUT)).download(clipId, output, p));
             out.println(DownloadCommand.describe(downloaded, output));
-            flink.cancel(job);
+            if (job != null) {
+                flink.cancel(job);
+            }
 
             double wall = (System.nanoTime() - started) / 1e9;
             var manifest = downloaded.manifest();
@@ -113,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("clipId", clipId);
             s.put("status", downloaded.end().getStatus().name());
-            s.put("model", model);
+            s.put("model", skipJob ? "none (no job: upload straight to the output topics)" : model);
             s.put("input", clip.toString());
             s.put("output", output.toString());
             s.put("videoCodec", downloaded.videoCodec());
