@@ -72,14 +72,17 @@ public final class DubstreamJob {
      *     letters for records that could not be read
      */
     public static DataStream<ClipEvent> defineWorkflow(DataStream<ClipEvent> input, Configuration conf) {
-        DataStream<ClipEvent> deadLetters = input.filter(e -> e.getDeadLetter() != null).name("dead letters");
-        DataStream<ClipEvent> clips = input.filter(e -> e.getDeadLetter() == null).name("valid records");
+        DataStream<ClipEvent> deadLetters = input.filter(e -> e.getDeadLetter() != null)
+                .uid("dead-letters").name("dead letters");
+        DataStream<ClipEvent> clips = input.filter(e -> e.getDeadLetter() == null)
+                .uid("valid-records").name("valid records");
 
         float jpegQuality = conf.get(DubstreamOptions.JPEG_QUALITY);
         DataStream<Chunk> chunks = clips
                 .keyBy(ClipEvent::clipId)
                 .process(new ChunkAssembler(conf.get(DubstreamOptions.CHUNK_CORE),
-                        conf.get(DubstreamOptions.CHUNK_CONTEXT), conf.get(DubstreamOptions.CLIP_IDLE_TIMEOUT)))
+                        conf.get(DubstreamOptions.CHUNK_CONTEXT), conf.get(DubstreamOptions.CLIP_IDLE_TIMEOUT),
+                        conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION)))
                 .uid("chunk-assembler").name("ChunkAssembler");
 
         String model = conf.get(DubstreamOptions.MODEL);

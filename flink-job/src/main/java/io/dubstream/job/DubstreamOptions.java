@@ -90,6 +90,14 @@ public final class DubstreamOptions {
             .withDescription("A clip that receives no record for this long before its end-of-clip record is closed"
                     + " as FAILED and its state is freed.");
 
+    public static final ConfigOption<Duration> CLIP_FINISHED_RETENTION = ConfigOptions
+            .key("dubstream.clip.finished-retention")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("After a clip ends, a marker of it (one entry and one timer) is kept this long after"
+                    + " its last record, so that records still arriving for it are dropped instead of starting it"
+                    + " again. 0 keeps nothing after the end.");
+
     public static final ConfigOption<String> MODEL = ConfigOptions.key("dubstream.model")
             .stringType()
             .defaultValue(IdentityModel.NAME)
@@ -115,6 +123,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, MODEL, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

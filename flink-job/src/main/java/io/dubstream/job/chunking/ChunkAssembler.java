@@ -101,15 +101,26 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
      * @param idleTimeout how long a clip may go without a record before it fails
      */
     public ChunkAssembler(Duration core, Duration context, Duration idleTimeout) {
+        this(core, context, idleTimeout, idleTimeout.multipliedBy(2));
+    }
+
+    /**
+     * @param finishedRetention how long a finished clip's marker outlives its last record;
+     *     {@link Duration#ZERO} keeps no marker and no timer: nothing of the clip is left after its end
+     */
+    public ChunkAssembler(Duration core, Duration context, Duration idleTimeout, Duration finishedRetention) {
         // ChunkPlan refuses a bad core or context with a clear message; check them now, not at the first clip.
         new ChunkPlan(1, 1, 0, core, context);
         if (idleTimeout.toMillis() <= 0) {
             throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
         }
+        if (finishedRetention.isNegative()) {
+            throw new IllegalArgumentException("finished-clip retention must not be negative, got " + finishedRetention);
+        }
         this.core = core;
         this.context = context;
         this.idleTimeoutMillis = idleTimeout.toMillis();
-        this.finishedRetentionMillis = 2 * idleTimeoutMillis;
+        this.finishedRetentionMillis = finishedRetention.toMillis();
     }
 
     @Override
@@ -383,7 +394,10 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         finish(progress, ctx);
     }
 
-    /** Clears the clip's state and timer, leaving only the finished marker and its expiry timer. */
+    /**
+     * Clears the clip's state and timer, leaving only the finished marker and its expiry timer (none
+     * when the retention is zero).
+     */
     private void finish(Progress progress, Context ctx) throws Exception {
         if (progress.timerAt != 0) {
             ctx.timerService().deleteProcessingTimeTimer(progress.timerAt);
@@ -393,6 +407,9 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         frames.clear();
         audio.clear();
         progressState.clear();
+        if (finishedRetentionMillis == 0) {
+            return;
+        }
         long now = ctx.timerService().currentProcessingTime();
         finishedState.update(now);
         ctx.timerService().registerProcessingTimeTimer(now + finishedRetentionMillis);

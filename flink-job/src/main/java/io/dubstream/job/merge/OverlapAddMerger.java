@@ -67,10 +67,11 @@ import io.dubstream.job.records.ClipEvent;
  * parallelism of inference; a chunk leaves it as soon as it is merged. The merger holds no whole
  * clip and registers no timers.
  *
- * <p>When a clip finishes (complete or failed) all its state is cleared except a one-byte finished
- * marker with a time-to-live of {@link #FINISHED_MARKER_TTL} (processing time, cleaned up
- * incrementally and on snapshots). Chunks of a finished clip (duplicates, chunks behind a failure
- * marker) are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
+ * <p>When a clip completes, all its state is cleared: every chunk has been merged and the assembler
+ * emits none after the last. When a clip fails, chunks behind the failure may still be in flight,
+ * so all its state is cleared except a one-byte finished marker with a time-to-live of
+ * {@link #FINISHED_MARKER_TTL} (processing time, cleaned up incrementally and on snapshots).
+ * Chunks of a failed clip are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
  * state that would wait forever for chunks merged long ago. A chunk arriving after the marker has
  * expired would be held as an early chunk again, so the time-to-live must exceed any delay between
  * a clip's chunks.
@@ -375,6 +376,10 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
                     end.getFinishedAtMillis())));
         } else {
             out.collect(ClipEvent.of(end));
+            // every chunk of the clip is merged, so none can follow: nothing of the clip stays
+            progress.clear();
+            early.clear();
+            return;
         }
         clearAndMarkFinished();
     }

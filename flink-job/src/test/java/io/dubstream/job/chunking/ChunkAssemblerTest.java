@@ -488,6 +488,23 @@ class ChunkAssemblerTest {
     }
 
     @Test
+    void withoutRetentionNothingOfAClipIsLeftAfterItsEnd() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ChunkAssembler(CORE, CONTEXT, IDLE, Duration.ZERO)), ClipEvent::clipId,
+                Types.STRING);
+        harness.setProcessingTime(T0);
+        harness.open();
+        SyntheticClip clip = clip25("45s", 45_000);
+
+        feed(clip.upload());
+
+        assertThat(harness.extractOutputValues()).extracting(Chunk::getIndex).containsExactly(0, 1, 2, 3, 4);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
     void recordsAfterAnIdleFailureAreDroppedWithoutASecondFailure() throws Exception {
         SyntheticClip clip = clip25("45s", 45_000);
         List<ClipEvent> upload = clip.upload();

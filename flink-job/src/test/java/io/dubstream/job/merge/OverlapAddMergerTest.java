@@ -95,7 +95,7 @@ class OverlapAddMergerTest {
         }
 
         assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.end);
-        assertOnlyTheFinishedMarkerIsLeft(1);
+        assertNothingIsLeft();
     }
 
     @Test
@@ -117,7 +117,7 @@ class OverlapAddMergerTest {
         }
         assertThat(frames[0]).isNotEqualTo(clip.jpegs[0]);
         assertClip(harness.extractOutputValues(), clip, frames, samples, clip.end);
-        assertOnlyTheFinishedMarkerIsLeft(1);
+        assertNothingIsLeft();
     }
 
     /** Even chunks unchanged; odd chunks 100 louder and 40 brighter: every seam needs the crossfade. */
@@ -245,7 +245,7 @@ class OverlapAddMergerTest {
                 previous = share;
             }
         }
-        assertOnlyTheFinishedMarkerIsLeft(1);
+        assertNothingIsLeft();
     }
 
     @Test
@@ -375,24 +375,24 @@ class OverlapAddMergerTest {
         assertClip(eventsOf(events, "clip-a"), a, a.jpegs, a.samples, a.end);
         assertClip(eventsOf(events, "clip-b"), b, b.jpegs, b.samples, b.end);
         assertThat(eventsOf(events, "clip-a").size() + eventsOf(events, "clip-b").size()).isEqualTo(events.size());
-        assertOnlyTheFinishedMarkerIsLeft(2);
+        assertNothingIsLeft();
     }
 
     @Test
-    void lateChunksAreDroppedAndTheFinishedMarkerExpires() throws Exception {
+    void chunksBehindAFailureAreDroppedUntilTheFinishedMarkerExpires() throws Exception {
         SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
         List<Chunk> chunks = clip.chunks();
         harness.processElement(chunks.get(0), 0L);
         int afterFirst = harness.extractOutputValues().size();
         harness.processElement(chunks.get(0), 0L); // a duplicate while the clip is in progress
         assertThat(harness.extractOutputValues()).hasSize(afterFirst);
-        harness.processElement(chunks.get(1), 0L);
-        harness.processElement(chunks.get(2), 0L);
+        harness.processElement(Chunk.failure("clip-25s", clip.manifest, 1, "model failed on chunk 1"), 0L);
         List<ClipEvent> finished = harness.extractOutputValues();
-        assertClip(finished, clip, clip.jpegs, clip.samples, clip.end);
+        assertThat(((EndOfClip) finished.get(finished.size() - 1).record()).getStatus())
+                .isEqualTo(EndOfClip.Status.FAILED);
 
-        for (Chunk late : List.of(chunks.get(1), chunks.get(2), chunks.get(0),
-                Chunk.failure("clip-25s", clip.manifest, 1, "late failure"))) {
+        // chunks processed after the failure still arrive, and chunk 0 once more
+        for (Chunk late : List.of(chunks.get(2), chunks.get(1), chunks.get(0))) {
             harness.processElement(late, 0L);
         }
 
@@ -429,7 +429,7 @@ class OverlapAddMergerTest {
             restored.processElement(chunks.get(2), 0L);
             restored.processElement(chunks.get(1), 0L);
             events.addAll(restored.extractOutputValues());
-            assertThat(restored.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(restored.numKeyedStateEntries()).isZero();
         }
         assertClip(events, clip, clip.jpegs, clip.samples, clip.end);
     }
@@ -441,6 +441,12 @@ class OverlapAddMergerTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    private void assertNothingIsLeft() {
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
 
     private void assertOnlyTheFinishedMarkerIsLeft(int clips) {
         assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isEqualTo(clips);
