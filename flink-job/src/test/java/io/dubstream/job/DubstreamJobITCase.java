@@ -18,6 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,6 +36,7 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.kafka.KafkaConnectors;
@@ -41,7 +44,8 @@ import io.dubstream.job.records.ClipEvent;
 
 /**
  * The whole job on a MiniCluster (parallelism 2) against a real Kafka broker: a 90 s clip goes in,
- * and a read_committed consumer finds every frame and sample exactly once, also across a failure.
+ * and a read_committed consumer finds every frame and sample exactly once, also across a failure;
+ * a record that is no dubstream record goes to the dead-letter topic.
  */
 class DubstreamJobITCase {
 
@@ -71,6 +75,14 @@ class DubstreamJobITCase {
                 .upload(clip, CLIP, TransferProgress.NONE);
         assertThat(uploaded.frames()).isEqualTo(FRAMES);
         assertThat(uploaded.samples()).isEqualTo(SAMPLES);
+        // one record that is no dubstream record at all, amid the clip's frames
+        try (KafkaProducer<String, byte[]> producer =
+                KafkaClients.transactionalProducer(KAFKA.bootstrapServers(), "garbage")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(ClipTopics.INPUT.frames(), CLIP, "not a frame".getBytes()));
+            producer.commitTransaction();
+        }
     }
 
     @Test
@@ -78,7 +90,7 @@ class DubstreamJobITCase {
         runJob("clean", false);
 
         Output out = Output.read("clean.out.");
-        Output in = Output.read(ClipTopics.INPUT_PREFIX);
+        Output in = Output.read(ClipTopics.INPUT_PREFIX, false);
         assertThat(out.control).hasSize(2);
         assertThat(out.control.get(0)).isEqualTo(in.control.get(0));
         EndOfClip end = (EndOfClip) out.control.get(1);
@@ -102,6 +114,13 @@ class DubstreamJobITCase {
             assertThat(block.getFirstSample()).isEqualTo(next);
             next += block.sampleCount();
         }
+
+        List<ConsumerRecord<String, byte[]>> dead = Output.readPartition("clean.dlq");
+        assertThat(dead).hasSize(1);
+        DeadLetter letter = (DeadLetter) new ClipRecordCodec().decode(dead.get(0).value()).recordOrThrow();
+        assertThat(letter.getSourceTopic()).isEqualTo(ClipTopics.INPUT.frames());
+        assertThat(letter.getReason()).contains("does not start with the dubstream magic");
+        assertThat(letter.getOriginalValue()).isEqualTo("not a frame".getBytes());
     }
 
     @Test
@@ -123,6 +142,7 @@ class DubstreamJobITCase {
         conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
         conf.set(DubstreamOptions.OUTPUT_TOPIC_PREFIX, name + ".out.");
         conf.set(DubstreamOptions.CONSUMER_GROUP, name);
+        conf.set(DubstreamOptions.DEAD_LETTER_TOPIC, name + ".dlq");
         conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, name);
         conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -182,14 +202,24 @@ class DubstreamJobITCase {
         final List<AudioBlock> audio = new ArrayList<>();
         final List<byte[]> rawValues = new ArrayList<>();
 
+        /** The clip's records under {@code prefix}; every one must be valid. */
         static Output read(String prefix) {
+            return read(prefix, true);
+        }
+
+        /** As {@link #read(String)}; with {@code strict} false, records that are not valid are skipped. */
+        static Output read(String prefix, boolean strict) {
             ClipTopics topics = ClipTopics.withPrefix(prefix);
             Output o = new Output();
             ClipRecordCodec codec = new ClipRecordCodec();
             for (String topic : topics.all()) {
                 for (ConsumerRecord<String, byte[]> r : readPartition(topic)) {
+                    var decoded = codec.decode(r.value());
+                    if (!strict && !decoded.isValid()) {
+                        continue;
+                    }
                     o.rawValues.add(r.value());
-                    ClipRecord record = codec.decode(r.value()).recordOrThrow();
+                    ClipRecord record = decoded.recordOrThrow();
                     if (record instanceof VideoFrame f) {
                         o.frames.add(f);
                     } else if (record instanceof AudioBlock b) {
@@ -212,7 +242,7 @@ class DubstreamJobITCase {
             return out;
         }
 
-        private static List<ConsumerRecord<String, byte[]>> readPartition(String topic) {
+        static List<ConsumerRecord<String, byte[]>> readPartition(String topic) {
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
                 var tp = ClipPartitions.find(consumer, topic, CLIP, Duration.ofSeconds(10)).orElseThrow();
