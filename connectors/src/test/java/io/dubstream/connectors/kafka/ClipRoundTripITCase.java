@@ -27,6 +27,7 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.VideoFrame;
 
 /** Upload to Kafka and download back, against a real broker. */
@@ -289,22 +290,7 @@ class ClipRoundTripITCase {
     }
 
     private static ClipManifest manifest(String clipId, int width, int height, boolean audio) {
-        ClipManifest m = new ClipManifest();
-        m.setClipId(clipId);
-        m.setContainer("test");
-        m.setVideoCodec("test");
-        m.setAudioCodec(audio ? "pcm" : "");
-        m.setFpsNum(25);
-        m.setFpsDen(1);
-        m.setWidth(width);
-        m.setHeight(height);
-        m.setFrameCount(-1);
-        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
-        m.setSampleRate(audio ? 16_000 : 0);
-        m.setChannels(audio ? 1 : 0);
-        m.setDurationMicros(-1);
-        m.setCreatedAtMillis(System.currentTimeMillis());
-        return m;
+        return TestManifests.of(clipId, width, height, 25, 1, -1, 16_000, audio ? 1 : 0, System.currentTimeMillis());
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, ClipRecordCodec codec, String topic,

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,7 +32,6 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.chunking.ChunkPlan;
-import io.dubstream.job.inference.IdentityModel;
 
 /**
  * {@code dubstream demo}: the whole system on this machine, nothing to install. It starts an
@@ -58,9 +58,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "The JSON summary to write (default: ${DEFAULT-VALUE}).")
     Path summary;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = IdentityModel.NAME,
-            description = "The model run on every chunk (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    JobRunOptions run;
 
     @Option(names = "--clip-id", paramLabel = "ID", defaultValue = "demo",
             description = "Clip id (default: ${DEFAULT-VALUE}).")
@@ -69,10 +68,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--skip-job",
             description = "Upload straight to the output topics and run no job: the transfer alone, to compare with.")
     boolean skipJob;
-
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
-    int parallelism;
 
     @Override
     public Integer call() throws Exception {
@@ -87,18 +82,18 @@ final class DemoCommand implements Callable<Integer> {
             SampleClipGenerator.write(clip, SampleClipGenerator.Spec.defaults());
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-                LocalFlinkCluster flink = LocalFlinkCluster.start(parallelism)) {
+                LocalFlinkCluster flink = LocalFlinkCluster.start(run.parallelism)) {
             out.println("Kafka broker (in-process) at " + broker.bootstrapServers());
             out.println("Flink web UI at " + flink.webUi());
             Configuration conf = jobConfiguration(broker.bootstrapServers());
             JobID job = null;
             if (!skipJob) {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-                env.setParallelism(parallelism);
+                env.setParallelism(run.parallelism);
                 DubstreamJob.defineKafkaJob(env, conf);
-                job = flink.submit(env, "dubstream demo (" + model + ")");
+                job = flink.submit(env, "dubstream demo (" + run.model + ")");
                 flink.awaitRunning(job, Duration.ofSeconds(60));
-                out.println("job " + job + " running with model " + model);
+                out.println("job " + job + " running with model " + run.model);
             }
 
             Path file = clip;
@@ -123,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("clipId", clipId);
             s.put("status", downloaded.end().getStatus().name());
-            s.put("model", skipJob ? "none (no job: upload straight to the output topics)" : model);
+            s.put("model", skipJob ? "none (no job: upload straight to the output topics)" : run.model);
             s.put("input", clip.toString());
             s.put("output", output.toString());
             s.put("videoCodec", downloaded.videoCodec());
@@ -151,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
     private Configuration jobConfiguration(String bootstrap) {
         Configuration conf = new Configuration();
         conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
-        conf.set(DubstreamOptions.MODEL, model);
+        conf.set(DubstreamOptions.MODEL, run.model);
         // output becomes visible at each checkpoint: keep the demo's latency low
         conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
         conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, "dubstream-demo");

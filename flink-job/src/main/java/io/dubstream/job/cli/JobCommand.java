@@ -10,13 +10,13 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
-import io.dubstream.job.inference.IdentityModel;
 
 /** {@code dubstream job}: runs the job on a local Flink cluster with its web UI until Ctrl-C. */
 @Command(name = "job", mixinStandardHelpOptions = true,
@@ -31,13 +31,8 @@ final class JobCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = IdentityModel.NAME,
-            description = "The model run on every chunk (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
-            description = "Parallelism of the job and slots of the local cluster (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Mixin
+    JobRunOptions run;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job option, e.g. dubstream.chunk.core=20s.")
     Map<String, String> settings = new LinkedHashMap<>();
@@ -46,15 +41,15 @@ final class JobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> all = new LinkedHashMap<>(settings);
         all.put(DubstreamOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
-        all.put(DubstreamOptions.MODEL.key(), model);
+        all.put(DubstreamOptions.MODEL.key(), run.model);
         Configuration conf = Configuration.fromMap(all);
-        try (LocalFlinkCluster flink = LocalFlinkCluster.start(parallelism)) {
+        try (LocalFlinkCluster flink = LocalFlinkCluster.start(run.parallelism)) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(parallelism);
+            env.setParallelism(run.parallelism);
             DubstreamJob.defineKafkaJob(env, conf);
-            JobID job = flink.submit(env, "dubstream (" + model + ")");
+            JobID job = flink.submit(env, "dubstream (" + run.model + ")");
             flink.awaitRunning(job, java.time.Duration.ofSeconds(60));
-            spec.commandLine().getOut().println("dubstream job " + job + " running with model " + model
+            spec.commandLine().getOut().println("dubstream job " + job + " running with model " + run.model
                     + "; Flink web UI at " + flink.webUi() + "; Ctrl-C stops it");
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.ClipEvent;
@@ -60,25 +61,7 @@ final class SyntheticClip {
     }
 
     ClipManifest manifest() {
-        ClipManifest m = new ClipManifest();
-        m.setClipId(id);
-        m.setFormatVersion(1);
-        m.setContainer("mp4");
-        m.setVideoCodec("h264");
-        m.setAudioCodec(hasAudio() ? "aac" : "");
-        m.setFpsNum(fpsNum);
-        m.setFpsDen(fpsDen);
-        m.setWidth(WIDTH);
-        m.setHeight(HEIGHT);
-        m.setFrameCount(frames);
-        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
-        m.setSampleRate(sampleRate);
-        m.setChannels(channels);
-        m.setSourceSampleRate(hasAudio() ? 48_000 : 0);
-        m.setSourceChannels(hasAudio() ? 2 : 0);
-        m.setDurationMicros(frames * 1_000_000L * fpsDen / fpsNum);
-        m.setCreatedAtMillis(1_700_000_000_000L);
-        return m;
+        return TestManifests.of(id, WIDTH, HEIGHT, fpsNum, fpsDen, frames, sampleRate, channels, 1_700_000_000_000L);
     }
 
     byte[] image(long index) {

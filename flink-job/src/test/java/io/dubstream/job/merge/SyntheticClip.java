@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.job.chunking.ChunkPlan;
 import io.dubstream.job.records.Chunk;
@@ -60,24 +61,8 @@ final class SyntheticClip {
      */
     static SyntheticClip of(String clipId, int fpsNum, int fpsDen, int frames, int sampleCount, int channels,
             int seed) {
-        ClipManifest m = new ClipManifest();
-        m.setClipId(clipId);
-        m.setFormatVersion(1);
-        m.setContainer("mov,mp4,m4a,3gp,3g2,mj2");
-        m.setVideoCodec("h264");
-        m.setAudioCodec(channels == 0 ? "" : "aac");
-        m.setFpsNum(fpsNum);
-        m.setFpsDen(fpsDen);
-        m.setWidth(WIDTH);
-        m.setHeight(HEIGHT);
-        m.setFrameCount(frames);
-        m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
-        m.setSampleRate(channels == 0 ? 0 : SAMPLE_RATE);
-        m.setChannels(channels);
-        m.setSourceSampleRate(48_000);
-        m.setSourceChannels(2);
-        m.setDurationMicros((long) frames * 1_000_000L * fpsDen / fpsNum);
-        m.setCreatedAtMillis(CREATED_AT_MILLIS);
+        ClipManifest m = TestManifests.of(clipId, WIDTH, HEIGHT, fpsNum, fpsDen, frames, SAMPLE_RATE, channels,
+                CREATED_AT_MILLIS);
         byte[][] jpegs = frames(seed, frames);
         short[] samples = new short[channels == 0 ? 0 : sampleCount * channels];
         for (int i = 0; i < samples.length; i++) {
