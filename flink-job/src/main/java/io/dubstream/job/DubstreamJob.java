@@ -1,9 +1,12 @@
 package io.dubstream.job;
 
+import java.util.concurrent.TimeUnit;
+
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -11,6 +14,7 @@ import org.apache.flink.util.ParameterTool;
 import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
+import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.merge.OverlapAddMerger;
 import io.dubstream.job.records.Chunk;
@@ -86,9 +90,11 @@ public final class DubstreamJob {
                 .uid("chunk-assembler").name("ChunkAssembler");
 
         String model = conf.get(DubstreamOptions.MODEL);
-        DataStream<Chunk> processed = chunks
-                .rebalance()
-                .process(new ChunkInference(model, jpegQuality))
+        DataStream<Chunk> processed = AsyncDataStream.unorderedWait(
+                        chunks.rebalance(),
+                        new ChunkInference(ChunkModelFactory.named(model, jpegQuality)),
+                        conf.get(DubstreamOptions.INFERENCE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
+                        conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + model + ")");
 
         DataStream<ClipEvent> merged = processed

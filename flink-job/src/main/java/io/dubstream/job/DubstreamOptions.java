@@ -103,6 +103,18 @@ public final class DubstreamOptions {
             .defaultValue(IdentityModel.NAME)
             .withDescription("The model run on every chunk. Built in: " + String.join(", ", ChunkModels.NAMES) + ".");
 
+    public static final ConfigOption<Duration> INFERENCE_TIMEOUT = ConfigOptions.key("dubstream.inference.timeout")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(10))
+            .withDescription("A chunk that the model has not finished after this long fails its clip.");
+
+    public static final ConfigOption<Integer> INFERENCE_CAPACITY = ConfigOptions.key("dubstream.inference.capacity")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Chunks in flight per inference subtask (queued or running). They are kept in"
+                    + " checkpoints, so that barriers do not wait for them; more chunks mean fuller model batches"
+                    + " and more memory.");
+
     public static final ConfigOption<Float> JPEG_QUALITY = ConfigOptions.key("dubstream.output.jpeg-quality")
             .floatType()
             .defaultValue(0.9f)
@@ -123,6 +135,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

@@ -1,69 +1,103 @@
 package io.dubstream.job.inference;
 
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 import io.dubstream.job.records.Chunk;
 
 /**
- * Runs the model on every chunk. The model is opened once per subtask in {@link #open} and closed in
- * {@link #close}; it is never shared between subtasks.
+ * Runs the model on every chunk, off the task thread: Flink's async operator hands chunks to this
+ * function, which queues them for one inference thread per subtask that owns the model. A checkpoint
+ * barrier therefore never waits behind a long inference queue: the chunks in flight are stored in the
+ * checkpoint and run again after a restore.
  *
- * <p>A model that throws fails its chunk: instead of the chunk, a failure marker with the model's
- * reason goes on to the merger, which finishes the clip as FAILED. The job keeps running.
- * Failure markers from upstream pass through untouched.
+ * <p>The model is opened in {@link #open} and closed in {@link #close}, one per subtask, never shared.
+ * A model that throws (or runs out of memory) fails its chunk: a failure marker with the model's
+ * reason goes on to the merger, which finishes the clip as FAILED; the job keeps running. So does a
+ * chunk that exceeds the inference timeout. Failure markers from upstream pass through untouched.
  */
-public class ChunkInference extends ProcessFunction<Chunk, Chunk> {
+public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
 
     private static final long serialVersionUID = 1L;
 
-    private final String modelName;
-    private final float jpegQuality;
+    private final ChunkModelFactory models;
     private transient ChunkModel model;
+    private transient ExecutorService inferenceThread;
 
-    public ChunkInference(String modelName, float jpegQuality) {
-        this.modelName = modelName;
-        this.jpegQuality = jpegQuality;
+    public ChunkInference(ChunkModelFactory models) {
+        this.models = models;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        model = ChunkModels.open(modelName, jpegQuality);
+    public void open(OpenContext openContext) throws Exception {
+        model = models.open();
+        String name = "inference-" + model.name() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        inferenceThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
-    public void processElement(Chunk chunk, Context ctx, Collector<Chunk> out) {
+    public void asyncInvoke(Chunk chunk, ResultFuture<Chunk> result) {
         if (chunk.isFailure()) {
-            out.collect(chunk);
+            result.complete(List.of(chunk));
             return;
         }
-        Chunk processed;
         try {
-            processed = model.process(chunk);
+            inferenceThread.execute(() -> result.complete(List.of(process(chunk))));
+        } catch (RejectedExecutionException e) {
+            result.complete(List.of(failed(chunk, "the inference thread has stopped")));
+        }
+    }
+
+    /** The model's chunk, or a failure marker that says why there is none. */
+    Chunk process(Chunk chunk) {
+        try {
+            Chunk processed = model.process(chunk);
             if (processed.getImages().length != chunk.getImages().length
                     || processed.getSamples().length != chunk.getSamples().length) {
-                throw new IllegalStateException("it returned " + processed.getImages().length + " frames and "
+                return failed(chunk, "it returned " + processed.getImages().length + " frames and "
                         + processed.getSamples().length + " sample values for " + chunk.getImages().length + " and "
                         + chunk.getSamples().length);
             }
+            return processed;
         } catch (Exception e) {
-            out.collect(Chunk.failure(chunk.getClipId(), chunk.getManifest(), chunk.getIndex(),
-                    "model " + modelName + " failed on chunk " + chunk.getIndex() + ": " + describe(e)));
-            return;
+            return failed(chunk, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (OutOfMemoryError e) {
+            return failed(chunk, "out of memory (" + e.getMessage() + ")");
         }
-        out.collect(processed);
+    }
+
+    @Override
+    public void timeout(Chunk chunk, ResultFuture<Chunk> result) {
+        result.complete(List.of(failed(chunk, "no result within the inference timeout")));
+    }
+
+    private Chunk failed(Chunk chunk, String reason) {
+        String name = model == null ? "?" : model.name();
+        return Chunk.failure(chunk.getClipId(), chunk.getManifest(), chunk.getIndex(),
+                "model " + name + " failed on chunk " + chunk.getIndex() + ": " + reason);
     }
 
     @Override
     public void close() throws Exception {
+        if (inferenceThread != null) {
+            inferenceThread.shutdownNow();
+            inferenceThread.awaitTermination(30, TimeUnit.SECONDS);
+            inferenceThread = null;
+        }
         if (model != null) {
             model.close();
             model = null;
         }
-    }
-
-    private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }
