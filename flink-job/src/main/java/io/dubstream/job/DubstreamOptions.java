@@ -10,6 +10,7 @@ import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.IdentityModel;
+import io.dubstream.job.inference.InferenceDevice;
 
 /**
  * Every setting of the dubstream job, as typed Flink options with defaults and descriptions. Set them
@@ -103,6 +104,12 @@ public final class DubstreamOptions {
             .defaultValue(IdentityModel.NAME)
             .withDescription("The model run on every chunk. Built in: " + String.join(", ", ChunkModels.NAMES) + ".");
 
+    public static final ConfigOption<String> INFERENCE_DEVICE = ConfigOptions.key("dubstream.inference.device")
+            .stringType()
+            .defaultValue(InferenceDevice.AUTO)
+            .withDescription("Where models run: auto (the first GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N."
+                    + " GPUs need the CUDA natives (mvn -Pcuda); a GPU that is not there is an error.");
+
     public static final ConfigOption<Duration> INFERENCE_TIMEOUT = ConfigOptions.key("dubstream.inference.timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
@@ -135,6 +142,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, INFERENCE_DEVICE, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }
