@@ -90,6 +90,11 @@ public final class ClipUploader {
         }
     }
 
+    /** JPEG encoding, the upload's bottleneck, runs on this many threads beside the decoder. */
+    private static final int ENCODER_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Frames being encoded at once: bounds the memory of the pipeline. */
+    private static final int ENCODER_WINDOW = 2 * ENCODER_THREADS + 2;
+
     private final String bootstrap;
     private final Options options;
     private final ClipRecordCodec codec;
@@ -142,6 +147,13 @@ public final class ClipUploader {
                 session.abort(reason);
                 throw new TransferException("upload of clip " + clipId + " aborted after " + session.frames
                         + " frames: " + reason, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                session.abort("the upload was interrupted");
+                throw new TransferException("upload of clip " + clipId + " interrupted after " + session.frames
+                        + " frames", e);
+            } finally {
+                session.encoder.close();
             }
             session.sendValid(options.topics().clips(),
                     EndOfClip.complete(clipId, session.frames, session.samples, System.currentTimeMillis()));
@@ -203,6 +215,7 @@ public final class ClipUploader {
         long bytes;
         int framesInTransaction;
         long firstPtsMicros = -1;
+        final FrameEncoder encoder = new FrameEncoder(ENCODER_THREADS, ENCODER_WINDOW, options.jpegQuality());
 
         Session(KafkaProducer<String, byte[]> producer, ClipManifest manifest, TransferProgress progress) {
             this.producer = producer;
@@ -244,7 +257,7 @@ public final class ClipUploader {
             producer.send(new ProducerRecord<>(topic, record.getClipId(), value));
         }
 
-        void streamMedia(MediaReader reader) throws MediaException, InvalidRecordException {
+        void streamMedia(MediaReader reader) throws MediaException, InvalidRecordException, InterruptedException {
             long expectedFrames = expectedFrames();
             progress.update(0, expectedFrames);
             MediaSample sample;
@@ -256,19 +269,29 @@ public final class ClipUploader {
                     addAudio(a.samples());
                 }
             }
+            for (FrameEncoder.Encoded encoded : encoder.drain()) {
+                sendEncoded(encoded);
+            }
             flushAudio();
             if (frames == 0) {
                 throw new MediaException("the video stream has no decodable frames");
             }
         }
 
-        private void sendFrame(MediaSample.VideoSample v) throws InvalidRecordException {
+        private void sendFrame(MediaSample.VideoSample v) throws InvalidRecordException, InterruptedException {
             if (v.width() != manifest.getWidth() || v.height() != manifest.getHeight()) {
-                throw new InvalidRecordException("frame " + frames + " is " + v.width() + "x" + v.height()
+                throw new InvalidRecordException("frame " + v.index() + " is " + v.width() + "x" + v.height()
                         + " but the clip is " + manifest.getWidth() + "x" + manifest.getHeight()
                         + " (resolution changes mid-stream are not supported)");
             }
-            byte[] jpeg = JpegCodec.encode(v.bgr(), v.width(), v.height(), options.jpegQuality());
+            for (FrameEncoder.Encoded encoded : encoder.submit(v)) {
+                sendEncoded(encoded);
+            }
+        }
+
+        private void sendEncoded(FrameEncoder.Encoded encoded) throws InvalidRecordException {
+            MediaSample.VideoSample v = encoded.frame();
+            byte[] jpeg = encoded.jpeg();
             if (jpeg.length > options.limits().maxFrameBytes()) {
                 throw new InvalidRecordException("frame " + frames + " encodes to " + jpeg.length
                         + " bytes of JPEG at quality " + options.jpegQuality() + ", above the limit of "
