@@ -1,0 +1,31 @@
+package io.dubstream.job.inference.voice;
+
+/**
+ * A voice model: speech in, dubbed speech of exactly the same length out, at the model's own sample
+ * rate. The overlap-add merge needs outputs aligned in time with their inputs, so a model must keep
+ * both the batch size and the length.
+ *
+ * <p>Samples are mono float32 in [-1, 1]. Instances hold native resources (close them) and are not
+ * thread-safe: one per subtask.
+ */
+public interface VoiceModel extends AutoCloseable {
+
+    /** The rate the model takes and returns audio at, in Hz. */
+    int sampleRate();
+
+    /** What the model is called in messages and options (a built-in name or the model file). */
+    String name();
+
+    /**
+     * Processes a batch of equally long signals.
+     *
+     * @param batch {@code B x N} samples at {@link #sampleRate()}, {@code B >= 1}, {@code N >= 1}
+     * @return {@code B x N} samples
+     * @throws VoiceModelException when the model fails or returns something else than {@code B x N}
+     *     finite values
+     */
+    float[][] process(float[][] batch);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,40 @@
+package io.dubstream.job.inference.voice;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Opens voice models by name: a built-in one, or a TorchScript file. */
+public final class VoiceModels {
+
+    /** The built-in voice models. */
+    public static final List<String> NAMES = List.of(IdentityVoiceModel.NAME, PitchShiftVoiceModel.NAME);
+
+    private VoiceModels() {}
+
+    /** {@link #open(String, int)} with TorchScript files at {@value TorchScriptVoiceModel#DEFAULT_SAMPLE_RATE} Hz. */
+    public static VoiceModel open(String nameOrPath) {
+        return open(nameOrPath, TorchScriptVoiceModel.DEFAULT_SAMPLE_RATE);
+    }
+
+    /**
+     * Opens {@code voice-identity}, {@code voice-pitch-shift} (+4 semitones) or, for a name ending in
+     * {@code .pt}, the TorchScript file at that path.
+     *
+     * @param torchScriptSampleRate the sample rate of a TorchScript model (the built-ins have their own)
+     * @throws IllegalArgumentException for an unknown name or a missing file
+     * @throws VoiceModelException when a TorchScript file does not load
+     */
+    public static VoiceModel open(String nameOrPath, int torchScriptSampleRate) {
+        return switch (nameOrPath) {
+            case IdentityVoiceModel.NAME -> new IdentityVoiceModel();
+            case PitchShiftVoiceModel.NAME -> new PitchShiftVoiceModel();
+            default -> {
+                if (nameOrPath.endsWith(".pt")) {
+                    yield new TorchScriptVoiceModel(Path.of(nameOrPath), torchScriptSampleRate);
+                }
+                throw new IllegalArgumentException("unknown voice model '" + nameOrPath + "'; built-in voice models: "
+                        + NAMES + ", or the path of a TorchScript file (.pt)");
+            }
+        };
+    }
+}
