@@ -69,6 +69,12 @@ public final class DubstreamJob {
         env.enableCheckpointing(conf.get(DubstreamOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
+    private static String describeModels(Configuration conf) {
+        String voice = conf.get(DubstreamOptions.VOICE_MODEL);
+        return ChunkModelFactory.VOICE_NONE.equals(voice) ? conf.get(DubstreamOptions.MODEL)
+                : voice + " + " + conf.get(DubstreamOptions.MODEL);
+    }
+
     /**
      * The job's graph from input events to output events (processed clips and dead letters).
      *
@@ -92,10 +98,11 @@ public final class DubstreamJob {
         String model = conf.get(DubstreamOptions.MODEL);
         DataStream<Chunk> processed = AsyncDataStream.unorderedWait(
                         chunks.rebalance(),
-                        new ChunkInference(ChunkModelFactory.named(model, jpegQuality)),
+                        new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
+                                jpegQuality)),
                         conf.get(DubstreamOptions.INFERENCE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
-                .uid("chunk-inference").name("ChunkInference (" + model + ")");
+                .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");
 
         DataStream<ClipEvent> merged = processed
                 .keyBy(Chunk::getClipId)

@@ -9,7 +9,9 @@ import org.apache.flink.configuration.ConfigOptions;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.inference.ChunkModels;
+import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.IdentityModel;
+import io.dubstream.job.inference.voice.VoiceModels;
 import io.dubstream.job.inference.InferenceDevice;
 
 /**
@@ -104,6 +106,13 @@ public final class DubstreamOptions {
             .defaultValue(IdentityModel.NAME)
             .withDescription("The model run on every chunk. Built in: " + String.join(", ", ChunkModels.NAMES) + ".");
 
+    public static final ConfigOption<String> VOICE_MODEL = ConfigOptions.key("dubstream.voice-model")
+            .stringType()
+            .defaultValue(ChunkModelFactory.VOICE_NONE)
+            .withDescription("The voice stage run on each chunk's audio before the model: none, "
+                    + String.join(", ", VoiceModels.NAMES) + " (a DSP effect, no AI), or a TorchScript file with"
+                    + " forward(audio[B, N]) -> audio[B, N] at 24 kHz.");
+
     public static final ConfigOption<String> INFERENCE_DEVICE = ConfigOptions.key("dubstream.inference.device")
             .stringType()
             .defaultValue(InferenceDevice.AUTO)
@@ -142,6 +151,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, INFERENCE_DEVICE, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

@@ -119,6 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             s.put("clipId", clipId);
             s.put("status", downloaded.end().getStatus().name());
             s.put("model", skipJob ? "none (no job: upload straight to the output topics)" : run.model);
+            s.put("voiceModel", skipJob ? "none" : run.voice);
             s.put("input", clip.toString());
             s.put("output", output.toString());
             s.put("videoCodec", downloaded.videoCodec());
@@ -147,6 +148,7 @@ final class DemoCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(DubstreamOptions.MODEL, run.model);
+        conf.set(DubstreamOptions.VOICE_MODEL, run.voice);
         // output becomes visible at each checkpoint: keep the demo's latency low
         conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
         conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, "dubstream-demo");

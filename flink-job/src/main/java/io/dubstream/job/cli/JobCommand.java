@@ -42,6 +42,7 @@ final class JobCommand implements Callable<Integer> {
         Map<String, String> all = new LinkedHashMap<>(settings);
         all.put(DubstreamOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         all.put(DubstreamOptions.MODEL.key(), run.model);
+        all.put(DubstreamOptions.VOICE_MODEL.key(), run.voice);
         Configuration conf = Configuration.fromMap(all);
         try (LocalFlinkCluster flink = LocalFlinkCluster.start(run.parallelism)) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -11,6 +11,11 @@ final class JobRunOptions {
             description = "The model run on every chunk (default: ${DEFAULT-VALUE}).")
     String model;
 
+    @Option(names = "--voice", paramLabel = "NAME|FILE.pt", defaultValue = "none",
+            description = "The voice stage before the model: none, voice-identity, voice-pitch-shift (a DSP effect,"
+                    + " no AI) or a TorchScript file (default: ${DEFAULT-VALUE}).")
+    String voice;
+
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "Parallelism of the job and slots of the local Flink cluster (default: ${DEFAULT-VALUE}).")
     int parallelism;

@@ -2,6 +2,9 @@ package io.dubstream.job.inference;
 
 import java.io.Serializable;
 
+import io.dubstream.job.inference.voice.VoiceModels;
+import io.dubstream.job.inference.voice.VoiceStage;
+
 /** Opens a model on a task manager: the job graph carries the factory, never the model. */
 @FunctionalInterface
 public interface ChunkModelFactory extends Serializable {
@@ -10,7 +13,25 @@ public interface ChunkModelFactory extends Serializable {
 
     /** The built-in model called {@code name} ({@link ChunkModels}). */
     static ChunkModelFactory named(String name, float jpegQuality) {
-        ChunkModels.open(name, jpegQuality).name(); // refuse an unknown name when the graph is built
-        return () -> ChunkModels.open(name, jpegQuality);
+        return staged(VOICE_NONE, name, jpegQuality);
+    }
+
+    /** No voice stage: the audio passes through. */
+    String VOICE_NONE = "none";
+
+    /**
+     * The voice model {@code voice} ({@link VoiceModels}: a built-in name or a TorchScript file, or
+     * {@link #VOICE_NONE}) followed by the model called {@code name}.
+     */
+    static ChunkModelFactory staged(String voice, String name, float jpegQuality) {
+        // refuse unknown names when the graph is built, not on the task managers
+        ChunkModels.open(name, jpegQuality).name();
+        if (!VOICE_NONE.equals(voice) && !VoiceModels.NAMES.contains(voice) && !java.nio.file.Files.isRegularFile(
+                java.nio.file.Path.of(voice))) {
+            throw new IllegalArgumentException("unknown voice model '" + voice + "': none, a built-in voice model "
+                    + VoiceModels.NAMES + " or a TorchScript .pt file");
+        }
+        return () -> new StagedModel(VOICE_NONE.equals(voice) ? null : new VoiceStage(VoiceModels.open(voice)),
+                ChunkModels.open(name, jpegQuality));
     }
 }
