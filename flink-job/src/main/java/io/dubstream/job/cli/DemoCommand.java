@@ -1,5 +1,6 @@
 package io.dubstream.job.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        var out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         Path outDir = output.toAbsolutePath().getParent();
         Files.createDirectories(outDir);
         Path clip = input;
@@ -85,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
                 LocalFlinkCluster flink = LocalFlinkCluster.start(run.parallelism)) {
             out.println("Kafka broker (in-process) at " + broker.bootstrapServers());
             out.println("Flink web UI at " + flink.webUi());
-            Configuration conf = jobConfiguration(broker.bootstrapServers());
+            Configuration conf = flink.withLocalCheckpoints(jobConfiguration(broker.bootstrapServers()));
             JobID job = null;
             if (!skipJob) {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -94,8 +95,31 @@ final class DemoCommand implements Callable<Integer> {
                 job = flink.submit(env, "dubstream demo (" + run.model + ")");
                 flink.awaitRunning(job, Duration.ofSeconds(60));
                 out.println("job " + job + " running with model " + run.model);
+                Thread demo = Thread.currentThread();
+                flink.watch(job, reason -> {
+                    jobFailure = reason;
+                    demo.interrupt();
+                });
             }
 
+            try {
+                return runClip(out, broker, flink, conf, job, clip, started);
+            } catch (Exception e) {
+                if (jobFailure != null) {
+                    throw new IllegalStateException(jobFailure, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Why the job ended while the demo still needed it; set by the job watcher. */
+    private volatile String jobFailure;
+
+    /** Uploads the clip, downloads the job's output, cancels the job and writes the summary. */
+    private Integer runClip(PrintWriter out, EmbeddedKafkaBroker broker, LocalFlinkCluster flink, Configuration conf,
+            JobID job, Path clip, long started) throws Exception {
+        {
             Path file = clip;
             ClipTopics uploadTo = skipJob ? ClipTopics.OUTPUT : ClipTopics.INPUT;
             ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,

@@ -43,8 +43,8 @@ final class JobCommand implements Callable<Integer> {
         all.put(DubstreamOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         all.put(DubstreamOptions.MODEL.key(), run.model);
         all.put(DubstreamOptions.VOICE_MODEL.key(), run.voice);
-        Configuration conf = Configuration.fromMap(all);
         try (LocalFlinkCluster flink = LocalFlinkCluster.start(run.parallelism)) {
+            Configuration conf = flink.withLocalCheckpoints(Configuration.fromMap(all));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(run.parallelism);
             DubstreamJob.defineKafkaJob(env, conf);

@@ -1,11 +1,16 @@
 package io.dubstream.job.cli;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -25,10 +30,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI webUi;
+    private final Path checkpoints;
 
-    private LocalFlinkCluster(MiniCluster cluster, URI webUi) {
+    private LocalFlinkCluster(MiniCluster cluster, URI webUi, Path checkpoints) {
         this.cluster = cluster;
         this.webUi = webUi;
+        this.checkpoints = checkpoints;
     }
 
     public static LocalFlinkCluster start(int slots) throws Exception {
@@ -43,7 +50,51 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 .setNumSlotsPerTaskManager(slots)
                 .build());
         cluster.start();
-        return new LocalFlinkCluster(cluster, cluster.getRestAddress().get(30, TimeUnit.SECONDS));
+        return new LocalFlinkCluster(cluster, cluster.getRestAddress().get(30, TimeUnit.SECONDS),
+                Files.createTempDirectory("dubstream-checkpoints-"));
+    }
+
+    /**
+     * Sets {@code conf} to checkpoint into a directory of this cluster (deleted on close): the chunks
+     * in a checkpoint are megabytes, more than Flink's default in-memory checkpoint storage takes.
+     */
+    public Configuration withLocalCheckpoints(Configuration conf) {
+        if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        }
+        return conf;
+    }
+
+    /**
+     * Calls {@code onFailure} with the reason if the job ends before it is cancelled: a daemon
+     * thread that asks the cluster once a second.
+     */
+    public void watch(JobID job, java.util.function.Consumer<String> onFailure) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (true) {
+                    JobStatus status = status(job);
+                    if (status.isGloballyTerminalState()) {
+                        if (status != JobStatus.CANCELED) {
+                            onFailure.accept("the job ended as " + status + ": " + failureCause(job));
+                        }
+                        return;
+                    }
+                    Thread.sleep(1000);
+                }
+            } catch (Exception e) {
+                // the cluster is shutting down
+            }
+        }, "job-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private String failureCause(JobID job) throws Exception {
+        return cluster.requestJobResult(job).get(30, TimeUnit.SECONDS).getSerializedThrowable()
+                .map(t -> t.getFullStringifiedStackTrace().lines().findFirst().orElse("no error"))
+                .orElse("no error");
     }
 
     /** The web UI and REST address, e.g. http://localhost:8081. */
@@ -72,9 +123,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
             }
             if (status.isGloballyTerminalState()) {
                 throw new IllegalStateException("the job ended as " + status + " before it ran: "
-                        + cluster.requestJobResult(job).get().getSerializedThrowable()
-                                .map(t -> t.getFullStringifiedStackTrace().lines().findFirst().orElse(""))
-                                .orElse("no error"));
+                        + failureCause(job));
             }
             Thread.sleep(200);
         }
@@ -87,6 +136,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.closeAsync().get(60, TimeUnit.SECONDS);
+        try {
+            cluster.closeAsync().get(60, TimeUnit.SECONDS);
+        } finally {
+            try (Stream<Path> files = Files.walk(checkpoints)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 }
