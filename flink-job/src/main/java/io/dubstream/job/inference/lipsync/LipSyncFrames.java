@@ -1,0 +1,263 @@
+package io.dubstream.job.inference.lipsync;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.job.records.Chunk;
+
+/**
+ * Everything Wav2Lip needs from a chunk, and the way back: for each frame the face box (or none), the
+ * model's face input {@code [6, 96, 96]} and audio input {@code [1, 80, 16]}; then the model's faces
+ * pasted into the frames, re-encoded as JPEG.
+ *
+ * <p>Audio must be 16 kHz (Wav2Lip's rate); other rates are refused with a message until the job can
+ * resample. Several channels are averaged to mono, as {@code librosa.load(mono=True)} does. The mel
+ * spectrogram covers the chunk's own audio, and each frame's window is placed by the exact time of
+ * the frame relative to the chunk's first sample ({@link MelWindows#starts(int, long, int, int, int, long)}).
+ *
+ * <p>Faces are detected in every frame, then padded and smoothed over the chunk
+ * ({@link FaceTrack}); frames without a face are returned unchanged (the same JPEG bytes) and counted.
+ * Boxes are smoothed within the chunk only: the chunk's context (1 s each side by default) absorbs
+ * the edge, as the merger crossfades it.
+ *
+ * <p>Frames are decoded from JPEG once to detect and once to crop (smoothing needs the boxes of the
+ * following frames first), and once more to paste, so that a chunk never holds its decoded frames.
+ * Face crops are kept as 96x96 BGR bytes (27 KB per frame) and turned into floats on request.
+ *
+ * <p>Not thread-safe: it owns a {@link FaceDetector}; one per subtask, closed with it.
+ */
+public final class LipSyncFrames implements AutoCloseable {
+
+    private final FaceDetector detector;
+    private final FaceTrack.Padding padding;
+
+    /** Wav2Lip's defaults: the default detector and padding {@code 0 10 0 0}. */
+    public LipSyncFrames() {
+        this(FaceDetector.Settings.DEFAULT, FaceTrack.Padding.WAV2LIP);
+    }
+
+    public LipSyncFrames(FaceDetector.Settings detection, FaceTrack.Padding padding) {
+        this.padding = Objects.requireNonNull(padding, "padding");
+        this.detector = new FaceDetector(detection);
+    }
+
+    /** The model inputs of a chunk of media (not a failure marker). */
+    public Prepared prepare(Chunk chunk) {
+        if (chunk.isFailure()) {
+            throw new IllegalArgumentException("chunk " + chunk.getIndex() + " of clip " + chunk.getClipId()
+                    + " is a failure marker, not media");
+        }
+        ClipManifest m = chunk.getManifest();
+        return prepare(chunk.getImages(), m.getWidth(), m.getHeight(), m.getFpsNum(), m.getFpsDen(),
+                chunk.getFirstFrame(), chunk.getSamples(), m.getSampleRate(), m.getChannels(), chunk.getFirstSample());
+    }
+
+    /**
+     * The model inputs of frames {@code firstFrame ..} of a clip and its audio from {@code firstSample}.
+     *
+     * @param jpegs the frames, each a {@code width x height} JPEG
+     * @param samples interleaved s16 PCM, {@code channels} values per sample
+     * @throws IllegalArgumentException when the audio is missing or not 16 kHz, or a frame does not decode
+     */
+    public Prepared prepare(byte[][] jpegs, int width, int height, int fpsNum, int fpsDen, long firstFrame,
+            short[] samples, int sampleRate, int channels, long firstSample) {
+        Objects.requireNonNull(jpegs, "jpegs");
+        MelSpectrogram mel = MelSpectrogram.of(mono(samples, sampleRate, channels));
+        int[] melStarts = MelWindows.starts(mel.frames(), firstFrame, jpegs.length, fpsNum, fpsDen, firstSample);
+
+        FaceBox[] detections = new FaceBox[jpegs.length];
+        for (int i = 0; i < jpegs.length; i++) {
+            byte[] bgr = decode(jpegs[i], width, height, firstFrame + i);
+            detections[i] = detector.detect(bgr, width, height).orElse(null);
+        }
+        FaceTrack track = FaceTrack.of(detections, width, height, padding);
+        byte[][] crops = new byte[jpegs.length][];
+        for (int i = 0; i < jpegs.length; i++) {
+            Optional<FaceBox> box = track.box(i);
+            if (box.isPresent()) {
+                crops[i] = FaceCrops.crop(decode(jpegs[i], width, height, firstFrame + i), width, height, box.get());
+            }
+        }
+        return new Prepared(jpegs, width, height, firstFrame, track, crops, mel, melStarts);
+    }
+
+    /**
+     * The chunk's frames with the model's faces pasted in, as JPEG: frames without a face are the input
+     * bytes, unchanged.
+     *
+     * @param outputs per frame, the model's {@code float[3 * 96 * 96]} (B, G, R in [0, 1]); ignored (may be
+     *     null) for frames without a face
+     * @param jpegQuality 0..1, as {@link JpegCodec#encode}
+     */
+    public static byte[][] paste(Prepared prepared, float[][] outputs, float jpegQuality) {
+        Objects.requireNonNull(outputs, "outputs");
+        if (outputs.length != prepared.frames()) {
+            throw new IllegalArgumentException("need one lip-sync output per frame (" + prepared.frames() + "), got "
+                    + outputs.length);
+        }
+        byte[][] out = new byte[prepared.frames()][];
+        for (int i = 0; i < out.length; i++) {
+            Optional<FaceBox> box = prepared.box(i);
+            if (box.isEmpty()) {
+                out[i] = prepared.jpegs[i];
+                continue;
+            }
+            if (outputs[i] == null || outputs[i].length != FaceCrops.OUTPUT_SIZE) {
+                throw new IllegalArgumentException("frame " + (prepared.firstFrame + i) + " has a face and needs a "
+                        + "lip-sync output of " + FaceCrops.OUTPUT_SIZE + " values, got "
+                        + (outputs[i] == null ? "none" : outputs[i].length));
+            }
+            byte[] bgr = decode(prepared.jpegs[i], prepared.width, prepared.height, prepared.firstFrame + i);
+            byte[] pasted = FaceCrops.paste(bgr, prepared.width, prepared.height, box.get(), outputs[i], 0);
+            out[i] = JpegCodec.encode(pasted, prepared.width, prepared.height, jpegQuality);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+    }
+
+    /** s16 to librosa's float scale, channels averaged; refuses what Wav2Lip's features cannot take. */
+    static double[] mono(short[] samples, int sampleRate, int channels) {
+        Objects.requireNonNull(samples, "samples");
+        if (channels <= 0 || samples.length == 0) {
+            throw new IllegalArgumentException("lip-sync needs the clip's audio, and this chunk has none");
+        }
+        if (sampleRate != MelSpectrogram.SAMPLE_RATE) {
+            throw new IllegalArgumentException("lip-sync needs 16000 Hz audio (Wav2Lip's mel features), got "
+                    + sampleRate + " Hz; upload with the default transport rate (--audio-rate 16000), the job does not "
+                    + "resample yet");
+        }
+        if (samples.length % channels != 0) {
+            throw new IllegalArgumentException(samples.length + " sample values are no whole number of " + channels
+                    + "-channel samples");
+        }
+        double[] mono = new double[samples.length / channels];
+        for (int i = 0; i < mono.length; i++) {
+            double sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += samples[i * channels + c] / 32768.0;
+            }
+            mono[i] = sum / channels;
+        }
+        return mono;
+    }
+
+    private static byte[] decode(byte[] jpeg, int width, int height, long frame) {
+        try {
+            return JpegCodec.decodeBgr(jpeg, width, height);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("frame " + frame + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A chunk's model inputs. Immutable; the arrays it hands out are copies. */
+    public static final class Prepared {
+
+        private final byte[][] jpegs;
+        private final int width;
+        private final int height;
+        private final long firstFrame;
+        private final FaceTrack track;
+        private final byte[][] crops;
+        private final MelSpectrogram mel;
+        private final int[] melStarts;
+
+        Prepared(byte[][] jpegs, int width, int height, long firstFrame, FaceTrack track, byte[][] crops,
+                MelSpectrogram mel, int[] melStarts) {
+            this.jpegs = jpegs;
+            this.width = width;
+            this.height = height;
+            this.firstFrame = firstFrame;
+            this.track = track;
+            this.crops = crops;
+            this.mel = mel;
+            this.melStarts = melStarts;
+        }
+
+        /** Frames in the chunk. */
+        public int frames() {
+            return jpegs.length;
+        }
+
+        /** The smoothed, padded face box of frame {@code i} (from the chunk's first), none without a face. */
+        public Optional<FaceBox> box(int i) {
+            return track.box(i);
+        }
+
+        public boolean hasFace(int i) {
+            return track.box(i).isPresent();
+        }
+
+        /** Frames without a face: they pass through unchanged. */
+        public int framesWithoutFace() {
+            return track.framesWithoutFace();
+        }
+
+        /** The indices (from the chunk's first frame) of the frames with a face, ascending. */
+        public int[] faceFrames() {
+            int[] out = new int[frames() - framesWithoutFace()];
+            int n = 0;
+            for (int i = 0; i < frames(); i++) {
+                if (hasFace(i)) {
+                    out[n++] = i;
+                }
+            }
+            return out;
+        }
+
+        public FaceTrack track() {
+            return track;
+        }
+
+        /** The 96x96 BGR face crop of frame {@code i}, a copy. */
+        public byte[] faceCrop(int i) {
+            return requireFace(i).clone();
+        }
+
+        /** The face input of frame {@code i}: a new {@code float[6 * 96 * 96]}, see {@link FaceCrops}. */
+        public float[] faceInput(int i) {
+            return FaceCrops.modelInput(requireFace(i));
+        }
+
+        /** Writes the face input of frame {@code i} into {@code dest} at {@code offset} (for batches). */
+        public void faceInput(int i, float[] dest, int offset) {
+            FaceCrops.modelInput(requireFace(i), dest, offset);
+        }
+
+        /** The audio input of frame {@code i}: a new {@code float[80 * 16]}, row-major {@code [mel][time]}. */
+        public float[] melWindow(int i) {
+            float[] out = new float[MelWindows.SIZE];
+            melWindow(i, out, 0);
+            return out;
+        }
+
+        /** Writes the audio input of frame {@code i} into {@code dest} at {@code offset} (for batches). */
+        public void melWindow(int i, float[] dest, int offset) {
+            MelWindows.copyWindow(mel, melStarts[i], dest, offset);
+        }
+
+        /** The first mel frame of frame {@code i}'s window, in the chunk's spectrogram. */
+        public int melStart(int i) {
+            return melStarts[i];
+        }
+
+        /** The mel spectrogram of the chunk's audio. */
+        public MelSpectrogram mel() {
+            return mel;
+        }
+
+        private byte[] requireFace(int i) {
+            Objects.checkIndex(i, frames());
+            if (crops[i] == null) {
+                throw new IllegalStateException("frame " + (firstFrame + i) + " has no face: it passes through "
+                        + "unchanged and needs no model input");
+            }
+            return crops[i];
+        }
+    }
+}

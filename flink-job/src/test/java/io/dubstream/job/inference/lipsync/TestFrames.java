@@ -1,0 +1,71 @@
+package io.dubstream.job.inference.lipsync;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** Frames for the face tests: OpenCV's sample photo with a real face, and synthetic ones. */
+final class TestFrames {
+
+    /** OpenCV's sample photo (Debian package opencv-doc): 548x342, one player's face before a crowd. */
+    static final Path MESSI = Path.of("/usr/share/doc/opencv-doc/examples/data/messi5.jpg");
+
+    /**
+     * The player's face in {@link #MESSI}, checked by eye: from the hairline to the chin, ear to ear.
+     * OpenCV's Haar cascade reports about {@code [x 226..263, y 94..131)} (eyebrows to mouth).
+     */
+    static final FaceBox MESSI_FACE = new FaceBox(218, 82, 270, 136);
+
+    private TestFrames() {}
+
+    /** A packed BGR frame and its size. */
+    record Frame(byte[] bgr, int width, int height) {}
+
+    /** {@link #MESSI} as packed BGR; the test is skipped when opencv-doc is not installed. */
+    static Frame messi() {
+        assumeTrue(Files.isRegularFile(MESSI), MESSI + " is missing: install the Debian package opencv-doc "
+                + "(it ships OpenCV's sample images) to run the tests on a real face");
+        try {
+            BufferedImage image = ImageIO.read(MESSI.toFile());
+            BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+            bgr.getGraphics().drawImage(image, 0, 0, null);
+            byte[] pixels = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+            return new Frame(pixels.clone(), image.getWidth(), image.getHeight());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A smooth synthetic frame: gradients and slow waves, different in each channel; no face. */
+    static Frame smooth(int width, int height) {
+        byte[] bgr = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = (y * width + x) * 3;
+                bgr[p] = (byte) (40 + 170 * x / width);
+                bgr[p + 1] = (byte) (128 + 90 * Math.sin(x / 37.0) * Math.cos(y / 29.0));
+                bgr[p + 2] = (byte) (30 + 190 * y / height);
+            }
+        }
+        return new Frame(bgr, width, height);
+    }
+
+    /** A frame of pseudo-random bytes (fixed seed). */
+    static Frame noise(int width, int height, long seed) {
+        byte[] bgr = new byte[width * height * 3];
+        new java.util.Random(seed).nextBytes(bgr);
+        return new Frame(bgr, width, height);
+    }
+
+    /** Intersection over union. */
+    static double iou(FaceBox a, FaceBox b) {
+        double i = a.intersection(b);
+        return i / (a.area() + b.area() - i);
+    }
+}
