@@ -2,15 +2,18 @@ package io.dubstream.job.inference.lipsync;
 
 /**
  * The lip-sync boundary, Wav2Lip's contract: for each of {@code batch} video frames, a mel
- * spectrogram window of the audio around the frame and a face crop in, a new mouth region out.
+ * spectrogram window of the audio at the frame and a face crop in, the face crop with a new mouth out.
  *
  * <ul>
- *   <li>{@code mels}: {@code [batch, 1, 80, 16]} (80 mel bands by 16 spectrogram steps, 0.2 s of
- *       16 kHz audio), row-major, as Wav2Lip's {@code audio_sequences};</li>
- *   <li>{@code faces}: {@code [batch, 6, 96, 96]}, values in [0, 1]: channels 0-2 the face with its
- *       lower half masked, 3-5 a reference frame of the same face, as Wav2Lip's
- *       {@code face_sequences} (channel order as the model was trained, BGR for Wav2Lip);</li>
- *   <li>result: {@code [batch, 3, 96, 96]}, values in [0, 1].</li>
+ *   <li>{@code mels}: {@code [batch, 1, 80, 16]}, Wav2Lip's {@code audio_sequences}: 80 mel bands by
+ *       16 spectrogram steps (0.2 s of 16 kHz audio at 80 steps per second) from the frame's time on,
+ *       scaled as Wav2Lip's training data (about -4 to 4);</li>
+ *   <li>{@code faces}: {@code [batch, 6, 96, 96]}, values in [0, 1], Wav2Lip's {@code face_sequences}:
+ *       channels 0-2 the face crop with its lower half (rows 48-95) zeroed, channels 3-5 the same
+ *       crop whole (Wav2Lip's inference uses the frame itself as the reference), colours in the order
+ *       the model was trained with (BGR for Wav2Lip);</li>
+ *   <li>result: {@code [batch, 3, 96, 96]}, values in [0, 1]: the whole face crop with the new mouth,
+ *       same colour order.</li>
  * </ul>
  *
  * <p>Arrays are flat and row-major (NCHW). Each call works in one native scope that is released

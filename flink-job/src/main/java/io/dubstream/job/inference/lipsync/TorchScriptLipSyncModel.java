@@ -35,7 +35,7 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
     /** Wav2Lip's own default batch size, for a GPU. */
     public static final int DEFAULT_GPU_BATCH_SIZE = 128;
     /** On a CPU a small batch is as fast (see docs/models.md). */
-    public static final int DEFAULT_CPU_BATCH_SIZE = 16;
+    public static final int DEFAULT_CPU_BATCH_SIZE = 8;
 
     private final Path file;
     private final String name;
@@ -43,7 +43,7 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
 
-    /** Loads {@code file} with the default batch size: Wav2Lip's 128 on a GPU, 16 on a CPU. */
+    /** Loads {@code file} with the default batch size: Wav2Lip's 128 on a GPU, 8 on a CPU. */
     public TorchScriptLipSyncModel(Path file) {
         this(file, 0);
     }

@@ -34,7 +34,7 @@ public final class Wav2LipReference implements LipSyncModel {
     /** BatchNorm running means and variances (buffers in PyTorch, parameters in DJL). */
     public static final long RUNNING_STATISTICS = 22_752L;
     /** Best measured on 2 CPU cores (see docs/models.md). */
-    public static final int CPU_BATCH_SIZE = 16;
+    public static final int CPU_BATCH_SIZE = 8;
     /** Wav2Lip's own default on a GPU. */
     public static final int GPU_BATCH_SIZE = 128;
 

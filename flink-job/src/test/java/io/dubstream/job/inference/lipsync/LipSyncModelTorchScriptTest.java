@@ -23,7 +23,7 @@ class LipSyncModelTorchScriptTest {
         assertThat(expected).hasSize(2 * MOUTH_FLOATS);
         try (LipSyncModel model = new TorchScriptLipSyncModel(model("lipsync-fixture.pt"))) {
             assertThat(model.name()).isEqualTo("torchscript:lipsync-fixture.pt");
-            assertThat(model.preferredBatchSize()).isEqualTo(16);
+            assertThat(model.preferredBatchSize()).isEqualTo(TorchScriptLipSyncModel.DEFAULT_CPU_BATCH_SIZE).isEqualTo(8);
 
             float[] mouths = model.predict(fixedMels(2), fixedFaces(2), 2);
 
