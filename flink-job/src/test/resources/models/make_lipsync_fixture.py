@@ -2,6 +2,11 @@
 """Test fixtures for the lip-sync models, made with PyTorch (Debian's python3-torch 1.13 is enough).
 
     cd flink-job/src/test/resources/models && /usr/bin/python3 make_lipsync_fixture.py
+    /usr/bin/python3 make_lipsync_fixture.py --export-layout /tmp/wav2lip-layout.pt   # only that file
+
+--export-layout FILE traces the full-size published layout below (with the formula weights, so
+untrained: 145 MB) to TorchScript, to compare it with the Block-built generator's throughput and
+memory (Wav2LipThroughput --torchscript FILE). It is not a fixture.
 
 Writes, next to this script:
   lipsync-fixture.pt              a SMALL TorchScript model with Wav2Lip's signature
@@ -27,6 +32,7 @@ The fixed input (also computed by the Java test, from integers, so both sides ge
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -219,5 +225,17 @@ def main():
     print("expected output: mean %.6f min %.6f max %.6f" % (expected.mean(), expected.min(), expected.max()))
 
 
+def export_layout(path):
+    layout = Wav2LipLayout().eval()
+    hashed_weights(layout)
+    with torch.no_grad():
+        traced = torch.jit.trace(layout, fixed_inputs(2))
+    traced.save(path)
+    print("traced the Wav2Lip layout to", path)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--export-layout":
+        export_layout(sys.argv[2])
+    else:
+        main()
