@@ -20,7 +20,8 @@ import ai.djl.translate.TranslateException;
  * trained checkpoint is plugged in (through {@link TorchScriptLipSyncModel}).
  *
  * <p>Built from DJL Blocks ({@link Wav2LipGenerator}); the weights are generated in Java from a
- * fixed seed, so the same seed gives bit-identical outputs on the same machine. Inference mode:
+ * fixed seed, so the same seed gives bit-identical outputs (on the same machine, at the same batch
+ * size). Inference mode:
  * BatchNorm uses its running statistics, no gradients are recorded (parameters frozen, autograd off
  * on the calling thread during {@link #predict}) and every intermediate is freed during the forward
  * pass.
@@ -52,8 +53,7 @@ public final class Wav2LipReference implements LipSyncModel {
 
     /** @param releaseIntermediates false only to measure the memory that freeing intermediates saves */
     Wav2LipReference(long seed, boolean releaseIntermediates) {
-        Engine engine = Engine.getEngine("PyTorch");
-        JniUtils.setGradMode(false);
+        Engine engine = Engine.getEngine("PyTorch"); // loaded before any JniUtils call
         Model created = Model.newInstance(NAME, engine.getEngineName());
         try {
             Wav2LipGenerator generator = new Wav2LipGenerator(releaseIntermediates);
