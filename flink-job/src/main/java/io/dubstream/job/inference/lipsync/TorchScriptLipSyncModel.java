@@ -1,0 +1,146 @@
+package io.dubstream.job.inference.lipsync;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+
+/**
+ * A lip-sync model from a TorchScript file ({@code --lipsync-model FILE.pt}), for instance the
+ * official Wav2Lip checkpoint exported with {@code docs/export_wav2lip_torchscript.py}.
+ *
+ * <p>The file's {@code forward} must take Wav2Lip's arguments in Wav2Lip's order,
+ * {@code forward(audio_sequences [B, 1, 80, 16], face_sequences [B, 6, 96, 96])}, and return one
+ * float tensor {@code [B, 3, 96, 96]}; a result of another shape or type, or with values that are
+ * not finite, fails the call with an {@link IllegalStateException} that says what came back.
+ * (A {@code torch.save} {@code .pth} checkpoint is not TorchScript and does not load.)
+ *
+ * <p>One {@link Predictor} per instance (per subtask), closed with the model in {@link #close}.
+ */
+public final class TorchScriptLipSyncModel implements LipSyncModel {
+
+    /** Wav2Lip's own default batch size, for a GPU. */
+    public static final int DEFAULT_GPU_BATCH_SIZE = 128;
+    /** On a CPU a small batch is as fast (see docs/models.md). */
+    public static final int DEFAULT_CPU_BATCH_SIZE = 8;
+
+    private final Path file;
+    private final String name;
+    private final int preferredBatchSize;
+    private final ZooModel<NDList, NDList> model;
+    private final Predictor<NDList, NDList> predictor;
+
+    /** Loads {@code file} with the default batch size: Wav2Lip's 128 on a GPU, 8 on a CPU. */
+    public TorchScriptLipSyncModel(Path file) {
+        this(file, 0);
+    }
+
+    /**
+     * @param preferredBatchSize the batch size to report, or 0 for the device's default
+     * @throws IllegalArgumentException when the file is missing or is not a TorchScript model
+     */
+    public TorchScriptLipSyncModel(Path file, int preferredBatchSize) {
+        if (preferredBatchSize < 0) {
+            throw new IllegalArgumentException("preferred batch size must be positive (or 0: default), was "
+                    + preferredBatchSize);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no lip-sync model file at " + file.toAbsolutePath());
+        }
+        this.file = file;
+        this.name = "torchscript:" + file.getFileName();
+        Engine.getEngine("PyTorch");
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(file.toAbsolutePath())
+                .optEngine("PyTorch")
+                .build();
+        try {
+            this.model = criteria.loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot load " + file + " as a TorchScript model (a torch.save "
+                    + ".pth checkpoint must be exported to TorchScript first, see docs/models.md): "
+                    + e.getMessage(), e);
+        }
+        this.predictor = model.newPredictor();
+        boolean gpu = model.getNDManager().getDevice().isGpu();
+        this.preferredBatchSize = preferredBatchSize > 0 ? preferredBatchSize
+                : gpu ? DEFAULT_GPU_BATCH_SIZE : DEFAULT_CPU_BATCH_SIZE;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int preferredBatchSize() {
+        return preferredBatchSize;
+    }
+
+    @Override
+    public float[] predict(float[] mels, float[] faces, int batch) {
+        LipSyncModel.checkInputs(mels, faces, batch);
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager call = model.getNDManager().newSubManager()) {
+            NDArray mel = call.create(mels, LipSyncTensors.mels(batch));
+            NDArray face = call.create(faces, LipSyncTensors.faces(batch));
+            NDList outputs;
+            try {
+                outputs = predictor.predict(new NDList(mel, face));
+            } catch (TranslateException e) {
+                throw new IllegalStateException(name + " failed on a batch of " + batch + ": " + e.getMessage(), e);
+            }
+            outputs.attach(call);
+            return checkedOutput(outputs, batch);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private float[] checkedOutput(NDList outputs, int batch) {
+        Shape expected = LipSyncTensors.mouths(batch);
+        if (outputs.size() != 1) {
+            throw new IllegalStateException(name + " returned " + outputs.size() + " tensors, expected one "
+                    + expected);
+        }
+        NDArray mouths = outputs.get(0);
+        if (!mouths.getShape().equals(expected) || mouths.getDataType() != DataType.FLOAT32) {
+            throw new IllegalStateException(name + " returned " + mouths.getDataType() + " " + mouths.getShape()
+                    + " for a batch of " + batch + ", expected float32 " + expected);
+        }
+        float[] values = mouths.toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalStateException(name + " returned a value that is not finite (" + values[i]
+                        + ") in frame " + i / MOUTH_FLOATS + " of a batch of " + batch);
+            }
+        }
+        return values;
+    }
+
+    /** The TorchScript file. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+        model.close();
+    }
+}

@@ -1,0 +1,111 @@
+package io.dubstream.job.inference.lipsync;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+
+/**
+ * {@code wav2lip-reference}: the published Wav2Lip generator's architecture with UNTRAINED, seeded
+ * weights. Its mouths are meaningless (a smooth grey-ish blur, nothing like a mouth); it exists so
+ * that the pipeline runs the real model's computation, with its throughput and memory, before a
+ * trained checkpoint is plugged in (through {@link TorchScriptLipSyncModel}).
+ *
+ * <p>Built from DJL Blocks ({@link Wav2LipGenerator}); the weights are generated in Java from a
+ * fixed seed, so the same seed gives bit-identical outputs (on the same machine, at the same batch
+ * size). Inference mode:
+ * BatchNorm uses its running statistics, no gradients are recorded (parameters frozen, autograd off
+ * on the calling thread during {@link #predict}) and every intermediate is freed during the forward
+ * pass.
+ */
+public final class Wav2LipReference implements LipSyncModel {
+
+    public static final String NAME = "wav2lip-reference";
+    public static final long DEFAULT_SEED = 96_96_80_16L;
+    /** Trainable parameters (convolution weights and biases, BatchNorm scales and shifts), as PyTorch counts them. */
+    public static final long PARAMETERS = 36_298_035L;
+    /** BatchNorm running means and variances (buffers in PyTorch, parameters in DJL). */
+    public static final long RUNNING_STATISTICS = 22_752L;
+    /** Best measured on 2 CPU cores (see docs/models.md). */
+    public static final int CPU_BATCH_SIZE = 8;
+    /** Wav2Lip's own default on a GPU. */
+    public static final int GPU_BATCH_SIZE = 128;
+
+    private final Model model;
+    private final Predictor<NDList, NDList> predictor;
+
+    /** The reference model with {@link #DEFAULT_SEED}. */
+    public Wav2LipReference() {
+        this(DEFAULT_SEED);
+    }
+
+    public Wav2LipReference(long seed) {
+        this(seed, true);
+    }
+
+    /** @param releaseIntermediates false only to measure the memory that freeing intermediates saves */
+    Wav2LipReference(long seed, boolean releaseIntermediates) {
+        Engine engine = Engine.getEngine("PyTorch"); // loaded before any JniUtils call
+        Model created = Model.newInstance(NAME, engine.getEngineName());
+        try {
+            Wav2LipGenerator generator = new Wav2LipGenerator(releaseIntermediates);
+            generator.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+            generator.initialize(created.getNDManager(), DataType.FLOAT32, LipSyncTensors.mels(1),
+                    LipSyncTensors.faces(1));
+            generator.initializeUntrained(seed);
+            generator.freezeParameters(true);
+            created.setBlock(generator);
+            this.predictor = created.newPredictor(new NoopTranslator());
+        } catch (RuntimeException e) {
+            created.close();
+            throw e;
+        }
+        this.model = created;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int preferredBatchSize() {
+        return model.getNDManager().getDevice().isGpu() ? GPU_BATCH_SIZE : CPU_BATCH_SIZE;
+    }
+
+    @Override
+    public float[] predict(float[] mels, float[] faces, int batch) {
+        LipSyncModel.checkInputs(mels, faces, batch);
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // thread-local in libtorch: this thread, during this call
+        try (NDManager call = model.getNDManager().newSubManager()) {
+            NDArray mel = call.create(mels, LipSyncTensors.mels(batch));
+            NDArray face = call.create(faces, LipSyncTensors.faces(batch));
+            NDArray mouths = predictor.predict(new NDList(mel, face)).singletonOrThrow();
+            return mouths.toFloatArray();
+        } catch (TranslateException e) {
+            throw new IllegalStateException(NAME + " failed on a batch of " + batch + ": " + e.getMessage(), e);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** The generator, for tests. */
+    Wav2LipGenerator generator() {
+        return (Wav2LipGenerator) model.getBlock();
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+        model.close();
+    }
+}
