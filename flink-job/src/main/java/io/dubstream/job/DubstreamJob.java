@@ -15,6 +15,7 @@ import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
 import io.dubstream.job.inference.ChunkModelFactory;
+import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.merge.OverlapAddMerger;
 import io.dubstream.job.records.Chunk;
@@ -99,7 +100,9 @@ public final class DubstreamJob {
         DataStream<Chunk> processed = AsyncDataStream.unorderedWait(
                         chunks.rebalance(),
                         new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
-                                jpegQuality)),
+                                new ChunkModels.Settings(jpegQuality, conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
+                                        conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT))),
+                                conf.get(DubstreamOptions.INFERENCE_THREADS)),
                         conf.get(DubstreamOptions.INFERENCE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");

@@ -119,6 +119,24 @@ public final class DubstreamOptions {
             .withDescription("Where models run: auto (the first GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N."
                     + " GPUs need the CUDA natives (mvn -Pcuda); a GPU that is not there is an error.");
 
+    public static final ConfigOption<Integer> INFERENCE_THREADS = ConfigOptions.key("dubstream.inference.threads")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Chunks one inference subtask works on at once (face detection, mel features, pasting);"
+                    + " their frames share the lip-sync model's batches.");
+
+    public static final ConfigOption<Integer> LIPSYNC_BATCH_SIZE = ConfigOptions.key("dubstream.lipsync.batch-size")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Frames per lip-sync model batch, gathered across the chunks in flight of any clip;"
+                    + " 0 takes the model's preference (wav2lip-reference: 8 on a CPU, where larger batches are"
+                    + " slower; Wav2Lip's own default, 128, suits a GPU).");
+
+    public static final ConfigOption<Duration> LIPSYNC_MAX_WAIT = ConfigOptions.key("dubstream.lipsync.max-wait")
+            .durationType()
+            .defaultValue(Duration.ofMillis(50))
+            .withDescription("How long frames wait for a lip-sync batch to fill before a smaller batch runs.");
+
     public static final ConfigOption<Duration> INFERENCE_TIMEOUT = ConfigOptions.key("dubstream.inference.timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
@@ -151,6 +169,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

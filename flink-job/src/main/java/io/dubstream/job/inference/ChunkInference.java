@@ -28,18 +28,31 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private static final long serialVersionUID = 1L;
 
     private final ChunkModelFactory models;
+    private final int threads;
     private transient ChunkModel model;
     private transient ExecutorService inferenceThread;
 
     public ChunkInference(ChunkModelFactory models) {
+        this(models, 1);
+    }
+
+    /**
+     * @param threads chunks processed at once (the model must then be thread-safe, as the built-in
+     *     ones are: the lip-sync model itself runs on one batching thread)
+     */
+    public ChunkInference(ChunkModelFactory models, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("inference threads must be at least 1, got " + threads);
+        }
         this.models = models;
+        this.threads = threads;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = models.open();
         String name = "inference-" + model.name() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        inferenceThread = Executors.newSingleThreadExecutor(r -> {
+        inferenceThread = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;

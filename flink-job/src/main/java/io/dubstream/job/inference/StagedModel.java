@@ -32,8 +32,12 @@ public final class StagedModel implements ChunkModel {
     public Chunk process(Chunk chunk) throws Exception {
         Chunk dubbed = chunk;
         if (voice != null && chunk.getSamples().length > 0) {
-            dubbed = chunk.withMedia(chunk.getImages(), voice.process(chunk.getSamples(),
-                    chunk.getManifest().getSampleRate(), chunk.getManifest().getChannels()));
+            short[] samples;
+            synchronized (voice) { // voice models hold one predictor: one chunk at a time
+                samples = voice.process(chunk.getSamples(), chunk.getManifest().getSampleRate(),
+                        chunk.getManifest().getChannels());
+            }
+            dubbed = chunk.withMedia(chunk.getImages(), samples);
         }
         return frames.process(dubbed);
     }

@@ -1,0 +1,154 @@
+package io.dubstream.job.inference.lipsync;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import io.dubstream.job.audio.Resampler;
+import io.dubstream.job.inference.ChunkModel;
+import io.dubstream.job.inference.batching.MicroBatcher;
+import io.dubstream.job.records.Chunk;
+
+/**
+ * The lip-sync stage (Wav2Lip contract): for every frame of a chunk with a face, the 80x16 mel window
+ * of its audio and the 6x96x96 face crop (lower half masked, beside the unmasked reference) go to the
+ * lip-sync model, whose 96x96 mouth is pasted back into the frame. Frames without a face pass through
+ * unchanged and are counted.
+ *
+ * <p>Frames go to the model through a {@link MicroBatcher}: the frames of all chunks in flight (of any
+ * clip) share batches of {@code batchSize}, run on the batcher's one thread, which owns the model.
+ * Preparing and pasting run on the calling threads, each with a face detector of its own, so several
+ * chunks may be processed at once. Audio that is not at 16 kHz (Wav2Lip's rate) is resampled for the
+ * mel features only.
+ */
+public final class LipSyncStage implements ChunkModel {
+
+    private static final int MEL_RATE = 16_000;
+
+    /** One frame's model input. */
+    record FrameInput(float[] mel, float[] face) {}
+
+    private final LipSyncModel model;
+    private final float jpegQuality;
+    private final MicroBatcher<FrameInput, float[]> batcher;
+    private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong facesFound = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong framesWithoutFace = new java.util.concurrent.atomic.AtomicLong();
+
+    public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality) {
+        this.model = model;
+        this.jpegQuality = jpegQuality;
+        this.batcher = new MicroBatcher<>(this::run, batchSize, maxWait, "lipsync-" + model.name());
+    }
+
+    @Override
+    public String name() {
+        return model.name();
+    }
+
+    @Override
+    public Chunk process(Chunk chunk) throws Exception {
+        if (chunk.getSamples().length == 0) {
+            // Wav2Lip needs speech to shape the mouth: a clip without audio keeps its frames
+            return chunk;
+        }
+        LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(), t -> new LipSyncFrames());
+        LipSyncFrames.Prepared prepared = prepare(frames, chunk);
+        int[] faces = prepared.faceFrames();
+        List<FrameInput> inputs = new ArrayList<>(faces.length);
+        for (int i : faces) {
+            inputs.add(new FrameInput(prepared.melWindow(i), prepared.faceInput(i)));
+        }
+        List<float[]> mouths;
+        try {
+            mouths = batcher.submit(inputs).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ex ? ex : new IllegalStateException(cause.getMessage(), cause);
+        }
+        float[][] outputs = new float[prepared.frames()][];
+        for (int k = 0; k < faces.length; k++) {
+            outputs[faces[k]] = mouths.get(k);
+        }
+        facesFound.addAndGet(faces.length);
+        framesWithoutFace.addAndGet(prepared.framesWithoutFace());
+        return chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
+    }
+
+    private static LipSyncFrames.Prepared prepare(LipSyncFrames frames, Chunk chunk) {
+        var m = chunk.getManifest();
+        if (m.getSampleRate() == MEL_RATE) {
+            return frames.prepare(chunk);
+        }
+        short[] mono = mono(chunk.getSamples(), m.getChannels());
+        float[] in = new float[mono.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = mono[i] / 32768f;
+        }
+        float[] resampled = new Resampler(m.getSampleRate(), MEL_RATE).resample(in);
+        short[] at16k = new short[resampled.length];
+        for (int i = 0; i < at16k.length; i++) {
+            at16k[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(resampled[i] * 32768f)));
+        }
+        long firstSample = Math.round((double) chunk.getFirstSample() * MEL_RATE / m.getSampleRate());
+        return frames.prepare(chunk.getImages(), m.getWidth(), m.getHeight(), m.getFpsNum(), m.getFpsDen(),
+                chunk.getFirstFrame(), at16k, MEL_RATE, 1, firstSample);
+    }
+
+    private static short[] mono(short[] interleaved, int channels) {
+        if (channels == 1) {
+            return interleaved;
+        }
+        short[] mono = new short[interleaved.length / channels];
+        for (int i = 0; i < mono.length; i++) {
+            int sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += interleaved[i * channels + c];
+            }
+            mono[i] = (short) Math.round((double) sum / channels);
+        }
+        return mono;
+    }
+
+    /** One model batch: the frames' inputs side by side, the mouths split back per frame. */
+    private List<float[]> run(List<FrameInput> batch) {
+        int n = batch.size();
+        float[] mels = new float[n * LipSyncModel.MEL_FLOATS];
+        float[] faces = new float[n * LipSyncModel.FACE_FLOATS];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(batch.get(i).mel(), 0, mels, i * LipSyncModel.MEL_FLOATS, LipSyncModel.MEL_FLOATS);
+            System.arraycopy(batch.get(i).face(), 0, faces, i * LipSyncModel.FACE_FLOATS, LipSyncModel.FACE_FLOATS);
+        }
+        float[] out = model.predict(mels, faces, n);
+        List<float[]> mouths = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] mouth = new float[LipSyncModel.MOUTH_FLOATS];
+            System.arraycopy(out, i * LipSyncModel.MOUTH_FLOATS, mouth, 0, LipSyncModel.MOUTH_FLOATS);
+            mouths.add(mouth);
+        }
+        return mouths;
+    }
+
+    /** Frames with a face that went through the model so far. */
+    public long facesFound() {
+        return facesFound.get();
+    }
+
+    /** Frames that passed through unchanged because no face was found. */
+    public long framesWithoutFace() {
+        return framesWithoutFace.get();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            batcher.close();
+        } finally {
+            framesByThread.values().forEach(LipSyncFrames::close);
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.dubstream.job.inference.lipsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import io.dubstream.connectors.media.JpegCodec;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.TestManifests;
+import io.dubstream.job.records.Chunk;
+
+class LipSyncStageTest {
+
+    /**
+     * A deterministic lip-sync model in plain Java: the mouth is the reference face (channels 3..5)
+     * darkened by a quarter, so pasted faces are visibly changed and batching cannot change a value.
+     */
+    static final class DarkeningModel implements LipSyncModel {
+        final List<Integer> batches = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "darkening";
+        }
+
+        @Override
+        public int preferredBatchSize() {
+            return 4;
+        }
+
+        @Override
+        public synchronized float[] predict(float[] mels, float[] faces, int batch) {
+            LipSyncModel.checkInputs(mels, faces, batch);
+            batches.add(batch);
+            int plane = FACE_SIZE * FACE_SIZE;
+            float[] out = new float[batch * MOUTH_FLOATS];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < 3 * plane; i++) {
+                    out[b * MOUTH_FLOATS + i] = 0.75f * faces[b * FACE_FLOATS + 3 * plane + i];
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static Chunk chunk(TestFrames.Frame face, TestFrames.Frame noFace, int index) {
+        ClipManifest m = TestManifests.of("clip", face.width(), face.height(), 25, 1, 8, 16_000, 1, 1L);
+        byte[][] images = new byte[8][];
+        for (int i = 0; i < images.length; i++) {
+            TestFrames.Frame f = i < 5 ? face : noFace;
+            images[i] = JpegCodec.encode(f.bgr(), f.width(), f.height(), 0.95f);
+        }
+        short[] speech = new short[8 * 640];
+        for (int i = 0; i < speech.length; i++) {
+            speech[i] = (short) (6000 * Math.sin(2 * Math.PI * (180 + 40 * index) * i / 16_000.0));
+        }
+        return Chunk.of(m, index, false, index * 8L, images, index * 8L * 640, speech, index * 8L + 6,
+                index * 8L * 640 + 4000, null);
+    }
+
+    @Test
+    void facesAreReplacedInTheirBoxAndFramesWithoutAFacePassThrough() throws Exception {
+        TestFrames.Frame messi = TestFrames.messi();
+        TestFrames.Frame plain = TestFrames.smooth(messi.width(), messi.height());
+        Chunk chunk = chunk(messi, plain, 0);
+        try (LipSyncStage stage = new LipSyncStage(new DarkeningModel(), 4, Duration.ofMillis(5), 0.95f)) {
+            Chunk out = stage.process(chunk);
+
+            assertThat(stage.facesFound()).isEqualTo(5);
+            assertThat(stage.framesWithoutFace()).isEqualTo(3);
+            for (int i = 5; i < 8; i++) {
+                assertThat(out.getImages()[i]).as("frame %d has no face", i).isSameAs(chunk.getImages()[i]);
+            }
+            byte[] before = JpegCodec.decodeBgr(chunk.getImages()[0], messi.width(), messi.height());
+            byte[] after = JpegCodec.decodeBgr(out.getImages()[0], messi.width(), messi.height());
+            FaceBox face = TestFrames.MESSI_FACE;
+            assertThat(meanDifference(before, after, messi.width(), face, true)).as("inside the face box")
+                    .isGreaterThan(15);
+            assertThat(meanDifference(before, after, messi.width(), face, false)).as("outside the face box")
+                    .isLessThan(2);
+            assertThat(out.getSamples()).isEqualTo(chunk.getSamples());
+        }
+    }
+
+    @Test
+    void framesOfTwoChunksShareBatchesAndComeOutAsUnbatched() throws Exception {
+        TestFrames.Frame messi = TestFrames.messi();
+        TestFrames.Frame plain = TestFrames.smooth(messi.width(), messi.height());
+        Chunk a = chunk(messi, plain, 0);
+        Chunk b = chunk(messi, plain, 1);
+
+        DarkeningModel single = new DarkeningModel();
+        Chunk aAlone;
+        Chunk bAlone;
+        try (LipSyncStage stage = new LipSyncStage(single, 1, Duration.ZERO, 0.95f)) {
+            aAlone = stage.process(a);
+            bAlone = stage.process(b);
+        }
+        DarkeningModel batched = new DarkeningModel();
+        Chunk aBatched;
+        Chunk bBatched;
+        try (LipSyncStage stage = new LipSyncStage(batched, 4, Duration.ofSeconds(2), 0.95f)) {
+            CompletableFuture<Chunk> fa = CompletableFuture.supplyAsync(() -> process(stage, a));
+            CompletableFuture<Chunk> fb = CompletableFuture.supplyAsync(() -> process(stage, b));
+            aBatched = fa.get();
+            bBatched = fb.get();
+        }
+
+        assertThat(single.batches).hasSize(10).containsOnly(1);
+        // 10 faces in batches of 4 (the last one waits for its max wait, then runs with 2)
+        assertThat(batched.batches).containsExactly(4, 4, 2);
+        assertThat(aBatched).isEqualTo(aAlone);
+        assertThat(bBatched).isEqualTo(bAlone);
+    }
+
+    private static Chunk process(LipSyncStage stage, Chunk chunk) {
+        try {
+            return stage.process(chunk);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double meanDifference(byte[] a, byte[] b, int width, FaceBox box, boolean inside) {
+        long sum = 0;
+        long n = 0;
+        int height = a.length / 3 / width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                boolean in = x >= box.x1() && x < box.x2() && y >= box.y1() && y < box.y2();
+                if (in != inside || (!inside && x >= box.x1() - 4 && x < box.x2() + 4 && y >= box.y1() - 4
+                        && y < box.y2() + 16)) {
+                    continue; // outside: keep clear of the box's edge (JPEG blocks, Wav2Lip's padding)
+                }
+                for (int c = 0; c < 3; c++) {
+                    int p = (y * width + x) * 3 + c;
+                    sum += Math.abs((a[p] & 0xff) - (b[p] & 0xff));
+                    n++;
+                }
+            }
+        }
+        return (double) sum / n;
+    }
+}
