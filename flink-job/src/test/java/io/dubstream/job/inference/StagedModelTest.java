@@ -45,9 +45,9 @@ class StagedModelTest {
 
     @Test
     void unknownVoiceModelsAreRefusedWhenTheGraphIsBuilt() {
-        assertThatThrownBy(() -> ChunkModelFactory.staged("voice-robot", "identity", 0.9f))
+        assertThatThrownBy(() -> ChunkModelFactory.staged("voice-robot", "identity", ChunkModels.Settings.of(0.9f)))
                 .hasMessageContaining("unknown voice model 'voice-robot'").hasMessageContaining("voice-pitch-shift");
-        assertThatThrownBy(() -> ChunkModelFactory.staged("none", "wav3lip", 0.9f))
+        assertThatThrownBy(() -> ChunkModelFactory.staged("none", "wav3lip", ChunkModels.Settings.of(0.9f)))
                 .hasMessageContaining("unknown model 'wav3lip'");
     }
 }
