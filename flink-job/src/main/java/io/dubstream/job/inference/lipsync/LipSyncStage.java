@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.dubstream.job.audio.Resampler;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.batching.MicroBatcher;
@@ -26,6 +29,7 @@ import io.dubstream.job.records.Chunk;
  */
 public final class LipSyncStage implements ChunkModel {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LipSyncStage.class);
     private static final int MEL_RATE = 16_000;
 
     /** One frame's model input. */
@@ -75,6 +79,8 @@ public final class LipSyncStage implements ChunkModel {
         }
         facesFound.addAndGet(faces.length);
         framesWithoutFace.addAndGet(prepared.framesWithoutFace());
+        LOG.info("clip {} chunk {}: a face in {} of {} frames ({} pass through unchanged)", chunk.getClipId(),
+                chunk.getIndex(), faces.length, prepared.frames(), prepared.framesWithoutFace());
         return chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
     }
 
