@@ -34,11 +34,7 @@ final class PointTransposedConv extends AbstractBlock {
                 .setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(inChannels, outChannels, 3, 3))
                 .build());
-        this.bias = addParameter(Parameter.builder()
-                .setName("bias")
-                .setType(Parameter.Type.BIAS)
-                .optShape(new Shape(outChannels))
-                .build());
+        this.bias = addParameter(TransposedConvs.bias(outChannels));
     }
 
     int inChannels() {
@@ -51,10 +47,7 @@ final class PointTransposedConv extends AbstractBlock {
 
     /** Sets the weight from PyTorch's layout {@code [cin, cout, 3, 3]}, row-major, and the bias. */
     void setWeights(float[] transposedWeight, float[] biasValues) {
-        if (transposedWeight.length != inChannels * outChannels * 9 || biasValues.length != outChannels) {
-            throw new IllegalArgumentException("expected a [" + inChannels + ", " + outChannels
-                    + ", 3, 3] weight and " + outChannels + " biases");
-        }
+        TransposedConvs.checkKernel(transposedWeight, biasValues, inChannels, outChannels);
         weight.getArray().set(transposedWeight);
         bias.getArray().set(biasValues);
     }

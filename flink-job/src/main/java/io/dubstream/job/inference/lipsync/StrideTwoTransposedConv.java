@@ -60,11 +60,7 @@ final class StrideTwoTransposedConv extends AbstractBlock {
                         .build());
             }
         }
-        this.bias = addParameter(Parameter.builder()
-                .setName("bias")
-                .setType(Parameter.Type.BIAS)
-                .optShape(new Shape(outChannels))
-                .build());
+        this.bias = addParameter(TransposedConvs.bias(outChannels));
     }
 
     int inChannels() {
@@ -80,10 +76,7 @@ final class StrideTwoTransposedConv extends AbstractBlock {
      * {@code [cin, cout, 3, 3]}, row-major, and its bias.
      */
     void setWeights(float[] transposedWeight, float[] biasValues) {
-        if (transposedWeight.length != inChannels * outChannels * 9 || biasValues.length != outChannels) {
-            throw new IllegalArgumentException("expected a [" + inChannels + ", " + outChannels
-                    + ", 3, 3] weight and " + outChannels + " biases");
-        }
+        TransposedConvs.checkKernel(transposedWeight, biasValues, inChannels, outChannels);
         for (int r = 0; r < 2; r++) {
             for (int c = 0; c < 2; c++) {
                 phases[2 * r + c].getArray().set(phaseKernel(transposedWeight, inChannels, outChannels, r, c));
