@@ -120,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
     private Integer runClip(PrintWriter out, EmbeddedKafkaBroker broker, LocalFlinkCluster flink, Configuration conf,
             JobID job, Path clip, long started) throws Exception {
         {
+            long processingStarted = System.nanoTime();
             Path file = clip;
             ClipTopics uploadTo = skipJob ? ClipTopics.OUTPUT : ClipTopics.INPUT;
             ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
@@ -130,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
                     p -> new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
                             .withTopics(ClipTopics.OUTPUT)).download(clipId, output, p));
             out.println(DownloadCommand.describe(downloaded, output));
+            double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
             if (job != null) {
                 flink.cancel(job);
             }
@@ -156,7 +158,11 @@ final class DemoCommand implements Callable<Integer> {
             s.put("audioSamplesIn", uploaded.samples());
             s.put("audioSamplesOut", downloaded.samples());
             s.put("chunks", chunks);
+            s.put("chunkFrames", chunkFrames(ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
+                    conf.get(DubstreamOptions.CHUNK_CONTEXT)), uploaded.frames()));
             s.put("clipSeconds", round(clipSeconds));
+            s.put("processingSeconds", round(processingSeconds));
+            s.put("framesPerSecond", round(downloaded.frames() / processingSeconds));
             s.put("wallSeconds", round(wall));
             s.put("realtimeFactor", round(clipSeconds / wall));
             s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
@@ -168,8 +174,19 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Frames the model sees: every chunk's frames, context included. */
+    private static long chunkFrames(ChunkPlan plan, long frames) {
+        int chunks = plan.chunkCount(frames);
+        long total = 0;
+        for (int k = 0; k < chunks; k++) {
+            long end = k == chunks - 1 ? frames : Math.min(plan.endFrame(k), frames);
+            total += end - plan.firstFrame(k);
+        }
+        return total;
+    }
+
     private Configuration jobConfiguration(String bootstrap) {
-        Configuration conf = new Configuration();
+        Configuration conf = Configuration.fromMap(run.settings);
         conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(DubstreamOptions.MODEL, run.model);
         conf.set(DubstreamOptions.VOICE_MODEL, run.voice);

@@ -34,12 +34,9 @@ final class JobCommand implements Callable<Integer> {
     @Mixin
     JobRunOptions run;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job option, e.g. dubstream.chunk.core=20s.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
-        Map<String, String> all = new LinkedHashMap<>(settings);
+        Map<String, String> all = new LinkedHashMap<>(run.settings);
         all.put(DubstreamOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         all.put(DubstreamOptions.MODEL.key(), run.model);
         all.put(DubstreamOptions.VOICE_MODEL.key(), run.voice);

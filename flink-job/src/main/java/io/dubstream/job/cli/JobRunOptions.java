@@ -16,6 +16,10 @@ final class JobRunOptions {
                     + " no AI) or a TorchScript file (default: ${DEFAULT-VALUE}).")
     String voice;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A job option of docs/configuration.md, e.g. dubstream.lipsync.batch-size=8.")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "Parallelism of the job and slots of the local Flink cluster (default: ${DEFAULT-VALUE}).")
     int parallelism;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The lip-sync model's standalone batched throughput against the whole job's throughput on a clip
+# with a real face, at the same batch size, one after the other on this machine:
+#   1. wav2lip-reference alone (DJL loop, no Flink), batch BATCH, for SECONDS_PER_BATCH s;
+#   2. `dubstream demo` on out/face-clip.mp4 (bench/face-clip.sh) with wav2lip-reference at batch
+#      BATCH: frames out / (upload start -> download end); the job processes each chunk's context too
+#      (chunk frames / clip frames is printed).
+#   BATCH=8 (the CPU optimum)   SECONDS_PER_BATCH=10
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+batch="${BATCH:-8}"
+clip=out/face-clip.mp4
+[ -f "$clip" ] || bench/face-clip.sh "$clip"
+
+standalone="$(BATCHES="$batch" SECONDS_PER_BATCH="${SECONDS_PER_BATCH:-10}" bench/wav2lip-throughput.sh | tee /dev/stderr)"
+deploy/dubstream demo --input "$clip" --model wav2lip-reference --clip-id lipsync-bench \
+  --output out/bench/lipsync-job.mp4 --summary out/bench/lipsync-job.json \
+  --set dubstream.lipsync.batch-size="$batch" >&2
+
+python3 - "$standalone" out/bench/lipsync-job.json "$batch" <<'PY'
+import json, re, sys
+text, summary, batch = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
+rows = [l for l in text.splitlines() if re.match(r"^\s*" + batch + r"\s", l)]
+model_fps = float(re.findall(r"[0-9]+\.[0-9]+", rows[-1])[0]) if rows else float("nan")
+job_fps = summary["framesPerSecond"]
+chunk_frames = summary.get("chunkFrames", float("nan"))
+print(f"batch {batch}: model alone {model_fps:.1f} frames/s; whole job {job_fps:.1f} frames/s "
+      f"({summary['framesOut']} frames in {summary['processingSeconds']} s); ratio job/model {job_fps / model_fps:.2f}")
+print(f"model frames per clip frame (chunk context): {chunk_frames / summary['framesOut']:.2f}")
+PY
