@@ -19,6 +19,8 @@ public final class ConsoleProgress implements TransferProgress {
     private final long started = System.nanoTime();
     private long lastDraw;
     private boolean drawn;
+    private long lastDone;
+    private long lastTotal;
 
     ConsoleProgress(String label, PrintStream out, boolean enabled) {
         this.label = label;
@@ -49,6 +51,8 @@ public final class ConsoleProgress implements TransferProgress {
 
     @Override
     public void update(long done, long total) {
+        lastDone = done;
+        lastTotal = total;
         long now = System.nanoTime();
         if (!enabled || now - lastDraw < REDRAW_NANOS) {
             return;
@@ -62,6 +66,8 @@ public final class ConsoleProgress implements TransferProgress {
     /** Ends the bar's line so that the next output starts on a fresh one. */
     void finish() {
         if (drawn) {
+            // the last update may have fallen between two redraws: show where it ended
+            out.print("\r" + render(lastDone, lastTotal, (System.nanoTime() - started) / 1e9));
             out.println();
             out.flush();
             drawn = false;
