@@ -190,6 +190,7 @@ final class DemoCommand implements Callable<Integer> {
         conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(DubstreamOptions.MODEL, run.model);
         conf.set(DubstreamOptions.VOICE_MODEL, run.voice);
+        conf.set(DubstreamOptions.INFERENCE_DEVICE, run.device);
         // output becomes visible at each checkpoint: keep the demo's latency low
         conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
         conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, "dubstream-demo");

@@ -40,6 +40,7 @@ final class JobCommand implements Callable<Integer> {
         all.put(DubstreamOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         all.put(DubstreamOptions.MODEL.key(), run.model);
         all.put(DubstreamOptions.VOICE_MODEL.key(), run.voice);
+        all.put(DubstreamOptions.INFERENCE_DEVICE.key(), run.device);
         try (LocalFlinkCluster flink = LocalFlinkCluster.start(run.parallelism)) {
             Configuration conf = flink.withLocalCheckpoints(Configuration.fromMap(all));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -16,6 +16,10 @@ final class JobRunOptions {
                     + " no AI) or a TorchScript file (default: ${DEFAULT-VALUE}).")
     String voice;
 
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", defaultValue = "auto",
+            description = "Where the models run: the first GPU PyTorch sees, else the CPU (default: ${DEFAULT-VALUE}).")
+    String device;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A job option of docs/configuration.md, e.g. dubstream.lipsync.batch-size=8.")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();

@@ -21,11 +21,12 @@ public final class ChunkModels {
     public static final List<String> NAMES = List.of(IdentityModel.NAME, ColourGainModel.NAME, Wav2LipReference.NAME);
 
     /** How models encode frames and batch the lip-sync model. */
-    public record Settings(float jpegQuality, int lipSyncBatchSize, Duration lipSyncMaxWait) implements Serializable {
+    public record Settings(float jpegQuality, int lipSyncBatchSize, Duration lipSyncMaxWait, String device)
+            implements Serializable {
 
-        /** Batch size 0: the lip-sync model's own preference (8 for wav2lip-reference on a CPU). */
+        /** Batch size 0: the lip-sync model's own preference (8 for wav2lip-reference on a CPU); device auto. */
         public static Settings of(float jpegQuality) {
-            return new Settings(jpegQuality, 0, Duration.ofMillis(50));
+            return new Settings(jpegQuality, 0, Duration.ofMillis(50), InferenceDevice.AUTO);
         }
     }
 
@@ -50,8 +51,10 @@ public final class ChunkModels {
         return switch (nameOrPath) {
             case IdentityModel.NAME -> new IdentityModel();
             case ColourGainModel.NAME -> new ColourGainModel(settings.jpegQuality());
-            case Wav2LipReference.NAME -> lipSync(new Wav2LipReference(), settings);
-            default -> lipSync(new TorchScriptLipSyncModel(Path.of(nameOrPath)), settings);
+            case Wav2LipReference.NAME -> lipSync(new Wav2LipReference(InferenceDevice.resolve(settings.device())),
+                    settings);
+            default -> lipSync(new TorchScriptLipSyncModel(Path.of(nameOrPath), 0,
+                    InferenceDevice.resolve(settings.device())), settings);
         };
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
@@ -53,6 +54,11 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
      * @throws IllegalArgumentException when the file is missing or is not a TorchScript model
      */
     public TorchScriptLipSyncModel(Path file, int preferredBatchSize) {
+        this(file, preferredBatchSize, null);
+    }
+
+    /** @param device where the model runs; null for DJL's default device (the first GPU, else the CPU) */
+    public TorchScriptLipSyncModel(Path file, int preferredBatchSize, Device device) {
         if (preferredBatchSize < 0) {
             throw new IllegalArgumentException("preferred batch size must be positive (or 0: default), was "
                     + preferredBatchSize);
@@ -67,6 +73,7 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(file.toAbsolutePath())
                 .optEngine("PyTorch")
+                .optDevice(device)
                 .build();
         try {
             this.model = criteria.loadModel();

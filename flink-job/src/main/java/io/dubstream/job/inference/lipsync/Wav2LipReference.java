@@ -1,5 +1,6 @@
 package io.dubstream.job.inference.lipsync;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
@@ -48,13 +49,23 @@ public final class Wav2LipReference implements LipSyncModel {
     }
 
     public Wav2LipReference(long seed) {
-        this(seed, true);
+        this(seed, true, null);
+    }
+
+    /** The reference model with {@link #DEFAULT_SEED} on {@code device} (null: DJL's default device). */
+    public Wav2LipReference(Device device) {
+        this(DEFAULT_SEED, true, device);
     }
 
     /** @param releaseIntermediates false only to measure the memory that freeing intermediates saves */
     Wav2LipReference(long seed, boolean releaseIntermediates) {
+        this(seed, releaseIntermediates, null);
+    }
+
+    private Wav2LipReference(long seed, boolean releaseIntermediates, Device device) {
         Engine engine = Engine.getEngine("PyTorch"); // loaded before any JniUtils call
-        Model created = Model.newInstance(NAME, engine.getEngineName());
+        Model created = device == null ? Model.newInstance(NAME, engine.getEngineName())
+                : Model.newInstance(NAME, device, engine.getEngineName());
         try {
             Wav2LipGenerator generator = new Wav2LipGenerator(releaseIntermediates);
             generator.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
