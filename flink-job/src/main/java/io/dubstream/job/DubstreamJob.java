@@ -102,7 +102,8 @@ public final class DubstreamJob {
                         new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
                                 new ChunkModels.Settings(jpegQuality, conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
                                         conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
-                                        conf.get(DubstreamOptions.INFERENCE_DEVICE))),
+                                        conf.get(DubstreamOptions.INFERENCE_DEVICE),
+                                        conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY))),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS)),
                         conf.get(DubstreamOptions.INFERENCE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))

@@ -132,6 +132,14 @@ public final class DubstreamOptions {
                     + " 0 takes the model's preference (wav2lip-reference: 8 on a CPU, where larger batches are"
                     + " slower; Wav2Lip's own default, 128, suits a GPU).");
 
+    public static final ConfigOption<Integer> LIPSYNC_DETECT_EVERY = ConfigOptions
+            .key("dubstream.lipsync.detect-faces-every")
+            .intType()
+            .defaultValue(1)
+            .withDescription("Run the face detector on every n-th frame of a chunk (and its last); the frames between"
+                    + " take the box interpolated between two detections, or none when either found no face."
+                    + " 1 detects on every frame, as Wav2Lip does; the detector costs as much as the model on a CPU.");
+
     public static final ConfigOption<Duration> LIPSYNC_MAX_WAIT = ConfigOptions.key("dubstream.lipsync.max-wait")
             .durationType()
             .defaultValue(Duration.ofMillis(50))
@@ -169,6 +177,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

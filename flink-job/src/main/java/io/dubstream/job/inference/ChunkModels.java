@@ -21,12 +21,15 @@ public final class ChunkModels {
     public static final List<String> NAMES = List.of(IdentityModel.NAME, ColourGainModel.NAME, Wav2LipReference.NAME);
 
     /** How models encode frames and batch the lip-sync model. */
-    public record Settings(float jpegQuality, int lipSyncBatchSize, Duration lipSyncMaxWait, String device)
-            implements Serializable {
+    public record Settings(float jpegQuality, int lipSyncBatchSize, Duration lipSyncMaxWait, String device,
+            int detectFacesEvery) implements Serializable {
 
-        /** Batch size 0: the lip-sync model's own preference (8 for wav2lip-reference on a CPU); device auto. */
+        /**
+         * Batch size 0: the lip-sync model's own preference (8 for wav2lip-reference on a CPU); device
+         * auto; faces detected on every frame.
+         */
         public static Settings of(float jpegQuality) {
-            return new Settings(jpegQuality, 0, Duration.ofMillis(50), InferenceDevice.AUTO);
+            return new Settings(jpegQuality, 0, Duration.ofMillis(50), InferenceDevice.AUTO, 1);
         }
     }
 
@@ -60,7 +63,8 @@ public final class ChunkModels {
 
     private static ChunkModel lipSync(LipSyncModel model, Settings settings) {
         int batch = settings.lipSyncBatchSize() > 0 ? settings.lipSyncBatchSize() : model.preferredBatchSize();
-        return new LipSyncStage(model, batch, settings.lipSyncMaxWait(), settings.jpegQuality());
+        return new LipSyncStage(model, batch, settings.lipSyncMaxWait(), settings.jpegQuality(),
+                settings.detectFacesEvery());
     }
 
     private static boolean isTorchScriptFile(String nameOrPath) {

@@ -16,7 +16,7 @@ class ChunkModelsTest {
     @Test
     void wav2lipReferenceOpensAsALipSyncStageOnTheCpu() throws Exception {
         try (ChunkModel model = ChunkModels.open("wav2lip-reference",
-                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "cpu"))) {
+                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "cpu", 1))) {
             assertThat(model).isInstanceOf(LipSyncStage.class);
             assertThat(model.name()).isEqualTo("wav2lip-reference");
         }
@@ -26,7 +26,7 @@ class ChunkModelsTest {
     void aGpuThatIsNotThereIsRefusedWhenTheModelOpens() {
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         assertThatThrownBy(() -> ChunkModels.open("wav2lip-reference",
-                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "gpu:" + gpus)))
+                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "gpu:" + gpus, 1)))
                 .hasMessageContaining("is not available: PyTorch sees " + gpus + " GPU(s)");
     }
 

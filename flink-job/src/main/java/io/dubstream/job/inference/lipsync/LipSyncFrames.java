@@ -32,15 +32,33 @@ public final class LipSyncFrames implements AutoCloseable {
 
     private final FaceDetector detector;
     private final FaceTrack.Padding padding;
+    private final int detectEvery;
 
-    /** Wav2Lip's defaults: the default detector and padding {@code 0 10 0 0}. */
+    /** Wav2Lip's defaults: the default detector on every frame and padding {@code 0 10 0 0}. */
     public LipSyncFrames() {
-        this(FaceDetector.Settings.DEFAULT, FaceTrack.Padding.WAV2LIP);
+        this(1);
+    }
+
+    /**
+     * @param detectEvery run the face detector on every {@code detectEvery}-th frame of a chunk (and
+     *     its last); frames between two detections take the box interpolated between them, or none
+     *     when either has no face. 1 detects on every frame, as Wav2Lip does.
+     */
+    public LipSyncFrames(int detectEvery) {
+        this(FaceDetector.Settings.DEFAULT, FaceTrack.Padding.WAV2LIP, detectEvery);
     }
 
     public LipSyncFrames(FaceDetector.Settings detection, FaceTrack.Padding padding) {
+        this(detection, padding, 1);
+    }
+
+    public LipSyncFrames(FaceDetector.Settings detection, FaceTrack.Padding padding, int detectEvery) {
+        if (detectEvery < 1) {
+            throw new IllegalArgumentException("detect-every must be at least 1, got " + detectEvery);
+        }
         this.padding = Objects.requireNonNull(padding, "padding");
         this.detector = new FaceDetector(detection);
+        this.detectEvery = detectEvery;
     }
 
     /** The model inputs of a chunk of media (not a failure marker). */
@@ -68,9 +86,17 @@ public final class LipSyncFrames implements AutoCloseable {
         int[] melStarts = MelWindows.starts(mel.frames(), firstFrame, jpegs.length, fpsNum, fpsDen, firstSample);
 
         FaceBox[] detections = new FaceBox[jpegs.length];
+        int previous = -1;
         for (int i = 0; i < jpegs.length; i++) {
+            if (i % detectEvery != 0 && i != jpegs.length - 1) {
+                continue;
+            }
             byte[] bgr = decode(jpegs[i], width, height, firstFrame + i);
             detections[i] = detector.detect(bgr, width, height).orElse(null);
+            if (previous >= 0) {
+                interpolate(detections, previous, i);
+            }
+            previous = i;
         }
         FaceTrack track = FaceTrack.of(detections, width, height, padding);
         byte[][] crops = new byte[jpegs.length][];
@@ -81,6 +107,22 @@ public final class LipSyncFrames implements AutoCloseable {
             }
         }
         return new Prepared(jpegs, width, height, firstFrame, track, crops, mel, melStarts);
+    }
+
+    /** Fills the frames strictly between detections {@code a} and {@code b}: a linear blend, or none. */
+    static void interpolate(FaceBox[] boxes, int a, int b) {
+        if (boxes[a] == null || boxes[b] == null) {
+            return;
+        }
+        for (int i = a + 1; i < b; i++) {
+            double t = (double) (i - a) / (b - a);
+            boxes[i] = new FaceBox(lerp(boxes[a].x1(), boxes[b].x1(), t), lerp(boxes[a].y1(), boxes[b].y1(), t),
+                    lerp(boxes[a].x2(), boxes[b].x2(), t), lerp(boxes[a].y2(), boxes[b].y2(), t));
+        }
+    }
+
+    private static int lerp(int from, int to, double t) {
+        return (int) Math.round(from + (to - from) * t);
     }
 
     /**

@@ -37,12 +37,19 @@ public final class LipSyncStage implements ChunkModel {
 
     private final LipSyncModel model;
     private final float jpegQuality;
+    private final int detectEvery;
     private final MicroBatcher<FrameInput, float[]> batcher;
     private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong facesFound = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong framesWithoutFace = new java.util.concurrent.atomic.AtomicLong();
 
     public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality) {
+        this(model, batchSize, maxWait, jpegQuality, 1);
+    }
+
+    /** @param detectEvery run the face detector on every n-th frame only, see {@link LipSyncFrames} */
+    public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality, int detectEvery) {
+        this.detectEvery = detectEvery;
         this.model = model;
         this.jpegQuality = jpegQuality;
         this.batcher = new MicroBatcher<>(this::run, batchSize, maxWait, "lipsync-" + model.name());
@@ -59,7 +66,8 @@ public final class LipSyncStage implements ChunkModel {
             // Wav2Lip needs speech to shape the mouth: a clip without audio keeps its frames
             return chunk;
         }
-        LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(), t -> new LipSyncFrames());
+        LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(),
+                t -> new LipSyncFrames(detectEvery));
         LipSyncFrames.Prepared prepared = prepare(frames, chunk);
         int[] faces = prepared.faceFrames();
         List<FrameInput> inputs = new ArrayList<>(faces.length);

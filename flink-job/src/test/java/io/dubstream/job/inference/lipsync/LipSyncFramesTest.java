@@ -173,4 +173,37 @@ class LipSyncFramesTest {
         }
         return (double) sum / n;
     }
+
+    @Test
+    void sparseDetectionInterpolatesBoxesBetweenDetections() {
+        Frame messi = TestFrames.messi();
+        Chunk chunk = chunk(messi, 16000);
+        LipSyncFrames.Prepared everyFrame = frames.prepare(chunk);
+        LipSyncFrames.Prepared everyOther;
+        try (LipSyncFrames sparse = new LipSyncFrames(2)) {
+            everyOther = sparse.prepare(chunk);
+        }
+
+        // frames 0, 2, 4 and the last (5) are detected; frame 3 has no face of its own but lies between
+        // two detections with one, so it takes their box: the price of detecting less often
+        assertThat(everyOther.faceFrames()).containsExactly(0, 1, 2, 3, 4, 5);
+        for (int i : new int[] {0, 1, 2, 4, 5}) {
+            assertThat(everyOther.box(i)).as("frame %d", i).isEqualTo(everyFrame.box(i));
+        }
+    }
+
+    @Test
+    void interpolationIsLinearAndNeedsAFaceAtBothEnds() {
+        FaceBox[] boxes = new FaceBox[5];
+        boxes[0] = new FaceBox(10, 10, 50, 50);
+        boxes[4] = new FaceBox(20, 30, 60, 70);
+        LipSyncFrames.interpolate(boxes, 0, 4);
+        assertThat(boxes[2]).isEqualTo(new FaceBox(15, 20, 55, 60));
+        assertThat(boxes[1]).isEqualTo(new FaceBox(13, 15, 53, 55));
+
+        FaceBox[] oneSided = new FaceBox[4];
+        oneSided[0] = new FaceBox(10, 10, 50, 50);
+        LipSyncFrames.interpolate(oneSided, 0, 3);
+        assertThat(oneSided).containsExactly(new FaceBox(10, 10, 50, 50), null, null, null);
+    }
 }
