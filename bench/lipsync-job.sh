@@ -5,7 +5,7 @@
 #   2. `dubstream demo` on out/face-clip.mp4 (bench/face-clip.sh) with wav2lip-reference at batch
 #      BATCH: frames out / (upload start -> download end); the job processes each chunk's context too
 #      (chunk frames / clip frames is printed).
-#   BATCH=8 (the CPU optimum)   SECONDS_PER_BATCH=10
+#   BATCH=8 (the CPU optimum)   SECONDS_PER_BATCH=10   DETECT_EVERY=1 (faces detected on every n-th frame)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -16,15 +16,16 @@ clip=out/face-clip.mp4
 standalone="$(BATCHES="$batch" SECONDS_PER_BATCH="${SECONDS_PER_BATCH:-10}" bench/wav2lip-throughput.sh | tee /dev/stderr)"
 deploy/dubstream demo --input "$clip" --model wav2lip-reference --clip-id lipsync-bench \
   --output out/bench/lipsync-job.mp4 --summary out/bench/lipsync-job.json \
-  --set dubstream.lipsync.batch-size="$batch" >&2
+  --set dubstream.lipsync.batch-size="$batch" --set dubstream.lipsync.detect-faces-every="${DETECT_EVERY:-1}" >&2
 
-python3 - "$standalone" out/bench/lipsync-job.json "$batch" <<'PY'
+python3 - "$standalone" out/bench/lipsync-job.json "$batch" "${DETECT_EVERY:-1}" <<'PY'
 import json, re, sys
 text, summary, batch = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
 rows = [l for l in text.splitlines() if re.match(r"^\s*" + batch + r"\s", l)]
 model_fps = float(re.findall(r"[0-9]+\.[0-9]+", rows[-1])[0]) if rows else float("nan")
 job_fps = summary["framesPerSecond"]
 chunk_frames = summary.get("chunkFrames", float("nan"))
+print("faces detected on every " + sys.argv[4] + " frame(s)")
 print(f"batch {batch}: model alone {model_fps:.1f} frames/s; whole job {job_fps:.1f} frames/s "
       f"({summary['framesOut']} frames in {summary['processingSeconds']} s); ratio job/model {job_fps / model_fps:.2f}")
 print(f"model frames per clip frame (chunk context): {chunk_frames / summary['framesOut']:.2f}")
