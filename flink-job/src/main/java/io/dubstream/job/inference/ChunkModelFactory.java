@@ -2,6 +2,7 @@ package io.dubstream.job.inference;
 
 import java.io.Serializable;
 
+import io.dubstream.job.inference.voice.TorchScriptVoiceModel;
 import io.dubstream.job.inference.voice.VoiceModels;
 import io.dubstream.job.inference.voice.VoiceStage;
 
@@ -31,7 +32,8 @@ public interface ChunkModelFactory extends Serializable {
             throw new IllegalArgumentException("unknown voice model '" + voice + "': none, a built-in voice model "
                     + VoiceModels.NAMES + " or a TorchScript .pt file");
         }
-        return () -> new StagedModel(VOICE_NONE.equals(voice) ? null : new VoiceStage(VoiceModels.open(voice)),
+        return () -> new StagedModel(VOICE_NONE.equals(voice) ? null : new VoiceStage(VoiceModels.open(voice,
+                TorchScriptVoiceModel.DEFAULT_SAMPLE_RATE, InferenceDevice.resolve(settings.device()))),
                 ChunkModels.open(name, settings));
     }
 }

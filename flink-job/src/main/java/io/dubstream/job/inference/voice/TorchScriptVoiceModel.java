@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -45,6 +46,11 @@ public final class TorchScriptVoiceModel implements VoiceModel {
      * @param sampleRate the rate the model takes and returns audio at
      */
     public TorchScriptVoiceModel(Path file, int sampleRate) {
+        this(file, sampleRate, null);
+    }
+
+    /** @param device where the model runs; null for DJL's default device (the first GPU, else the CPU) */
+    public TorchScriptVoiceModel(Path file, int sampleRate, Device device) {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
@@ -57,6 +63,7 @@ public final class TorchScriptVoiceModel implements VoiceModel {
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(file)
                 .optEngine("PyTorch")
+                .optDevice(device)
                 .build();
         try {
             this.model = criteria.loadModel();

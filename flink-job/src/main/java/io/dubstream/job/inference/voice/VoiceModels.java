@@ -3,6 +3,8 @@ package io.dubstream.job.inference.voice;
 import java.nio.file.Path;
 import java.util.List;
 
+import ai.djl.Device;
+
 /** Opens voice models by name: a built-in one, or a TorchScript file. */
 public final class VoiceModels {
 
@@ -25,12 +27,20 @@ public final class VoiceModels {
      * @throws VoiceModelException when a TorchScript file does not load
      */
     public static VoiceModel open(String nameOrPath, int torchScriptSampleRate) {
+        return open(nameOrPath, torchScriptSampleRate, null);
+    }
+
+    /**
+     * As {@link #open(String, int)}, a TorchScript model on {@code device} (null: DJL's default). The
+     * built-in voice models are light DSP and run on the CPU.
+     */
+    public static VoiceModel open(String nameOrPath, int torchScriptSampleRate, Device device) {
         return switch (nameOrPath) {
             case IdentityVoiceModel.NAME -> new IdentityVoiceModel();
             case PitchShiftVoiceModel.NAME -> new PitchShiftVoiceModel();
             default -> {
                 if (nameOrPath.endsWith(".pt")) {
-                    yield new TorchScriptVoiceModel(Path.of(nameOrPath), torchScriptSampleRate);
+                    yield new TorchScriptVoiceModel(Path.of(nameOrPath), torchScriptSampleRate, device);
                 }
                 throw new IllegalArgumentException("unknown voice model '" + nameOrPath + "'; built-in voice models: "
                         + NAMES + ", or the path of a TorchScript file (.pt)");

@@ -38,6 +38,16 @@ class VoiceModelsTest {
     }
 
     @Test
+    void opensATorchScriptFileOnTheDeviceAskedFor() throws Exception {
+        String path = VoiceFixtureModelTest.model("voice-fixture.pt").toString();
+        float[][] input = {{0.5f, -0.25f, 0.125f, 0f, 0.75f, -0.5f}};
+        try (VoiceModel onCpu = VoiceModels.open(path, 24_000, ai.djl.Device.cpu());
+                VoiceModel byDefault = VoiceModels.open(path, 24_000)) {
+            assertThat(onCpu.process(input)).isDeepEqualTo(byDefault.process(input));
+        }
+    }
+
+    @Test
     void refusesUnknownNamesListingTheBuiltIns() {
         assertThatThrownBy(() -> VoiceModels.open("vall-e-x"))
                 .isInstanceOf(IllegalArgumentException.class)
