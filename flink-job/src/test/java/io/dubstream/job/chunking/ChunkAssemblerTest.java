@@ -161,12 +161,8 @@ class ChunkAssemblerTest {
         List<AudioBlock> blocks = clip.blocks();
         feed(clip.manifest());
         // Chunk 0 is frames [0, 275) and samples [0, 176000): 44 blocks of 4000.
-        for (AudioBlock block : blocks.subList(0, 43)) {
-            feed(block);
-        }
-        for (long i = 0; i < 275; i++) {
-            feed(clip.frame(i));
-        }
+        feedAll(blocks.subList(0, 43));
+        feedFrames(clip, 0, 275);
         assertThat(harness.extractOutputValues()).as("all frames, one block short").isEmpty();
 
         feed(blocks.get(43));
@@ -178,12 +174,8 @@ class ChunkAssemblerTest {
     void audioEntirelyBeforeVideo() throws Exception {
         SyntheticClip clip = clip25("45s", 45_000);
         feed(clip.manifest());
-        for (AudioBlock block : clip.blocks()) {
-            feed(block);
-        }
-        for (long i = 0; i < 274; i++) {
-            feed(clip.frame(i));
-        }
+        feedAll(clip.blocks());
+        feedFrames(clip, 0, 274);
         assertThat(harness.extractOutputValues()).as("one frame short").isEmpty();
         assertThat(heldAudioBlocks(clip)).isEqualTo(180);
 
@@ -191,9 +183,7 @@ class ChunkAssemblerTest {
         assertThat(harness.extractOutputValues()).hasSize(1);
         // Blocks below sample 144000, where chunk 1 starts, are dropped.
         assertThat(heldAudioBlocks(clip)).isEqualTo(180 - 36);
-        for (long i = 275; i < clip.frames; i++) {
-            feed(clip.frame(i));
-        }
+        feedFrames(clip, 275, clip.frames);
         feed(clip.end());
 
         assertTilesTheClip(harness.extractOutputValues(), clip);
@@ -207,12 +197,8 @@ class ChunkAssemblerTest {
         openHarness(Duration.ZERO);
         SyntheticClip clip = clip25("45s", 45_000);
         feed(clip.manifest());
-        for (AudioBlock block : clip.blocks().subList(0, 40)) {
-            feed(block);
-        }
-        for (long i = 0; i < 250; i++) {
-            feed(clip.frame(i));
-        }
+        feedAll(clip.blocks().subList(0, 40));
+        feedFrames(clip, 0, 250);
         assertThat(harness.extractOutputValues()).as("chunk 0's frames, but is it the last?").isEmpty();
 
         feed(clip.frame(250));
@@ -344,12 +330,8 @@ class ChunkAssemblerTest {
     void idleClipFailsAfterTheTimeoutFromItsLastRecord() throws Exception {
         SyntheticClip clip = clip25("45s", 45_000);
         feed(clip.manifest());
-        for (AudioBlock block : clip.blocks().subList(0, 4)) {
-            feed(block);
-        }
-        for (long i = 0; i < 10; i++) {
-            feed(clip.frame(i));
-        }
+        feedAll(clip.blocks().subList(0, 4));
+        feedFrames(clip, 0, 10);
         assertThat(harness.numProcessingTimeTimers()).as("one timer, not one per record").isEqualTo(1);
         harness.setProcessingTime(T0 + 20_000);
         feed(clip.frame(10));
@@ -370,9 +352,7 @@ class ChunkAssemblerTest {
     @Test
     void framesWithoutAManifestFailAfterTheTimeout() throws Exception {
         SyntheticClip clip = clip25("orphan", 5_000);
-        for (long i = 0; i < 3; i++) {
-            feed(clip.frame(i));
-        }
+        feedFrames(clip, 0, 3);
 
         harness.setProcessingTime(T0 + IDLE_MS);
 
@@ -704,6 +684,19 @@ class ChunkAssemblerTest {
 
     private void feed(ClipEvent event) throws Exception {
         harness.processElement(event, harness.getProcessingTime());
+    }
+
+    /** Frames {@code [from, to)} of {@code clip}, in order. */
+    private void feedFrames(SyntheticClip clip, long from, long to) throws Exception {
+        for (long i = from; i < to; i++) {
+            feed(clip.frame(i));
+        }
+    }
+
+    private void feedAll(List<? extends ClipRecord> records) throws Exception {
+        for (ClipRecord record : records) {
+            feed(record);
+        }
     }
 
     private void feed(List<ClipEvent> events) throws Exception {

@@ -3,7 +3,6 @@ package io.dubstream.job.inference.lipsync;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -19,35 +18,24 @@ import ai.djl.util.PairList;
  * bias: the same {@code cin * cout * 9} multiply-adds per frame. The weight keeps PyTorch's layout
  * {@code [cin, cout, 3, 3]} and the parameter count is that of the transposed convolution.
  */
-final class PointTransposedConv extends AbstractBlock {
+final class PointTransposedConv extends TransposedConvBlock {
 
-    private final int inChannels;
-    private final int outChannels;
     private final Parameter weight;
     private final Parameter bias;
 
     PointTransposedConv(int inChannels, int outChannels) {
-        this.inChannels = inChannels;
-        this.outChannels = outChannels;
+        super(inChannels, outChannels);
         this.weight = addParameter(Parameter.builder()
                 .setName("weight")
                 .setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(inChannels, outChannels, 3, 3))
                 .build());
-        this.bias = addParameter(TransposedConvs.bias(outChannels));
-    }
-
-    int inChannels() {
-        return inChannels;
-    }
-
-    int outChannels() {
-        return outChannels;
+        this.bias = addBias();
     }
 
     /** Sets the weight from PyTorch's layout {@code [cin, cout, 3, 3]}, row-major, and the bias. */
     void setWeights(float[] transposedWeight, float[] biasValues) {
-        TransposedConvs.checkKernel(transposedWeight, biasValues, inChannels, outChannels);
+        checkKernel(transposedWeight, biasValues);
         weight.getArray().set(transposedWeight);
         bias.getArray().set(biasValues);
     }

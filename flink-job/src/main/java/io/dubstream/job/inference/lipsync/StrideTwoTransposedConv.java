@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -37,20 +36,17 @@ import ai.djl.util.PairList;
  * The parameters are the same numbers as the transposed convolution's, rearranged
  * ({@link #setWeights} takes PyTorch's layout).
  */
-final class StrideTwoTransposedConv extends AbstractBlock {
+final class StrideTwoTransposedConv extends TransposedConvBlock {
 
     /** Kernel taps per output phase along one axis: even outputs use tap 1, odd ones taps 2 then 0. */
     private static final int[][] TAPS = {{1}, {2, 0}};
 
-    private final int inChannels;
-    private final int outChannels;
     /** Phase kernels in conv layout, index {@code 2 * rowPhase + columnPhase}. */
     private final Parameter[] phases = new Parameter[4];
     private final Parameter bias;
 
     StrideTwoTransposedConv(int inChannels, int outChannels) {
-        this.inChannels = inChannels;
-        this.outChannels = outChannels;
+        super(inChannels, outChannels);
         for (int r = 0; r < 2; r++) {
             for (int c = 0; c < 2; c++) {
                 phases[2 * r + c] = addParameter(Parameter.builder()
@@ -60,15 +56,7 @@ final class StrideTwoTransposedConv extends AbstractBlock {
                         .build());
             }
         }
-        this.bias = addParameter(TransposedConvs.bias(outChannels));
-    }
-
-    int inChannels() {
-        return inChannels;
-    }
-
-    int outChannels() {
-        return outChannels;
+        this.bias = addBias();
     }
 
     /**
@@ -76,7 +64,7 @@ final class StrideTwoTransposedConv extends AbstractBlock {
      * {@code [cin, cout, 3, 3]}, row-major, and its bias.
      */
     void setWeights(float[] transposedWeight, float[] biasValues) {
-        TransposedConvs.checkKernel(transposedWeight, biasValues, inChannels, outChannels);
+        checkKernel(transposedWeight, biasValues);
         for (int r = 0; r < 2; r++) {
             for (int c = 0; c < 2; c++) {
                 phases[2 * r + c].getArray().set(phaseKernel(transposedWeight, inChannels, outChannels, r, c));
