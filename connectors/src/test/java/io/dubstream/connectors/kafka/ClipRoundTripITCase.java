@@ -51,69 +51,67 @@ class ClipRoundTripITCase {
                 ClipDownloader.Options.defaults().withTopics(ClipTopics.OUTPUT).withIdleTimeout(timeout));
     }
 
+    /** A generated clip, uploaded to the output topics and downloaded back. */
+    private record RoundTrip(Path source, Path output, ClipUploader.Result up, ClipDownloader.Result down) {}
+
+    private RoundTrip roundTrip(SampleClipGenerator.Spec spec, String clipId) throws Exception {
+        Path source = SampleClipGenerator.write(tmp.resolve(clipId + "-in.mp4"), spec);
+        Path output = tmp.resolve(clipId + "-out.mp4");
+        ClipUploader.Result up = uploader().upload(source, clipId, TransferProgress.NONE);
+        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download(clipId, output,
+                TransferProgress.NONE);
+        return new RoundTrip(source, output, up, down);
+    }
+
     @Test
     void clipWithAudioSurvivesEveryFrameInOrderAndEverySample() throws Exception {
         var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 4.0, 44_100, 2);
-        Path source = SampleClipGenerator.write(tmp.resolve("in.mp4"), spec);
-        Path output = tmp.resolve("out.mp4");
+        RoundTrip trip = roundTrip(spec, "with-audio");
 
-        ClipUploader.Result up = uploader().upload(source, "with-audio", TransferProgress.NONE);
-        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("with-audio", output,
-                TransferProgress.NONE);
-
-        assertThat(up.frames()).isEqualTo(100);
-        assertThat(down.frames()).isEqualTo(100);
-        assertThat(up.manifest().getSampleRate()).isEqualTo(16_000);
-        assertThat(up.manifest().getChannels()).isEqualTo(1);
-        assertThat(up.manifest().getSourceSampleRate()).isEqualTo(44_100);
-        assertThat(up.manifest().getSourceChannels()).isEqualTo(2);
+        assertThat(trip.up().frames()).isEqualTo(100);
+        assertThat(trip.down().frames()).isEqualTo(100);
+        assertThat(trip.up().manifest().getSampleRate()).isEqualTo(16_000);
+        assertThat(trip.up().manifest().getChannels()).isEqualTo(1);
+        assertThat(trip.up().manifest().getSourceSampleRate()).isEqualTo(44_100);
+        assertThat(trip.up().manifest().getSourceChannels()).isEqualTo(2);
         // 4 s at the 16 kHz transport rate, as FFmpeg's resampler delivers it
-        assertThat(up.samples()).isBetween(64_000L - 640, 64_000L + 640);
-        assertThat(down.samples()).isEqualTo(up.samples());
-        assertThat(down.end().getFramesSent()).isEqualTo(100);
-        assertThat(down.end().getSamplesSent()).isEqualTo(up.samples());
-        assertThat(down.duplicatesSkipped()).isZero();
+        assertThat(trip.up().samples()).isBetween(64_000L - 640, 64_000L + 640);
+        assertThat(trip.down().samples()).isEqualTo(trip.up().samples());
+        assertThat(trip.down().end().getFramesSent()).isEqualTo(100);
+        assertThat(trip.down().end().getSamplesSent()).isEqualTo(trip.up().samples());
+        assertThat(trip.down().duplicatesSkipped()).isZero();
 
-        compareFrames(source, output, 100);
-        assertThat(audioSamplesIn(output)).isBetween(up.samples(), up.samples() + 2048);
+        compareFrames(trip.source(), trip.output(), 100);
+        assertThat(audioSamplesIn(trip.output())).isBetween(trip.up().samples(), trip.up().samples() + 2048);
     }
 
     @Test
     void clipWithoutAudio() throws Exception {
         var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 2.0, 0, 0);
-        Path source = SampleClipGenerator.write(tmp.resolve("silent.mp4"), spec);
-        Path output = tmp.resolve("silent-out.mp4");
+        RoundTrip trip = roundTrip(spec, "no-audio");
 
-        ClipUploader.Result up = uploader().upload(source, "no-audio", TransferProgress.NONE);
-        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("no-audio", output,
-                TransferProgress.NONE);
-
-        assertThat(up.manifest().hasAudio()).isFalse();
-        assertThat(up.samples()).isZero();
-        assertThat(down.frames()).isEqualTo(50);
-        assertThat(down.samples()).isZero();
-        try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
+        assertThat(trip.up().manifest().hasAudio()).isFalse();
+        assertThat(trip.up().samples()).isZero();
+        assertThat(trip.down().frames()).isEqualTo(50);
+        assertThat(trip.down().samples()).isZero();
+        try (MediaReader reader = MediaReader.open(trip.output(), 16_000, 1)) {
             assertThat(reader.info().hasAudio()).isFalse();
         }
-        compareFrames(source, output, 50);
+        compareFrames(trip.source(), trip.output(), 50);
     }
 
     @Test
     void ntscFrameRateStaysExact() throws Exception {
         var spec = new SampleClipGenerator.Spec(320, 180, 30_000, 1001, 2.0, 48_000, 1);
-        Path source = SampleClipGenerator.write(tmp.resolve("ntsc.mp4"), spec);
-        Path output = tmp.resolve("ntsc-out.mp4");
+        RoundTrip trip = roundTrip(spec, "ntsc");
 
-        ClipUploader.Result up = uploader().upload(source, "ntsc", TransferProgress.NONE);
-        downloader(Duration.ofSeconds(30)).download("ntsc", output, TransferProgress.NONE);
-
-        assertThat(up.manifest().getFpsNum()).isEqualTo(30_000);
-        assertThat(up.manifest().getFpsDen()).isEqualTo(1001);
-        try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
+        assertThat(trip.up().manifest().getFpsNum()).isEqualTo(30_000);
+        assertThat(trip.up().manifest().getFpsDen()).isEqualTo(1001);
+        try (MediaReader reader = MediaReader.open(trip.output(), 16_000, 1)) {
             assertThat(reader.info().fpsNum()).isEqualTo(30_000);
             assertThat(reader.info().fpsDen()).isEqualTo(1001);
         }
-        compareFrames(source, output, spec.frameCount());
+        compareFrames(trip.source(), trip.output(), spec.frameCount());
     }
 
     @Test
