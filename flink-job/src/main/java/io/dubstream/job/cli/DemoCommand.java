@@ -33,6 +33,8 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.chunking.ChunkPlan;
+import io.dubstream.job.inference.InferenceDevice;
+import io.dubstream.job.inference.lipsync.LipSyncStage;
 
 /**
  * {@code dubstream demo}: the whole system on this machine, nothing to install. It starts an
@@ -132,7 +134,12 @@ final class DemoCommand implements Callable<Integer> {
                             .withTopics(ClipTopics.OUTPUT)).download(clipId, output, p));
             out.println(DownloadCommand.describe(downloaded, output));
             double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
+            Map<String, Long> modelMetrics = Map.of();
             if (job != null) {
+                modelMetrics = new JobMetrics(flink.webUi(), job).readSettled("ChunkInference", Map.of(
+                        LipSyncStage.FRAMES_WITH_FACE, JobMetrics.Aggregate.SUM,
+                        LipSyncStage.FRAMES_WITHOUT_FACE, JobMetrics.Aggregate.SUM,
+                        LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX), Duration.ofMillis(1500), 6);
                 flink.cancel(job);
             }
 
@@ -160,6 +167,8 @@ final class DemoCommand implements Callable<Integer> {
             s.put("chunks", chunks);
             s.put("chunkFrames", chunkFrames(ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
                     conf.get(DubstreamOptions.CHUNK_CONTEXT)), uploaded.frames()));
+            s.put("device", skipJob ? "none" : InferenceDevice.resolve(run.device).toString());
+            putModelMetrics(s, modelMetrics);
             s.put("clipSeconds", round(clipSeconds));
             s.put("processingSeconds", round(processingSeconds));
             s.put("framesPerSecond", round(downloaded.frames() / processingSeconds));
@@ -172,6 +181,28 @@ final class DemoCommand implements Callable<Integer> {
             out.println("wrote " + output + " and " + summary);
         }
         return 0;
+    }
+
+    /**
+     * What the lip-sync stage reported through the inference operator's metrics: frames with a face
+     * (the chunks' context included, and frames of chunks that ran again after a restore), faces per
+     * frame, and on a GPU the most device memory seen in use. Null where the stage did not run or did
+     * not know.
+     */
+    private static void putModelMetrics(Map<String, Object> s, Map<String, Long> metrics) {
+        Long with = metrics.get(LipSyncStage.FRAMES_WITH_FACE);
+        Long without = metrics.get(LipSyncStage.FRAMES_WITHOUT_FACE);
+        Long gpuPeak = metrics.get(LipSyncStage.GPU_PEAK_USED_BYTES);
+        if (with != null && without != null && with + without > 0) {
+            s.put("lipSyncFrames", with + without);
+            s.put("lipSyncFramesWithFace", with);
+            s.put("facesPerFrame", round((double) with / (with + without)));
+        } else {
+            s.put("lipSyncFrames", null);
+            s.put("lipSyncFramesWithFace", null);
+            s.put("facesPerFrame", null);
+        }
+        s.put("gpuPeakUsedBytes", gpuPeak != null && gpuPeak > 0 ? gpuPeak : null);
     }
 
     /** Frames the model sees: every chunk's frames, context included. */

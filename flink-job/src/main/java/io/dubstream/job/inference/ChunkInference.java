@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -22,6 +23,10 @@ import io.dubstream.job.records.Chunk;
  * A model that throws (or runs out of memory) fails its chunk: a failure marker with the model's
  * reason goes on to the merger, which finishes the clip as FAILED; the job keeps running. So does a
  * chunk that exceeds the inference timeout. Failure markers from upstream pass through untouched.
+ *
+ * <p>The model's running counts and peaks ({@link ChunkModel#counts()}, e.g. frames in which the
+ * lip-sync stage found a face, and the GPU memory in use) are gauges of this operator, in the Flink
+ * web UI and the REST API.
  */
 public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
 
@@ -51,12 +56,28 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     @Override
     public void open(OpenContext openContext) throws Exception {
         model = models.open();
+        registerGauges(model);
         String name = "inference-" + model.name() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         inferenceThread = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * One gauge per running total of the model ({@link ChunkModel#counts()}, {@link ChunkModel#peaks()}),
+     * under its name in this operator's metric group: summed (counts) or maxed (peaks) over the
+     * subtasks, they show in the Flink web UI and the REST API.
+     */
+    private void registerGauges(ChunkModel opened) {
+        var group = getRuntimeContext().getMetricGroup();
+        for (String name : opened.counts().keySet()) {
+            group.<Long, Gauge<Long>>gauge(name, () -> opened.counts().getOrDefault(name, 0L));
+        }
+        for (String name : opened.peaks().keySet()) {
+            group.<Long, Gauge<Long>>gauge(name, () -> opened.peaks().getOrDefault(name, 0L));
+        }
     }
 
     @Override

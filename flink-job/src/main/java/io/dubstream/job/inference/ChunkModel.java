@@ -1,5 +1,7 @@
 package io.dubstream.job.inference;
 
+import java.util.Map;
+
 import io.dubstream.job.records.Chunk;
 
 /**
@@ -20,6 +22,25 @@ public interface ChunkModel extends AutoCloseable {
      * @throws Exception when the model fails; the chunk fails with the exception's message
      */
     Chunk process(Chunk chunk) throws Exception;
+
+    /**
+     * The model's running counts since it was opened, by name (e.g. frames in which the lip-sync stage
+     * found a face), for the job's metrics: they only grow, and are summed over the subtasks. The same
+     * names (metric names: letters and digits) from the first call on; none by default. Called from
+     * any thread.
+     */
+    default Map<String, Long> counts() {
+        return Map.of();
+    }
+
+    /**
+     * The highest values of a measure seen since the model was opened, by name (e.g. the GPU memory in
+     * use after a batch), for the job's metrics: the maximum over the subtasks counts. As
+     * {@link #counts()}, the same names from the first call on; none by default.
+     */
+    default Map<String, Long> peaks() {
+        return Map.of();
+    }
 
     @Override
     default void close() throws Exception {}

@@ -1,5 +1,6 @@
 package io.dubstream.job.inference;
 
+import java.util.Map;
 import java.util.Objects;
 
 import io.dubstream.job.inference.voice.VoiceStage;
@@ -40,6 +41,17 @@ public final class StagedModel implements ChunkModel {
             dubbed = chunk.withMedia(chunk.getImages(), samples);
         }
         return frames.process(dubbed);
+    }
+
+    /** The frame model's counts: the voice stage counts nothing. */
+    @Override
+    public Map<String, Long> counts() {
+        return frames.counts();
+    }
+
+    @Override
+    public Map<String, Long> peaks() {
+        return frames.peaks();
     }
 
     @Override

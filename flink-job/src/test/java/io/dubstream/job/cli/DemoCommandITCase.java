@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.dubstream.connectors.cli.Ffprobe;
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.job.inference.lipsync.TestFrames;
 
 /** The README's first command, in-process: broker, local Flink cluster, job, upload, download, summary. */
 class DemoCommandITCase {
@@ -57,5 +58,32 @@ class DemoCommandITCase {
         assertThat(streams.frameRate()).isEqualTo("30000/1001");
         assertThat(streams.audioSampleRate()).isEqualTo(16_000);
         assertThat(streams.durationSeconds()).isCloseTo(749 * 1001 / 30_000.0, Offset.offset(0.05));
+    }
+
+    @Test
+    void demoLipSyncsARealFaceWithTheReferenceModelAndTheVoiceEffect() throws Exception {
+        Path input = TestFrames.writeFaceClip(tmp.resolve("face.mp4"), 75);
+        Path output = tmp.resolve("face/demo.mp4");
+        Path summary = tmp.resolve("face/summary.json");
+        StringWriter err = new StringWriter();
+
+        int code = DubstreamLauncher.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "demo", "--input",
+                input.toString(), "--output", output.toString(), "--summary", summary.toString(), "--model",
+                "wav2lip-reference", "--voice", "voice-pitch-shift", "--device", "cpu");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(summary.toFile());
+        assertThat(json.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(json.get("model").asText()).isEqualTo("wav2lip-reference");
+        assertThat(json.get("voiceModel").asText()).isEqualTo("voice-pitch-shift");
+        assertThat(json.get("device").asText()).isEqualTo("cpu()");
+        assertThat(json.get("framesOut").asLong()).isEqualTo(75);
+        assertThat(json.get("audioSamplesIn").asLong()).isEqualTo(75 * 640);
+        assertThat(json.get("audioSamplesOut").asLong()).isEqualTo(75 * 640);
+        // one chunk (3 s): the stage saw each frame once, and the face is found in every one
+        assertThat(json.get("lipSyncFrames").asLong()).isEqualTo(75);
+        assertThat(json.get("lipSyncFramesWithFace").asLong()).isEqualTo(75);
+        assertThat(json.get("facesPerFrame").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("gpuPeakUsedBytes").isNull()).as("no GPU memory on the CPU").isTrue();
     }
 }

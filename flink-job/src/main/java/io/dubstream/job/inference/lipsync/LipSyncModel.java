@@ -1,5 +1,7 @@
 package io.dubstream.job.inference.lipsync;
 
+import ai.djl.Device;
+
 /**
  * The lip-sync boundary, Wav2Lip's contract: for each of {@code batch} video frames, a mel
  * spectrogram window of the audio at the frame and a face crop in, the face crop with a new mouth out.
@@ -37,6 +39,11 @@ public interface LipSyncModel extends AutoCloseable {
 
     /** The model's name, as it is chosen by and reported in failures. */
     String name();
+
+    /** Where the model runs; the CPU for models that do not run on DJL. */
+    default Device device() {
+        return Device.cpu();
+    }
 
     /** The batch size this model runs best at on its device; callers may use any batch size >= 1. */
     int preferredBatchSize();

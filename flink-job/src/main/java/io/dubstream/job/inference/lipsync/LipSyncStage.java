@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.dubstream.job.audio.Resampler;
 import io.dubstream.job.inference.ChunkModel;
+import io.dubstream.job.inference.GpuMemoryPeak;
 import io.dubstream.job.inference.batching.MicroBatcher;
 import io.dubstream.job.records.Chunk;
 
@@ -40,8 +42,10 @@ public final class LipSyncStage implements ChunkModel {
     private final int detectEvery;
     private final MicroBatcher<FrameInput, float[]> batcher;
     private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong facesFound = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong framesWithoutFace = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong facesFound = new AtomicLong();
+    private final AtomicLong framesWithoutFace = new AtomicLong();
+    /** On a GPU, the most device memory seen in use after a batch; null on the CPU. */
+    private final GpuMemoryPeak gpuMemory;
 
     public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality) {
         this(model, batchSize, maxWait, jpegQuality, 1);
@@ -52,6 +56,7 @@ public final class LipSyncStage implements ChunkModel {
         this.detectEvery = detectEvery;
         this.model = model;
         this.jpegQuality = jpegQuality;
+        this.gpuMemory = model.device().isGpu() ? new GpuMemoryPeak(model.device()) : null;
         this.batcher = new MicroBatcher<>(this::run, batchSize, maxWait, "lipsync-" + model.name());
     }
 
@@ -137,6 +142,9 @@ public final class LipSyncStage implements ChunkModel {
             System.arraycopy(batch.get(i).face(), 0, faces, i * LipSyncModel.FACE_FLOATS, LipSyncModel.FACE_FLOATS);
         }
         float[] out = model.predict(mels, faces, n);
+        if (gpuMemory != null) {
+            gpuMemory.sample();
+        }
         List<float[]> mouths = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] mouth = new float[LipSyncModel.MOUTH_FLOATS];
@@ -144,6 +152,22 @@ public final class LipSyncStage implements ChunkModel {
             mouths.add(mouth);
         }
         return mouths;
+    }
+
+    /** Count names: frames that went through the model with a face, and frames passed through without. */
+    public static final String FRAMES_WITH_FACE = "lipsyncFramesWithFace";
+    public static final String FRAMES_WITHOUT_FACE = "lipsyncFramesWithoutFace";
+    /** Peak name, on a GPU: the most device memory in use after a batch, in bytes; 0 until known. */
+    public static final String GPU_PEAK_USED_BYTES = "gpuPeakUsedBytes";
+
+    @Override
+    public Map<String, Long> counts() {
+        return Map.of(FRAMES_WITH_FACE, facesFound.get(), FRAMES_WITHOUT_FACE, framesWithoutFace.get());
+    }
+
+    @Override
+    public Map<String, Long> peaks() {
+        return gpuMemory == null ? Map.of() : Map.of(GPU_PEAK_USED_BYTES, Math.max(0, gpuMemory.peakBytes()));
     }
 
     /** Frames with a face that went through the model so far. */

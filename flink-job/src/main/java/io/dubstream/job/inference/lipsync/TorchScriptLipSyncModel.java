@@ -94,6 +94,11 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
     }
 
     @Override
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    @Override
     public int preferredBatchSize() {
         return preferredBatchSize;
     }

@@ -88,6 +88,11 @@ public final class Wav2LipReference implements LipSyncModel {
     }
 
     @Override
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    @Override
     public int preferredBatchSize() {
         return model.getNDManager().getDevice().isGpu() ? GPU_BATCH_SIZE : CPU_BATCH_SIZE;
     }

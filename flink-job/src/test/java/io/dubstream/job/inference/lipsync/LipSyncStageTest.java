@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,9 @@ class LipSyncStageTest {
 
             assertThat(stage.facesFound()).isEqualTo(5);
             assertThat(stage.framesWithoutFace()).isEqualTo(3);
+            assertThat(stage.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    LipSyncStage.FRAMES_WITH_FACE, 5L, LipSyncStage.FRAMES_WITHOUT_FACE, 3L));
+            assertThat(stage.peaks()).as("no GPU memory on the CPU").isEmpty();
             for (int i = 5; i < 8; i++) {
                 assertThat(out.getImages()[i]).as("frame %d has no face", i).isSameAs(chunk.getImages()[i]);
             }

@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
+import io.dubstream.connectors.media.MediaException;
+import io.dubstream.connectors.media.Mp4Writer;
+
 /** Frames for the face tests: OpenCV's sample photo with a real face, and synthetic ones. */
-final class TestFrames {
+public final class TestFrames {
 
     /** OpenCV's sample photo (Debian package opencv-doc): 548x342, one player's face before a crowd. */
     static final Path MESSI = Path.of("/usr/share/doc/opencv-doc/examples/data/messi5.jpg");
@@ -20,15 +23,15 @@ final class TestFrames {
      * The player's face in {@link #MESSI}, checked by eye: from the hairline to the chin, ear to ear.
      * OpenCV's Haar cascade reports about {@code [x 226..263, y 94..131)} (eyebrows to mouth).
      */
-    static final FaceBox MESSI_FACE = new FaceBox(218, 82, 270, 136);
+    public static final FaceBox MESSI_FACE = new FaceBox(218, 82, 270, 136);
 
     private TestFrames() {}
 
     /** A packed BGR frame and its size. */
-    record Frame(byte[] bgr, int width, int height) {}
+    public record Frame(byte[] bgr, int width, int height) {}
 
     /** {@link #MESSI} as packed BGR; the test is skipped when opencv-doc is not installed. */
-    static Frame messi() {
+    public static Frame messi() {
         assumeTrue(Files.isRegularFile(MESSI), MESSI + " is missing: install the Debian package opencv-doc "
                 + "(it ships OpenCV's sample images) to run the tests on a real face");
         try {
@@ -40,6 +43,34 @@ final class TestFrames {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A clip with a real face and a voice-like sound: {@link #MESSI} held for {@code frames} frames at
+     * 25 fps, with 16 kHz mono audio of a 120 Hz buzz and its harmonics, opening and closing four
+     * times a second like syllables. Skipped as {@link #messi()} when opencv-doc is not installed.
+     */
+    public static Path writeFaceClip(Path out, int frames) throws MediaException {
+        Frame face = messi();
+        int rate = 16_000;
+        try (Mp4Writer writer = Mp4Writer.open(out, face.width(), face.height(), 25, 1, rate, 1)) {
+            int perFrame = rate / 25;
+            for (int f = 0; f < frames; f++) {
+                writer.writeVideo(face.bgr());
+                short[] audio = new short[perFrame];
+                for (int i = 0; i < perFrame; i++) {
+                    double t = (double) (f * perFrame + i) / rate;
+                    double syllable = 0.5 - 0.5 * Math.cos(2 * Math.PI * 4 * t);
+                    double buzz = 0;
+                    for (int h = 1; h <= 8; h++) {
+                        buzz += Math.sin(2 * Math.PI * 120 * h * t) / h;
+                    }
+                    audio[i] = (short) Math.round(6000 * syllable * buzz);
+                }
+                writer.writeAudio(audio);
+            }
+        }
+        return out;
     }
 
     /** A smooth synthetic frame: gradients and slow waves, different in each channel; no face. */
