@@ -16,6 +16,7 @@ import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
 import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.ChunkModels;
+import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.merge.OverlapAddMerger;
 import io.dubstream.job.records.Chunk;
@@ -103,7 +104,8 @@ public final class DubstreamJob {
                                 new ChunkModels.Settings(jpegQuality, conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
                                         conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
                                         conf.get(DubstreamOptions.INFERENCE_DEVICE),
-                                        conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY))),
+                                        new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
+                                                conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES)))),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS)),
                         conf.get(DubstreamOptions.INFERENCE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))

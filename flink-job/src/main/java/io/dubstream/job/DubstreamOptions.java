@@ -138,7 +138,16 @@ public final class DubstreamOptions {
             .defaultValue(1)
             .withDescription("Run the face detector on every n-th frame of a chunk (and its last); the frames between"
                     + " take the box interpolated between two detections, or none when either found no face."
-                    + " 1 detects on every frame, as Wav2Lip does; the detector costs as much as the model on a CPU.");
+                    + " 1 detects on every frame, as Wav2Lip does.");
+
+    public static final ConfigOption<Boolean> LIPSYNC_TRACK_FACES = ConfigOptions
+            .key("dubstream.lipsync.track-faces")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Search each face detection near the face found before it in the chunk (the box grown by"
+                    + " half its size, faces of 2/3 to 3/2 its size), and the whole frame only where it is not there:"
+                    + " 5 to 40 times cheaper than searching whole frames on a CPU. false searches every frame whole,"
+                    + " as Wav2Lip's detector does.");
 
     public static final ConfigOption<Duration> LIPSYNC_MAX_WAIT = ConfigOptions.key("dubstream.lipsync.max-wait")
             .durationType()
@@ -177,6 +186,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.dubstream.job.inference.lipsync.LipSyncModel;
+import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 import io.dubstream.job.inference.lipsync.TorchScriptLipSyncModel;
 import io.dubstream.job.inference.lipsync.Wav2LipReference;
@@ -22,14 +23,14 @@ public final class ChunkModels {
 
     /** How models encode frames and batch the lip-sync model. */
     public record Settings(float jpegQuality, int lipSyncBatchSize, Duration lipSyncMaxWait, String device,
-            int detectFacesEvery) implements Serializable {
+            FaceSearch faceSearch) implements Serializable {
 
         /**
          * Batch size 0: the lip-sync model's own preference (8 for wav2lip-reference on a CPU); device
-         * auto; faces detected on every frame.
+         * auto; faces detected on every frame, near the face of the frame before.
          */
         public static Settings of(float jpegQuality) {
-            return new Settings(jpegQuality, 0, Duration.ofMillis(50), InferenceDevice.AUTO, 1);
+            return new Settings(jpegQuality, 0, Duration.ofMillis(50), InferenceDevice.AUTO, FaceSearch.DEFAULT);
         }
     }
 
@@ -64,7 +65,7 @@ public final class ChunkModels {
     private static ChunkModel lipSync(LipSyncModel model, Settings settings) {
         int batch = settings.lipSyncBatchSize() > 0 ? settings.lipSyncBatchSize() : model.preferredBatchSize();
         return new LipSyncStage(model, batch, settings.lipSyncMaxWait(), settings.jpegQuality(),
-                settings.detectFacesEvery());
+                settings.faceSearch());
     }
 
     private static boolean isTorchScriptFile(String nameOrPath) {

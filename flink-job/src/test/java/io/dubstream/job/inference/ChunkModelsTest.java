@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import ai.djl.engine.Engine;
 
+import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 
 class ChunkModelsTest {
@@ -16,7 +17,7 @@ class ChunkModelsTest {
     @Test
     void wav2lipReferenceOpensAsALipSyncStageOnTheCpu() throws Exception {
         try (ChunkModel model = ChunkModels.open("wav2lip-reference",
-                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "cpu", 1))) {
+                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "cpu", FaceSearch.DEFAULT))) {
             assertThat(model).isInstanceOf(LipSyncStage.class);
             assertThat(model.name()).isEqualTo("wav2lip-reference");
         }
@@ -26,7 +27,7 @@ class ChunkModelsTest {
     void aGpuThatIsNotThereIsRefusedWhenTheModelOpens() {
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         assertThatThrownBy(() -> ChunkModels.open("wav2lip-reference",
-                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "gpu:" + gpus, 1)))
+                new ChunkModels.Settings(0.9f, 0, Duration.ofMillis(10), "gpu:" + gpus, FaceSearch.DEFAULT)))
                 .hasMessageContaining("is not available: PyTorch sees " + gpus + " GPU(s)");
     }
 

@@ -139,25 +139,67 @@ public final class FaceDetector implements AutoCloseable {
     }
 
     /**
-     * The largest face in a frame, or none.
+     * The face in a frame, or none; of several detections, the one {@link Settings#pick()} prefers.
      *
      * @param bgr tightly packed BGR24 pixels, {@code width * height * 3} bytes
      */
     public Optional<FaceBox> detect(byte[] bgr, int width, int height) {
         FaceCrops.requireFrame(bgr, width, height);
-        double scale = width > settings.maxDetectionWidth() ? (double) settings.maxDetectionWidth() / width : 1;
-        int w = scale == 1 ? width : settings.maxDetectionWidth();
-        int h = scale == 1 ? height : Math.max(1, (int) Math.round(height * scale));
-        int minSide = (int) Math.floor(Math.min(w, h) * settings.minFaceFraction());
+        double scale = scale(width);
+        int minSide = (int) Math.floor(Math.min(width, height) * scale * settings.minFaceFraction());
+        return search(bgr, width, height, new FaceBox(0, 0, width, height), scale, minSide, 0);
+    }
+
+    /**
+     * The face in a frame near where it was in a frame before: the search covers {@code previous}
+     * grown by its own size on every side, for faces from half to twice its size, which costs a
+     * fraction of a search of the whole frame. Where no face is found there, the whole frame is searched.
+     *
+     * @param previous a face box in an earlier frame of the same size
+     */
+    public Optional<FaceBox> detectNear(byte[] bgr, int width, int height, FaceBox previous) {
+        FaceCrops.requireFrame(bgr, width, height);
+        if (!previous.fits(width, height)) {
+            throw new IllegalArgumentException("face box " + previous + " is not inside a " + width + "x" + height
+                    + " frame");
+        }
+        double scale = scale(width);
+        int growX = previous.width() / 2;
+        int growY = previous.height() / 2;
+        FaceBox region = new FaceBox(Math.max(0, previous.x1() - growX), Math.max(0, previous.y1() - growY),
+                Math.min(width, previous.x2() + growX), Math.min(height, previous.y2() + growY));
+        int side = Math.min(previous.width(), previous.height());
+        int minSide = Math.max((int) Math.floor(Math.min(width, height) * scale * settings.minFaceFraction()),
+                (int) Math.floor(side * scale * 2 / 3));
+        int maxSide = (int) Math.ceil(Math.max(previous.width(), previous.height()) * scale * 3 / 2);
+        Optional<FaceBox> near = search(bgr, width, height, region, scale, minSide, maxSide);
+        return near.isPresent() ? near : detect(bgr, width, height);
+    }
+
+    /** The frame's detection scale: frames wider than {@link Settings#maxDetectionWidth()} are shrunk. */
+    private double scale(int width) {
+        return width > settings.maxDetectionWidth() ? (double) settings.maxDetectionWidth() / width : 1;
+    }
+
+    /**
+     * Runs the cascade on {@code region} of the frame, shrunk by {@code scale}, for faces of
+     * {@code minSide} to {@code maxSide} (0: no limit) detection pixels.
+     */
+    private Optional<FaceBox> search(byte[] bgr, int width, int height, FaceBox region, double scale, int minSide,
+            int maxSide) {
+        int w = Math.max(1, (int) Math.round(region.width() * scale));
+        int h = Math.max(1, (int) Math.round(region.height() * scale));
         try (Mat frame = new Mat(height, width, CV_8UC3);
+                Rect area = new Rect(region.x1(), region.y1(), region.width(), region.height());
+                Mat part = new Mat(frame, area);
                 Mat gray = new Mat();
                 Mat small = new Mat();
                 RectVector faces = new RectVector();
                 IntPointer hits = new IntPointer();
                 Size minSize = new Size(minSide, minSide);
-                Size maxSize = new Size()) {
+                Size maxSize = new Size(maxSide, maxSide)) {
             frame.data().put(bgr, 0, bgr.length);
-            cvtColor(frame, gray, COLOR_BGR2GRAY);
+            cvtColor(part, gray, COLOR_BGR2GRAY);
             Mat input = gray;
             if (scale != 1) {
                 try (Size target = new Size(w, h)) {
@@ -176,7 +218,7 @@ public final class FaceDetector implements AutoCloseable {
             int bestHits = -1;
             for (long i = 0; i < faces.size(); i++) {
                 try (Rect r = faces.get(i)) {
-                    FaceBox box = toFrame(r.x(), r.y(), r.width(), r.height(), scale, width, height);
+                    FaceBox box = toFrame(r.x(), r.y(), r.width(), r.height(), scale, region, width, height);
                     int n = hits.get(i);
                     if (box != null && (best == null || better(box, n, best, bestHits))) {
                         best = box;
@@ -195,12 +237,15 @@ public final class FaceDetector implements AutoCloseable {
         return box.area() > best.area();
     }
 
-    /** A box found at {@code scale} in frame pixels, clamped to the frame; null if nothing is left. */
-    private static FaceBox toFrame(int x, int y, int w, int h, double scale, int width, int height) {
-        int x1 = (int) Math.max(0, Math.floor(x / scale));
-        int y1 = (int) Math.max(0, Math.floor(y / scale));
-        int x2 = (int) Math.min(width, Math.ceil((x + w) / scale));
-        int y2 = (int) Math.min(height, Math.ceil((y + h) / scale));
+    /**
+     * A box found at {@code scale} in {@code region}, in frame pixels, clamped to the frame; null if
+     * nothing is left.
+     */
+    private static FaceBox toFrame(int x, int y, int w, int h, double scale, FaceBox region, int width, int height) {
+        int x1 = (int) Math.max(0, region.x1() + Math.floor(x / scale));
+        int y1 = (int) Math.max(0, region.y1() + Math.floor(y / scale));
+        int x2 = (int) Math.min(width, region.x1() + Math.ceil((x + w) / scale));
+        int y2 = (int) Math.min(height, region.y1() + Math.ceil((y + h) / scale));
         return x2 > x1 && y2 > y1 ? new FaceBox(x1, y1, x2, y2) : null;
     }
 

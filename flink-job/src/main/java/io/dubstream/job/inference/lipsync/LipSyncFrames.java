@@ -17,7 +17,8 @@ import io.dubstream.job.records.Chunk;
  * spectrogram covers the chunk's own audio, and each frame's window is placed by the exact time of
  * the frame relative to the chunk's first sample ({@link MelWindows#starts(int, long, int, int, int, long)}).
  *
- * <p>Faces are detected in every frame, then padded and smoothed over the chunk
+ * <p>Faces are detected in every frame (or every n-th, see {@link FaceSearch}), by default near the
+ * face found in the frame before, then padded and smoothed over the chunk
  * ({@link FaceTrack}); frames without a face are returned unchanged (the same JPEG bytes) and counted.
  * Boxes are smoothed within the chunk only: the chunk's context (1 s each side by default) absorbs
  * the edge, as the merger crossfades it.
@@ -32,33 +33,26 @@ public final class LipSyncFrames implements AutoCloseable {
 
     private final FaceDetector detector;
     private final FaceTrack.Padding padding;
-    private final int detectEvery;
+    private final FaceSearch search;
 
-    /** Wav2Lip's defaults: the default detector on every frame and padding {@code 0 10 0 0}. */
+    /** Wav2Lip's padding {@code 0 10 0 0}, the default detector on every frame, whole frames searched. */
     public LipSyncFrames() {
-        this(1);
+        this(FaceSearch.WHOLE_FRAMES);
     }
 
-    /**
-     * @param detectEvery run the face detector on every {@code detectEvery}-th frame of a chunk (and
-     *     its last); frames between two detections take the box interpolated between them, or none
-     *     when either has no face. 1 detects on every frame, as Wav2Lip does.
-     */
-    public LipSyncFrames(int detectEvery) {
-        this(FaceDetector.Settings.DEFAULT, FaceTrack.Padding.WAV2LIP, detectEvery);
+    /** Wav2Lip's padding and the default detector, used as {@code search} says. */
+    public LipSyncFrames(FaceSearch search) {
+        this(FaceDetector.Settings.DEFAULT, FaceTrack.Padding.WAV2LIP, search);
     }
 
     public LipSyncFrames(FaceDetector.Settings detection, FaceTrack.Padding padding) {
-        this(detection, padding, 1);
+        this(detection, padding, FaceSearch.WHOLE_FRAMES);
     }
 
-    public LipSyncFrames(FaceDetector.Settings detection, FaceTrack.Padding padding, int detectEvery) {
-        if (detectEvery < 1) {
-            throw new IllegalArgumentException("detect-every must be at least 1, got " + detectEvery);
-        }
+    public LipSyncFrames(FaceDetector.Settings detection, FaceTrack.Padding padding, FaceSearch search) {
         this.padding = Objects.requireNonNull(padding, "padding");
+        this.search = Objects.requireNonNull(search, "search");
         this.detector = new FaceDetector(detection);
-        this.detectEvery = detectEvery;
     }
 
     /** The model inputs of a chunk of media (not a failure marker). */
@@ -87,12 +81,15 @@ public final class LipSyncFrames implements AutoCloseable {
 
         FaceBox[] detections = new FaceBox[jpegs.length];
         int previous = -1;
+        FaceBox lastFace = null;
         for (int i = 0; i < jpegs.length; i++) {
-            if (i % detectEvery != 0 && i != jpegs.length - 1) {
+            if (i % search.detectEvery() != 0 && i != jpegs.length - 1) {
                 continue;
             }
             byte[] bgr = decode(jpegs[i], width, height, firstFrame + i);
-            detections[i] = detector.detect(bgr, width, height).orElse(null);
+            detections[i] = (search.track() && lastFace != null ? detector.detectNear(bgr, width, height, lastFace)
+                    : detector.detect(bgr, width, height)).orElse(null);
+            lastFace = detections[i] == null ? lastFace : detections[i];
             if (previous >= 0) {
                 interpolate(detections, previous, i);
             }

@@ -39,7 +39,7 @@ public final class LipSyncStage implements ChunkModel {
 
     private final LipSyncModel model;
     private final float jpegQuality;
-    private final int detectEvery;
+    private final FaceSearch search;
     private final MicroBatcher<FrameInput, float[]> batcher;
     private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
     private final AtomicLong facesFound = new AtomicLong();
@@ -48,12 +48,12 @@ public final class LipSyncStage implements ChunkModel {
     private final GpuMemoryPeak gpuMemory;
 
     public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality) {
-        this(model, batchSize, maxWait, jpegQuality, 1);
+        this(model, batchSize, maxWait, jpegQuality, FaceSearch.DEFAULT);
     }
 
-    /** @param detectEvery run the face detector on every n-th frame only, see {@link LipSyncFrames} */
-    public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality, int detectEvery) {
-        this.detectEvery = detectEvery;
+    /** @param search how faces are looked for, see {@link FaceSearch} */
+    public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality, FaceSearch search) {
+        this.search = java.util.Objects.requireNonNull(search, "search");
         this.model = model;
         this.jpegQuality = jpegQuality;
         this.gpuMemory = model.device().isGpu() ? new GpuMemoryPeak(model.device()) : null;
@@ -72,7 +72,7 @@ public final class LipSyncStage implements ChunkModel {
             return chunk;
         }
         LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(),
-                t -> new LipSyncFrames(detectEvery));
+                t -> new LipSyncFrames(search));
         LipSyncFrames.Prepared prepared = prepare(frames, chunk);
         int[] faces = prepared.faceFrames();
         List<FrameInput> inputs = new ArrayList<>(faces.length);

@@ -43,6 +43,45 @@ class FaceDetectorTest {
     }
 
     @Test
+    void aSearchNearTheFaceBeforeFindsTheFaceMovedAFewPixels() {
+        Frame messi = TestFrames.messi();
+        FaceBox before = detector.detect(messi.bgr(), messi.width(), messi.height()).orElseThrow();
+        Frame moved = shift(messi, 7, 4);
+        FaceBox whole = detector.detect(moved.bgr(), moved.width(), moved.height()).orElseThrow();
+
+        FaceBox near = detector.detectNear(moved.bgr(), moved.width(), moved.height(), before).orElseThrow();
+
+        System.out.println("messi5.jpg moved by (7, 4): near the face before " + near + ", whole frame " + whole);
+        assertThat(TestFrames.iou(near, whole)).isGreaterThan(0.8);
+        FaceBox movedFace = new FaceBox(TestFrames.MESSI_FACE.x1() + 7, TestFrames.MESSI_FACE.y1() + 4,
+                TestFrames.MESSI_FACE.x2() + 7, TestFrames.MESSI_FACE.y2() + 4);
+        assertThat(centreInside(near, movedFace)).isTrue();
+    }
+
+    @Test
+    void aFaceFarFromTheOneBeforeIsFoundBySearchingTheWholeFrame() {
+        Frame messi = TestFrames.messi();
+        FaceBox elsewhere = new FaceBox(440, 250, 480, 290);
+
+        Optional<FaceBox> near = detector.detectNear(messi.bgr(), messi.width(), messi.height(), elsewhere);
+
+        assertThat(near).isEqualTo(detector.detect(messi.bgr(), messi.width(), messi.height()));
+        assertThatThrownBy(() -> detector.detectNear(messi.bgr(), messi.width(), messi.height(),
+                new FaceBox(500, 300, 600, 400))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not inside");
+    }
+
+    /** The frame moved right by {@code dx} and down by {@code dy}, the uncovered edge black. */
+    private static Frame shift(Frame f, int dx, int dy) {
+        byte[] out = new byte[f.bgr().length];
+        int row = f.width() * 3;
+        for (int y = dy; y < f.height(); y++) {
+            System.arraycopy(f.bgr(), (y - dy) * row, out, y * row + dx * 3, row - dx * 3);
+        }
+        return new Frame(out, f.width(), f.height());
+    }
+
+    @Test
     void theLargestDetectionInThatPhotoIsAFalseFaceInTheCrowd() {
         // why the default picks the most supported detection rather than the largest
         Frame messi = TestFrames.messi();

@@ -60,6 +60,11 @@ public final class LipSyncFramesBench {
                 FaceBox found = detector.detect(bgr, 640, 360).orElse(null);
                 time("detect, detection width " + width + (width == 480 ? " (default)" : "") + ": " + found, n,
                         i -> detector.detect(bgr, 640, 360));
+                if (found != null) {
+                    time("detect near the face of the frame before, detection width " + width + ": "
+                            + detector.detectNear(bgr, 640, 360, found).orElse(null), n,
+                            i -> detector.detectNear(bgr, 640, 360, found));
+                }
                 box = width == 480 ? found : box;
             }
         }

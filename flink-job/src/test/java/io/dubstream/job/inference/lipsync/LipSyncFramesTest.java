@@ -180,7 +180,7 @@ class LipSyncFramesTest {
         Chunk chunk = chunk(messi, 16000);
         LipSyncFrames.Prepared everyFrame = frames.prepare(chunk);
         LipSyncFrames.Prepared everyOther;
-        try (LipSyncFrames sparse = new LipSyncFrames(2)) {
+        try (LipSyncFrames sparse = new LipSyncFrames(new FaceSearch(2, false))) {
             everyOther = sparse.prepare(chunk);
         }
 
@@ -189,6 +189,25 @@ class LipSyncFramesTest {
         assertThat(everyOther.faceFrames()).containsExactly(0, 1, 2, 3, 4, 5);
         for (int i : new int[] {0, 1, 2, 4, 5}) {
             assertThat(everyOther.box(i)).as("frame %d", i).isEqualTo(everyFrame.box(i));
+        }
+    }
+
+    @Test
+    void trackingFindsTheSameFacesAsSearchingWholeFrames() {
+        Frame messi = TestFrames.messi();
+        Chunk chunk = chunk(messi, 16000);
+        LipSyncFrames.Prepared whole = frames.prepare(chunk);
+        LipSyncFrames.Prepared tracked;
+        try (LipSyncFrames tracking = new LipSyncFrames(FaceSearch.DEFAULT)) {
+            tracked = tracking.prepare(chunk);
+        }
+
+        // frame 3 has no face: the search near the face before finds none, nor does the whole frame
+        assertThat(tracked.faceFrames()).containsExactly(whole.faceFrames());
+        assertThat(tracked.faceFrames()).containsExactly(0, 1, 2, 4, 5);
+        for (int i : tracked.faceFrames()) {
+            assertThat(TestFrames.iou(tracked.box(i).orElseThrow(), whole.box(i).orElseThrow())).as("frame %d", i)
+                    .isGreaterThan(0.85);
         }
     }
 
