@@ -44,6 +44,7 @@ class DemoCommandITCase {
         assertThat(json.get("framesIn").asLong()).isEqualTo(749);
         assertThat(json.get("framesOut").asLong()).isEqualTo(749);
         assertThat(json.get("audioSamplesOut").asLong()).isEqualTo(json.get("audioSamplesIn").asLong());
+        assertThat(json.get("mode").asText()).as("25 s, above the 15 s hybrid threshold").isEqualTo("chunked");
         assertThat(json.get("chunks").asInt()).isEqualTo(3);
         assertThat(json.get("fps").asText()).isEqualTo("30000/1001");
         assertThat(json.get("wallSeconds").asDouble()).isPositive();
