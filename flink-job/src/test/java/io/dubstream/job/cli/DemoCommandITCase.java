@@ -37,7 +37,8 @@ class DemoCommandITCase {
                 "colour-gain");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Flink web UI at http://", "running with model colour-gain");
+        assertThat(out.toString()).contains("Flink web UI at http://", "running with model colour-gain",
+                "; processed in 3 overlapping chunks");
         JsonNode json = new ObjectMapper().readTree(summary.toFile());
         assertThat(json.get("status").asText()).isEqualTo("COMPLETE");
         assertThat(json.get("model").asText()).isEqualTo("colour-gain");
