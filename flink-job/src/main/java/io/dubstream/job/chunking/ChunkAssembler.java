@@ -356,7 +356,9 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         }
         EndOfClip end = endState.value();
         if (progress.mode != ClipMode.CHUNKED) {
-            progress.mode = hybrid.decide(manifest, progress.frameEnd, end);
+            // once a chunk went out the clip is chunked, whatever state without a mode was restored
+            progress.mode = progress.chunksEmitted > 0 ? ClipMode.CHUNKED
+                    : hybrid.decide(manifest, progress.frameEnd, end);
         }
         ChunkPlan plan = ChunkPlan.of(manifest, core, context);
         boolean hasAudio = manifest.hasAudio();
