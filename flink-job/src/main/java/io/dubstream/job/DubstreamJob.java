@@ -8,15 +8,18 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
 import io.dubstream.connectors.kafka.TransferException;
+import io.dubstream.job.chunking.AssemblerSettings;
 import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
 import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.lipsync.FaceSearch;
+import io.dubstream.job.kafka.InputDeadLetters;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.merge.OverlapAddMerger;
 import io.dubstream.job.records.Chunk;
@@ -28,7 +31,7 @@ import io.dubstream.job.records.ClipEvent;
  * <pre>
  * Kafka (clips, frames, audio) -> keyBy clip -> ChunkAssembler -> ChunkInference -> keyBy clip
  *     -> OverlapAddMerger -> Kafka (out.clips, out.frames, out.audio), exactly once
- * Kafka records that fail validation -> Kafka (dead-letter topic)
+ * Kafka records that fail validation, records ChunkAssembler refuses -> Kafka (dead-letter topic)
  * </pre>
  *
  * {@link #main} only reads options and plugs in the Kafka source and sink; {@link #defineWorkflow}
@@ -82,6 +85,8 @@ public final class DubstreamJob {
      *
      * @param input manifests, frames, audio blocks and end-of-clip records of any clips, plus dead
      *     letters for records that could not be read
+     * @return the processed clips, the dead letters of the input and those of the records and clips
+     *     the job refused
      */
     public static DataStream<ClipEvent> defineWorkflow(DataStream<ClipEvent> input, Configuration conf) {
         DataStream<ClipEvent> deadLetters = input.filter(e -> e.getDeadLetter() != null)
@@ -90,12 +95,11 @@ public final class DubstreamJob {
                 .uid("valid-records").name("valid records");
 
         float jpegQuality = conf.get(DubstreamOptions.JPEG_QUALITY);
-        DataStream<Chunk> chunks = clips
+        SingleOutputStreamOperator<Chunk> chunks = clips
                 .keyBy(ClipEvent::clipId)
-                .process(new ChunkAssembler(conf.get(DubstreamOptions.CHUNK_CORE),
-                        conf.get(DubstreamOptions.CHUNK_CONTEXT), conf.get(DubstreamOptions.CLIP_IDLE_TIMEOUT),
-                        conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION)))
+                .process(new ChunkAssembler(AssemblerSettings.of(conf), InputDeadLetters.of(conf)))
                 .uid("chunk-assembler").name("ChunkAssembler");
+        DataStream<ClipEvent> refused = chunks.getSideOutput(ChunkAssembler.DEAD_LETTERS);
 
         String model = conf.get(DubstreamOptions.MODEL);
         DataStream<Chunk> processed = AsyncDataStream.unorderedWait(
@@ -116,6 +120,6 @@ public final class DubstreamJob {
                 .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis()))
                 .uid("overlap-add-merger").name("OverlapAddMerger");
 
-        return merged.union(deadLetters);
+        return merged.union(deadLetters, refused);
     }
 }

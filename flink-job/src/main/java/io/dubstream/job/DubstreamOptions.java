@@ -87,6 +87,15 @@ public final class DubstreamOptions {
             .withDescription("Context on each side of a chunk's core; neighbouring chunks overlap by twice this and"
                     + " are crossfaded there. At most half the core.");
 
+    public static final ConfigOption<Duration> CHUNK_HYBRID_THRESHOLD = ConfigOptions
+            .key("dubstream.chunk.hybrid-threshold")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(15))
+            .withDescription("Clips no longer than this run as one chunk, without overlap or crossfade; longer ones"
+                    + " are chunked. The manifest's duration decides, or the end-of-clip record's frame count when"
+                    + " the manifest states none (a whole clip is held until its end, at most this long). 0 chunks"
+                    + " every clip.");
+
     public static final ConfigOption<Duration> CLIP_IDLE_TIMEOUT = ConfigOptions.key("dubstream.clip.idle-timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(5))
@@ -186,6 +195,6 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
     }
 }

@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
-import io.dubstream.connectors.kafka.ClipPartitions;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
@@ -35,12 +29,9 @@ import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.AudioBlock;
-import io.dubstream.connectors.records.ClipManifest;
-import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
-import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.records.ClipEvent;
 
 /**
@@ -90,12 +81,13 @@ class DubstreamJobITCase {
     void everyFrameAndSampleExactlyOnceWithIdentity() throws Exception {
         runJob("clean", false);
 
-        Output out = Output.read("clean.out.");
-        Output in = Output.read(ClipTopics.INPUT_PREFIX, false);
+        ClipOutput out = read("clean.out.");
+        ClipOutput in = ClipOutput.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, CLIP, false);
         assertThat(out.control).hasSize(2);
         assertThat(out.control.get(0)).isEqualTo(in.control.get(0));
         EndOfClip end = (EndOfClip) out.control.get(1);
         assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.COMPLETE);
+        assertThat(end.getReason()).isEqualTo("mode=chunked chunks=9");
         assertThat(end.getFramesSent()).isEqualTo(FRAMES);
         assertThat(end.getSamplesSent()).isEqualTo(SAMPLES);
 
@@ -116,7 +108,7 @@ class DubstreamJobITCase {
             next += block.sampleCount();
         }
 
-        List<ConsumerRecord<String, byte[]>> dead = Output.readPartition("clean.dlq");
+        List<ConsumerRecord<String, byte[]>> dead = ClipOutput.readTopic(KAFKA.bootstrapServers(), "clean.dlq");
         assertThat(dead).hasSize(1);
         DeadLetter letter = (DeadLetter) new ClipRecordCodec().decode(dead.get(0).value()).recordOrThrow();
         assertThat(letter.getSourceTopic()).isEqualTo(ClipTopics.INPUT.frames());
@@ -130,8 +122,8 @@ class DubstreamJobITCase {
         runJob("failing", true);
 
         assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
-        Output clean = Output.read("clean2.out.");
-        Output failing = Output.read("failing.out.");
+        ClipOutput clean = read("clean2.out.");
+        ClipOutput failing = read("failing.out.");
         assertThat(failing.rawValues).hasSameSizeAs(clean.rawValues);
         for (int i = 0; i < clean.rawValues.size(); i++) {
             assertThat(failing.rawValues.get(i)).as("output record %d", i).isEqualTo(clean.rawValues.get(i));
@@ -139,28 +131,12 @@ class DubstreamJobITCase {
     }
 
     private static void runJob(String name, boolean injectFailure) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        conf.set(DubstreamOptions.OUTPUT_TOPIC_PREFIX, name + ".out.");
-        conf.set(DubstreamOptions.CONSUMER_GROUP, name);
-        conf.set(DubstreamOptions.DEAD_LETTER_TOPIC, name + ".dlq");
-        conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, name);
-        conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, tmp.resolve("checkpoints-" + name).toUri().toString());
+        Configuration conf = BoundedJobs.configuration(KAFKA.bootstrapServers(), name, tmp);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        DubstreamJob.configureCheckpoints(env, conf);
-        DataStream<ClipEvent> input = env.fromSource(KafkaConnectors.boundedSource(conf),
-                WatermarkStrategy.noWatermarks(), "Kafka in").uid("kafka-source");
-        if (injectFailure) {
-            input = input.map(new FailOnceAfterCheckpoint(FRAMES / 2)).uid("fail-once");
-        }
-        DubstreamJob.defineWorkflow(input, conf).sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink");
-        env.execute(name);
+        BoundedJobs.run(conf, input -> injectFailure
+                ? input.map(new FailOnceAfterCheckpoint(FRAMES / 2)).uid("fail-once") : input);
     }
 
     /**
@@ -198,68 +174,7 @@ class DubstreamJobITCase {
         }
     }
 
-    /** Everything one read_committed consumer finds for the clip under a topic prefix. */
-    static final class Output {
-        final List<ClipRecord> control = new ArrayList<>();
-        final List<VideoFrame> frames = new ArrayList<>();
-        final List<AudioBlock> audio = new ArrayList<>();
-        final List<byte[]> rawValues = new ArrayList<>();
-
-        /** The clip's records under {@code prefix}; every one must be valid. */
-        static Output read(String prefix) {
-            return read(prefix, true);
-        }
-
-        /** As {@link #read(String)}; with {@code strict} false, records that are not valid are skipped. */
-        static Output read(String prefix, boolean strict) {
-            ClipTopics topics = ClipTopics.withPrefix(prefix);
-            Output o = new Output();
-            ClipRecordCodec codec = new ClipRecordCodec();
-            for (String topic : topics.all()) {
-                for (ConsumerRecord<String, byte[]> r : readPartition(topic)) {
-                    var decoded = codec.decode(r.value());
-                    if (!strict && !decoded.isValid()) {
-                        continue;
-                    }
-                    o.rawValues.add(r.value());
-                    ClipRecord record = decoded.recordOrThrow();
-                    if (record instanceof VideoFrame f) {
-                        o.frames.add(f);
-                    } else if (record instanceof AudioBlock b) {
-                        o.audio.add(b);
-                    } else if (record instanceof ClipManifest || record instanceof EndOfClip) {
-                        o.control.add(record);
-                    }
-                }
-            }
-            return o;
-        }
-
-        short[] samples() {
-            short[] out = new short[audio.stream().mapToInt(b -> b.getSamples().length).sum()];
-            int at = 0;
-            for (AudioBlock b : audio) {
-                System.arraycopy(b.getSamples(), 0, out, at, b.getSamples().length);
-                at += b.getSamples().length;
-            }
-            return out;
-        }
-
-        static List<ConsumerRecord<String, byte[]>> readPartition(String topic) {
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
-                var tp = ClipPartitions.find(consumer, topic, CLIP, Duration.ofSeconds(10)).orElseThrow();
-                consumer.assign(List.of(tp));
-                long end = consumer.endOffsets(List.of(tp)).get(tp);
-                while (consumer.position(tp) < end) {
-                    for (var r : consumer.poll(Duration.ofMillis(200))) {
-                        if (CLIP.equals(r.key())) {
-                            records.add(r);
-                        }
-                    }
-                }
-            }
-            return records;
-        }
+    private static ClipOutput read(String prefix) {
+        return ClipOutput.read(KAFKA.bootstrapServers(), prefix, CLIP);
     }
 }

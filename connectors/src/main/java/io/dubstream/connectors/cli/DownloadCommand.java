@@ -14,6 +14,8 @@ import picocli.CommandLine.Spec;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.records.ClipMode;
+import io.dubstream.connectors.records.ProcessingNote;
 
 /** {@code dubstream download}: writes a clip's committed output records to an mp4. */
 @Command(name = "download", mixinStandardHelpOptions = true,
@@ -65,6 +67,13 @@ public final class DownloadCommand implements Callable<Integer> {
                         + "%.1fx real-time; %s%s",
                 r.clipId(), r.frames(), r.samples(), output, r.videoCodec(), r.seconds(), r.frames() / r.seconds(),
                 mediaSeconds / r.seconds(), JvmMemory.describe(),
-                r.duplicatesSkipped() > 0 ? " (" + r.duplicatesSkipped() + " duplicate records skipped)" : "");
+                r.duplicatesSkipped() > 0 ? " (" + r.duplicatesSkipped() + " duplicate records skipped)" : "")
+                + ProcessingNote.parse(r.end().getReason()).map(DownloadCommand::describe).orElse("");
+    }
+
+    /** How the job processed the clip, as its output's end-of-clip record says. */
+    private static String describe(ProcessingNote note) {
+        return note.mode() == ClipMode.WHOLE ? "; processed whole"
+                : "; processed in " + note.chunks() + " overlapping chunks";
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.apache.flink.api.common.JobID;
@@ -30,6 +31,8 @@ import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.records.ClipMode;
+import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.chunking.ChunkPlan;
@@ -146,8 +149,10 @@ final class DemoCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - started) / 1e9;
             var manifest = downloaded.manifest();
             double clipSeconds = (double) downloaded.frames() * manifest.getFpsDen() / manifest.getFpsNum();
-            int chunks = ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
-                    conf.get(DubstreamOptions.CHUNK_CONTEXT)).chunkCount(uploaded.frames());
+            ChunkPlan plan = ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
+                    conf.get(DubstreamOptions.CHUNK_CONTEXT));
+            // how the job ran the clip, as its output says; nothing without a job
+            Optional<ProcessingNote> note = ProcessingNote.parse(downloaded.end().getReason());
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("clipId", clipId);
             s.put("status", downloaded.end().getStatus().name());
@@ -164,9 +169,10 @@ final class DemoCommand implements Callable<Integer> {
             s.put("audioSampleRate", manifest.getSampleRate());
             s.put("audioSamplesIn", uploaded.samples());
             s.put("audioSamplesOut", downloaded.samples());
-            s.put("chunks", chunks);
-            s.put("chunkFrames", chunkFrames(ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
-                    conf.get(DubstreamOptions.CHUNK_CONTEXT)), uploaded.frames()));
+            s.put("mode", note.map(n -> n.mode().label()).orElse("none"));
+            s.put("chunks", note.map(ProcessingNote::chunks).orElse(0));
+            s.put("chunkFrames", note.map(n -> n.mode() == ClipMode.WHOLE ? uploaded.frames()
+                    : chunkFrames(plan, uploaded.frames())).orElse(0L));
             s.put("device", skipJob ? "none" : InferenceDevice.resolve(run.device).toString());
             putModelMetrics(s, modelMetrics);
             s.put("clipSeconds", round(clipSeconds));
@@ -205,7 +211,7 @@ final class DemoCommand implements Callable<Integer> {
         s.put("gpuPeakUsedBytes", gpuPeak != null && gpuPeak > 0 ? gpuPeak : null);
     }
 
-    /** Frames the model sees: every chunk's frames, context included. */
+    /** Frames the model sees when the clip is chunked: every chunk's frames, context included. */
     private static long chunkFrames(ChunkPlan plan, long frames) {
         int chunks = plan.chunkCount(frames);
         long total = 0;

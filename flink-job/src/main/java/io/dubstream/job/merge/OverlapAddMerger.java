@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
@@ -44,7 +46,10 @@ import io.dubstream.job.records.ClipEvent;
  *       is the last chunk, which is followed by the input's end-of-clip record (or a {@code FAILED}
  *       one when the totals emitted differ from it).</li>
  * </ol>
- * Chunk 0 is preceded by its manifest, unchanged. Audio goes out in blocks of
+ * A clip run whole ({@link ClipMode#WHOLE}) is one chunk that shares nothing: it is emitted as it
+ * is. The complete end-of-clip record says how the clip ran, {@code mode=whole chunks=1} or
+ * {@code mode=chunked chunks=5} ({@link ProcessingNote}) as its reason, so that the downloaded clip
+ * says so. Chunk 0 is preceded by its manifest, unchanged. Audio goes out in blocks of
  * {@code audioBlockMillis} (the last block of a clip shorter) that start at multiples of the block
  * length, whatever the chunk boundaries: the samples of a block not yet full wait in state.
  *
@@ -358,7 +363,10 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         return joined;
     }
 
-    /** After the last chunk: the input's end-of-clip record if the totals agree, else a FAILED one. */
+    /**
+     * After the last chunk: the input's end-of-clip record, with a {@link ProcessingNote} (the mode
+     * and the chunk count) as its reason, if the totals agree; else a FAILED one.
+     */
     private void finishComplete(String clipId, MergeProgress p, Chunk last, Collector<ClipEvent> out)
             throws Exception {
         flushAudio(clipId, p, out);
@@ -375,7 +383,10 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
                             + end.getFramesSent() + " frames and " + end.getSamplesSent() + " samples",
                     end.getFinishedAtMillis())));
         } else {
-            out.collect(ClipEvent.of(end));
+            // Chunks from before the mode existed (restored in flight) were cut into chunks.
+            ClipMode mode = last.getMode() == null ? ClipMode.CHUNKED : last.getMode();
+            out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.COMPLETE,
+                    new ProcessingNote(mode, last.getIndex() + 1).text(), end.getFinishedAtMillis())));
             // every chunk of the clip is merged, so none can follow: nothing of the clip stays
             progress.clear();
             early.clear();

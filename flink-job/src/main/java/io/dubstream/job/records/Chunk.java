@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.EndOfClip;
 
 /**
@@ -17,9 +18,12 @@ import io.dubstream.connectors.records.EndOfClip;
  * chunk's end is the overlap that the merger crossfades. For the last chunk the next-first values
  * equal this chunk's end, and {@code end} holds the clip's end-of-clip record.
  *
+ * <p>{@code mode} says how the clip is cut: {@link ClipMode#WHOLE}, one chunk with the whole clip and
+ * no overlap (see {@link #whole}), or {@link ClipMode#CHUNKED}, overlapping chunks (see {@link #of}).
+ *
  * <p>A chunk with a {@code failure} is no chunk of media but a marker: the clip failed (for the
  * reason given) after {@code index} chunks had been emitted, so the merger finishes it as failed
- * once it has merged those.
+ * once it has merged those. Its mode is null when the clip failed before its mode was decided.
  *
  * <p>A Flink POJO (tested): {@code byte[][]} and {@code short[]} are array types, never Kryo.
  */
@@ -37,10 +41,11 @@ public class Chunk {
     private long nextFirstSample;
     private EndOfClip end;
     private String failure;
+    private ClipMode mode;
 
     public Chunk() {}
 
-    /** A chunk of media. */
+    /** A chunk of media of a clip cut into overlapping chunks ({@link ClipMode#CHUNKED}). */
     public static Chunk of(ClipManifest manifest, int index, boolean last, long firstFrame, byte[][] images,
             long firstSample, short[] samples, long nextFirstFrame, long nextFirstSample, EndOfClip end) {
         Chunk c = new Chunk();
@@ -55,6 +60,18 @@ public class Chunk {
         c.nextFirstFrame = nextFirstFrame;
         c.nextFirstSample = nextFirstSample;
         c.end = end;
+        c.mode = ClipMode.CHUNKED;
+        return c;
+    }
+
+    /**
+     * The one chunk of a clip processed whole ({@link ClipMode#WHOLE}): all its frames and samples,
+     * from 0, last, with nothing shared with a neighbour.
+     */
+    public static Chunk whole(ClipManifest manifest, byte[][] images, short[] samples, EndOfClip end) {
+        Chunk c = of(manifest, 0, true, 0, images, 0, samples, images.length, 0, end);
+        c.nextFirstSample = c.endSample();
+        c.mode = ClipMode.WHOLE;
         return c;
     }
 
@@ -63,7 +80,14 @@ public class Chunk {
      * the clip's manifest never arrived; a marker carries no media, so it never goes to a model.
      */
     public static Chunk failure(String clipId, ClipManifest manifest, int chunksEmitted, String reason) {
+        return failure(clipId, manifest, null, chunksEmitted, reason);
+    }
+
+    /** As {@link #failure(String, ClipManifest, int, String)}, of a clip whose mode is known. */
+    public static Chunk failure(String clipId, ClipManifest manifest, ClipMode mode, int chunksEmitted,
+            String reason) {
         Chunk c = new Chunk();
+        c.mode = mode;
         c.clipId = clipId;
         c.index = chunksEmitted;
         c.last = true;
@@ -84,6 +108,7 @@ public class Chunk {
         Chunk c = of(manifest, index, last, firstFrame, newImages, firstSample, newSamples, nextFirstFrame,
                 nextFirstSample, end);
         c.failure = failure;
+        c.mode = mode;
         return c;
     }
 
@@ -203,6 +228,14 @@ public class Chunk {
         this.failure = failure;
     }
 
+    public ClipMode getMode() {
+        return mode;
+    }
+
+    public void setMode(ClipMode mode) {
+        this.mode = mode;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -216,7 +249,7 @@ public class Chunk {
                 && nextFirstFrame == c.nextFirstFrame && nextFirstSample == c.nextFirstSample
                 && Objects.equals(clipId, c.clipId) && Objects.equals(manifest, c.manifest)
                 && Arrays.deepEquals(images, c.images) && Arrays.equals(samples, c.samples)
-                && Objects.equals(end, c.end) && Objects.equals(failure, c.failure);
+                && Objects.equals(end, c.end) && Objects.equals(failure, c.failure) && mode == c.mode;
     }
 
     @Override
@@ -228,7 +261,8 @@ public class Chunk {
     public String toString() {
         return isFailure()
                 ? "Chunk{clipId=" + clipId + ", failed after " + index + " chunks: " + failure + "}"
-                : "Chunk{clipId=" + clipId + ", #" + index + (last ? " (last)" : "") + ", frames " + firstFrame
+                : "Chunk{clipId=" + clipId + ", " + (mode == null ? "" : mode.label() + " ") + "#" + index
+                        + (last ? " (last)" : "") + ", frames " + firstFrame
                         + ".." + endFrame() + " (next from " + nextFirstFrame + "), samples " + firstSample + ".."
                         + endSample() + " (next from " + nextFirstSample + ")}";
     }

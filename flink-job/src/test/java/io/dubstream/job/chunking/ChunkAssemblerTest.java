@@ -7,27 +7,19 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.dubstream.connectors.records.AudioBlock;
-import io.dubstream.connectors.records.ClipManifest;
-import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
-import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
 
@@ -36,47 +28,17 @@ import io.dubstream.job.records.ClipEvent;
  * by hand, every frame and sample compared), when they go out, how much state they hold, the
  * failure paths, and that nothing of a clip is left once it has ended and its marker expired.
  */
-class ChunkAssemblerTest {
+class ChunkAssemblerTest extends ChunkAssemblerTestBase {
 
-    private static final Duration CORE = Duration.ofSeconds(10);
-    private static final Duration CONTEXT = Duration.ofSeconds(1);
-    private static final Duration IDLE = Duration.ofSeconds(30);
-    private static final long IDLE_MS = IDLE.toMillis();
-    /** How long a finished clip's marker outlives its last record: twice the idle timeout. */
-    private static final long RETENTION_MS = 2 * IDLE_MS;
-    /** Processing time when each test starts. */
-    private static final long T0 = 1_000_000L;
-
-    private ChunkAssembler assembler;
-    private KeyedProcessOperator<String, ClipEvent, Chunk> operator;
-    private KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, Chunk> harness;
-
-    @BeforeEach
-    void openHarness() throws Exception {
-        openHarness(CONTEXT);
-    }
-
-    private void openHarness(Duration context) throws Exception {
-        assembler = new ChunkAssembler(CORE, context, IDLE);
-        operator = new KeyedProcessOperator<>(assembler);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, ClipEvent::clipId, Types.STRING);
-        harness.setProcessingTime(T0);
-        harness.open();
-    }
-
-    @AfterEach
-    void closeHarness() throws Exception {
-        harness.close();
+    /** Every clip chunked, however short: the chunk plan alone. */
+    @Override
+    AssemblerSettings settings() {
+        return settings(CONTEXT, Duration.ZERO);
     }
 
     // ---------------------------------------------------------------- whole clips
 
     static Stream<Arguments> wholeClips() {
-        List<Row> first4At25 = List.of(
-                row(0, 0, 275, 0, 176_000, 225, 144_000),
-                row(1, 225, 525, 144_000, 336_000, 475, 304_000),
-                row(2, 475, 775, 304_000, 496_000, 725, 464_000),
-                row(3, 725, 1025, 464_000, 656_000, 975, 624_000));
         return Stream.of(
                 arguments(clip25("5s", 5_000), List.of(lastRow(0, 0, 125, 0, 80_000))),
                 arguments(clip25("10s", 10_000), List.of(lastRow(0, 0, 250, 0, 160_000))),
@@ -92,12 +54,11 @@ class ChunkAssemblerTest {
                 arguments(clip25("10.4s-12s", 10_400).withAudioMillis(12_000), List.of(
                         row(0, 0, 260, 0, 176_000, 225, 144_000),
                         lastRow(1, 225, 260, 144_000, 192_000))),
-                arguments(clip25("45s", 45_000), concat(first4At25,
-                        lastRow(4, 975, 1125, 624_000, 720_000))),
-                arguments(clip25("60s", 60_000), concat(first4At25,
+                arguments(clip25("45s", 45_000), ROWS_45S_AT_25),
+                arguments(clip25("60s", 60_000), concat(FIRST_4_AT_25,
                         row(4, 975, 1275, 624_000, 816_000, 1225, 784_000),
                         lastRow(5, 1225, 1500, 784_000, 960_000))),
-                arguments(clip25("90s", 90_000), concat(first4At25,
+                arguments(clip25("90s", 90_000), concat(FIRST_4_AT_25,
                         row(4, 975, 1275, 624_000, 816_000, 1225, 784_000),
                         row(5, 1225, 1525, 784_000, 976_000, 1475, 944_000),
                         row(6, 1475, 1775, 944_000, 1_136_000, 1725, 1_104_000),
@@ -193,8 +154,7 @@ class ChunkAssemblerTest {
 
     @Test
     void needsTheFirstFrameOfTheNextCoreWithoutContext() throws Exception {
-        harness.close();
-        openHarness(Duration.ZERO);
+        reopenHarness(settings(Duration.ZERO, Duration.ZERO));
         SyntheticClip clip = clip25("45s", 45_000);
         feed(clip.manifest());
         feedAll(clip.blocks().subList(0, 40));
@@ -274,7 +234,7 @@ class ChunkAssemblerTest {
     }
 
     @Test
-    void ignoresDuplicateFramesAndBlocks() throws Exception {
+    void refusesDuplicateFramesAndBlocksWithoutDisturbingTheClip() throws Exception {
         SyntheticClip clip = clip25("45s", 45_000);
         feed(clip.manifest());
         for (ClipEvent event : clip.media()) {
@@ -290,6 +250,13 @@ class ChunkAssemblerTest {
         feed(clip.end());
 
         assertThat(harness.extractOutputValues()).containsExactlyElementsOf(expected(clip, wholeClipRows(clip)));
+        // each record sent twice, then frame 3, block 2 and the manifest; the second end after the clip ended
+        assertThat(deadLetters()).hasSize(1125 + 180 + 3 + 1);
+        assertThat(deadLetters()).extracting(DeadLetter::getReason).startsWith(
+                "duplicate audio block at sample 0 of clip 45s", "duplicate frame 0 of clip 45s");
+        assertThat(deadLetters().subList(1305, 1309)).extracting(DeadLetter::getReason).containsExactly(
+                "duplicate frame 3 of clip 45s", "duplicate audio block at sample 8000 of clip 45s",
+                "duplicate manifest of clip 45s", "end-of-clip record of clip 45s arrived after the clip ended");
         assertOnlyFinishedMarkersLeft(1);
     }
 
@@ -306,7 +273,8 @@ class ChunkAssemblerTest {
         assertChunks(only(out, "clip-a"), a, wholeClipRows(a));
         assertChunks(only(out, "clip-b"), b, STEREO_ROWS);
         assertThat(only(out, "clip-c")).containsExactly(
-                Chunk.failure("clip-c", c.manifest(), 0, "upload aborted: source file truncated"));
+                Chunk.failure("clip-c", c.manifest(), ClipMode.CHUNKED, 0, "upload aborted: source file truncated"));
+        assertThat(deadLetters()).as("an aborted upload is the sender's own notice").isEmpty();
         assertOnlyFinishedMarkersLeft(3);
     }
 
@@ -321,7 +289,7 @@ class ChunkAssemblerTest {
 
         List<Chunk> out = harness.extractOutputValues();
         assertThat(out).extracting(Chunk::getIndex).containsExactly(0, 1, 2);
-        assertThat(out.get(2)).isEqualTo(Chunk.failure(clip.id, clip.manifest(), 2,
+        assertThat(out.get(2)).isEqualTo(Chunk.failure(clip.id, clip.manifest(), ClipMode.CHUNKED, 2,
                 "upload aborted: frame 600 is 1200000 bytes, above the limit"));
         assertOnlyFinishedMarkersLeft(1);
     }
@@ -344,20 +312,12 @@ class ChunkAssemblerTest {
 
         harness.setProcessingTime(T0 + 20_000 + IDLE_MS);
 
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(),
+                ClipMode.CHUNKED, 0,
                 "no end-of-clip record within 30 s of the last record (11 frames, 16000 samples received)"));
-        assertOnlyFinishedMarkersLeft(1);
-    }
-
-    @Test
-    void framesWithoutAManifestFailAfterTheTimeout() throws Exception {
-        SyntheticClip clip = clip25("orphan", 5_000);
-        feedFrames(clip, 0, 3);
-
-        harness.setProcessingTime(T0 + IDLE_MS);
-
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, null, 0,
-                "no end-of-clip record within 30 s of the last record (3 frames, 0 samples received, no manifest)"));
+        assertThat(deadLetters()).containsExactly(new DeadLetter(clip.id, "dubstream.clips", -1, -1, "clip 45s timed out:"
+                + " no end-of-clip record within 30 s of the last record (11 frames, 16000 samples received);"
+                + " dropped the 11 frames and 4 audio blocks held", new byte[0], T0 + 20_000 + IDLE_MS));
         assertOnlyFinishedMarkersLeft(1);
     }
 
@@ -370,53 +330,13 @@ class ChunkAssemblerTest {
 
         harness.setProcessingTime(T0 + IDLE_MS);
 
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
-                "clip incomplete 30 s after its last record: the end-of-clip record says 125 frames and 80000"
-                        + " samples (124 frames, 80000 samples received)"));
+        String reason = "clip incomplete 30 s after its last record: the end-of-clip record says 125 frames and 80000"
+                + " samples (124 frames, 80000 samples received)";
+        assertThat(harness.extractOutputValues()).containsExactly(
+                Chunk.failure(clip.id, clip.manifest(), ClipMode.CHUNKED, 0, reason));
+        assertThat(deadLetters()).extracting(DeadLetter::getReason)
+                .containsExactly("clip 5s timed out: " + reason + "; dropped the 124 frames and 20 audio blocks held");
         assertOnlyFinishedMarkersLeft(1);
-    }
-
-    @Test
-    void frameOfTheWrongSizeFailsTheClip() throws Exception {
-        SyntheticClip clip = clip25("45s", 45_000);
-        feed(clip.manifest());
-        feed(clip.frame(0));
-        feed(new VideoFrame(clip.id, 1, 40_000, 32, 18, clip.image(1)));
-
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
-                "frame 1 is 32x18 but the manifest says 64x36"));
-        assertOnlyFinishedMarkersLeft(1);
-    }
-
-    @Test
-    void frameOfTheWrongSizeBeforeTheManifestFailsWhenItArrives() throws Exception {
-        SyntheticClip clip = clip25("45s", 45_000);
-        feed(new VideoFrame(clip.id, 7, 280_000, 1920, 1080, clip.image(7)));
-        assertThat(harness.extractOutputValues()).isEmpty();
-
-        feed(clip.manifest());
-
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
-                "frame 7 is 1920x1080 but the manifest says 64x36"));
-        assertOnlyFinishedMarkersLeft(1);
-    }
-
-    @Test
-    void audioThatDisagreesWithTheManifestFailsTheClip() throws Exception {
-        SyntheticClip clip = clip25("45s", 45_000);
-        feed(clip.manifest());
-        feed(new AudioBlock(clip.id, 0, 48_000, 2, new short[8]));
-
-        assertThat(harness.extractOutputValues()).extracting(Chunk::getFailure)
-                .containsExactly("audio block at sample 0 is 48000 Hz x2 but the manifest says 16000 Hz x1");
-
-        SyntheticClip silent = SyntheticClip.of("silent", 45_000, 25, 1, 0, 0);
-        feed(silent.manifest());
-        feed(new AudioBlock(silent.id, 4000, 16_000, 1, new short[4000]));
-
-        assertThat(only(harness.extractOutputValues(), "silent")).extracting(Chunk::getFailure)
-                .containsExactly("audio block at sample 4000 but the manifest says the clip has no audio");
-        assertOnlyFinishedMarkersLeft(2);
     }
 
     @Test
@@ -425,8 +345,10 @@ class ChunkAssemblerTest {
         feed(clip.manifest());
         feed(EndOfClip.complete(clip.id, 0, 0, 1L));
 
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
-                "the end-of-clip record says the clip has 0 frames"));
+        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(),
+                ClipMode.CHUNKED, 0, "the end-of-clip record says the clip has 0 frames"));
+        assertThat(deadLetters()).extracting(DeadLetter::getReason)
+                .containsExactly("the end-of-clip record says the clip has 0 frames");
         assertOnlyFinishedMarkersLeft(1);
     }
 
@@ -435,17 +357,20 @@ class ChunkAssemblerTest {
         SyntheticClip clip = clip25("5s", 5_000);
         feed(clip.media());
         feed(clip.manifest());
-        feed(EndOfClip.complete(clip.id, 100, clip.samples, 1L));
+        EndOfClip end = EndOfClip.complete(clip.id, clip.frames, 40_000, 1L);
+        feed(end);
 
-        assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(), 0,
-                "125 frames arrived but the end-of-clip record says 100"));
+        String reason = "80000 samples arrived but the end-of-clip record says 40000";
+        assertThat(harness.extractOutputValues()).containsExactly(
+                Chunk.failure(clip.id, clip.manifest(), ClipMode.CHUNKED, 0, reason));
+        assertThat(deadLetters()).containsExactly(DEAD_LETTERS.refused(end, reason, T0).getDeadLetter());
         assertOnlyFinishedMarkersLeft(1);
     }
 
     // ---------------------------------------------------------------- after the end
 
     @Test
-    void recordsAfterTheEndAreDroppedUntilTheMarkerExpires() throws Exception {
+    void recordsAfterTheEndAreRefusedUntilTheMarkerExpires() throws Exception {
         SyntheticClip clip = clip25("5s", 5_000);
         feed(clip.upload());
         assertThat(harness.extractOutputValues()).hasSize(1);
@@ -456,10 +381,18 @@ class ChunkAssemblerTest {
         feed(EndOfClip.aborted(clip.id, 3, 0, "late", 2L));
 
         assertThat(harness.extractOutputValues()).isEmpty();
+        List<DeadLetter> refused = deadLetters();
+        assertThat(refused).hasSize(clip.upload().size() + 1);
+        assertThat(refused).extracting(DeadLetter::getReason).startsWith(
+                "duplicate manifest of clip 5s, after the clip ended",
+                "audio block at sample 0 of clip 5s arrived after the clip ended",
+                "frame 0 of clip 5s arrived after the clip ended");
+        assertThat(refused.get(refused.size() - 1).getReason())
+                .isEqualTo("end-of-clip record of clip 5s arrived after the clip ended");
         assertThat(heldFrames(clip)).isZero();
-        assertThat(harness.numKeyedStateEntries()).as("the finished marker alone").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).as("the finished marker and the manifest").isEqualTo(2);
         harness.setProcessingTime(T0 + RETENTION_MS);
-        assertThat(harness.numKeyedStateEntries()).as("kept: a record came 50 s after the end").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).as("kept: a record came 50 s after the end").isEqualTo(2);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         harness.setProcessingTime(T0 + 50_000 + RETENTION_MS);
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -469,12 +402,7 @@ class ChunkAssemblerTest {
 
     @Test
     void withoutRetentionNothingOfAClipIsLeftAfterItsEnd() throws Exception {
-        harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ChunkAssembler(CORE, CONTEXT, IDLE, Duration.ZERO)), ClipEvent::clipId,
-                Types.STRING);
-        harness.setProcessingTime(T0);
-        harness.open();
+        reopenHarness(new AssemblerSettings(CORE, CONTEXT, Duration.ZERO, IDLE, Duration.ZERO));
         SyntheticClip clip = clip25("45s", 45_000);
 
         feed(clip.upload());
@@ -485,7 +413,7 @@ class ChunkAssemblerTest {
     }
 
     @Test
-    void recordsAfterAnIdleFailureAreDroppedWithoutASecondFailure() throws Exception {
+    void recordsAfterAnIdleFailureAreRefusedWithoutASecondFailure() throws Exception {
         SyntheticClip clip = clip25("45s", 45_000);
         List<ClipEvent> upload = clip.upload();
         feed(upload.subList(0, 100));
@@ -500,6 +428,8 @@ class ChunkAssemblerTest {
         harness.setProcessingTime(harness.getProcessingTime() + RETENTION_MS);
 
         assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(deadLetters()).as("the timeout's, then one per record of the resumed upload")
+                .hasSize(1 + upload.size() - 100);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -509,6 +439,7 @@ class ChunkAssemblerTest {
         feed(new DeadLetter("clip-x", "dubstream.frames", 0, 42, "truncated", new byte[] {1, 2}, 1L));
 
         assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).isEmpty();
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -537,40 +468,17 @@ class ChunkAssemblerTest {
 
     @Test
     void refusesBadSettings() {
-        assertThatThrownBy(() -> new ChunkAssembler(CORE, CONTEXT, Duration.ZERO))
+        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, Duration.ZERO, IDLE))
                 .hasMessage("idle timeout must be positive, got PT0S");
-        assertThatThrownBy(() -> new ChunkAssembler(CORE, Duration.ofSeconds(6), IDLE))
+        assertThatThrownBy(() -> settings(Duration.ofSeconds(6), HYBRID))
                 .hasMessage("chunk core PT10S must be positive and at least twice the context PT6S");
+        assertThatThrownBy(() -> settings(CONTEXT, Duration.ofSeconds(-1)))
+                .hasMessage("hybrid threshold must not be negative, got PT-1S");
+        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ofSeconds(-1)))
+                .hasMessage("finished-clip retention must not be negative, got PT-1S");
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** A chunk's ranges, for readable comparisons. */
-    record Row(int index, long firstFrame, long endFrame, long firstSample, long endSample, long nextFirstFrame,
-            long nextFirstSample, boolean last) {
-
-        static Row of(Chunk c) {
-            return new Row(c.getIndex(), c.getFirstFrame(), c.endFrame(), c.getFirstSample(), c.endSample(),
-                    c.getNextFirstFrame(), c.getNextFirstSample(), c.isLast());
-        }
-    }
-
-    private static Row row(int k, long firstFrame, long endFrame, long firstSample, long endSample,
-            long nextFirstFrame, long nextFirstSample) {
-        return new Row(k, firstFrame, endFrame, firstSample, endSample, nextFirstFrame, nextFirstSample, false);
-    }
-
-    private static Row lastRow(int k, long firstFrame, long endFrame, long firstSample, long endSample) {
-        return new Row(k, firstFrame, endFrame, firstSample, endSample, endFrame, endSample, true);
-    }
-
-    private static SyntheticClip clip25(String id, long millis) {
-        return SyntheticClip.of(id, millis, 25, 1, 16_000, 1);
-    }
-
-    private static SyntheticClip stereo2997(String id) {
-        return SyntheticClip.of(id, 15_000, 30_000, 1001, 16_000, 2);
-    }
 
     /** The hand-worked rows of {@link #wholeClips()} for a clip of the same length and rate. */
     private static List<Row> wholeClipRows(SyntheticClip clip) {
@@ -587,138 +495,5 @@ class ChunkAssemblerTest {
                 })
                 .findFirst()
                 .orElseThrow();
-    }
-
-    private static List<Row> concat(List<Row> head, Row... tail) {
-        List<Row> rows = new ArrayList<>(head);
-        rows.addAll(List.of(tail));
-        return rows;
-    }
-
-    /** The chunks a clip should give for {@code rows}, with exactly the clip's frames and samples. */
-    private static List<Chunk> expected(SyntheticClip clip, List<Row> rows) {
-        ClipManifest manifest = clip.manifest();
-        List<Chunk> chunks = new ArrayList<>();
-        for (Row r : rows) {
-            chunks.add(Chunk.of(manifest, r.index(), r.last(), r.firstFrame(),
-                    clip.images(r.firstFrame(), r.endFrame()), r.firstSample(),
-                    clip.hasAudio() ? clip.samples(r.firstSample(), r.endSample()) : new short[0],
-                    r.nextFirstFrame(), r.nextFirstSample(), r.last() ? clip.end() : null));
-        }
-        return chunks;
-    }
-
-    private static void assertChunks(List<Chunk> out, SyntheticClip clip, List<Row> rows) {
-        assertThat(out).extracting(Row::of).containsExactlyElementsOf(rows);
-        assertThat(out).as("frames and samples").containsExactlyElementsOf(expected(clip, rows));
-    }
-
-    /**
-     * The chunks follow each other as the plan says: each starts where the previous one said the
-     * next would, overlaps it by the plan's context on both sides, and together they cover every
-     * frame and sample of the clip.
-     */
-    private static void assertTilesTheClip(List<Chunk> out, SyntheticClip clip) {
-        ChunkPlan plan = new ChunkPlan(clip.fpsNum, clip.fpsDen, clip.sampleRate, CORE, CONTEXT);
-        BitSet frames = new BitSet();
-        BitSet samples = new BitSet();
-        assertThat(out).hasSize(plan.chunkCount(clip.frames));
-        for (int k = 0; k < out.size(); k++) {
-            Chunk c = out.get(k);
-            assertThat(c.getIndex()).isEqualTo(k);
-            assertThat(c.isLast()).isEqualTo(k == out.size() - 1);
-            if (k == 0) {
-                assertThat(c.getFirstFrame()).isZero();
-                assertThat(c.getFirstSample()).isZero();
-            } else {
-                Chunk previous = out.get(k - 1);
-                assertThat(c.getFirstFrame()).isEqualTo(previous.getNextFirstFrame()).isEqualTo(plan.firstFrame(k));
-                assertThat(c.getFirstSample()).isEqualTo(previous.getNextFirstSample());
-                assertThat(previous.endFrame() - c.getFirstFrame()).as("frame overlap of chunks %d and %d", k - 1, k)
-                        .isEqualTo(Math.min(plan.endFrame(k - 1), clip.frames) - plan.firstFrame(k));
-                assertThat(previous.endSample() - c.getFirstSample()).as("sample overlap of chunks %d and %d", k - 1, k)
-                        .isEqualTo(Math.min(plan.endSample(k - 1), clip.samples)
-                                - Math.min(plan.firstSample(k), clip.samples));
-            }
-            frames.set((int) c.getFirstFrame(), (int) c.endFrame());
-            samples.set((int) c.getFirstSample(), (int) c.endSample());
-        }
-        Chunk last = out.get(out.size() - 1);
-        assertThat(last.endFrame()).isEqualTo(clip.frames).isEqualTo(last.getNextFirstFrame());
-        assertThat(last.endSample()).isEqualTo(clip.samples).isEqualTo(last.getNextFirstSample());
-        assertThat(last.getEnd()).isEqualTo(clip.end());
-        assertThat((long) frames.cardinality()).as("frames covered").isEqualTo(clip.frames).isEqualTo((long) frames.length());
-        assertThat((long) samples.cardinality()).as("samples covered").isEqualTo(clip.samples).isEqualTo((long) samples.length());
-    }
-
-    /**
-     * Nothing but the {@code finished} marker of each ended clip and its expiry timer remain, and
-     * after the retention nothing at all.
-     */
-    private void assertOnlyFinishedMarkersLeft(int clips) throws Exception {
-        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isEqualTo(clips);
-        assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isEqualTo(clips);
-        assertThat(harness.numEventTimeTimers()).isZero();
-        int outputs = harness.extractOutputValues().size();
-        harness.setProcessingTime(harness.getProcessingTime() + RETENTION_MS);
-        assertThat(harness.numKeyedStateEntries()).as("keyed state entries after the retention").isZero();
-        assertThat(harness.numProcessingTimeTimers()).as("timers after the retention").isZero();
-        assertThat(harness.extractOutputValues()).hasSize(outputs);
-    }
-
-    private int heldFrames(SyntheticClip clip) throws Exception {
-        operator.setCurrentKey(clip.id);
-        return assembler.heldFrames();
-    }
-
-    private int heldAudioBlocks(SyntheticClip clip) throws Exception {
-        operator.setCurrentKey(clip.id);
-        return assembler.heldAudioBlocks();
-    }
-
-    private void feed(ClipRecord... records) throws Exception {
-        for (ClipRecord record : records) {
-            harness.processElement(ClipEvent.of(record), harness.getProcessingTime());
-        }
-    }
-
-    private void feed(ClipEvent event) throws Exception {
-        harness.processElement(event, harness.getProcessingTime());
-    }
-
-    /** Frames {@code [from, to)} of {@code clip}, in order. */
-    private void feedFrames(SyntheticClip clip, long from, long to) throws Exception {
-        for (long i = from; i < to; i++) {
-            feed(clip.frame(i));
-        }
-    }
-
-    private void feedAll(List<? extends ClipRecord> records) throws Exception {
-        for (ClipRecord record : records) {
-            feed(record);
-        }
-    }
-
-    private void feed(List<ClipEvent> events) throws Exception {
-        for (ClipEvent event : events) {
-            feed(event);
-        }
-    }
-
-    private static List<Chunk> only(List<Chunk> chunks, String clipId) {
-        return chunks.stream().filter(c -> c.getClipId().equals(clipId)).toList();
-    }
-
-    @SafeVarargs
-    private static List<ClipEvent> interleave(List<ClipEvent>... uploads) {
-        List<ClipEvent> events = new ArrayList<>();
-        for (int i = 0; events.size() < Stream.of(uploads).mapToInt(List::size).sum(); i++) {
-            for (List<ClipEvent> upload : uploads) {
-                if (i < upload.size()) {
-                    events.add(upload.get(i));
-                }
-            }
-        }
-        return events;
     }
 }

@@ -8,6 +8,7 @@ import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
 
 /**
@@ -62,6 +63,18 @@ final class SyntheticClip {
 
     ClipManifest manifest() {
         return TestManifests.of(id, WIDTH, HEIGHT, fpsNum, fpsDen, frames, sampleRate, channels, 1_700_000_000_000L);
+    }
+
+    /** The manifest with another duration than the clip's; -1 for one that states none. */
+    ClipManifest manifest(long durationMicros) {
+        ClipManifest m = manifest();
+        m.setDurationMicros(durationMicros);
+        return m;
+    }
+
+    /** The one chunk of the clip when it runs whole, its manifest stating its duration. */
+    Chunk wholeChunk() {
+        return Chunk.whole(manifest(), images(0, frames), samples(0, samples), end());
     }
 
     byte[] image(long index) {

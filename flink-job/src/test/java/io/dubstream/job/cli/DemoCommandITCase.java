@@ -38,13 +38,15 @@ class DemoCommandITCase {
                 "colour-gain");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Flink web UI at http://", "running with model colour-gain");
+        assertThat(out.toString()).contains("Flink web UI at http://", "running with model colour-gain",
+                "; processed in 3 overlapping chunks");
         JsonNode json = new ObjectMapper().readTree(summary.toFile());
         assertThat(json.get("status").asText()).isEqualTo("COMPLETE");
         assertThat(json.get("model").asText()).isEqualTo("colour-gain");
         assertThat(json.get("framesIn").asLong()).isEqualTo(749);
         assertThat(json.get("framesOut").asLong()).isEqualTo(749);
         assertThat(json.get("audioSamplesOut").asLong()).isEqualTo(json.get("audioSamplesIn").asLong());
+        assertThat(json.get("mode").asText()).as("25 s, above the 15 s hybrid threshold").isEqualTo("chunked");
         assertThat(json.get("chunks").asInt()).isEqualTo(3);
         assertThat(json.get("fps").asText()).isEqualTo("30000/1001");
         assertThat(json.get("wallSeconds").asDouble()).isPositive();

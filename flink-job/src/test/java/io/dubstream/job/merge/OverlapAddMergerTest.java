@@ -32,6 +32,7 @@ import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.format.RecordValidator;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.inference.ChunkModel;
@@ -94,7 +95,21 @@ class OverlapAddMergerTest {
             }
         }
 
-        assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.end);
+        assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.mergedEnd());
+        assertNothingIsLeft();
+    }
+
+    @Test
+    void aClipRunWholeGoesOutAsItIsAndItsEndSaysSo() throws Exception {
+        // 263 frames: two chunks when chunked, one when whole
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-10s", 10.5, 2);
+        assertThat(clip.chunks()).hasSize(2);
+
+        harness.processElement(clip.wholeChunk(), 0L);
+
+        assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples,
+                clip.mergedEnd(ClipMode.WHOLE, 1));
+        assertThat(clip.mergedEnd(ClipMode.WHOLE, 1).getReason()).isEqualTo("mode=whole chunks=1");
         assertNothingIsLeft();
     }
 
@@ -116,7 +131,7 @@ class OverlapAddMergerTest {
             samples[i] = ColourGainModel.transformSample(clip.samples[i]);
         }
         assertThat(frames[0]).isNotEqualTo(clip.jpegs[0]);
-        assertClip(harness.extractOutputValues(), clip, frames, samples, clip.end);
+        assertClip(harness.extractOutputValues(), clip, frames, samples, clip.mergedEnd());
         assertNothingIsLeft();
     }
 
@@ -199,7 +214,7 @@ class OverlapAddMergerTest {
                 }
             }
         }
-        assertClip(events, clip, frames, samples, clip.end);
+        assertClip(events, clip, frames, samples, clip.mergedEnd());
 
         // no jump: across each 2 s overlap the audio moves from one chunk's level to the other's
         short[] merged = audioOf(events, clip.samples.length);
@@ -372,8 +387,8 @@ class OverlapAddMergerTest {
         }
 
         List<ClipEvent> events = harness.extractOutputValues();
-        assertClip(eventsOf(events, "clip-a"), a, a.jpegs, a.samples, a.end);
-        assertClip(eventsOf(events, "clip-b"), b, b.jpegs, b.samples, b.end);
+        assertClip(eventsOf(events, "clip-a"), a, a.jpegs, a.samples, a.mergedEnd());
+        assertClip(eventsOf(events, "clip-b"), b, b.jpegs, b.samples, b.mergedEnd());
         assertThat(eventsOf(events, "clip-a").size() + eventsOf(events, "clip-b").size()).isEqualTo(events.size());
         assertNothingIsLeft();
     }
@@ -431,7 +446,7 @@ class OverlapAddMergerTest {
             events.addAll(restored.extractOutputValues());
             assertThat(restored.numKeyedStateEntries()).isZero();
         }
-        assertClip(events, clip, clip.jpegs, clip.samples, clip.end);
+        assertClip(events, clip, clip.jpegs, clip.samples, clip.mergedEnd());
     }
 
     @Test

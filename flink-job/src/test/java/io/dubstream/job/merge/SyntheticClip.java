@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.TestManifests;
+import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.job.chunking.ChunkPlan;
 import io.dubstream.job.records.Chunk;
 
@@ -83,6 +85,24 @@ final class SyntheticClip {
     /** Samples per channel. */
     int sampleCount() {
         return channels == 0 ? 0 : samples.length / channels;
+    }
+
+    /**
+     * The end-of-clip record the merger writes after the clip's chunks: the input's, with the mode
+     * and the chunk count as its reason.
+     */
+    EndOfClip mergedEnd() {
+        return mergedEnd(ClipMode.CHUNKED, plan().chunkCount(jpegs.length));
+    }
+
+    EndOfClip mergedEnd(ClipMode mode, int chunks) {
+        return new EndOfClip(manifest.getClipId(), end.getFramesSent(), end.getSamplesSent(), EndOfClip.Status.COMPLETE,
+                new ProcessingNote(mode, chunks).text(), end.getFinishedAtMillis());
+    }
+
+    /** The clip as one chunk, as it runs whole. */
+    Chunk wholeChunk() {
+        return Chunk.whole(manifest, jpegs, samples, end);
     }
 
     ChunkPlan plan() {

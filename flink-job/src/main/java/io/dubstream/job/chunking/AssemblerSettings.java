@@ -1,0 +1,42 @@
+package io.dubstream.job.chunking;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import org.apache.flink.configuration.Configuration;
+
+import io.dubstream.job.DubstreamOptions;
+
+/**
+ * How {@link ChunkAssembler} cuts and times out clips, checked when built.
+ *
+ * @param core the length of a chunk's core (10 s by default)
+ * @param context how far a chunk reaches into its neighbours on each side (1 s by default)
+ * @param hybridThreshold clips no longer than this run as one chunk ({@link HybridThreshold}); zero
+ *     chunks every clip
+ * @param idleTimeout how long a clip may go without a record before it fails
+ * @param finishedRetention how long a finished clip's marker outlives its last record;
+ *     {@link Duration#ZERO} keeps no marker and no timer: nothing of the clip is left after its end
+ */
+public record AssemblerSettings(Duration core, Duration context, Duration hybridThreshold, Duration idleTimeout,
+        Duration finishedRetention) implements Serializable {
+
+    public AssemblerSettings {
+        // ChunkPlan refuses a bad core or context with a clear message; check them now, not at the first clip.
+        new ChunkPlan(1, 1, 0, core, context);
+        new HybridThreshold(hybridThreshold);
+        if (idleTimeout.toMillis() <= 0) {
+            throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
+        }
+        if (finishedRetention.isNegative()) {
+            throw new IllegalArgumentException("finished-clip retention must not be negative, got " + finishedRetention);
+        }
+    }
+
+    /** The settings the job's options give. */
+    public static AssemblerSettings of(Configuration conf) {
+        return new AssemblerSettings(conf.get(DubstreamOptions.CHUNK_CORE), conf.get(DubstreamOptions.CHUNK_CONTEXT),
+                conf.get(DubstreamOptions.CHUNK_HYBRID_THRESHOLD), conf.get(DubstreamOptions.CLIP_IDLE_TIMEOUT),
+                conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION));
+    }
+}

@@ -1,0 +1,49 @@
+package io.dubstream.job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import io.dubstream.job.kafka.KafkaConnectors;
+import io.dubstream.job.records.ClipEvent;
+
+/**
+ * The job over what is on the input topics when it starts (a bounded source), at parallelism 2 on
+ * the test's MiniCluster, writing under its own names: {@code <name>.out.*}, {@code <name>.dlq}.
+ */
+final class BoundedJobs {
+
+    private BoundedJobs() {}
+
+    /** A run named {@code name}: its own output topics, consumer group, transactions and checkpoints. */
+    static Configuration configuration(String bootstrap, String name, Path checkpoints) {
+        Configuration conf = new Configuration();
+        conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
+        conf.set(DubstreamOptions.OUTPUT_TOPIC_PREFIX, name + ".out.");
+        conf.set(DubstreamOptions.CONSUMER_GROUP, name);
+        conf.set(DubstreamOptions.DEAD_LETTER_TOPIC, name + ".dlq");
+        conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, name);
+        conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.resolve("checkpoints-" + name).toUri().toString());
+        return conf;
+    }
+
+    /** Runs the job to the end of its input; {@code beforeWorkflow} may put an operator before the workflow. */
+    static void run(Configuration conf, UnaryOperator<DataStream<ClipEvent>> beforeWorkflow) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DubstreamJob.configureCheckpoints(env, conf);
+        DataStream<ClipEvent> input = env.fromSource(KafkaConnectors.boundedSource(conf),
+                WatermarkStrategy.noWatermarks(), "Kafka in").uid("kafka-source");
+        DubstreamJob.defineWorkflow(beforeWorkflow.apply(input), conf).sinkTo(KafkaConnectors.sink(conf))
+                .uid("kafka-sink");
+        env.execute(conf.get(DubstreamOptions.CONSUMER_GROUP));
+    }
+}

@@ -1,0 +1,53 @@
+package io.dubstream.job.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
+
+class InputDeadLettersTest {
+
+    private final InputDeadLetters deadLetters = new InputDeadLetters(ClipTopics.withPrefix("in."), RecordLimits.DEFAULTS);
+    private final ClipRecordCodec codec = new ClipRecordCodec();
+
+    @Test
+    void aRefusedRecordKeepsItsBytesAndNamesItsInputTopic() throws Exception {
+        VideoFrame frame = new VideoFrame("clip", 7, 280_000, 64, 36, new byte[] {1, 2, 3});
+        AudioBlock block = new AudioBlock("clip", 4000, 16_000, 1, new short[] {5, 6});
+        EndOfClip end = EndOfClip.complete("clip", 8, 4002, 1L);
+
+        assertThat(deadLetters.refused(frame, "duplicate frame 7 of clip clip", 9L).getDeadLetter()).isEqualTo(
+                new DeadLetter("clip", "in.frames", -1, -1, "duplicate frame 7 of clip clip", codec.encode(frame), 9L));
+        assertThat(deadLetters.refused(block, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.audio");
+        assertThat(deadLetters.refused(end, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.clips");
+    }
+
+    @Test
+    void aClipRefusedAsAWholeHasNoBytes() {
+        assertThat(deadLetters.clipRefused("clip", "timed out", 9L).getDeadLetter())
+                .isEqualTo(new DeadLetter("clip", "in.clips", -1, -1, "timed out", new byte[0], 9L));
+    }
+
+    @Test
+    void everyDeadLetterIsAValidRecord() throws Exception {
+        String longReason = "x".repeat(5000);
+        VideoFrame invalid = new VideoFrame("clip", -1, 0, 64, 36, new byte[] {1});
+
+        DeadLetter cut = deadLetters.refused(new VideoFrame("clip", 1, 0, 64, 36, new byte[] {1}), longReason, 9L)
+                .getDeadLetter();
+        DeadLetter unencodable = deadLetters.refused(invalid, "why", 9L).getDeadLetter();
+
+        assertThat(cut.getReason()).hasSize(4096).endsWith("...");
+        assertThat(unencodable.getOriginalValue()).isEmpty();
+        assertThat(unencodable.getReason()).isEqualTo("why (and the record cannot be encoded: frame index -1 is negative)");
+        assertThat(codec.decodeOrThrow(codec.encode(cut))).isEqualTo(cut);
+        assertThat(codec.decodeOrThrow(codec.encode(unencodable))).isEqualTo(unencodable);
+    }
+}
