@@ -2,7 +2,7 @@
 # The regression set long clips were first proved on: six clips (45, 60 and 90 s, two of each: 640x360
 # at 25 fps with 44.1 kHz stereo, and 480x270 at 30000/1001 fps with 48 kHz mono) through
 # `dubstream demo`, once chunked (the default) and once whole (the hybrid threshold raised above
-# their length, so each clip is one chunk), one after the other on this machine, one JVM per run.
+# their length, so each clip is one chunk), alternating, on this machine, one JVM per run.
 # Prints, per mode: clips completed, success rate, average processing time (upload start to download
 # end), peak heap. Summaries in out/bench/regression/.
 #   MODEL=colour-gain  VOICE=voice-pitch-shift  HEAP= (e.g. 1g: the JVM's -Xmx for every run)
@@ -26,10 +26,11 @@ for seconds in 45 60 90; do
   done
 done
 
-for mode in chunked whole; do
-  threshold=15s
-  [ "$mode" = whole ] && threshold=1h
-  for clip in "${clips[@]}"; do
+# chunked and whole alternate, clip by clip, so that both see the same machine
+for clip in "${clips[@]}"; do
+  for mode in chunked whole; do
+    threshold=15s
+    [ "$mode" = whole ] && threshold=1h
     name="$(basename "$clip" .mp4)"
     echo "== $mode $name" >&2
     rm -f "$dir/$name-$mode.json"
