@@ -159,7 +159,7 @@ class DubstreamJobITCase {
         if (injectFailure) {
             input = input.map(new FailOnceAfterCheckpoint(FRAMES / 2)).uid("fail-once");
         }
-        DubstreamJob.defineWorkflow(input, conf).sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink");
+        DubstreamJob.defineWorkflow(input, conf).clips().sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink");
         env.execute(name);
     }
 
