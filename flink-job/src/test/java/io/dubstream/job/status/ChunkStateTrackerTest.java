@@ -5,17 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
-import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
-import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -35,28 +28,6 @@ import io.dubstream.job.records.ClipEvent;
 class ChunkStateTrackerTest {
 
     private static final RecordValidator VALIDATOR = new RecordValidator(RecordLimits.DEFAULTS);
-
-    /** A task metric group that gives the operator one group whose metrics the test reads. */
-    static final class ReadableMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
-        final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
-
-        @Override
-        public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> info) {
-            return operator;
-        }
-
-        long gaugeValue(String name) {
-            return ((Gauge<?>) operator.get(name)).getValue() instanceof Number n ? n.longValue() : -1;
-        }
-
-        long count(String name) {
-            return ((Counter) operator.get(name)).getCount();
-        }
-
-        Histogram histogramNamed(String name) {
-            return (Histogram) operator.get(name);
-        }
-    }
 
     private ReadableMetrics metrics;
     private MockEnvironment environment;
