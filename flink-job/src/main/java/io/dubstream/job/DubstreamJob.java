@@ -1,8 +1,10 @@
 package io.dubstream.job;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -11,6 +13,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.job.chunking.AssemblerSettings;
@@ -20,10 +24,15 @@ import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.kafka.InputDeadLetters;
+import io.dubstream.job.inference.FaultInjection;
+import io.dubstream.job.inference.RetryPolicy;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.merge.OverlapAddMerger;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
+import io.dubstream.job.status.ChunkStateTracker;
+import io.dubstream.job.status.DeadLetterCounter;
+import io.dubstream.job.status.PendingChunkReporter;
 
 /**
  * The dubstream job:
@@ -31,7 +40,10 @@ import io.dubstream.job.records.ClipEvent;
  * <pre>
  * Kafka (clips, frames, audio) -> keyBy clip -> ChunkAssembler -> ChunkInference -> keyBy clip
  *     -> OverlapAddMerger -> Kafka (out.clips, out.frames, out.audio), exactly once
- * Kafka records that fail validation, records ChunkAssembler refuses -> Kafka (dead-letter topic)
+ * Kafka records that fail validation, records ChunkAssembler refuses, chunks that failed every attempt
+ *     -> Kafka (dead-letter topic)
+ * chunks cut (ChunkAssembler), attempts, merges and outcomes (OverlapAddMerger) -> keyBy clip
+ *     -> ChunkStateTracker -> Kafka (status topic), exactly once
  * </pre>
  *
  * {@link #main} only reads options and plugs in the Kafka source and sink; {@link #defineWorkflow}
@@ -39,7 +51,15 @@ import io.dubstream.job.records.ClipEvent;
  */
 public final class DubstreamJob {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DubstreamJob.class);
+
     private DubstreamJob() {}
+
+    /**
+     * What the workflow produces: the clips' output with the dead letters (for the output and
+     * dead-letter topics), and the status records (for the status topic).
+     */
+    public record Outputs(DataStream<ClipEvent> clips, DataStream<ClipEvent> status) {}
 
     /** {@code --dubstream.kafka.bootstrap-servers host:9092 [--key value ...]}: see docs/configuration.md. */
     public static void main(String[] args) throws Exception {
@@ -54,7 +74,7 @@ public final class DubstreamJob {
         env.execute("dubstream");
     }
 
-    /** Defines the whole job on {@code env}: checkpoints, Kafka source, workflow, exactly-once Kafka sink. */
+    /** Defines the whole job on {@code env}: checkpoints, Kafka source, workflow, exactly-once Kafka sinks. */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf) throws TransferException {
         KafkaConnectors.createMissingTopics(conf);
         defineKafkaJob(env, conf, KafkaConnectors.source(conf));
@@ -66,8 +86,10 @@ public final class DubstreamJob {
         configureCheckpoints(env, conf);
         DataStream<ClipEvent> input = env.fromSource(source, WatermarkStrategy.noWatermarks(),
                 "Kafka clips, frames, audio").uid("kafka-source");
-        defineWorkflow(input, conf).sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink")
-                .name("Kafka out (exactly once)");
+        Outputs out = defineWorkflow(input, conf);
+        out.clips().sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink").name("Kafka out (exactly once)");
+        out.status().sinkTo(KafkaConnectors.statusSink(conf)).uid("kafka-status-sink")
+                .name("Kafka status (exactly once)");
     }
 
     public static void configureCheckpoints(StreamExecutionEnvironment env, Configuration conf) {
@@ -81,14 +103,15 @@ public final class DubstreamJob {
     }
 
     /**
-     * The job's graph from input events to output events (processed clips and dead letters).
+     * The job's graph from input events to output events: processed clips and dead letters, and the
+     * status records of the clips' chunks.
      *
      * @param input manifests, frames, audio blocks and end-of-clip records of any clips, plus dead
      *     letters for records that could not be read
      * @return the processed clips, the dead letters of the input and those of the records and clips
      *     the job refused
      */
-    public static DataStream<ClipEvent> defineWorkflow(DataStream<ClipEvent> input, Configuration conf) {
+    public static Outputs defineWorkflow(DataStream<ClipEvent> input, Configuration conf) {
         DataStream<ClipEvent> deadLetters = input.filter(e -> e.getDeadLetter() != null)
                 .uid("dead-letters").name("dead letters");
         DataStream<ClipEvent> clips = input.filter(e -> e.getDeadLetter() == null)
@@ -101,25 +124,59 @@ public final class DubstreamJob {
                 .uid("chunk-assembler").name("ChunkAssembler");
         DataStream<ClipEvent> refused = chunks.getSideOutput(ChunkAssembler.DEAD_LETTERS);
 
-        String model = conf.get(DubstreamOptions.MODEL);
-        DataStream<Chunk> processed = AsyncDataStream.unorderedWait(
-                        chunks.rebalance(),
-                        new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
-                                new ChunkModels.Settings(jpegQuality, conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
-                                        conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
-                                        conf.get(DubstreamOptions.INFERENCE_DEVICE),
-                                        new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
-                                                conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES)))),
-                                conf.get(DubstreamOptions.INFERENCE_THREADS)),
-                        conf.get(DubstreamOptions.INFERENCE_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS,
-                        conf.get(DubstreamOptions.INFERENCE_CAPACITY))
-                .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");
+        DataStream<ClipEvent> pending = chunks.process(new PendingChunkReporter())
+                .uid("pending-chunk-reporter").name("pending chunks");
 
-        DataStream<ClipEvent> merged = processed
+        SingleOutputStreamOperator<ClipEvent> merged = infer(chunks, conf)
                 .keyBy(Chunk::getClipId)
                 .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis()))
                 .uid("overlap-add-merger").name("OverlapAddMerger");
 
-        return merged.union(deadLetters, refused);
+        DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
+                .keyBy(ClipEvent::clipId)
+                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class), ChunkStateTracker.operator())
+                .uid("chunk-state-tracker");
+        DataStream<ClipEvent> allDeadLetters = deadLetters.union(refused, merged.getSideOutput(OverlapAddMerger.DEAD_LETTERS))
+                .map(new DeadLetterCounter())
+                .uid("dead-letter-counter").name("dead letters (counted)");
+        return new Outputs(merged.union(allDeadLetters), status);
+    }
+
+    /** Runs the models on the chunks, retrying failed attempts ({@link ChunkInference}). */
+    private static DataStream<Chunk> infer(DataStream<Chunk> chunks, Configuration conf) {
+        String model = conf.get(DubstreamOptions.MODEL);
+        Duration timeout = conf.get(DubstreamOptions.INFERENCE_TIMEOUT);
+        FaultInjection faults = FaultInjection.of(conf.get(DubstreamOptions.FAULT_FAIL_FRACTION),
+                conf.get(DubstreamOptions.FAULT_FAIL_CHUNKS), conf.get(DubstreamOptions.FAULT_FAILING_ATTEMPTS),
+                conf.get(DubstreamOptions.FAULT_OUT_OF_MEMORY));
+        if (faults.isOn()) {
+            LOG.warn("Fault injection is on: {}", faults);
+        }
+        return AsyncDataStream.unorderedWait(
+                        chunks.rebalance(),
+                        new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
+                                new ChunkModels.Settings(conf.get(DubstreamOptions.JPEG_QUALITY),
+                                        conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
+                                        conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
+                                        conf.get(DubstreamOptions.INFERENCE_DEVICE),
+                                        new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
+                                                conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES)))),
+                                conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults),
+                        timeout.toMillis(), TimeUnit.MILLISECONDS,
+                        conf.get(DubstreamOptions.INFERENCE_CAPACITY))
+                .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");
+    }
+
+    /** The retries of failed attempts; refused when their backoffs alone would outlast the inference timeout. */
+    static RetryPolicy retryPolicy(Configuration conf, Duration timeout) {
+        RetryPolicy retries = new RetryPolicy(conf.get(DubstreamOptions.INFERENCE_MAX_ATTEMPTS),
+                conf.get(DubstreamOptions.INFERENCE_RETRY_BACKOFF), conf.get(DubstreamOptions.INFERENCE_RETRY_MAX_BACKOFF));
+        if (retries.totalBackoff().compareTo(timeout) >= 0) {
+            throw new IllegalArgumentException(DubstreamOptions.INFERENCE_TIMEOUT.key() + " (" + timeout
+                    + ") spans all attempts of a chunk and must exceed the backoffs between them (" + retries + ": "
+                    + retries.totalBackoff() + " in all); raise it or lower "
+                    + DubstreamOptions.INFERENCE_MAX_ATTEMPTS.key() + " or the backoffs");
+        }
+        return retries;
     }
 }

@@ -41,7 +41,14 @@ public final class DubstreamOptions {
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("dubstream.kafka.dead-letter-topic")
             .stringType()
             .defaultValue(ClipTopics.DEAD_LETTER_TOPIC)
-            .withDescription("Where records that cannot be accepted go, with the reason and their original bytes.");
+            .withDescription("Where records that cannot be accepted go, with the reason and their original bytes, and"
+                    + " the chunks that failed every inference attempt.");
+
+    public static final ConfigOption<String> STATUS_TOPIC = ConfigOptions.key("dubstream.kafka.status-topic")
+            .stringType()
+            .defaultValue(ClipTopics.STATUS_TOPIC)
+            .withDescription("Where the job publishes a status record per change of a chunk's state (pending, running,"
+                    + " retried, failed, done, merged) and one per clip when it ends, keyed by clip id.");
 
     public static final ConfigOption<Integer> TOPIC_PARTITIONS = ConfigOptions.key("dubstream.kafka.topic-partitions")
             .intType()
@@ -59,7 +66,8 @@ public final class DubstreamOptions {
             .key("dubstream.kafka.transactional-id-prefix")
             .stringType()
             .defaultValue("dubstream-job")
-            .withDescription("Prefix of the exactly-once sink's Kafka transactional ids; unique per job on a cluster.");
+            .withDescription("Prefix of the exactly-once sinks' Kafka transactional ids (the status sink appends"
+                    + " -status); unique per job on a cluster.");
 
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions
             .key("dubstream.kafka.transaction-timeout")
@@ -166,7 +174,29 @@ public final class DubstreamOptions {
     public static final ConfigOption<Duration> INFERENCE_TIMEOUT = ConfigOptions.key("dubstream.inference.timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
-            .withDescription("A chunk that the model has not finished after this long fails its clip.");
+            .withDescription("A chunk without a result after this long fails its clip. It spans all the chunk's"
+                    + " attempts and the backoffs between them, so it must exceed the backoffs' sum.");
+
+    public static final ConfigOption<Integer> INFERENCE_MAX_ATTEMPTS = ConfigOptions
+            .key("dubstream.inference.max-attempts")
+            .intType()
+            .defaultValue(3)
+            .withDescription("Attempts of the model per chunk: an attempt that fails (an exception, out of memory, an"
+                    + " output of the wrong length) is retried for that chunk alone, up to this many in all; then the"
+                    + " chunk fails its clip and goes to the dead-letter topic. 1 retries nothing.");
+
+    public static final ConfigOption<Duration> INFERENCE_RETRY_BACKOFF = ConfigOptions
+            .key("dubstream.inference.retry-backoff")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("The wait before the second attempt of a chunk; it doubles for every further attempt,"
+                    + " up to dubstream.inference.retry-max-backoff.");
+
+    public static final ConfigOption<Duration> INFERENCE_RETRY_MAX_BACKOFF = ConfigOptions
+            .key("dubstream.inference.retry-max-backoff")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("The longest wait between two attempts of a chunk.");
 
     public static final ConfigOption<Integer> INFERENCE_CAPACITY = ConfigOptions.key("dubstream.inference.capacity")
             .intType()
@@ -191,10 +221,43 @@ public final class DubstreamOptions {
             .withDescription("Largest encoded frame accepted and written; keeps records under Kafka's default 1 MiB"
                     + " limit.");
 
+    public static final ConfigOption<Double> FAULT_FAIL_FRACTION = ConfigOptions
+            .key("dubstream.fault-injection.fail-fraction")
+            .doubleType()
+            .defaultValue(0.0)
+            .withDescription("Fault injection, for tests and demos: the share of model attempts (0 to 1) made to fail."
+                    + " Which ones is decided by a hash of clip id, chunk index and attempt, so the same attempts"
+                    + " fail in every run. 0 (off) in production.");
+
+    public static final ConfigOption<String> FAULT_FAIL_CHUNKS = ConfigOptions
+            .key("dubstream.fault-injection.fail-chunks")
+            .stringType()
+            .defaultValue("")
+            .withDescription("Fault injection, for tests and demos: chunks whose first attempts fail, as"
+                    + " clipId:chunkIndex separated by commas, e.g. clipA:2,clipB:0. Empty (off) in production.");
+
+    public static final ConfigOption<Integer> FAULT_FAILING_ATTEMPTS = ConfigOptions
+            .key("dubstream.fault-injection.failing-attempts")
+            .intType()
+            .defaultValue(1)
+            .withDescription("Fault injection: how many first attempts of each chunk in"
+                    + " dubstream.fault-injection.fail-chunks fail. 1 fails the first only, so a retry succeeds;"
+                    + " dubstream.inference.max-attempts or more fails the chunk and its clip.");
+
+    public static final ConfigOption<Boolean> FAULT_OUT_OF_MEMORY = ConfigOptions
+            .key("dubstream.fault-injection.out-of-memory")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Fault injection: injected failures throw OutOfMemoryError instead of an exception.");
+
     /** All options, in the order the configuration reference lists them. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, TOPIC_PARTITIONS, CONSUMER_GROUP,
+        return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
+                TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT, INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES);
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
+                INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES,
+                FAULT_FAIL_FRACTION, FAULT_FAIL_CHUNKS, FAULT_FAILING_ATTEMPTS, FAULT_OUT_OF_MEMORY);
     }
 }

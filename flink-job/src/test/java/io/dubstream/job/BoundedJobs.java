@@ -42,7 +42,7 @@ final class BoundedJobs {
         DubstreamJob.configureCheckpoints(env, conf);
         DataStream<ClipEvent> input = env.fromSource(KafkaConnectors.boundedSource(conf),
                 WatermarkStrategy.noWatermarks(), "Kafka in").uid("kafka-source");
-        DubstreamJob.defineWorkflow(beforeWorkflow.apply(input), conf).sinkTo(KafkaConnectors.sink(conf))
+        DubstreamJob.defineWorkflow(beforeWorkflow.apply(input), conf).clips().sinkTo(KafkaConnectors.sink(conf))
                 .uid("kafka-sink");
         env.execute(conf.get(DubstreamOptions.CONSUMER_GROUP));
     }

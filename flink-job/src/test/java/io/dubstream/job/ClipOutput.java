@@ -60,6 +60,11 @@ final class ClipOutput {
         return o;
     }
 
+    /** The clip's end-of-clip record: the last control record. */
+    EndOfClip end() {
+        return (EndOfClip) control.get(control.size() - 1);
+    }
+
     /** The audio's samples, interleaved, in the order the blocks came. */
     short[] samples() {
         short[] out = new short[audio.stream().mapToInt(b -> b.getSamples().length).sum()];

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             UploadCommand.class,
             DownloadCommand.class,
+            StatusCommand.class,
             BrokerCommand.class,
             SampleCommand.class,
             CommandLine.HelpCommand.class

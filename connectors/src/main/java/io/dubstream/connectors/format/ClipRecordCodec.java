@@ -8,8 +8,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.RecordType;
@@ -62,6 +64,8 @@ public final class ClipRecordCodec {
             case VIDEO_FRAME -> writeFrame(w, (VideoFrame) record);
             case AUDIO_BLOCK -> writeAudio(w, (AudioBlock) record);
             case DEAD_LETTER -> writeDeadLetter(w, (DeadLetter) record);
+            case CHUNK_STATUS -> writeChunkStatus(w, (ChunkStatus) record);
+            case CLIP_STATUS -> writeClipStatus(w, (ClipStatus) record);
         }
         return w.toBytes();
     }
@@ -106,6 +110,8 @@ public final class ClipRecordCodec {
                 case VIDEO_FRAME -> readFrame(r, clipId);
                 case AUDIO_BLOCK -> readAudio(r, clipId);
                 case DEAD_LETTER -> readDeadLetter(r, clipId);
+                case CHUNK_STATUS -> readChunkStatus(r, clipId);
+                case CLIP_STATUS -> readClipStatus(r, clipId);
             };
         } catch (BufferUnderflowException e) {
             throw new InvalidRecordException(type + " record is truncated: " + value.length + " bytes end inside "
@@ -230,6 +236,45 @@ public final class ClipRecordCodec {
         return new DeadLetter(clipId, topic, partition, offset, reason, original, r.i64("rejected-at"));
     }
 
+    private static void writeChunkStatus(Writer w, ChunkStatus s) {
+        w.buf.putInt(s.getChunkIndex()).putInt(s.getChunkCount()).put(s.getState().code()).putInt(s.getAttempt());
+        w.string(s.getError());
+        w.buf.putLong(s.getAtMillis());
+        w.string(s.getClipMode());
+    }
+
+    private static ChunkStatus readChunkStatus(Reader r, String clipId) throws InvalidRecordException {
+        int index = r.i32("chunk index");
+        int count = r.i32("chunk count");
+        byte code = r.i8("state");
+        ChunkStatus.State state = ChunkStatus.State.fromCode(code);
+        if (state == null) {
+            throw new InvalidRecordException("chunk status has unknown state byte " + code);
+        }
+        int attempt = r.i32("attempt");
+        String error = r.string("error");
+        long at = r.i64("at");
+        return new ChunkStatus(clipId, index, count, state, attempt, error, at, r.string("clip mode"));
+    }
+
+    private static void writeClipStatus(Writer w, ClipStatus s) {
+        w.buf.put(s.getOutcome().code()).putInt(s.getChunksMerged()).putInt(s.getRetries());
+        w.string(s.getReason());
+        w.buf.putLong(s.getAtMillis());
+    }
+
+    private static ClipStatus readClipStatus(Reader r, String clipId) throws InvalidRecordException {
+        byte code = r.i8("outcome");
+        ClipStatus.Outcome outcome = ClipStatus.Outcome.fromCode(code);
+        if (outcome == null) {
+            throw new InvalidRecordException("clip status has unknown outcome byte " + code);
+        }
+        int chunks = r.i32("chunks merged");
+        int retries = r.i32("retries");
+        String reason = r.string("reason");
+        return new ClipStatus(clipId, outcome, chunks, retries, reason, r.i64("at"));
+    }
+
     private static int estimateSize(ClipRecord record) {
         int strings = 3 * (record.getClipId() == null ? 0 : record.getClipId().length() * 3 + 2);
         return HEADER_BYTES + 256 + strings + switch (record.recordType()) {
@@ -239,6 +284,9 @@ public final class ClipRecordCodec {
                     + ((DeadLetter) record).getReason().length() * 3 + ((DeadLetter) record).getSourceTopic().length() * 3;
             case MANIFEST -> 4 * 3 * 4096;
             case END_OF_CLIP -> ((EndOfClip) record).getReason().length() * 3;
+            case CHUNK_STATUS -> (((ChunkStatus) record).getError().length()
+                    + ((ChunkStatus) record).getClipMode().length()) * 3;
+            case CLIP_STATUS -> ((ClipStatus) record).getReason().length() * 3;
         };
     }
 

@@ -3,8 +3,10 @@ package io.dubstream.connectors.format;
 import java.util.regex.Pattern;
 
 import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
@@ -43,6 +45,10 @@ public final class RecordValidator {
             checkEnd(e);
         } else if (record instanceof DeadLetter d) {
             checkDeadLetter(d);
+        } else if (record instanceof ChunkStatus s) {
+            checkChunkStatus(s);
+        } else if (record instanceof ClipStatus s) {
+            checkClipStatus(s);
         } else {
             throw new InvalidRecordException("unknown record class " + record.getClass().getName());
         }
@@ -156,6 +162,51 @@ public final class RecordValidator {
         checkText("dead-letter reason", d.getReason());
         if (d.getOriginalValue() == null) {
             throw new InvalidRecordException("dead letter has no original value (use an empty array)");
+        }
+    }
+
+    private void checkChunkStatus(ChunkStatus s) throws InvalidRecordException {
+        if (s.getChunkIndex() < 0) {
+            throw new InvalidRecordException("chunk status has negative chunk index " + s.getChunkIndex());
+        }
+        if (s.getChunkCount() != ChunkStatus.UNKNOWN_COUNT && s.getChunkCount() <= s.getChunkIndex()) {
+            throw new InvalidRecordException("chunk " + s.getChunkIndex() + " cannot be in a clip of "
+                    + s.getChunkCount() + " chunks (" + ChunkStatus.UNKNOWN_COUNT + " means unknown)");
+        }
+        if (s.getState() == null) {
+            throw new InvalidRecordException("chunk status of chunk " + s.getChunkIndex() + " has no state");
+        }
+        boolean pending = s.getState() == ChunkStatus.State.PENDING;
+        if (pending ? s.getAttempt() != 0 : s.getAttempt() < 1) {
+            throw new InvalidRecordException("chunk " + s.getChunkIndex() + " is " + s.getState() + " at attempt "
+                    + s.getAttempt() + " (PENDING is attempt 0, every other state attempt 1 or later)");
+        }
+        checkText("chunk status error", s.getError());
+        boolean failed = s.getState() == ChunkStatus.State.RETRIED || s.getState() == ChunkStatus.State.FAILED;
+        if (failed && s.getError().isEmpty()) {
+            throw new InvalidRecordException("chunk " + s.getChunkIndex() + " is " + s.getState()
+                    + " and must give the error");
+        }
+        checkText("chunk status clip mode", s.getClipMode());
+        if (s.getAtMillis() < 0) {
+            throw new InvalidRecordException("chunk status time " + s.getAtMillis() + " is negative");
+        }
+    }
+
+    private void checkClipStatus(ClipStatus s) throws InvalidRecordException {
+        if (s.getOutcome() == null) {
+            throw new InvalidRecordException("clip status has no outcome");
+        }
+        if (s.getChunksMerged() < 0 || s.getRetries() < 0) {
+            throw new InvalidRecordException("clip status has negative counts: " + s.getChunksMerged()
+                    + " chunks merged, " + s.getRetries() + " retries");
+        }
+        checkText("clip status reason", s.getReason());
+        if (s.getOutcome() == ClipStatus.Outcome.FAILED && s.getReason().isEmpty()) {
+            throw new InvalidRecordException("a FAILED clip status must give a reason");
+        }
+        if (s.getAtMillis() < 0) {
+            throw new InvalidRecordException("clip status time " + s.getAtMillis() + " is negative");
         }
     }
 

@@ -9,13 +9,16 @@ import java.util.Objects;
  *
  * <p>The upload service writes {@link #INPUT} ({@code dubstream.clips}, {@code dubstream.frames},
  * {@code dubstream.audio}); the job writes {@link #OUTPUT} ({@code dubstream.out.*}) in the same
- * formats; records that cannot be accepted go to {@link #DEAD_LETTER_TOPIC}.
+ * formats; records that cannot be accepted go to {@link #DEAD_LETTER_TOPIC}, and the state of every
+ * clip's chunks to {@link #STATUS_TOPIC}.
  */
 public record ClipTopics(String clips, String frames, String audio) implements java.io.Serializable {
 
     public static final String INPUT_PREFIX = "dubstream.";
     public static final String OUTPUT_PREFIX = "dubstream.out.";
     public static final String DEAD_LETTER_TOPIC = "dubstream.dlq";
+    /** Chunk and clip status records ({@code ChunkStatus}, {@code ClipStatus}) of the job. */
+    public static final String STATUS_TOPIC = "dubstream.out.status";
 
     public static final ClipTopics INPUT = withPrefix(INPUT_PREFIX);
     public static final ClipTopics OUTPUT = withPrefix(OUTPUT_PREFIX);

@@ -6,7 +6,9 @@ public enum RecordType {
     END_OF_CLIP(2),
     VIDEO_FRAME(3),
     AUDIO_BLOCK(4),
-    DEAD_LETTER(5);
+    DEAD_LETTER(5),
+    CHUNK_STATUS(6),
+    CLIP_STATUS(7);
 
     private final byte code;
 

@@ -85,7 +85,7 @@ class DubstreamCliTest {
     void helpListsTheCommands() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("upload", "download", "broker", "sample");
+        assertThat(help.out()).contains("upload", "download", "status", "broker", "sample");
     }
 
     @Test

@@ -11,10 +11,13 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.RecordType;
 import io.dubstream.connectors.records.VideoFrame;
 
 class ClipRecordCodecTest {
@@ -59,6 +62,16 @@ class ClipRecordCodecTest {
         return new AudioBlock("clip-1", 48_000, 16000, 2, samples);
     }
 
+    static ChunkStatus chunkStatus() {
+        return new ChunkStatus("clip-1", 2, 5, ChunkStatus.State.RETRIED, 1,
+                "model identity failed: injected fault", 1_764_000_001_000L, "");
+    }
+
+    static ClipStatus clipStatus() {
+        return new ClipStatus("clip-1", ClipStatus.Outcome.FAILED, 2, 3,
+                "chunk 2 failed all 3 attempts: out of memory", 1_764_000_002_000L);
+    }
+
     private ClipRecord roundTrip(ClipRecord record) throws Exception {
         byte[] bytes = codec.encode(record);
         assertThat(bytes).startsWith('D', 'S', ClipRecordCodec.VERSION, record.recordType().code());
@@ -79,6 +92,34 @@ class ClipRecordCodecTest {
         DeadLetter dead = new DeadLetter("clip-1", "dubstream.frames", 3, 12345, "frame index -1 is negative",
                 new byte[] {1, 2, 3}, 99L);
         assertThat(roundTrip(dead)).isEqualTo(dead);
+        assertThat(roundTrip(chunkStatus())).isEqualTo(chunkStatus());
+        assertThat(roundTrip(clipStatus())).isEqualTo(clipStatus());
+    }
+
+    @Test
+    void everyChunkStateAndClipOutcomeRoundTrips() throws Exception {
+        for (ChunkStatus.State state : ChunkStatus.State.values()) {
+            boolean failed = state == ChunkStatus.State.RETRIED || state == ChunkStatus.State.FAILED;
+            ChunkStatus s = new ChunkStatus("c", 0, ChunkStatus.UNKNOWN_COUNT, state,
+                    state == ChunkStatus.State.PENDING ? 0 : 4, failed ? "why" : "", 7L, "hybrid");
+            assertThat(roundTrip(s)).isEqualTo(s);
+        }
+        ClipStatus completed = new ClipStatus("c", ClipStatus.Outcome.COMPLETED, 9, 0, "", 8L);
+        assertThat(roundTrip(completed)).isEqualTo(completed);
+    }
+
+    @Test
+    void chunkStatusLayoutFollowsTheClipId() throws Exception {
+        byte[] bytes = codec.encode(ChunkStatus.of("c", 3, ChunkStatus.State.DONE, 2, 5L).withChunkCount(4));
+        ByteBuffer b = ByteBuffer.wrap(bytes, 7, bytes.length - 7); // header 4 + id (2 + 1)
+        assertThat(b.getInt()).isEqualTo(3);
+        assertThat(b.getInt()).isEqualTo(4);
+        assertThat(b.get()).isEqualTo(ChunkStatus.State.DONE.code()).isEqualTo((byte) 4);
+        assertThat(b.getInt()).isEqualTo(2);
+        assertThat(b.getShort()).isEqualTo((short) 0);
+        assertThat(b.getLong()).isEqualTo(5L);
+        assertThat(b.getShort()).isEqualTo((short) 0);
+        assertThat(b.hasRemaining()).isFalse();
     }
 
     @Test
@@ -121,6 +162,11 @@ class ClipRecordCodecTest {
         assertRejected(mutate(good, b -> b[0] = 'X'), "magic");
         assertRejected(mutate(good, b -> b[2] = 2), "format version 2");
         assertRejected(mutate(good, b -> b[3] = 77), "unknown type byte 77");
+        byte[] status = codec.encode(chunkStatus());
+        // state sits after header 4 + id (2 + 6) + index 4 + count 4 = 20
+        assertRejected(mutate(status, b -> b[20] = 9), "unknown state byte 9");
+        byte[] clip = codec.encode(clipStatus());
+        assertRejected(mutate(clip, b -> b[12] = 5), "unknown outcome byte 5");
         assertRejected(null, "null");
         byte[] longer = Arrays.copyOf(good, good.length + 3);
         assertRejected(longer, "3 unexpected trailing bytes");
@@ -129,7 +175,7 @@ class ClipRecordCodecTest {
     @Test
     void everyTruncationIsRejectedNeverThrown() throws Exception {
         for (ClipRecord record : new ClipRecord[] {manifest(), frame(), audio(),
-                EndOfClip.complete("clip-1", 1, 2, 3)}) {
+                EndOfClip.complete("clip-1", 1, 2, 3), chunkStatus(), clipStatus()}) {
             byte[] good = codec.encode(record);
             for (int length = 0; length < good.length; length++) {
                 DecodeResult result = codec.decode(Arrays.copyOf(good, length));
@@ -157,7 +203,7 @@ class ClipRecordCodecTest {
                 junk[0] = 'D';
                 junk[1] = 'S';
                 junk[2] = 1;
-                junk[3] = (byte) (1 + random.nextInt(5));
+                junk[3] = (byte) (1 + random.nextInt(RecordType.values().length));
             }
             assertThat(codec.decode(junk)).isNotNull();
         }
@@ -185,6 +231,18 @@ class ClipRecordCodecTest {
         assertInvalid(with(manifest(), m -> m.setFrameCount(-5)), "frame count -5");
         assertInvalid(EndOfClip.aborted("c", 1, 1, "", 0), "must give a reason");
         assertInvalid(EndOfClip.complete("c", -1, 1, 0), "negative totals");
+        assertInvalid(with(chunkStatus(), s -> s.setChunkIndex(-1)), "negative chunk index -1");
+        assertInvalid(with(chunkStatus(), s -> s.setChunkCount(2)), "chunk 2 cannot be in a clip of 2 chunks");
+        assertInvalid(with(chunkStatus(), s -> s.setState(null)), "has no state");
+        assertInvalid(with(chunkStatus(), s -> s.setAttempt(0)), "RETRIED at attempt 0");
+        assertInvalid(ChunkStatus.of("c", 0, ChunkStatus.State.PENDING, 1, 0), "PENDING at attempt 1");
+        assertInvalid(with(chunkStatus(), s -> s.setError("")), "RETRIED and must give the error");
+        assertInvalid(with(chunkStatus(), s -> s.setError("x".repeat(4097))), "above the limit of 4096");
+        assertInvalid(with(chunkStatus(), s -> s.setAtMillis(-1)), "time -1 is negative");
+        assertInvalid(with(chunkStatus(), s -> s.setClipMode(null)), "clip mode is missing");
+        assertInvalid(with(clipStatus(), s -> s.setReason("")), "FAILED clip status must give a reason");
+        assertInvalid(with(clipStatus(), s -> s.setRetries(-2)), "negative counts");
+        assertInvalid(with(clipStatus(), s -> s.setOutcome(null)), "has no outcome");
     }
 
     @Test

@@ -550,6 +550,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             case AUDIO_BLOCK -> "audio block at sample " + ((AudioBlock) record).getFirstSample();
             case END_OF_CLIP -> "end-of-clip record";
             case DEAD_LETTER -> "dead letter";
+            case CHUNK_STATUS -> "chunk status";
+            case CLIP_STATUS -> "clip status";
         };
     }
 

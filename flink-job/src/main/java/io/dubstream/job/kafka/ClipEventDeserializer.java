@@ -12,6 +12,7 @@ import io.dubstream.connectors.format.DecodeResult;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.RecordType;
 import io.dubstream.job.records.ClipEvent;
 
 /**
@@ -42,12 +43,24 @@ public final class ClipEventDeserializer implements KafkaRecordDeserializationSc
             return;
         }
         ClipRecord decoded = ((DecodeResult.Valid) result).record();
+        if (!isInput(decoded.recordType())) {
+            out.collect(deadLetter(record, key, "a " + decoded.recordType().name().toLowerCase().replace('_', ' ')
+                    + " record is not an input record (manifest, frame, audio block, end of clip)"));
+            return;
+        }
         if (!decoded.getClipId().equals(key)) {
             out.collect(deadLetter(record, key, "record key '" + key + "' differs from its clip id '"
                     + decoded.getClipId() + "'"));
             return;
         }
         out.collect(ClipEvent.of(decoded));
+    }
+
+    private static boolean isInput(RecordType type) {
+        return switch (type) {
+            case MANIFEST, VIDEO_FRAME, AUDIO_BLOCK, END_OF_CLIP -> true;
+            case DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> false;
+        };
     }
 
     private static ClipEvent deadLetter(ConsumerRecord<byte[], byte[]> record, String key, String reason) {

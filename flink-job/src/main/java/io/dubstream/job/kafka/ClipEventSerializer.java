@@ -14,8 +14,9 @@ import io.dubstream.job.records.ClipEvent;
 
 /**
  * Writes the job's output: manifests and end-of-clip records to the clips topic, frames and audio
- * to theirs, dead letters to the dead-letter topic; every record keyed by its clip id, so Kafka's
- * default partitioner keeps a clip's records of one topic in one partition, in order.
+ * to theirs, dead letters to the dead-letter topic, chunk and clip status records to the status
+ * topic; every record keyed by its clip id, so Kafka's default partitioner keeps a clip's records
+ * of one topic in one partition, in order.
  */
 public final class ClipEventSerializer implements KafkaRecordSerializationSchema<ClipEvent> {
 
@@ -23,12 +24,14 @@ public final class ClipEventSerializer implements KafkaRecordSerializationSchema
 
     private final ClipTopics topics;
     private final String deadLetterTopic;
+    private final String statusTopic;
     private final RecordLimits limits;
     private transient ClipRecordCodec codec;
 
-    public ClipEventSerializer(ClipTopics topics, String deadLetterTopic, RecordLimits limits) {
+    public ClipEventSerializer(ClipTopics topics, String deadLetterTopic, String statusTopic, RecordLimits limits) {
         this.topics = topics;
         this.deadLetterTopic = deadLetterTopic;
+        this.statusTopic = statusTopic;
         this.limits = limits;
     }
 
@@ -43,6 +46,7 @@ public final class ClipEventSerializer implements KafkaRecordSerializationSchema
             case VIDEO_FRAME -> topics.frames();
             case AUDIO_BLOCK -> topics.audio();
             case DEAD_LETTER -> deadLetterTopic;
+            case CHUNK_STATUS, CLIP_STATUS -> statusTopic;
         };
         try {
             return new ProducerRecord<>(topic, record.getClipId().getBytes(StandardCharsets.UTF_8),

@@ -77,7 +77,7 @@ public final class InputDeadLetters implements Serializable {
 
     private String topicOf(ClipRecord record) {
         return switch (record.recordType()) {
-            case MANIFEST, END_OF_CLIP, DEAD_LETTER -> input.clips();
+            case MANIFEST, END_OF_CLIP, DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> input.clips();
             case VIDEO_FRAME -> input.frames();
             case AUDIO_BLOCK -> input.audio();
         };

@@ -61,6 +61,18 @@ public final class KafkaConnectors {
      * with Flink's checkpoints.
      */
     public static KafkaSink<ClipEvent> sink(Configuration conf) {
+        return exactlyOnceSink(conf, conf.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX));
+    }
+
+    /**
+     * Writes the status topic exactly once, in transactions of its own (transactional ids
+     * {@code <prefix>-status}), so that status records never wait for, nor hold up, the clips' output.
+     */
+    public static KafkaSink<ClipEvent> statusSink(Configuration conf) {
+        return exactlyOnceSink(conf, conf.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX) + "-status");
+    }
+
+    private static KafkaSink<ClipEvent> exactlyOnceSink(Configuration conf, String transactionalIdPrefix) {
         Properties producer = new Properties();
         producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(conf.get(DubstreamOptions.TRANSACTION_TIMEOUT).toMillis()));
@@ -70,14 +82,15 @@ public final class KafkaConnectors {
                 .setBootstrapServers(bootstrap(conf))
                 .setRecordSerializer(new ClipEventSerializer(
                         ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)),
-                        conf.get(DubstreamOptions.DEAD_LETTER_TOPIC), limits(conf)))
+                        conf.get(DubstreamOptions.DEAD_LETTER_TOPIC), conf.get(DubstreamOptions.STATUS_TOPIC),
+                        limits(conf)))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(conf.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX))
+                .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setKafkaProducerConfig(producer)
                 .build();
     }
 
-    /** Creates the job's input, output and dead-letter topics where they are missing. */
+    /** Creates the job's input, output, dead-letter and status topics where they are missing. */
     public static void createMissingTopics(Configuration conf) throws TransferException {
         int partitions = conf.get(DubstreamOptions.TOPIC_PARTITIONS);
         if (partitions == 0) {
@@ -86,6 +99,7 @@ public final class KafkaConnectors {
         List<String> topics = new ArrayList<>(ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)).all());
         topics.addAll(ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)).all());
         topics.add(conf.get(DubstreamOptions.DEAD_LETTER_TOPIC));
+        topics.add(conf.get(DubstreamOptions.STATUS_TOPIC));
         TopicSetup.ensureExist(bootstrap(conf), topics, partitions);
     }
 

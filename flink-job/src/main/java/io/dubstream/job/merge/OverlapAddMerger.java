@@ -6,7 +6,6 @@ import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +26,8 @@ import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
+import io.dubstream.job.status.ChunkDeadLetters;
+import io.dubstream.job.status.ChunkStatuses;
 
 /**
  * Joins a clip's processed chunks by overlap-add and emits the clip in order: its manifest, frames
@@ -75,11 +77,18 @@ import io.dubstream.job.records.ClipEvent;
  * <p>When a clip completes, all its state is cleared: every chunk has been merged and the assembler
  * emits none after the last. When a clip fails, chunks behind the failure may still be in flight,
  * so all its state is cleared except a one-byte finished marker with a time-to-live of
- * {@link #FINISHED_MARKER_TTL} (processing time, cleaned up incrementally and on snapshots).
+ * {@link #FINISHED_MARKER_TTL} ({@link FinishedClipMarker}).
  * Chunks of a failed clip are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
  * state that would wait forever for chunks merged long ago. A chunk arriving after the marker has
  * expired would be held as an early chunk again, so the time-to-live must exceed any delay between
  * a clip's chunks.
+ *
+ * <h2>Reports</h2>
+ * The merger is where a clip's chunks meet in one place, so it reports on them, to side outputs:
+ * to {@link #STATUS}, for each chunk of a clip in progress as it arrives, the states its inference
+ * attempts went through ({@link ChunkStatuses#inference}), MERGED when it is merged, and the clip's
+ * outcome with its end-of-clip record; to {@link #DEAD_LETTERS}, a dead letter for every chunk that
+ * inference gave up on ({@link ChunkDeadLetters}), whether or not its clip has finished.
  */
 public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEvent> {
 
@@ -91,7 +100,14 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     public static final int DEFAULT_AUDIO_BLOCK_MILLIS = 250;
 
     /** How long a finished clip's marker keeps dropping its late chunks. */
-    public static final Duration FINISHED_MARKER_TTL = Duration.ofHours(24);
+    public static final Duration FINISHED_MARKER_TTL = FinishedClipMarker.TTL;
+
+    /** Chunk status changes and clip outcomes ({@code ChunkStatus}, {@code ClipStatus} events). */
+    public static final OutputTag<ClipEvent> STATUS = new OutputTag<>("chunk-status", TypeInformation.of(ClipEvent.class));
+
+    /** Dead letters of the chunks that inference gave up on. */
+    public static final OutputTag<ClipEvent> DEAD_LETTERS =
+            new OutputTag<>("chunk-dead-letters", TypeInformation.of(ClipEvent.class));
 
     /** Reason of a failure marker that gives none: a {@code FAILED} record must have one. */
     static final String UNKNOWN_FAILURE = "chunk processing failed without a reason";
@@ -125,21 +141,16 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
                 new ValueStateDescriptor<>("merge-progress", TypeInformation.of(MergeProgress.class)));
         early = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("early-chunks", Types.INT, TypeInformation.of(Chunk.class)));
-        ValueStateDescriptor<Boolean> finishedDescriptor = new ValueStateDescriptor<>("finished", Types.BOOLEAN);
-        finishedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(FINISHED_MARKER_TTL)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                // chunks are few and large: checking a few markers per chunk costs nothing
-                .cleanupIncrementally(10, true)
-                .cleanupFullSnapshot()
-                .build());
-        finished = getRuntimeContext().getState(finishedDescriptor);
+        finished = getRuntimeContext().getState(FinishedClipMarker.descriptor());
         lateChunksDropped = getRuntimeContext().getMetricGroup().counter("lateChunksDropped");
     }
 
     @Override
     public void processElement(Chunk chunk, Context ctx, Collector<ClipEvent> out) throws Exception {
         String clipId = ctx.getCurrentKey();
+        if (chunk.failedInference()) {
+            ctx.output(DEAD_LETTERS, ClipEvent.of(ChunkDeadLetters.of(chunk)));
+        }
         if (finished.value() != null) {
             dropLate(clipId, chunk, "the clip has finished");
             return;
@@ -150,6 +161,9 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             dropLate(clipId, chunk, "chunk " + next + " is next");
             return;
         }
+        for (var change : ChunkStatuses.inference(chunk)) {
+            ctx.output(STATUS, ClipEvent.of(change));
+        }
         if (chunk.getIndex() > next) {
             holdEarly(chunk);
             return;
@@ -159,23 +173,24 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             if (c.isFailure()) {
                 ClipManifest manifest = p == null ? c.getManifest() : p.getManifest();
                 String reason = c.getFailure().isBlank() ? UNKNOWN_FAILURE : c.getFailure();
-                finishFailed(clipId, p, manifest, reason, out);
+                finishFailed(clipId, p, manifest, reason, ctx, out);
                 return;
             }
             if (p == null) {
                 if (c.getManifest() == null) {
-                    finishFailed(clipId, null, null, "chunk 0 of clip " + clipId + " has no manifest", out);
+                    finishFailed(clipId, null, null, "chunk 0 of clip " + clipId + " has no manifest", ctx, out);
                     return;
                 }
                 p = MergeProgress.start(c.getManifest());
             }
             String problem = merge(clipId, p, c, out);
             if (problem != null) {
-                finishFailed(clipId, p, p.getManifest(), problem, out);
+                finishFailed(clipId, p, p.getManifest(), problem, ctx, out);
                 return;
             }
+            ctx.output(STATUS, ClipEvent.of(ChunkStatuses.merged(c, ctx.timerService().currentProcessingTime())));
             if (c.isLast()) {
-                finishComplete(clipId, p, c, out);
+                finishComplete(clipId, p, c, ctx, out);
                 return;
             }
             Chunk n = early.get(p.getNextIndex());
@@ -367,26 +382,26 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
      * After the last chunk: the input's end-of-clip record, with a {@link ProcessingNote} (the mode
      * and the chunk count) as its reason, if the totals agree; else a FAILED one.
      */
-    private void finishComplete(String clipId, MergeProgress p, Chunk last, Collector<ClipEvent> out)
+    private void finishComplete(String clipId, MergeProgress p, Chunk last, Context ctx, Collector<ClipEvent> out)
             throws Exception {
         flushAudio(clipId, p, out);
         EndOfClip end = last.getEnd();
         long frames = p.getFramesEmitted();
         long samples = p.getSamplesEmitted();
         if (end == null) {
-            out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED,
+            end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED,
                     "the last chunk (" + last.getIndex() + ") of clip " + clipId + " carries no end-of-clip record",
-                    p.getManifest().getCreatedAtMillis())));
+                    p.getManifest().getCreatedAtMillis()), p, ctx, out);
         } else if (end.getFramesSent() != frames || end.getSamplesSent() != samples) {
-            out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED,
+            end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED,
                     "merged " + frames + " frames and " + samples + " samples, but the input sent "
                             + end.getFramesSent() + " frames and " + end.getSamplesSent() + " samples",
-                    end.getFinishedAtMillis())));
+                    end.getFinishedAtMillis()), p, ctx, out);
         } else {
             // Chunks from before the mode existed (restored in flight) were cut into chunks.
             ClipMode mode = last.getMode() == null ? ClipMode.CHUNKED : last.getMode();
-            out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.COMPLETE,
-                    new ProcessingNote(mode, last.getIndex() + 1).text(), end.getFinishedAtMillis())));
+            end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.COMPLETE,
+                    new ProcessingNote(mode, last.getIndex() + 1).text(), end.getFinishedAtMillis()), p, ctx, out);
             // every chunk of the clip is merged, so none can follow: nothing of the clip stays
             progress.clear();
             early.clear();
@@ -395,12 +410,20 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         clearAndMarkFinished();
     }
 
+    /** Emits the clip's end-of-clip record and reports the clip's outcome. */
+    private void end(EndOfClip end, MergeProgress p, Context ctx, Collector<ClipEvent> out) {
+        out.collect(ClipEvent.of(end));
+        int chunksMerged = p == null ? 0 : p.getNextIndex();
+        ctx.output(STATUS, ClipEvent.of(ChunkStatuses.outcome(end, chunksMerged,
+                ctx.timerService().currentProcessingTime())));
+    }
+
     /**
      * Ends the clip as failed: the held tail as it is, the audio waiting for a block, then a FAILED
      * end-of-clip record with what was emitted. Before chunk 0 is merged, the manifest (when known)
      * is emitted first so that readers of the output see the clip they wait for end.
      */
-    private void finishFailed(String clipId, MergeProgress p, ClipManifest manifest, String reason,
+    private void finishFailed(String clipId, MergeProgress p, ClipManifest manifest, String reason, Context ctx,
             Collector<ClipEvent> out) throws Exception {
         long frames = 0;
         long samples = 0;
@@ -418,7 +441,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             out.collect(ClipEvent.of(manifest));
         }
         long finishedAt = manifest == null ? 0 : manifest.getCreatedAtMillis();
-        out.collect(ClipEvent.of(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED, reason, finishedAt)));
+        end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED, reason, finishedAt), p, ctx, out);
         clearAndMarkFinished();
     }
 

@@ -25,6 +25,11 @@ import io.dubstream.connectors.records.EndOfClip;
  * reason given) after {@code index} chunks had been emitted, so the merger finishes it as failed
  * once it has merged those. Its mode is null when the clip failed before its mode was decided.
  *
+ * <p>After inference a chunk carries its {@code attempts}: every run of the model on it, in order,
+ * the failed ones with their error. A failure marker with attempts is a chunk that inference gave up
+ * on ({@link #failedInference()}). The attempts are bookkeeping with wall-clock times, not media:
+ * they are left out of {@link #equals}.
+ *
  * <p>A Flink POJO (tested): {@code byte[][]} and {@code short[]} are array types, never Kryo.
  */
 public class Chunk {
@@ -42,6 +47,7 @@ public class Chunk {
     private EndOfClip end;
     private String failure;
     private ClipMode mode;
+    private ChunkAttempt[] attempts;
 
     public Chunk() {}
 
@@ -109,11 +115,42 @@ public class Chunk {
                 nextFirstSample, end);
         c.failure = failure;
         c.mode = mode;
+        c.attempts = attempts;
+        return c;
+    }
+
+    /** A copy (sharing the media) that carries {@code history} as its attempts. */
+    public Chunk withAttempts(ChunkAttempt[] history) {
+        Chunk c = new Chunk();
+        c.clipId = clipId;
+        c.index = index;
+        c.last = last;
+        c.manifest = manifest;
+        c.firstFrame = firstFrame;
+        c.images = images;
+        c.firstSample = firstSample;
+        c.samples = samples;
+        c.nextFirstFrame = nextFirstFrame;
+        c.nextFirstSample = nextFirstSample;
+        c.end = end;
+        c.failure = failure;
+        c.mode = mode;
+        c.attempts = history.clone();
         return c;
     }
 
     public boolean isFailure() {
         return failure != null;
+    }
+
+    /** How many times the model ran on this chunk; 0 before inference. */
+    public int attemptCount() {
+        return attempts == null ? 0 : attempts.length;
+    }
+
+    /** Whether this is the marker of a chunk that inference gave up on (it carries the failed attempts). */
+    public boolean failedInference() {
+        return isFailure() && attemptCount() > 0;
     }
 
     /** One past this chunk's last frame. */
@@ -234,6 +271,14 @@ public class Chunk {
 
     public void setMode(ClipMode mode) {
         this.mode = mode;
+    }
+
+    public ChunkAttempt[] getAttempts() {
+        return attempts;
+    }
+
+    public void setAttempts(ChunkAttempt[] attempts) {
+        this.attempts = attempts;
     }
 
     @Override

@@ -3,8 +3,10 @@ package io.dubstream.job.records;
 import java.util.Objects;
 
 import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
@@ -12,7 +14,8 @@ import io.dubstream.connectors.records.VideoFrame;
 /**
  * One record of a clip inside the job: exactly one of its fields is set. The job reads the three
  * input topics as one stream of these and writes the output topics from one stream of these, so
- * that a clip's records keep their order through one keyed operator.
+ * that a clip's records keep their order through one keyed operator. The status records the job
+ * publishes about its clips travel as these too.
  *
  * <p>A Flink POJO (tested): null fields cost a byte each on the wire.
  */
@@ -23,10 +26,12 @@ public class ClipEvent {
     private AudioBlock audio;
     private EndOfClip end;
     private DeadLetter deadLetter;
+    private ChunkStatus chunkStatus;
+    private ClipStatus clipStatus;
 
     public ClipEvent() {}
 
-    /** Wraps a record of any of the five types. */
+    /** Wraps a record of any type. */
     public static ClipEvent of(ClipRecord record) {
         ClipEvent e = new ClipEvent();
         switch (Objects.requireNonNull(record).recordType()) {
@@ -35,6 +40,8 @@ public class ClipEvent {
             case AUDIO_BLOCK -> e.audio = (AudioBlock) record;
             case END_OF_CLIP -> e.end = (EndOfClip) record;
             case DEAD_LETTER -> e.deadLetter = (DeadLetter) record;
+            case CHUNK_STATUS -> e.chunkStatus = (ChunkStatus) record;
+            case CLIP_STATUS -> e.clipStatus = (ClipStatus) record;
         }
         return e;
     }
@@ -55,6 +62,12 @@ public class ClipEvent {
         }
         if (deadLetter != null) {
             return deadLetter;
+        }
+        if (chunkStatus != null) {
+            return chunkStatus;
+        }
+        if (clipStatus != null) {
+            return clipStatus;
         }
         throw new IllegalStateException("empty ClipEvent");
     }
@@ -102,6 +115,22 @@ public class ClipEvent {
 
     public void setDeadLetter(DeadLetter deadLetter) {
         this.deadLetter = deadLetter;
+    }
+
+    public ChunkStatus getChunkStatus() {
+        return chunkStatus;
+    }
+
+    public void setChunkStatus(ChunkStatus chunkStatus) {
+        this.chunkStatus = chunkStatus;
+    }
+
+    public ClipStatus getClipStatus() {
+        return clipStatus;
+    }
+
+    public void setClipStatus(ClipStatus clipStatus) {
+        this.clipStatus = clipStatus;
     }
 
     @Override

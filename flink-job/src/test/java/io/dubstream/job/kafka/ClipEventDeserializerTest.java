@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.ClipEvent;
@@ -83,6 +84,18 @@ class ClipEventDeserializerTest {
 
         assertDeadLetter(out, "record key 'other' differs from its clip id 'clip'", bytes);
         assertThat(out.get(0).getDeadLetter().getClipId()).isEqualTo("other");
+    }
+
+    @Test
+    void recordsTheJobWritesAreNoInput() throws Exception {
+        byte[] status = codec.encode(new ChunkStatus("clip", 0, 3, ChunkStatus.State.DONE, 1, "", TIMESTAMP, ""));
+        byte[] letter = codec.encode(new DeadLetter("clip", "dubstream.frames", 0, 5L, "garbage", new byte[] {9},
+                TIMESTAMP));
+
+        assertDeadLetter(read("clip", status), "a chunk status record is not an input record (manifest, frame, audio "
+                + "block, end of clip)", status);
+        assertDeadLetter(read("clip", letter), "a dead letter record is not an input record (manifest, frame, audio "
+                + "block, end of clip)", letter);
     }
 
     @Test

@@ -33,12 +33,18 @@ import io.dubstream.connectors.format.RecordValidator;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipMode;
+import io.dubstream.connectors.records.ChunkStatus;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipStatus;
+import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.ColourGainModel;
 import io.dubstream.job.records.Chunk;
+import io.dubstream.job.records.ChunkAttempt;
 import io.dubstream.job.records.ClipEvent;
+import io.dubstream.job.status.ChunkDeadLetters;
 
 class OverlapAddMergerTest {
 
@@ -456,6 +462,91 @@ class OverlapAddMergerTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void chunksReportTheirAttemptsOnArrivalAndMergedWhenMerged() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        harness.setProcessingTime(5_000);
+
+        harness.processElement(chunks.get(2).withAttempts(new ChunkAttempt[] {ChunkAttempt.succeeded(1, 150, 160)}), 0L);
+        harness.processElement(chunks.get(0).withAttempts(new ChunkAttempt[] {ChunkAttempt.succeeded(1, 100, 110)}), 0L);
+        harness.processElement(chunks.get(1).withAttempts(new ChunkAttempt[] {
+            ChunkAttempt.failed(1, 120, 130, "boom"), ChunkAttempt.succeeded(2, 1_130, 1_140)}), 0L);
+
+        String id = "clip-25s";
+        assertThat(reports(OverlapAddMerger.STATUS)).containsExactly(
+                change(id, 2, 3, ChunkStatus.State.RUNNING, 1, "", 150),
+                change(id, 2, 3, ChunkStatus.State.DONE, 1, "", 160),
+                change(id, 0, -1, ChunkStatus.State.RUNNING, 1, "", 100),
+                change(id, 0, -1, ChunkStatus.State.DONE, 1, "", 110),
+                change(id, 0, -1, ChunkStatus.State.MERGED, 1, "", 5_000),
+                change(id, 1, -1, ChunkStatus.State.RUNNING, 1, "", 120),
+                change(id, 1, -1, ChunkStatus.State.RETRIED, 1, "boom", 130),
+                change(id, 1, -1, ChunkStatus.State.RUNNING, 2, "", 1_130),
+                change(id, 1, -1, ChunkStatus.State.DONE, 2, "", 1_140),
+                change(id, 1, -1, ChunkStatus.State.MERGED, 2, "", 5_000),
+                change(id, 2, 3, ChunkStatus.State.MERGED, 1, "", 5_000),
+                new ClipStatus(id, ClipStatus.Outcome.COMPLETED, 3, 0, "", 5_000));
+        assertThat(reports(OverlapAddMerger.DEAD_LETTERS)).isEmpty();
+        assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.mergedEnd());
+        assertNothingIsLeft();
+    }
+
+    @Test
+    void aChunkThatInferenceGaveUpOnIsADeadLetterAndFailsTheClip() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        String id = "clip-25s";
+        String reason = "model test failed on chunk 1 after 2 attempts: boom 2";
+        Chunk gaveUp = Chunk.failure(id, clip.manifest, ClipMode.CHUNKED, 1, reason).withAttempts(new ChunkAttempt[] {
+            ChunkAttempt.failed(1, 200, 210, "boom 1"), ChunkAttempt.failed(2, 1_210, 1_220, "boom 2")});
+        harness.setProcessingTime(7_000);
+
+        harness.processElement(chunks.get(0).withAttempts(new ChunkAttempt[] {ChunkAttempt.succeeded(1, 100, 110)}), 0L);
+        harness.processElement(gaveUp, 0L);
+        // chunk 2, inferred after the failure, and a second chunk out of attempts behind it
+        harness.processElement(chunks.get(2).withAttempts(new ChunkAttempt[] {ChunkAttempt.succeeded(1, 300, 310)}), 0L);
+        harness.processElement(Chunk.failure(id, clip.manifest, ClipMode.CHUNKED, 3, "model test failed on chunk 3: boom 3")
+                .withAttempts(new ChunkAttempt[] {ChunkAttempt.failed(1, 400, 410, "boom 3")}), 0L);
+
+        assertThat(reports(OverlapAddMerger.STATUS)).containsExactly(
+                change(id, 0, -1, ChunkStatus.State.RUNNING, 1, "", 100),
+                change(id, 0, -1, ChunkStatus.State.DONE, 1, "", 110),
+                change(id, 0, -1, ChunkStatus.State.MERGED, 1, "", 7_000),
+                change(id, 1, -1, ChunkStatus.State.RUNNING, 1, "", 200),
+                change(id, 1, -1, ChunkStatus.State.RETRIED, 1, "boom 1", 210),
+                change(id, 1, -1, ChunkStatus.State.RUNNING, 2, "", 1_210),
+                change(id, 1, -1, ChunkStatus.State.FAILED, 2, "boom 2", 1_220),
+                new ClipStatus(id, ClipStatus.Outcome.FAILED, 1, 0, reason, 7_000));
+        assertThat(reports(OverlapAddMerger.DEAD_LETTERS)).containsExactly(
+                new DeadLetter(id, ChunkDeadLetters.SOURCE, -1, -1, reason + " (attempt 1: boom 1; attempt 2: boom 2)",
+                        new byte[0], 1_220),
+                new DeadLetter(id, ChunkDeadLetters.SOURCE, -1, -1,
+                        "model test failed on chunk 3: boom 3 (attempt 1: boom 3)", new byte[0], 410));
+        List<ClipEvent> events = harness.extractOutputValues();
+        assertThat(events.get(events.size() - 1).getEnd()).isEqualTo(new EndOfClip(id, chunks.get(0).endFrame(),
+                chunks.get(0).endSample(), EndOfClip.Status.FAILED, reason, CREATED_AT_MILLIS));
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    /** The records reported to a side output, each checked to be valid on the wire. */
+    private List<ClipRecord> reports(org.apache.flink.util.OutputTag<ClipEvent> tag) throws Exception {
+        List<ClipRecord> records = new ArrayList<>();
+        var queue = harness.getSideOutput(tag);
+        if (queue != null) {
+            for (var r : queue) {
+                VALIDATOR.validate(r.getValue().record());
+                records.add(r.getValue().record());
+            }
+        }
+        return records;
+    }
+
+    private static ChunkStatus change(String clipId, int chunk, int count, ChunkStatus.State state, int attempt,
+            String error, long at) {
+        return new ChunkStatus(clipId, chunk, count, state, attempt, error, at, ClipMode.CHUNKED.label());
+    }
 
     private void assertNothingIsLeft() {
         assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();

@@ -1,0 +1,69 @@
+package io.dubstream.connectors.cli;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.dubstream.connectors.records.ChunkStatus;
+import io.dubstream.connectors.records.ClipStatus;
+
+/**
+ * A clip's chunk state table as its status records tell it: per chunk its latest state, attempt,
+ * retries and last error; printed by {@code dubstream status}.
+ */
+final class ChunkTable {
+
+    private static final int ERROR_WIDTH = 100;
+
+    private final Map<Integer, Row> rows = new TreeMap<>();
+    private int chunkCount = ChunkStatus.UNKNOWN_COUNT;
+
+    private static final class Row {
+        ChunkStatus.State state;
+        int attempt;
+        int retries;
+        String lastError = "";
+    }
+
+    /** Takes one change in. */
+    void add(ChunkStatus change) {
+        Row row = rows.computeIfAbsent(change.getChunkIndex(), k -> new Row());
+        row.state = change.getState();
+        row.attempt = change.getAttempt();
+        if (!change.getError().isEmpty()) {
+            row.lastError = change.getError();
+        }
+        if (change.getState() == ChunkStatus.State.RETRIED) {
+            row.retries++;
+        }
+        if (change.hasChunkCount()) {
+            chunkCount = change.getChunkCount();
+        }
+    }
+
+    /** One line for a change as it arrives. */
+    static String describe(ChunkStatus c) {
+        return "chunk " + c.getChunkIndex() + (c.hasChunkCount() ? "/" + c.getChunkCount() : "") + " " + c.getState()
+                + (c.getAttempt() > 0 ? " (attempt " + c.getAttempt() + ")" : "")
+                + (c.getError().isEmpty() ? "" : ": " + c.getError());
+    }
+
+    /** One line for the clip's outcome. */
+    static String describe(ClipStatus s) {
+        return "clip " + s.getClipId() + " " + s.getOutcome() + ": " + s.getChunksMerged() + " chunks merged, "
+                + s.getRetries() + " retries" + (s.getReason().isEmpty() ? "" : "; " + s.getReason());
+    }
+
+    /** The table, one line per chunk under a header. */
+    String render() {
+        StringBuilder b = new StringBuilder(String.format("%-7s %-8s %-8s %-8s %s%n", "chunk", "state", "attempt",
+                "retries", "last error"));
+        for (Map.Entry<Integer, Row> e : rows.entrySet()) {
+            Row r = e.getValue();
+            String error = r.lastError.length() > ERROR_WIDTH ? r.lastError.substring(0, ERROR_WIDTH - 3) + "..."
+                    : r.lastError;
+            b.append(String.format("%-7s %-8s %-8d %-8d %s", e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""),
+                    r.state, r.attempt, r.retries, error).stripTrailing()).append(System.lineSeparator());
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,187 @@
+package io.dubstream.connectors.records;
+
+import java.util.Objects;
+
+/**
+ * One change of state of one chunk of a clip in the job (topic {@code dubstream.out.status}), so that
+ * a consumer can follow a clip chunk by chunk. A clip's status records are keyed by its clip id and
+ * sit in one partition in the order the job published them; the last one of a clip is its
+ * {@link ClipStatus}.
+ *
+ * <p>A chunk goes {@code PENDING -> RUNNING -> DONE -> MERGED}; an attempt that fails goes to
+ * {@code RETRIED} (another attempt follows after a backoff: {@code RUNNING} again with the next
+ * attempt number) or, when it was the last attempt allowed, to {@code FAILED}, which fails the clip.
+ */
+public class ChunkStatus extends KeyedByClip {
+
+    /** Where a chunk is; the byte is its code in the wire format. */
+    public enum State {
+        /** Cut from the clip, waiting for inference. Attempt 0. */
+        PENDING(0),
+        /** An attempt of the model on the chunk started. */
+        RUNNING(1),
+        /** The attempt failed ({@code error} says why); another one follows after a backoff. */
+        RETRIED(2),
+        /** The attempt failed and it was the last one allowed: the chunk, and so its clip, failed. */
+        FAILED(3),
+        /** The attempt produced the chunk's output. */
+        DONE(4),
+        /** The output was merged into the clip's output; {@code attempt} is the one that produced it. */
+        MERGED(5);
+
+        private final byte code;
+
+        State(int code) {
+            this.code = (byte) code;
+        }
+
+        public byte code() {
+            return code;
+        }
+
+        /** The state for a wire code, or {@code null} when the code names none. */
+        public static State fromCode(byte code) {
+            for (State s : values()) {
+                if (s.code == code) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** {@link #getChunkCount()} when the clip's last chunk has not been cut yet. */
+    public static final int UNKNOWN_COUNT = -1;
+
+    private int chunkIndex;
+    private int chunkCount = UNKNOWN_COUNT;
+    private State state;
+    /** From 1; 0 for {@link State#PENDING}. */
+    private int attempt;
+    /** Why the attempt failed; empty unless the state is RETRIED or FAILED. */
+    private String error = "";
+    private long atMillis;
+    /** How the job processes the clip, when it distinguishes modes; empty otherwise. */
+    private String clipMode = "";
+
+    public ChunkStatus() {}
+
+    public ChunkStatus(String clipId, int chunkIndex, int chunkCount, State state, int attempt, String error,
+            long atMillis, String clipMode) {
+        super(clipId);
+        this.chunkIndex = chunkIndex;
+        this.chunkCount = chunkCount;
+        this.state = state;
+        this.attempt = attempt;
+        this.error = error;
+        this.atMillis = atMillis;
+        this.clipMode = clipMode;
+    }
+
+    /** A change with no error, no known chunk count and no clip mode. */
+    public static ChunkStatus of(String clipId, int chunkIndex, State state, int attempt, long atMillis) {
+        return new ChunkStatus(clipId, chunkIndex, UNKNOWN_COUNT, state, attempt, "", atMillis, "");
+    }
+
+    /** The same change with another chunk count. */
+    public ChunkStatus withChunkCount(int count) {
+        return new ChunkStatus(getClipId(), chunkIndex, count, state, attempt, error, atMillis, clipMode);
+    }
+
+    /** The same change of a clip processed in {@code mode} ({@code whole} or {@code chunked}). */
+    public ChunkStatus withClipMode(String mode) {
+        return new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, mode);
+    }
+
+    @Override
+    public RecordType recordType() {
+        return RecordType.CHUNK_STATUS;
+    }
+
+    public boolean hasChunkCount() {
+        return chunkCount != UNKNOWN_COUNT;
+    }
+
+    public int getChunkIndex() {
+        return chunkIndex;
+    }
+
+    public void setChunkIndex(int chunkIndex) {
+        this.chunkIndex = chunkIndex;
+    }
+
+    public int getChunkCount() {
+        return chunkCount;
+    }
+
+    public void setChunkCount(int chunkCount) {
+        this.chunkCount = chunkCount;
+    }
+
+    public State getState() {
+        return state;
+    }
+
+    public void setState(State state) {
+        this.state = state;
+    }
+
+    public int getAttempt() {
+        return attempt;
+    }
+
+    public void setAttempt(int attempt) {
+        this.attempt = attempt;
+    }
+
+    public String getError() {
+        return error;
+    }
+
+    public void setError(String error) {
+        this.error = error;
+    }
+
+    public long getAtMillis() {
+        return atMillis;
+    }
+
+    public void setAtMillis(long atMillis) {
+        this.atMillis = atMillis;
+    }
+
+    public String getClipMode() {
+        return clipMode;
+    }
+
+    public void setClipMode(String clipMode) {
+        this.clipMode = clipMode;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ChunkStatus)) {
+            return false;
+        }
+        ChunkStatus s = (ChunkStatus) o;
+        return chunkIndex == s.chunkIndex && chunkCount == s.chunkCount && attempt == s.attempt
+                && atMillis == s.atMillis && state == s.state && Objects.equals(getClipId(), s.getClipId())
+                && Objects.equals(error, s.error) && Objects.equals(clipMode, s.clipMode);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(getClipId(), chunkIndex, state, attempt, atMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkStatus{clipId=" + getClipId() + ", chunk " + chunkIndex
+                + (hasChunkCount() ? " of " + chunkCount : "") + " " + state + ", attempt " + attempt
+                + (error == null || error.isEmpty() ? "" : ", error=" + error) + ", at " + atMillis
+                + (clipMode == null || clipMode.isEmpty() ? "" : ", mode " + clipMode) + "}";
+    }
+}

@@ -1,0 +1,37 @@
+package io.dubstream.connectors.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.dubstream.connectors.records.ChunkStatus;
+import io.dubstream.connectors.records.ChunkStatus.State;
+import io.dubstream.connectors.records.ClipStatus;
+
+class ChunkTableTest {
+
+    @Test
+    void eachChunkShowsItsLatestStateAttemptRetriesAndLastError() {
+        ChunkTable table = new ChunkTable();
+        table.add(ChunkStatus.of("c", 0, State.PENDING, 0, 1));
+        table.add(ChunkStatus.of("c", 1, State.PENDING, 0, 2).withChunkCount(2));
+        table.add(ChunkStatus.of("c", 1, State.RUNNING, 1, 3));
+        table.add(new ChunkStatus("c", 1, 2, State.RETRIED, 1, "out of memory", 4, ""));
+        table.add(ChunkStatus.of("c", 1, State.RUNNING, 2, 5));
+        table.add(ChunkStatus.of("c", 1, State.DONE, 2, 6));
+
+        assertThat(table.render().lines()).containsExactly(
+                "chunk   state    attempt  retries  last error",
+                "0/2     PENDING  0        0",
+                "1/2     DONE     2        1        out of memory");
+    }
+
+    @Test
+    void changesAndOutcomesReadAsOneLineEach() {
+        assertThat(ChunkTable.describe(new ChunkStatus("c", 3, 5, State.RETRIED, 2, "boom", 1, "")))
+                .isEqualTo("chunk 3/5 RETRIED (attempt 2): boom");
+        assertThat(ChunkTable.describe(ChunkStatus.of("c", 0, State.PENDING, 0, 1))).isEqualTo("chunk 0 PENDING");
+        assertThat(ChunkTable.describe(new ClipStatus("c", ClipStatus.Outcome.FAILED, 2, 3, "chunk 2 failed", 9)))
+                .isEqualTo("clip c FAILED: 2 chunks merged, 3 retries; chunk 2 failed");
+    }
+}
