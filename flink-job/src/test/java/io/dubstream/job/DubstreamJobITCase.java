@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,19 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
-import io.dubstream.connectors.kafka.ClipPartitions;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
-import io.dubstream.connectors.records.AudioBlock;
-import io.dubstream.connectors.records.ClipManifest;
-import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.DeadLetter;
-import io.dubstream.connectors.records.EndOfClip;
-import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.records.ClipEvent;
 
@@ -90,33 +83,11 @@ class DubstreamJobITCase {
     void everyFrameAndSampleExactlyOnceWithIdentity() throws Exception {
         runJob("clean", false);
 
-        Output out = Output.read("clean.out.");
-        Output in = Output.read(ClipTopics.INPUT_PREFIX, false);
-        assertThat(out.control).hasSize(2);
-        assertThat(out.control.get(0)).isEqualTo(in.control.get(0));
-        EndOfClip end = (EndOfClip) out.control.get(1);
-        assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.COMPLETE);
-        assertThat(end.getFramesSent()).isEqualTo(FRAMES);
-        assertThat(end.getSamplesSent()).isEqualTo(SAMPLES);
+        output("clean.out.").assertExactCopyOf(CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX,
+                CLIP, false), FRAMES, SAMPLES);
 
-        assertThat(out.frames).hasSize(FRAMES);
-        for (int i = 0; i < FRAMES; i++) {
-            VideoFrame frame = out.frames.get(i);
-            assertThat(frame.getFrameIndex()).as("position %d", i).isEqualTo(i);
-            assertThat(frame.getImage()).as("frame %d", i).isEqualTo(in.frames.get(i).getImage());
-            assertThat(frame.getPtsMicros()).isEqualTo(i * 40_000L);
-        }
-        short[] inAudio = in.samples();
-        short[] outAudio = out.samples();
-        assertThat(outAudio).hasSize((int) SAMPLES);
-        assertThat(outAudio).isEqualTo(inAudio);
-        long next = 0;
-        for (AudioBlock block : out.audio) {
-            assertThat(block.getFirstSample()).isEqualTo(next);
-            next += block.sampleCount();
-        }
-
-        List<ConsumerRecord<String, byte[]>> dead = Output.readPartition("clean.dlq");
+        List<ConsumerRecord<String, byte[]>> dead = CommittedClip.readPartition(KAFKA.bootstrapServers(), "clean.dlq",
+                CLIP);
         assertThat(dead).hasSize(1);
         DeadLetter letter = (DeadLetter) new ClipRecordCodec().decode(dead.get(0).value()).recordOrThrow();
         assertThat(letter.getSourceTopic()).isEqualTo(ClipTopics.INPUT.frames());
@@ -130,8 +101,8 @@ class DubstreamJobITCase {
         runJob("failing", true);
 
         assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
-        Output clean = Output.read("clean2.out.");
-        Output failing = Output.read("failing.out.");
+        CommittedClip clean = output("clean2.out.");
+        CommittedClip failing = output("failing.out.");
         assertThat(failing.rawValues).hasSameSizeAs(clean.rawValues);
         for (int i = 0; i < clean.rawValues.size(); i++) {
             assertThat(failing.rawValues.get(i)).as("output record %d", i).isEqualTo(clean.rawValues.get(i));
@@ -198,68 +169,7 @@ class DubstreamJobITCase {
         }
     }
 
-    /** Everything one read_committed consumer finds for the clip under a topic prefix. */
-    static final class Output {
-        final List<ClipRecord> control = new ArrayList<>();
-        final List<VideoFrame> frames = new ArrayList<>();
-        final List<AudioBlock> audio = new ArrayList<>();
-        final List<byte[]> rawValues = new ArrayList<>();
-
-        /** The clip's records under {@code prefix}; every one must be valid. */
-        static Output read(String prefix) {
-            return read(prefix, true);
-        }
-
-        /** As {@link #read(String)}; with {@code strict} false, records that are not valid are skipped. */
-        static Output read(String prefix, boolean strict) {
-            ClipTopics topics = ClipTopics.withPrefix(prefix);
-            Output o = new Output();
-            ClipRecordCodec codec = new ClipRecordCodec();
-            for (String topic : topics.all()) {
-                for (ConsumerRecord<String, byte[]> r : readPartition(topic)) {
-                    var decoded = codec.decode(r.value());
-                    if (!strict && !decoded.isValid()) {
-                        continue;
-                    }
-                    o.rawValues.add(r.value());
-                    ClipRecord record = decoded.recordOrThrow();
-                    if (record instanceof VideoFrame f) {
-                        o.frames.add(f);
-                    } else if (record instanceof AudioBlock b) {
-                        o.audio.add(b);
-                    } else if (record instanceof ClipManifest || record instanceof EndOfClip) {
-                        o.control.add(record);
-                    }
-                }
-            }
-            return o;
-        }
-
-        short[] samples() {
-            short[] out = new short[audio.stream().mapToInt(b -> b.getSamples().length).sum()];
-            int at = 0;
-            for (AudioBlock b : audio) {
-                System.arraycopy(b.getSamples(), 0, out, at, b.getSamples().length);
-                at += b.getSamples().length;
-            }
-            return out;
-        }
-
-        static List<ConsumerRecord<String, byte[]>> readPartition(String topic) {
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
-                var tp = ClipPartitions.find(consumer, topic, CLIP, Duration.ofSeconds(10)).orElseThrow();
-                consumer.assign(List.of(tp));
-                long end = consumer.endOffsets(List.of(tp)).get(tp);
-                while (consumer.position(tp) < end) {
-                    for (var r : consumer.poll(Duration.ofMillis(200))) {
-                        if (CLIP.equals(r.key())) {
-                            records.add(r);
-                        }
-                    }
-                }
-            }
-            return records;
-        }
+    private static CommittedClip output(String prefix) {
+        return CommittedClip.read(KAFKA.bootstrapServers(), prefix, CLIP);
     }
 }

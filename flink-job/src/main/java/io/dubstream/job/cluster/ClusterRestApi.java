@@ -89,9 +89,9 @@ public final class ClusterRestApi {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
 
-    /** Failures the job went through (each one a restart while the restart strategy allows). */
-    public int failures(String jobId) throws IOException {
-        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+    /** How often the job was restored from a checkpoint (once per recovery from a failure). */
+    public long restoredCheckpoints(String jobId) throws IOException {
+        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("restored").asLong();
     }
 
     private JsonNode get(String path) throws IOException {
