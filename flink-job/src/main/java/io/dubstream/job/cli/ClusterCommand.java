@@ -1,6 +1,7 @@
 package io.dubstream.job.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -119,6 +120,10 @@ final class ClusterCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (!Files.isRegularFile(dir.directory().configFile())) {
+                spec.commandLine().getOut().println("no local cluster in " + dir.directory().root());
+                return DubstreamCli.EXIT_OK;
+            }
             List<String> stopped = LocalSessionCluster.in(dir.directory()).stop();
             spec.commandLine().getOut().println(stopped.isEmpty() ? "nothing was running in " + dir.directory().root()
                     : "stopped " + String.join(", ", stopped));
