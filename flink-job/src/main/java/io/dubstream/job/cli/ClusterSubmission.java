@@ -5,7 +5,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -48,6 +50,23 @@ final class ClusterSubmission {
         env.setParallelism(parallelism);
         DubstreamJob.defineKafkaJob(env, conf);
         return env.executeAsync(jobName);
+    }
+
+    /**
+     * Follows the job until it ends and returns how: {@code FINISHED} or {@code CANCELED}; a job that
+     * failed (its restart strategy gave up) is an error.
+     */
+    JobStatus awaitEnd(JobClient job) throws Exception {
+        while (true) {
+            JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
+            if (status == JobStatus.FAILED) {
+                throw new IllegalStateException("the job failed; its exceptions are in the web UI at " + webUi(job));
+            }
+            if (status.isGloballyTerminalState()) {
+                return status;
+            }
+            Thread.sleep(2000);
+        }
     }
 
     /**

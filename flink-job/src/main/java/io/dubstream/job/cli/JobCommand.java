@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -102,16 +100,7 @@ final class JobCommand implements Callable<Integer> {
         }
         out.println("following the job until it ends; Ctrl-C stops following, the job keeps running on the cluster");
         out.flush();
-        while (true) {
-            JobStatus status = job.getJobStatus().get(30, TimeUnit.SECONDS);
-            if (status == JobStatus.FINISHED || status == JobStatus.CANCELED) {
-                out.println("the job ended as " + status);
-                return DubstreamCli.EXIT_OK;
-            }
-            if (status.isGloballyTerminalState()) {
-                throw new IllegalStateException("the job ended as " + status);
-            }
-            Thread.sleep(2000);
-        }
+        out.println("the job ended as " + submission.awaitEnd(job));
+        return DubstreamCli.EXIT_OK;
     }
 }

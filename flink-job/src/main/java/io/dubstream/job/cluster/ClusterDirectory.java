@@ -9,8 +9,6 @@ import java.nio.file.Path;
  */
 public record ClusterDirectory(Path root) {
 
-    public static final Path DEFAULT = Path.of("out", "local-cluster");
-
     public ClusterDirectory {
         root = root.toAbsolutePath().normalize();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -85,7 +86,9 @@ final class ClusterProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(Redirect.appendTo(dir.stdoutFile(name).toFile()))
                 .start();
-        Files.writeString(dir.pidFile(name), process.pid() + "\n");
+        // written whole or not at all: a reader never sees half a pid
+        Path written = Files.writeString(dir.pidFile(name).resolveSibling(name + ".pid.new"), process.pid() + "\n");
+        Files.move(written, dir.pidFile(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return process.toHandle();
     }
 

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,6 +77,8 @@ class TaskManagerKillITCase {
         ClusterDirectory dir = new ClusterDirectory(Path.of("target", "task-manager-kill-itcase"));
         deleteRecursively(dir.root());
         ExecutorService uploads = Executors.newSingleThreadExecutor();
+        ExecutorService restarter = Executors.newSingleThreadExecutor();
+        List<CompletableFuture<String>> restarts = new ArrayList<>();
         try (LocalSessionCluster cluster = LocalSessionCluster.start(dir,
                 LocalClusterSpec.defaults().withPorts(freePort(), freePort())).killOnExit()) {
             log("cluster up, web UI at " + cluster.webUi());
@@ -83,8 +89,10 @@ class TaskManagerKillITCase {
 
             ClusterRestApi rest = cluster.rest();
             for (int kill = 1; kill <= KILLS; kill++) {
-                pace.awaitFrames(FRAMES * kill / (KILLS + 1), upload);
+                // kills at a quarter and half of the clip: the second half leaves time to recover on a slow machine
+                pace.awaitFrames(FRAMES * kill / (2 * KILLS), upload);
                 awaitCheckpointFromNow(rest, job);
+                assertThat(upload).as("the upload is still running at kill %d", kill).isNotDone();
                 assertThat(CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP))
                         .as("the job's output is still incomplete at kill %d", kill).isEmpty();
                 int tm = busyTaskManager(cluster);
@@ -93,8 +101,11 @@ class TaskManagerKillITCase {
                 log("kill " + kill + ": SIGKILL to taskmanager-" + tm + " (pid " + pid + ") with " + pace.frames()
                         + " of " + FRAMES + " frames uploaded and " + uncommitted
                         + " output frames in a transaction not yet committed");
-                cluster.startTaskManager(tm);
-                log("taskmanager-" + tm + " registered again");
+                // started again while the job recovers on the other TaskManager, as a supervisor would
+                restarts.add(CompletableFuture.supplyAsync(() -> restart(cluster, tm), restarter));
+            }
+            for (CompletableFuture<String> restart : restarts) {
+                assertThat(restart.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).startsWith("taskmanager-");
             }
             assertThat(upload.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).frames()).isEqualTo(FRAMES);
             log("upload complete");
@@ -106,6 +117,7 @@ class TaskManagerKillITCase {
                     CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, CLIP), FRAMES, SAMPLES);
         } finally {
             uploads.shutdownNow();
+            restarter.shutdownNow();
             log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
         }
     }
@@ -123,6 +135,17 @@ class TaskManagerKillITCase {
         assertThat(out.toString()).contains(cluster.webUi() + "/#/job/running/" + submitted.group(1));
         log("job " + submitted.group(1) + " submitted");
         return submitted.group(1);
+    }
+
+    /** Starts TaskManager {@code n} again and returns its new resource id once it has registered. */
+    private static String restart(LocalSessionCluster cluster, int n) {
+        try {
+            String id = cluster.startTaskManager(n);
+            log("taskmanager-" + n + " registered again as " + id);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Waits until a checkpoint completes that started after now: the job runs and its state is saved. */
