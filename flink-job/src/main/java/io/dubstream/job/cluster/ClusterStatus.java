@@ -26,8 +26,8 @@ public record ClusterStatus(ClusterDirectory directory, URI webUi, List<ProcessS
             lines.add("  web UI " + webUi + ": not answering");
         } else {
             ClusterRestApi.Overview o = overview.get();
-            lines.add("  web UI " + webUi + ": Flink " + o.flinkVersion() + ", " + o.taskManagers()
-                    + " TaskManagers registered, " + o.slotsAvailable() + " of " + o.slotsTotal() + " slots free");
+            lines.add("  web UI " + webUi + ": Flink " + o.flinkVersion() + ", TaskManagers registered: "
+                    + o.taskManagers() + ", slots free: " + o.slotsAvailable() + " of " + o.slotsTotal());
             for (ClusterRestApi.Job job : jobs) {
                 lines.add("  job " + job.id() + " " + job.state() + " (" + job.name() + ")");
             }

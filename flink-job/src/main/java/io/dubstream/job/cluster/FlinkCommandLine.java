@@ -3,6 +3,7 @@ package io.dubstream.job.cluster;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -49,13 +50,13 @@ final class FlinkCommandLine {
     }
 
     /** The value of the dynamic property {@code key} in a command line built here, if it has one. */
-    static java.util.Optional<String> dynamicProperty(List<String> command, String key) {
+    static Optional<String> dynamicProperty(List<String> command, String key) {
         for (int i = 0; i + 1 < command.size(); i++) {
             if (command.get(i).equals("-D") && command.get(i + 1).startsWith(key + "=")) {
-                return java.util.Optional.of(command.get(i + 1).substring(key.length() + 1));
+                return Optional.of(command.get(i + 1).substring(key.length() + 1));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static List<String> command(ClusterDirectory dir, String name, String classpath, String memoryFlags,
