@@ -58,7 +58,7 @@ class BadInputITCase {
                 new SampleClipGenerator.Spec(256, 64, 25, 1, 3, 16_000, 1));
         ClipUploader.Result uploaded = new ClipUploader(bootstrap, ClipUploader.Options.defaults())
                 .upload(file, GOOD, TransferProgress.NONE);
-        ClipOutput in = ClipOutput.read(bootstrap, ClipTopics.INPUT_PREFIX, GOOD);
+        CommittedClip in = CommittedClip.read(bootstrap, ClipTopics.INPUT_PREFIX, GOOD);
         assertThat(in.frames).hasSize(75);
 
         ClipRecordCodec codec = new ClipRecordCodec();
@@ -83,7 +83,7 @@ class BadInputITCase {
 
         BoundedJobs.run(BoundedJobs.configuration(bootstrap, "bad", tmp), input -> input);
 
-        ClipOutput good = ClipOutput.read(bootstrap, "bad.out.", GOOD);
+        CommittedClip good = CommittedClip.read(bootstrap, "bad.out.", GOOD);
         assertThat(good.control).hasSize(2);
         assertThat(good.control.get(0)).isEqualTo(in.control.get(0));
         assertThat(good.control.get(1)).isEqualTo(new EndOfClip(GOOD, 75, uploaded.samples(),
@@ -96,12 +96,12 @@ class BadInputITCase {
         assertThat(good.samples()).hasSize(48_000).isEqualTo(in.samples());
 
         String wrongSizeReason = "frame 0 is 32x18 but the manifest says 64x36";
-        ClipOutput other = ClipOutput.read(bootstrap, "bad.out.", OTHER);
+        CommittedClip other = CommittedClip.read(bootstrap, "bad.out.", OTHER);
         assertThat(other.frames).isEmpty();
         assertThat(other.control).containsExactly(otherManifest, new EndOfClip(OTHER, 0, 0, EndOfClip.Status.FAILED,
                 wrongSizeReason, otherManifest.getCreatedAtMillis()));
 
-        List<DeadLetter> dead = ClipOutput.readTopic(bootstrap, "bad.dlq").stream()
+        List<DeadLetter> dead = CommittedClip.readTopic(bootstrap, "bad.dlq").stream()
                 .map(r -> (DeadLetter) codec.decode(r.value()).recordOrThrow())
                 .toList();
         assertThat(dead).hasSize(5);

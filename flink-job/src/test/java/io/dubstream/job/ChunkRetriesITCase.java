@@ -104,8 +104,8 @@ class ChunkRetriesITCase {
 
     @Test
     void retriedChunksLeaveTheOutputExactlyTheInput() {
-        ClipOutput out = ClipOutput.read(KAFKA.bootstrapServers(), "retries.out.", STEADY, true);
-        ClipOutput in = ClipOutput.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, STEADY, true);
+        CommittedClip out = CommittedClip.read(KAFKA.bootstrapServers(), "retries.out.", STEADY, true);
+        CommittedClip in = CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, STEADY, true);
 
         assertThat(out.end().getStatus()).isEqualTo(EndOfClip.Status.COMPLETE);
         assertThat(out.frames).hasSize(FRAMES);
@@ -141,7 +141,7 @@ class ChunkRetriesITCase {
 
     @Test
     void aChunkOutOfAttemptsFailsItsClipWithTheReasonAndADeadLetter() {
-        ClipOutput out = ClipOutput.read(KAFKA.bootstrapServers(), "retries.out.", DOOMED, true);
+        CommittedClip out = CommittedClip.read(KAFKA.bootstrapServers(), "retries.out.", DOOMED, true);
         String reason = "model identity failed on chunk 1 after 3 attempts: injected fault: attempt 3 of chunk 1 of"
                 + " clip doomed";
         assertThat(out.end().getStatus()).isEqualTo(EndOfClip.Status.FAILED);
@@ -185,7 +185,7 @@ class ChunkRetriesITCase {
     private static List<ClipRecord> status(String clipId) {
         ClipRecordCodec codec = new ClipRecordCodec();
         List<ClipRecord> records = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : ClipOutput.readPartition(KAFKA.bootstrapServers(), "retries.status",
+        for (ConsumerRecord<String, byte[]> r : CommittedClip.readPartition(KAFKA.bootstrapServers(), "retries.status",
                 clipId)) {
             records.add(codec.decode(r.value()).recordOrThrow());
         }
@@ -208,7 +208,7 @@ class ChunkRetriesITCase {
     private static List<DeadLetter> deadLetters(String clipId) {
         ClipRecordCodec codec = new ClipRecordCodec();
         List<DeadLetter> letters = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : ClipOutput.readPartition(KAFKA.bootstrapServers(), "retries.dlq",
+        for (ConsumerRecord<String, byte[]> r : CommittedClip.readPartition(KAFKA.bootstrapServers(), "retries.dlq",
                 clipId)) {
             letters.add((DeadLetter) codec.decode(r.value()).recordOrThrow());
         }

@@ -9,7 +9,7 @@ import io.dubstream.connectors.media.FFmpegLogging;
 
 /**
  * The entry point of {@code deploy/dubstream}: the connectors' commands (upload, download, broker,
- * sample) plus the job's own (demo, job).
+ * sample) plus the job's own (demo, job, cluster).
  */
 public final class DubstreamLauncher {
 
@@ -21,7 +21,8 @@ public final class DubstreamLauncher {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = DubstreamCli.commandLine(out, err, new DemoCommand(), new JobCommand());
+        CommandLine cli = DubstreamCli.commandLine(out, err, new DemoCommand(), new JobCommand(),
+                new ClusterCommand());
         return DubstreamCli.run(cli, args);
     }
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# A Flink session cluster of separate JVMs on this machine: a JobManager with the web UI
+# (http://localhost:8081) and two TaskManagers, from the project's Maven-built classpath.
+#   deploy/local-cluster.sh start [--taskmanagers N] [--slots N] [--rest-port PORT] ...
+#   deploy/local-cluster.sh status | stop
+#   deploy/local-cluster.sh kill-taskmanager [N]    SIGKILL of TaskManager N (default 1)
+#   deploy/local-cluster.sh start-taskmanager [N]   starts it again
+# Configuration, logs, pid files and checkpoints are in out/local-cluster/ (--dir DIR moves them).
+# Submit the job with: deploy/dubstream job --cluster localhost:8081 --bootstrap HOST:PORT
+# It runs `deploy/dubstream cluster <command>`; see docs/operations.md.
+set -euo pipefail
+exec "$(dirname "${BASH_SOURCE[0]}")/dubstream" cluster "$@"

@@ -1,0 +1,258 @@
+package io.dubstream.job.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.kafka.KafkaBrokerExtension;
+import io.dubstream.connectors.kafka.TransferProgress;
+import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.job.CommittedClip;
+import io.dubstream.job.cli.DubstreamLauncher;
+
+/**
+ * Exactly once under real faults, on a real cluster: a JobManager and two TaskManagers as separate
+ * JVMs ({@link LocalSessionCluster}), the job submitted as {@code dubstream job --cluster} submits
+ * it, a 90 s clip uploaded at a live pace, and the TaskManager that runs the job killed with SIGKILL
+ * twice mid-clip, each time after a checkpoint and while the sink has output in a transaction not yet
+ * committed, and started again. A read_committed consumer must find the input back exactly
+ * (identity model): every frame and sample once, no gap, no duplicate.
+ *
+ * <p>The cluster's configuration and logs stay in {@code target/task-manager-kill-itcase}.
+ */
+class TaskManagerKillITCase {
+
+    private static final String CLIP = "killed";
+    private static final int SECONDS = 90;
+    private static final int FRAMES = SECONDS * 25;
+    private static final long SAMPLES = SECONDS * 16_000L;
+    /** The clip arrives over 45 s, so that the job still has work ahead at every kill. */
+    private static final double UPLOAD_FRAMES_PER_SECOND = 50;
+    private static final int KILLS = 2;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final long POLL_MILLIS = 250;
+    /** Often enough to catch a transaction between two checkpoints (1 s apart). */
+    private static final long TRANSACTION_POLL_MILLIS = 20;
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path tmp;
+
+    /** When the class loaded, before the broker starts: the test reports its time from there. */
+    private static final long STARTED = System.nanoTime();
+
+    @Test
+    void killingTheBusyTaskManagerTwiceMidClipChangesNothingInTheOutput() throws Exception {
+        Path clip = SampleClipGenerator.write(tmp.resolve("clip.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, SECONDS, 16_000, 1));
+        ClusterDirectory dir = new ClusterDirectory(Path.of("target", "task-manager-kill-itcase"));
+        deleteRecursively(dir.root());
+        ExecutorService uploads = Executors.newSingleThreadExecutor();
+        ExecutorService restarter = Executors.newSingleThreadExecutor();
+        List<CompletableFuture<String>> restarts = new ArrayList<>();
+        try (LocalSessionCluster cluster = LocalSessionCluster.start(dir,
+                LocalClusterSpec.defaults().withPorts(freePort(), freePort())).killOnExit()) {
+            log("cluster up, web UI at " + cluster.webUi());
+            String job = submit(cluster);
+            LivePace pace = new LivePace(UPLOAD_FRAMES_PER_SECOND);
+            Future<ClipUploader.Result> upload = uploads.submit(() -> new ClipUploader(KAFKA.bootstrapServers(),
+                    ClipUploader.Options.defaults()).upload(clip, CLIP, pace));
+
+            ClusterRestApi rest = cluster.rest();
+            for (int kill = 1; kill <= KILLS; kill++) {
+                // kills at a quarter and half of the clip: the second half leaves time to recover on a slow machine
+                pace.awaitFrames(FRAMES * kill / (2 * KILLS), upload);
+                awaitCheckpointFromNow(rest, job);
+                assertThat(upload).as("the upload is still running at kill %d", kill).isNotDone();
+                assertThat(CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP))
+                        .as("the job's output is still incomplete at kill %d", kill).isEmpty();
+                int tm = busyTaskManager(cluster);
+                long uncommitted = awaitOpenTransaction();
+                long pid = cluster.killTaskManager(tm);
+                log("kill " + kill + ": SIGKILL to taskmanager-" + tm + " (pid " + pid + ") with " + pace.frames()
+                        + " of " + FRAMES + " frames uploaded and " + uncommitted
+                        + " output frames in a transaction not yet committed");
+                // started again while the job recovers on the other TaskManager, as a supervisor would
+                restarts.add(CompletableFuture.supplyAsync(() -> restart(cluster, tm), restarter));
+            }
+            for (CompletableFuture<String> restart : restarts) {
+                assertThat(restart.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).startsWith("taskmanager-");
+            }
+            assertThat(upload.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).frames()).isEqualTo(FRAMES);
+            log("upload complete");
+            EndOfClip end = awaitOutputEnd(rest, job);
+            log("output complete: " + end.getStatus());
+
+            assertThat(rest.restoredCheckpoints(job)).as("recoveries from a checkpoint").isGreaterThanOrEqualTo(KILLS);
+            CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP).assertExactCopyOf(
+                    CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, CLIP), FRAMES, SAMPLES);
+        } finally {
+            uploads.shutdownNow();
+            restarter.shutdownNow();
+            log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
+        }
+    }
+
+    /** Submits the job with the launcher's {@code job --cluster --detached} and returns its id. */
+    private static String submit(LocalSessionCluster cluster) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "job",
+                "--cluster", cluster.restAddress(), "--detached", "--bootstrap", KAFKA.bootstrapServers(),
+                "--model", "identity", "--set", "dubstream.checkpoint-interval=1s");
+        assertThat(code).as(err.toString()).isZero();
+        Matcher submitted = Pattern.compile("dubstream job ([0-9a-f]{32}) submitted").matcher(out.toString());
+        assertThat(submitted.find()).as(out.toString()).isTrue();
+        assertThat(out.toString()).contains(cluster.webUi() + "/#/job/running/" + submitted.group(1));
+        log("job " + submitted.group(1) + " submitted");
+        return submitted.group(1);
+    }
+
+    /** Starts TaskManager {@code n} again and returns its new resource id once it has registered. */
+    private static String restart(LocalSessionCluster cluster, int n) {
+        try {
+            String id = cluster.startTaskManager(n);
+            log("taskmanager-" + n + " registered again as " + id);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until a checkpoint completes that started after now: the job runs and its state is saved. */
+    private static void awaitCheckpointFromNow(ClusterRestApi rest, String job) throws Exception {
+        long before = rest.completedCheckpoints(job);
+        awaitTrue("a checkpoint after #" + before, () -> rest.completedCheckpoints(job) > before + 1);
+    }
+
+    /**
+     * Waits until the job's sink has written output frames in a transaction that is not committed
+     * yet, the moment to kill it: a sink that wrote them for good would duplicate them on recovery.
+     */
+    private static long awaitOpenTransaction() throws Exception {
+        try (OpenTransactionProbe probe = new OpenTransactionProbe(KAFKA.bootstrapServers(),
+                ClipTopics.OUTPUT.frames(), CLIP)) {
+            long[] uncommitted = new long[1];
+            awaitTrue("output frames written but not committed", TRANSACTION_POLL_MILLIS,
+                    () -> (uncommitted[0] = probe.uncommittedRecords()) > 0);
+            return uncommitted[0];
+        }
+    }
+
+    /** A TaskManager of the cluster that runs tasks of the job. */
+    private static int busyTaskManager(LocalSessionCluster cluster) throws IOException {
+        return cluster.rest().taskManagers().stream()
+                .filter(ClusterRestApi.TaskManagerSlots::busy)
+                .map(tm -> cluster.taskManagerNumber(tm.id()))
+                .flatMap(Optional::stream)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no running TaskManager runs the job"));
+    }
+
+    private static EndOfClip awaitOutputEnd(ClusterRestApi rest, String job) throws Exception {
+        EndOfClip[] end = new EndOfClip[1];
+        awaitTrue("the job's end-of-clip record", () -> {
+            assertThat(rest.jobState(job)).isNotIn("FAILED", "CANCELED", "FINISHED");
+            end[0] = CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP).orElse(null);
+            return end[0] != null;
+        });
+        return end[0];
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Condition condition) throws Exception {
+        awaitTrue(what, POLL_MILLIS, condition);
+    }
+
+    private static void awaitTrue(String what, long pollMillis, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within " + TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(pollMillis);
+        }
+    }
+
+    /** Holds an upload to a frame rate, as a live source sends a clip, and tells how far it is. */
+    private static final class LivePace implements TransferProgress {
+        private final double framesPerSecond;
+        private final long start = System.nanoTime();
+        private volatile long frames;
+
+        LivePace(double framesPerSecond) {
+            this.framesPerSecond = framesPerSecond;
+        }
+
+        @Override
+        public void update(long framesDone, long framesTotal) {
+            frames = framesDone;
+            long due = start + (long) (framesDone * 1e9 / framesPerSecond);
+            LockSupport.parkNanos(due - System.nanoTime());
+        }
+
+        long frames() {
+            return frames;
+        }
+
+        /** Waits until {@code n} frames are sent; fails if the upload ends first without them. */
+        void awaitFrames(long n, Future<?> upload) throws Exception {
+            awaitTrue(n + " uploaded frames", () -> {
+                if (upload.isDone()) {
+                    upload.get();
+                }
+                return frames >= n;
+            });
+        }
+    }
+
+    private static void log(String message) {
+        System.out.printf("TaskManagerKillITCase %6.1f s: %s%n", (System.nanoTime() - STARTED) / 1e9, message);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
