@@ -6,10 +6,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -o -q -N install
-mvn -o -q -pl connectors install -DskipTests
-mvn -o -q -pl flink-job test-compile
-cp_file="$root/flink-job/target/bench-classpath.txt"
-mvn -o -q -pl flink-job dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
-java -cp "flink-job/target/test-classes:flink-job/target/classes:$(cat "$cp_file")" \
+cp="$(bench/test-classpath.sh)"
+java -cp "$cp" \
   io.dubstream.job.inference.lipsync.LipSyncFramesBench "${CALLS:-30}"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Throughput and memory of wav2lip-reference (the published Wav2Lip generator, untrained) per batch
 # size on this machine's CPU: one JVM per batch size, so that each peak RSS is that batch size's own.
-# Needs the parent and connectors installed (mvn -o -q -N install && mvn -o -q -pl connectors install -DskipTests).
 #   BATCHES="1 8 16 32" (default)   SECONDS_PER_BATCH=10 (default)
 #   KEEP=1: do not free intermediates during the forward pass (what a plain Block-built model does)
 #   THREADS=N: PyTorch intra-op threads (default: one per core)
@@ -10,9 +9,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -o -q -pl flink-job test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/test.classpath
-cp="flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/test.classpath)"
+cp="$(bench/test-classpath.sh)"
 extra=()
 [ -n "${KEEP:-}" ] && extra+=(--keep-intermediates)
 [ -n "${TORCHSCRIPT:-}" ] && extra+=(--torchscript "$TORCHSCRIPT")

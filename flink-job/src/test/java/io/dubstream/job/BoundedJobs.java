@@ -7,8 +7,10 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.records.ClipEvent;
@@ -20,6 +22,14 @@ import io.dubstream.job.records.ClipEvent;
 final class BoundedJobs {
 
     private BoundedJobs() {}
+
+    /** The MiniCluster the job's integration tests run on: one TaskManager with 2 slots. */
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
+    }
 
     /** A run named {@code name}: its own output topics, consumer group, transactions and checkpoints. */
     static Configuration configuration(String bootstrap, String name, Path checkpoints) {

@@ -74,7 +74,7 @@ public final class DubstreamCli {
     private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        err.println("dubstream " + cmd.getCommandName() + ": error: " + message);
+        err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + message);
         if (System.getenv("DUBSTREAM_STACKTRACE") != null) {
             e.printStackTrace(err);
         }

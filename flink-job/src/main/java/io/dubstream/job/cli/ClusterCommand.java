@@ -48,6 +48,25 @@ final class ClusterCommand implements Callable<Integer> {
         return DubstreamCli.EXIT_USAGE;
     }
 
+    /** A cluster command: the cluster's directory, and where to print. */
+    abstract static class ClusterSubcommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DirectoryOption dir;
+
+        @Override
+        public final Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            run(dir.directory(), out);
+            out.flush();
+            return DubstreamCli.EXIT_OK;
+        }
+
+        abstract void run(ClusterDirectory directory, PrintWriter out) throws Exception;
+    }
+
     /** The cluster's directory, an option of every cluster command. */
     static final class DirectoryOption {
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = "out/local-cluster",
@@ -61,13 +80,7 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Starts the JobManager and the TaskManagers and returns once all have registered.")
-    static final class Start implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        DirectoryOption dir;
-
+    static final class Start extends ClusterSubcommand {
         @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "" + LocalClusterSpec.DEFAULT_REST_PORT,
                 description = "The web UI and REST port (default: ${DEFAULT-VALUE}).")
         int restPort;
@@ -93,98 +106,68 @@ final class ClusterCommand implements Callable<Integer> {
         String taskManagerMemory;
 
         @Override
-        public Integer call() throws Exception {
+        void run(ClusterDirectory directory, PrintWriter out) throws Exception {
             LocalClusterSpec clusterSpec = new LocalClusterSpec(restPort, rpcPort, taskManagers, slots,
                     MemorySize.parse(jobManagerMemory), MemorySize.parse(taskManagerMemory));
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("starting a JobManager and " + taskManagers + " TaskManagers in " + dir.directory().root()
+            out.println("starting a JobManager and " + taskManagers + " TaskManagers in " + directory.root()
                     + " ...");
             out.flush();
-            LocalSessionCluster cluster = LocalSessionCluster.start(dir.directory(), clusterSpec);
+            LocalSessionCluster cluster = LocalSessionCluster.start(directory, clusterSpec);
             cluster.status().lines().forEach(out::println);
-            out.println("logs in " + dir.directory().logs() + ", checkpoints in " + dir.directory().checkpoints());
+            out.println("logs in " + directory.logs() + ", checkpoints in " + directory.checkpoints());
             out.println("submit: deploy/dubstream job --cluster " + cluster.restAddress()
                     + " --bootstrap HOST:PORT; stop: deploy/local-cluster.sh stop");
-            return DubstreamCli.EXIT_OK;
         }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stops every process of the cluster (its jobs end with it); logs and checkpoints stay.")
-    static final class Stop implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        DirectoryOption dir;
-
+    static final class Stop extends ClusterSubcommand {
         @Override
-        public Integer call() {
-            if (!Files.isRegularFile(dir.directory().configFile())) {
-                spec.commandLine().getOut().println("no local cluster in " + dir.directory().root());
-                return DubstreamCli.EXIT_OK;
+        void run(ClusterDirectory directory, PrintWriter out) {
+            if (!Files.isRegularFile(directory.configFile())) {
+                out.println("no local cluster in " + directory.root());
+                return;
             }
-            List<String> stopped = LocalSessionCluster.in(dir.directory()).stop();
-            spec.commandLine().getOut().println(stopped.isEmpty() ? "nothing was running in " + dir.directory().root()
+            List<String> stopped = LocalSessionCluster.in(directory).stop();
+            out.println(stopped.isEmpty() ? "nothing was running in " + directory.root()
                     : "stopped " + String.join(", ", stopped));
-            return DubstreamCli.EXIT_OK;
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Shows the cluster's processes, the registered TaskManagers and the jobs.")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        DirectoryOption dir;
-
+    static final class Status extends ClusterSubcommand {
         @Override
-        public Integer call() throws Exception {
-            LocalSessionCluster.in(dir.directory()).status().lines().forEach(spec.commandLine().getOut()::println);
-            return DubstreamCli.EXIT_OK;
+        void run(ClusterDirectory directory, PrintWriter out) throws Exception {
+            LocalSessionCluster.in(directory).status().lines().forEach(out::println);
         }
     }
 
     @Command(name = "kill-taskmanager", mixinStandardHelpOptions = true,
             description = "Kills TaskManager N with SIGKILL, as a crash would; its jobs restart from their last "
                     + "checkpoint on the slots left.")
-    static final class KillTaskManager implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        DirectoryOption dir;
-
+    static final class KillTaskManager extends ClusterSubcommand {
         @Parameters(paramLabel = "N", defaultValue = "1", description = "Which TaskManager (default: ${DEFAULT-VALUE}).")
         int n;
 
         @Override
-        public Integer call() {
-            long pid = LocalSessionCluster.in(dir.directory()).killTaskManager(n);
-            spec.commandLine().getOut().println("killed taskmanager-" + n + " (pid " + pid + ") with SIGKILL");
-            return DubstreamCli.EXIT_OK;
+        void run(ClusterDirectory directory, PrintWriter out) {
+            long pid = LocalSessionCluster.in(directory).killTaskManager(n);
+            out.println("killed taskmanager-" + n + " (pid " + pid + ") with SIGKILL");
         }
     }
 
     @Command(name = "start-taskmanager", mixinStandardHelpOptions = true,
             description = "Starts TaskManager N (again) and returns once it has registered.")
-    static final class StartTaskManager implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        DirectoryOption dir;
-
+    static final class StartTaskManager extends ClusterSubcommand {
         @Parameters(paramLabel = "N", defaultValue = "1", description = "Which TaskManager (default: ${DEFAULT-VALUE}).")
         int n;
 
         @Override
-        public Integer call() throws Exception {
-            String id = LocalSessionCluster.in(dir.directory()).startTaskManager(n);
-            spec.commandLine().getOut().println("taskmanager-" + n + " registered as " + id);
-            return DubstreamCli.EXIT_OK;
+        void run(ClusterDirectory directory, PrintWriter out) throws Exception {
+            String id = LocalSessionCluster.in(directory).startTaskManager(n);
+            out.println("taskmanager-" + n + " registered as " + id);
         }
     }
 }
