@@ -5,8 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -o -q -N install
-mvn -o -q -pl connectors install -DskipTests
+mvn -o -q -N install >&2
+mvn -o -q -pl connectors install -DskipTests >&2
 cp_file="$root/flink-job/target/bench-classpath.txt"
-mvn -o -q -pl flink-job test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
+mvn -o -q -pl flink-job test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
 echo "$root/flink-job/target/test-classes:$root/flink-job/target/classes:$(cat "$cp_file")"
