@@ -13,13 +13,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
@@ -179,12 +177,7 @@ class ChunkRetriesITCase {
 
     /** The clip's status records, in the order of the topic. */
     private static List<ClipRecord> status(String clipId) {
-        ClipRecordCodec codec = new ClipRecordCodec();
-        List<ClipRecord> records = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : CommittedClip.readPartition(KAFKA.bootstrapServers(), "retries.status",
-                clipId)) {
-            records.add(codec.decode(r.value()).recordOrThrow());
-        }
+        List<ClipRecord> records = CommittedClip.records(KAFKA.bootstrapServers(), "retries.status", clipId);
         assertThat(records).filteredOn(r -> r instanceof ClipStatus).as("one outcome, the last record").hasSize(1);
         assertThat(records.get(records.size() - 1)).isInstanceOf(ClipStatus.class);
         return records;
@@ -202,12 +195,7 @@ class ChunkRetriesITCase {
     }
 
     private static List<DeadLetter> deadLetters(String clipId) {
-        ClipRecordCodec codec = new ClipRecordCodec();
-        List<DeadLetter> letters = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : CommittedClip.readPartition(KAFKA.bootstrapServers(), "retries.dlq",
-                clipId)) {
-            letters.add((DeadLetter) codec.decode(r.value()).recordOrThrow());
-        }
-        return letters;
+        return CommittedClip.records(KAFKA.bootstrapServers(), "retries.dlq", clipId).stream()
+                .map(DeadLetter.class::cast).toList();
     }
 }

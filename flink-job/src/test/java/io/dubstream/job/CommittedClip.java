@@ -82,6 +82,13 @@ public final class CommittedClip {
         }
     }
 
+    /** The committed records of {@code clipId} on {@code topic} (status, dead letters), decoded, in order. */
+    public static List<ClipRecord> records(String bootstrap, String topic, String clipId) {
+        ClipRecordCodec codec = new ClipRecordCodec();
+        return readPartition(bootstrap, topic, clipId).stream().map(r -> codec.decode(r.value()).recordOrThrow())
+                .toList();
+    }
+
     /** The committed records of every partition of {@code topic}. */
     public static List<ConsumerRecord<String, byte[]>> readTopic(String bootstrap, String topic) {
         try (var consumer = KafkaClients.committedReader(bootstrap)) {

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +35,9 @@ import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.records.ChunkStatus;
+import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.job.CommittedClip;
 import io.dubstream.job.cli.DubstreamLauncher;
@@ -53,6 +58,8 @@ class TaskManagerKillITCase {
     private static final int SECONDS = 90;
     private static final int FRAMES = SECONDS * 25;
     private static final long SAMPLES = SECONDS * 16_000L;
+    /** 10 s chunks. */
+    private static final int CHUNKS = SECONDS / 10;
     /** The clip arrives over 45 s, so that the job still has work ahead at every kill. */
     private static final double UPLOAD_FRAMES_PER_SECOND = 50;
     private static final int KILLS = 2;
@@ -115,11 +122,32 @@ class TaskManagerKillITCase {
             assertThat(rest.restoredCheckpoints(job)).as("recoveries from a checkpoint").isGreaterThanOrEqualTo(KILLS);
             CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP).assertExactCopyOf(
                     CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, CLIP), FRAMES, SAMPLES);
+            assertStatusExactlyOnce();
         } finally {
             uploads.shutdownNow();
             restarter.shutdownNow();
             log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
         }
+    }
+
+    /**
+     * The status topic went through the same restores: every chunk's changes are committed once
+     * (cut, run, done, merged, no repeats from the attempts the kills interrupted), then one outcome.
+     */
+    private static void assertStatusExactlyOnce() {
+        List<ClipRecord> status = CommittedClip.records(KAFKA.bootstrapServers(), ClipTopics.STATUS_TOPIC, CLIP);
+        Map<Integer, List<String>> byChunk = new TreeMap<>();
+        for (ClipRecord r : status) {
+            if (r instanceof ChunkStatus s) {
+                byChunk.computeIfAbsent(s.getChunkIndex(), k -> new ArrayList<>()).add(s.getState() + " " + s.getAttempt());
+            }
+        }
+        assertThat(byChunk).hasSize(CHUNKS);
+        byChunk.forEach((chunk, changes) -> assertThat(changes).as("chunk %d", chunk)
+                .containsExactly("PENDING 0", "RUNNING 1", "DONE 1", "MERGED 1"));
+        assertThat(status.get(status.size() - 1)).isInstanceOfSatisfying(ClipStatus.class,
+                s -> assertThat(s.getOutcome()).isEqualTo(ClipStatus.Outcome.COMPLETED));
+        assertThat(status).filteredOn(ClipStatus.class::isInstance).hasSize(1);
     }
 
     /** Submits the job with the launcher's {@code job --cluster --detached} and returns its id. */
