@@ -118,6 +118,15 @@ public final class DubstreamOptions {
                     + " its last record, so that records still arriving for it are dropped instead of starting it"
                     + " again. 0 keeps nothing after the end.");
 
+    public static final ConfigOption<Integer> CLIP_MAX_HELD_FRAMES = ConfigOptions
+            .key("dubstream.clip.max-held-frames")
+            .intType()
+            .defaultValue(1800)
+            .withDescription("The most frames the job holds for one clip while it waits for what a chunk still needs"
+                    + " (the manifest, a missing frame, the audio): one more fails the clip with a dead letter, so"
+                    + " that a clip without manifest or with a gap cannot fill the job's memory. A chunk holds about"
+                    + " 12 s of frames (15 s for a clip run whole): 1800 is 30 s at 60 fps.");
+
     public static final ConfigOption<String> MODEL = ConfigOptions.key("dubstream.model")
             .stringType()
             .defaultValue(IdentityModel.NAME)
@@ -255,7 +264,7 @@ public final class DubstreamOptions {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES,
                 FAULT_FAIL_FRACTION, FAULT_FAIL_CHUNKS, FAULT_FAILING_ATTEMPTS, FAULT_OUT_OF_MEMORY);

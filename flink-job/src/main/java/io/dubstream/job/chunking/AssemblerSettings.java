@@ -17,9 +17,10 @@ import io.dubstream.job.DubstreamOptions;
  * @param idleTimeout how long a clip may go without a record before it fails
  * @param finishedRetention how long a finished clip's marker outlives its last record;
  *     {@link Duration#ZERO} keeps no marker and no timer: nothing of the clip is left after its end
+ * @param maxHeldFrames the most frames held for a clip; one more fails it
  */
 public record AssemblerSettings(Duration core, Duration context, Duration hybridThreshold, Duration idleTimeout,
-        Duration finishedRetention) implements Serializable {
+        Duration finishedRetention, int maxHeldFrames) implements Serializable {
 
     public AssemblerSettings {
         // ChunkPlan refuses a bad core or context with a clear message; check them now, not at the first clip.
@@ -31,12 +32,15 @@ public record AssemblerSettings(Duration core, Duration context, Duration hybrid
         if (finishedRetention.isNegative()) {
             throw new IllegalArgumentException("finished-clip retention must not be negative, got " + finishedRetention);
         }
+        if (maxHeldFrames < 1) {
+            throw new IllegalArgumentException("the frames held per clip must be at least 1, got " + maxHeldFrames);
+        }
     }
 
     /** The settings the job's options give. */
     public static AssemblerSettings of(Configuration conf) {
         return new AssemblerSettings(conf.get(DubstreamOptions.CHUNK_CORE), conf.get(DubstreamOptions.CHUNK_CONTEXT),
                 conf.get(DubstreamOptions.CHUNK_HYBRID_THRESHOLD), conf.get(DubstreamOptions.CLIP_IDLE_TIMEOUT),
-                conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION));
+                conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION), conf.get(DubstreamOptions.CLIP_MAX_HELD_FRAMES));
     }
 }

@@ -26,6 +26,7 @@ import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.kafka.InputDeadLetters;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
@@ -127,6 +128,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     private final HybridThreshold hybrid;
     private final long idleTimeoutMillis;
     private final long finishedRetentionMillis;
+    private final int maxHeldFrames;
     private final InputDeadLetters deadLetters;
 
     private transient ValueState<ClipManifest> manifestState;
@@ -142,6 +144,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         this.context = settings.context();
         this.hybrid = new HybridThreshold(settings.hybridThreshold());
         this.idleTimeoutMillis = settings.idleTimeout().toMillis();
+        this.maxHeldFrames = settings.maxHeldFrames();
         this.finishedRetentionMillis = settings.finishedRetention().toMillis();
         this.deadLetters = Objects.requireNonNull(deadLetters);
     }
@@ -265,12 +268,29 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             refuse(frame, "duplicate frame " + index + " of clip " + frame.getClipId(), ctx);
             return;
         }
+        if (progress.framesHeld >= maxHeldFrames) {
+            throw new ClipFailed("clip " + frame.getClipId() + " has " + progress.framesHeld + " frames held "
+                    + waitingFor(progress) + " and frame " + index + " would be one more than "
+                    + DubstreamOptions.CLIP_MAX_HELD_FRAMES.key() + " (" + maxHeldFrames + ") allows", frame);
+        }
         frames.put(index, frame);
+        progress.framesHeld++;
         progress.framesReceived++;
         progress.frameEnd = Math.max(progress.frameEnd, index + 1);
         while (frames.contains(progress.framesContiguous)) {
             progress.framesContiguous++;
         }
+    }
+
+    /** What the held frames wait for, for a message. */
+    private String waitingFor(Progress progress) throws Exception {
+        if (manifestState.value() == null) {
+            return "waiting for its manifest";
+        }
+        if (progress.framesContiguous < progress.frameEnd) {
+            return "waiting for frame " + progress.framesContiguous;
+        }
+        return "waiting for audio from sample " + progress.samplesContiguous;
     }
 
     private void onAudio(AudioBlock block, Progress progress, Context ctx) throws Exception {
@@ -285,6 +305,11 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         }
         if (first < progress.samplesContiguous || audio.contains(first)) {
             refuse(block, "duplicate audio block at sample " + first + " of clip " + block.getClipId(), ctx);
+            return;
+        }
+        EndOfClip end = endState.value();
+        if (end != null && first >= end.getSamplesSent()) {
+            refuse(block, pastEndReason(block, end), ctx);
             return;
         }
         audio.put(first, block);
@@ -311,6 +336,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         endState.update(end);
         refuseFramesPastTheEnd(end, progress, ctx);
     }
+
 
     /**
      * Refuses the frames held at or past the end-of-clip record's frame count, which arrived before
@@ -341,6 +367,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         for (long index : past) {
             refuse(frames.get(index), pastEndReason(frames.get(index), end), ctx);
             frames.remove(index);
+            progress.framesHeld--;
             progress.framesReceived--;
         }
         progress.frameEnd = total;
@@ -437,6 +464,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             for (long i = firstFrame; i < nextFirstFrame; i++) {
                 frames.remove(i);
             }
+            // a state restored from before the count existed starts from 0
+            progress.framesHeld = Math.max(0, progress.framesHeld - (nextFirstFrame - firstFrame));
             AudioBlock block;
             while ((block = audio.get(progress.audioHeldFrom)) != null
                     && progress.audioHeldFrom + block.sampleCount() <= nextFirstSample) {
@@ -543,6 +572,11 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 + " is past its end: the end-of-clip record says " + end.getFramesSent() + " frames";
     }
 
+    private static String pastEndReason(AudioBlock block, EndOfClip end) {
+        return "audio block at sample " + block.getFirstSample() + " of clip " + block.getClipId()
+                + " is past its end: the end-of-clip record says " + end.getSamplesSent() + " samples";
+    }
+
     private static String describe(ClipRecord record) {
         return switch (record.recordType()) {
             case MANIFEST -> "manifest";
@@ -635,6 +669,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         public long frameEnd;
         /** Distinct frames arrived. */
         public long framesReceived;
+        /** Frames held now (arrived and not yet dropped). */
+        public long framesHeld;
         /** Distinct samples (per channel) arrived. */
         public long samplesReceived;
         /** The first sample of the earliest block of that contiguous run still held. */

@@ -2,6 +2,7 @@ package io.dubstream.job.chunking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,6 +112,25 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
     }
 
     @Test
+    void audioPastTheEndIsRefusedAndTheClipGoesOn() throws Exception {
+        SyntheticClip clip = clip25("over", 5_000);
+        AudioBlock past = new AudioBlock(clip.id, 80_000, 16_000, 1, new short[4000]);
+        List<ClipEvent> upload = new ArrayList<>(clip.upload());
+        // the end-of-clip record before the last frame; between them a block past the end
+        ClipEvent lastFrame = ClipEvent.of(clip.frame(124));
+        upload.remove(lastFrame);
+        upload.add(ClipEvent.of(past));
+        upload.add(lastFrame);
+
+        feedWithClean(upload);
+
+        assertRefused(single(deadLetters()), past, "dubstream.audio",
+                "audio block at sample 80000 of clip over is past its end: the end-of-clip record says 80000 samples");
+        assertThat(only(harness.extractOutputValues(), clip.id)).containsExactly(clip.wholeChunk());
+        assertOnlyFinishedMarkersLeft(2);
+    }
+
+    @Test
     void manifestsAfterTheEndAreRefusedAndChangeNothing() throws Exception {
         SyntheticClip clip = clip25("done", 5_000);
         ClipManifest other = clip.manifest();
@@ -146,6 +166,30 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         assertThat(deadLetters()).containsExactly(new DeadLetter(orphan.id, "dubstream.clips", -1, -1,
                 "clip orphan timed out: " + reason + "; dropped the 4 frames and 1 audio blocks held", new byte[0],
                 T0 + IDLE_MS));
+        assertOnlyFinishedMarkersLeft(2, 1);
+    }
+
+    @Test
+    void framesBeyondWhatMayBeHeldFailTheClip() throws Exception {
+        // the clean clip holds its 125 frames until its end; a clip without manifest may hold 130
+        reopenHarness(new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ofMillis(RETENTION_MS), 130));
+        SyntheticClip orphan = clip25("orphan", 10_000);
+        List<ClipEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 135; i++) {
+            frames.add(ClipEvent.of(orphan.frame(i)));
+        }
+
+        feedWithClean(frames);
+
+        String reason = "clip orphan has 130 frames held waiting for its manifest and frame 130 would be one more"
+                + " than dubstream.clip.max-held-frames (130) allows";
+        assertThat(only(harness.extractOutputValues(), orphan.id))
+                .containsExactly(Chunk.failure(orphan.id, null, 0, reason));
+        List<DeadLetter> letters = deadLetters();
+        assertRefused(letters.get(0), orphan.frame(130), "dubstream.frames", reason);
+        assertThat(letters).hasSize(5);
+        assertThat(letters.subList(1, 5)).allSatisfy(
+                d -> assertThat(d.getReason()).endsWith(" of clip orphan arrived after the clip ended"));
         assertOnlyFinishedMarkersLeft(2, 1);
     }
 

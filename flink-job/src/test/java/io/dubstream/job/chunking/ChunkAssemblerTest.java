@@ -402,7 +402,7 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
 
     @Test
     void withoutRetentionNothingOfAClipIsLeftAfterItsEnd() throws Exception {
-        reopenHarness(new AssemblerSettings(CORE, CONTEXT, Duration.ZERO, IDLE, Duration.ZERO));
+        reopenHarness(new AssemblerSettings(CORE, CONTEXT, Duration.ZERO, IDLE, Duration.ZERO, MAX_HELD_FRAMES));
         SyntheticClip clip = clip25("45s", 45_000);
 
         feed(clip.upload());
@@ -468,14 +468,16 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
 
     @Test
     void refusesBadSettings() {
-        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, Duration.ZERO, IDLE))
+        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, Duration.ZERO, IDLE, MAX_HELD_FRAMES))
                 .hasMessage("idle timeout must be positive, got PT0S");
         assertThatThrownBy(() -> settings(Duration.ofSeconds(6), HYBRID))
                 .hasMessage("chunk core PT10S must be positive and at least twice the context PT6S");
         assertThatThrownBy(() -> settings(CONTEXT, Duration.ofSeconds(-1)))
                 .hasMessage("hybrid threshold must not be negative, got PT-1S");
-        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ofSeconds(-1)))
-                .hasMessage("finished-clip retention must not be negative, got PT-1S");
+        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ofSeconds(-1),
+                MAX_HELD_FRAMES)).hasMessage("finished-clip retention must not be negative, got PT-1S");
+        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, IDLE, 0))
+                .hasMessage("the frames held per clip must be at least 1, got 0");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -38,6 +38,8 @@ abstract class ChunkAssemblerTestBase {
     static final long IDLE_MS = IDLE.toMillis();
     /** How long a finished clip's marker outlives its last record: twice the idle timeout. */
     static final long RETENTION_MS = 2 * IDLE_MS;
+    /** The default of dubstream.clip.max-held-frames. */
+    static final int MAX_HELD_FRAMES = 1800;
     /** The default hybrid threshold: clips up to 15 s run whole. */
     static final Duration HYBRID = Duration.ofSeconds(15);
     /** Processing time when each test starts. */
@@ -61,7 +63,8 @@ abstract class ChunkAssemblerTestBase {
     abstract AssemblerSettings settings();
 
     static AssemblerSettings settings(Duration context, Duration hybridThreshold) {
-        return new AssemblerSettings(CORE, context, hybridThreshold, IDLE, Duration.ofMillis(RETENTION_MS));
+        return new AssemblerSettings(CORE, context, hybridThreshold, IDLE, Duration.ofMillis(RETENTION_MS),
+                MAX_HELD_FRAMES);
     }
 
     @BeforeEach
