@@ -39,21 +39,18 @@ public final class DownloadCommand implements Callable<Integer> {
             description = "Reads PREFIXclips, PREFIXframes, PREFIXaudio (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Give up after this long without a new record of the clip (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Mixin
+    WaitOption timeout;
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        }
+        Duration wait = timeout.duration();
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         ClipDownloader.Options options = new ClipDownloader.Options(ClipTopics.withPrefix(topicPrefix),
-                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes), Duration.ofSeconds(timeoutSeconds),
+                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes), wait,
                 ClipDownloader.Options.defaults().maxReorderFrames());
         ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
                 p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));

@@ -36,18 +36,15 @@ public final class StatusCommand implements Callable<Integer> {
             description = "The status topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Give up after this long without a new status record of the clip (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Mixin
+    WaitOption timeout;
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutSeconds <= 0) {
-            throw new IllegalArgumentException("--timeout must be positive, got " + timeoutSeconds);
-        }
+        Duration wait = timeout.duration();
         PrintWriter out = spec.commandLine().getOut();
         ChunkTable table = new ChunkTable();
-        ClipStatus end = new ClipStatusFollower(kafka.bootstrap, topic, Duration.ofSeconds(timeoutSeconds))
+        ClipStatus end = new ClipStatusFollower(kafka.bootstrap, topic, wait)
                 .follow(clipId, record -> {
                     if (record instanceof ChunkStatus change) {
                         table.add(change);

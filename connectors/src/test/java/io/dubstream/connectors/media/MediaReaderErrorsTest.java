@@ -113,8 +113,7 @@ class MediaReaderErrorsTest {
     @Test
     void firstHalfOfAnMp4WithItsIndexAtTheEnd() throws Exception {
         Path whole = RecorderClips.write(dir.resolve("moov-last.mp4"), "mp4", "libopenh264", 320, 180, 50, 1);
-        byte[] bytes = Files.readAllBytes(whole);
-        Path file = Files.write(dir.resolve("moov-last-half.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path file = firstHalf(whole, "moov-last-half.mp4");
 
         assertOpenFails(file).hasMessageStartingWith("cannot read " + file
                 + ": the file is truncated and its mp4 index (moov atom) is missing: its 'mdat' box");
@@ -136,8 +135,7 @@ class MediaReaderErrorsTest {
     @Test
     void firstHalfOfAMatroskaFile() throws Exception {
         Path whole = RecorderClips.write(dir.resolve("whole.mkv"), "matroska", "mpeg4", 320, 180, 50, 1);
-        byte[] bytes = Files.readAllBytes(whole);
-        Path file = Files.write(dir.resolve("half.mkv"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path file = firstHalf(whole, "half.mkv");
 
         assertOpenFails(file).hasMessageStartingWith("cannot read " + file
                 + ": the file is truncated: its Matroska segment at byte ");
@@ -146,8 +144,7 @@ class MediaReaderErrorsTest {
     @Test
     void firstHalfOfAnAvi() throws Exception {
         Path whole = RecorderClips.write(dir.resolve("whole.avi"), "avi", "mpeg4", 320, 180, 50, 1);
-        byte[] bytes = Files.readAllBytes(whole);
-        Path file = Files.write(dir.resolve("half.avi"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path file = firstHalf(whole, "half.avi");
 
         assertOpenFails(file).hasMessageStartingWith("cannot read " + file
                 + ": the file is truncated: its RIFF 'AVI' chunk declares ");
@@ -189,6 +186,12 @@ class MediaReaderErrorsTest {
                 .hasMessageContaining("sample rate");
         assertThatThrownBy(() -> MediaReader.open(file, 16_000, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("channels");
+    }
+
+    /** The first half of {@code whole}'s bytes, as a file named {@code name}: an upload cut off midway. */
+    private static Path firstHalf(Path whole, String name) throws Exception {
+        byte[] bytes = Files.readAllBytes(whole);
+        return Files.write(dir.resolve(name), Arrays.copyOf(bytes, bytes.length / 2));
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertOpenFails(Path file) {

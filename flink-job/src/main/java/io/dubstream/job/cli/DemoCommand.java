@@ -1,5 +1,6 @@
 package io.dubstream.job.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,10 +140,7 @@ final class DemoCommand implements Callable<Integer> {
             double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
             Map<String, Long> modelMetrics = Map.of();
             if (job != null) {
-                modelMetrics = new JobMetrics(flink.webUi(), job).readSettled("ChunkInference", Map.of(
-                        LipSyncStage.FRAMES_WITH_FACE, JobMetrics.Aggregate.SUM,
-                        LipSyncStage.FRAMES_WITHOUT_FACE, JobMetrics.Aggregate.SUM,
-                        LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX), Duration.ofMillis(1500), 6);
+                modelMetrics = readModelMetrics(out, flink, job);
                 flink.cancel(job);
             }
 
@@ -187,6 +185,23 @@ final class DemoCommand implements Callable<Integer> {
             out.println("wrote " + output + " and " + summary);
         }
         return 0;
+    }
+
+    /**
+     * The lip-sync stage's metrics, read through Flink's REST API before the job is cancelled; none,
+     * with a warning, when the API does not answer: the clip is done, the summary still gets written.
+     */
+    private static Map<String, Long> readModelMetrics(PrintWriter out, LocalFlinkCluster flink, JobID job)
+            throws InterruptedException {
+        try {
+            return new JobMetrics(flink.webUi(), job).readSettled("ChunkInference", Map.of(
+                    LipSyncStage.FRAMES_WITH_FACE, JobMetrics.Aggregate.SUM,
+                    LipSyncStage.FRAMES_WITHOUT_FACE, JobMetrics.Aggregate.SUM,
+                    LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX), Duration.ofMillis(1500), 6);
+        } catch (IOException e) {
+            out.println("warning: could not read the job's metrics, the summary leaves them out: " + e.getMessage());
+            return Map.of();
+        }
     }
 
     /**

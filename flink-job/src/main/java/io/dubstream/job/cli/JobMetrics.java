@@ -8,9 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.api.common.JobID;
@@ -22,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Reads a running job's operator metrics through Flink's REST API (what the web UI shows), aggregated
  * over the subtasks of a vertex: {@code /jobs/<id>/vertices/<vertex>/subtasks/metrics}. The REST
  * server refreshes metrics from the TaskManagers at most every {@code metrics.fetcher.update-interval},
- * so {@link #readSettled} reads until two reads agree.
+ * so {@link #readSettled} reads until two reads in a row agree.
  */
 final class JobMetrics {
 
@@ -76,20 +74,22 @@ final class JobMetrics {
         return values;
     }
 
-    /** As {@link #read}, repeated {@code interval} apart until two reads agree (at most {@code tries}). */
+    /**
+     * As {@link #read}, repeated {@code interval} apart until two reads in a row agree (at most
+     * {@code tries} reads): the REST server may answer the first from before its next fetch.
+     */
     Map<String, Long> readSettled(String vertexPrefix, Map<String, Aggregate> names, Duration interval, int tries)
             throws IOException, InterruptedException {
-        List<Map<String, Long>> reads = new ArrayList<>();
-        reads.add(read(vertexPrefix, names));
+        Map<String, Long> previous = read(vertexPrefix, names);
         for (int i = 1; i < tries; i++) {
             Thread.sleep(interval.toMillis());
             Map<String, Long> latest = read(vertexPrefix, names);
-            if (!latest.isEmpty() && latest.equals(reads.get(reads.size() - 1))) {
+            if (latest.equals(previous)) {
                 return latest;
             }
-            reads.add(latest);
+            previous = latest;
         }
-        return reads.get(reads.size() - 1);
+        return previous;
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {

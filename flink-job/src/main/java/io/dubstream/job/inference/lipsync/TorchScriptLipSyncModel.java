@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
+import ai.djl.ModelException;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -14,10 +14,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+
+import io.dubstream.job.inference.TorchScriptFiles;
 
 /**
  * A lip-sync model from a TorchScript file ({@code --lipsync-model FILE.pt}), for instance the
@@ -69,15 +69,9 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
         this.file = file;
         this.name = "torchscript:" + file.getFileName();
         Engine.getEngine("PyTorch");
-        Criteria<NDList, NDList> criteria = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optModelPath(file.toAbsolutePath())
-                .optEngine("PyTorch")
-                .optDevice(device)
-                .build();
         try {
-            this.model = criteria.loadModel();
-        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            this.model = TorchScriptFiles.load(file, device);
+        } catch (ModelException | IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot load " + file + " as a TorchScript model (a torch.save "
                     + ".pth checkpoint must be exported to TorchScript first, see docs/models.md): "
                     + e.getMessage(), e);

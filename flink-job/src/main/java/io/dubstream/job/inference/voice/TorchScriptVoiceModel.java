@@ -5,17 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
+import ai.djl.ModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+
+import io.dubstream.job.inference.TorchScriptFiles;
 
 /**
  * A voice model from a TorchScript file, run by DJL's PyTorch engine: {@code forward(audio[B, N]) ->
@@ -59,15 +59,9 @@ public final class TorchScriptVoiceModel implements VoiceModel {
         }
         this.name = file.toString();
         this.sampleRate = sampleRate;
-        Criteria<NDList, NDList> criteria = Criteria.builder()
-                .setTypes(NDList.class, NDList.class)
-                .optModelPath(file)
-                .optEngine("PyTorch")
-                .optDevice(device)
-                .build();
         try {
-            this.model = criteria.loadModel();
-        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            this.model = TorchScriptFiles.load(file, device);
+        } catch (ModelException | IOException | RuntimeException e) {
             throw new VoiceModelException("voice model " + name + " could not be loaded: " + describe(e), e);
         }
         this.predictor = model.newPredictor();
