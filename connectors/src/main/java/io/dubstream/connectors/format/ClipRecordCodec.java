@@ -15,6 +15,7 @@ import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.RecordType;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
@@ -34,8 +35,14 @@ public final class ClipRecordCodec {
 
     public static final byte MAGIC_0 = 'D';
     public static final byte MAGIC_1 = 'S';
-    /** The format version this code writes; it reads this version only. */
-    public static final byte VERSION = 1;
+    /**
+     * The format version this code writes. It reads version 1 too: version 2 added the script line
+     * record and, at the end of the manifest, the script line count, the display rotation and the
+     * script language; a version 1 manifest reads with no script, no rotation and no language.
+     */
+    public static final byte VERSION = 2;
+    /** The oldest format version this code reads. */
+    public static final byte OLDEST_READABLE_VERSION = 1;
     public static final int HEADER_BYTES = 4;
 
     private final RecordValidator validator;
@@ -66,6 +73,7 @@ public final class ClipRecordCodec {
             case DEAD_LETTER -> writeDeadLetter(w, (DeadLetter) record);
             case CHUNK_STATUS -> writeChunkStatus(w, (ChunkStatus) record);
             case CLIP_STATUS -> writeClipStatus(w, (ClipStatus) record);
+            case SCRIPT_LINE -> writeScriptLine(w, (ScriptLine) record);
         }
         return w.toBytes();
     }
@@ -92,26 +100,29 @@ public final class ClipRecordCodec {
             throw new InvalidRecordException(String.format(
                     "record does not start with the dubstream magic 'DS' (found 0x%02x%02x)", value[0], value[1]));
         }
-        if (value[2] != VERSION) {
-            throw new InvalidRecordException("record has format version " + value[2] + "; this reader knows version "
-                    + VERSION);
+        byte version = value[2];
+        if (version < OLDEST_READABLE_VERSION || version > VERSION) {
+            throw new InvalidRecordException("record has format version " + version + "; this reader knows versions "
+                    + OLDEST_READABLE_VERSION + " to " + VERSION);
         }
         RecordType type = RecordType.fromCode(value[3]);
-        if (type == null) {
-            throw new InvalidRecordException("record has unknown type byte " + value[3]);
+        if (type == null || type == RecordType.SCRIPT_LINE && version < 2) {
+            throw new InvalidRecordException("record has unknown type byte " + value[3] + " for format version "
+                    + version);
         }
         Reader r = new Reader(ByteBuffer.wrap(value), type);
         ClipRecord record;
         try {
             String clipId = r.string("clip id");
             record = switch (type) {
-                case MANIFEST -> readManifest(r, clipId);
+                case MANIFEST -> readManifest(r, clipId, version);
                 case END_OF_CLIP -> readEnd(r, clipId);
                 case VIDEO_FRAME -> readFrame(r, clipId);
                 case AUDIO_BLOCK -> readAudio(r, clipId);
                 case DEAD_LETTER -> readDeadLetter(r, clipId);
                 case CHUNK_STATUS -> readChunkStatus(r, clipId);
                 case CLIP_STATUS -> readClipStatus(r, clipId);
+                case SCRIPT_LINE -> readScriptLine(r, clipId);
             };
         } catch (BufferUnderflowException e) {
             throw new InvalidRecordException(type + " record is truncated: " + value.length + " bytes end inside "
@@ -134,12 +145,14 @@ public final class ClipRecordCodec {
         w.string(m.getFrameEncoding());
         w.buf.putInt(m.getSampleRate()).putInt(m.getChannels()).putInt(m.getSourceSampleRate())
                 .putInt(m.getSourceChannels()).putLong(m.getDurationMicros()).putLong(m.getCreatedAtMillis());
+        w.buf.putInt(m.getScriptLineCount()).putInt(m.getRotationDegrees());
+        w.string(m.getScriptLanguage());
     }
 
-    private static ClipManifest readManifest(Reader r, String clipId) throws InvalidRecordException {
+    private static ClipManifest readManifest(Reader r, String clipId, byte version) throws InvalidRecordException {
         ClipManifest m = new ClipManifest();
         m.setClipId(clipId);
-        m.setFormatVersion(VERSION);
+        m.setFormatVersion(version);
         m.setContainer(r.string("container"));
         m.setVideoCodec(r.string("video codec"));
         m.setAudioCodec(r.string("audio codec"));
@@ -155,6 +168,11 @@ public final class ClipRecordCodec {
         m.setSourceChannels(r.i32("source channels"));
         m.setDurationMicros(r.i64("duration"));
         m.setCreatedAtMillis(r.i64("created-at"));
+        if (version >= 2) {
+            m.setScriptLineCount(r.i32("script line count"));
+            m.setRotationDegrees(r.i32("rotation"));
+            m.setScriptLanguage(r.string("script language"));
+        }
         return m;
     }
 
@@ -275,6 +293,22 @@ public final class ClipRecordCodec {
         return new ClipStatus(clipId, outcome, chunks, retries, reason, r.i64("at"));
     }
 
+    private static void writeScriptLine(Writer w, ScriptLine l) {
+        w.buf.putInt(l.getLineIndex()).putLong(l.getStartMicros()).putLong(l.getEndMicros());
+        w.string(l.getText());
+        w.string(l.getLanguage());
+        w.string(l.getSpeaker());
+    }
+
+    private static ScriptLine readScriptLine(Reader r, String clipId) throws InvalidRecordException {
+        int index = r.i32("line index");
+        long start = r.i64("start");
+        long end = r.i64("end");
+        String text = r.string("text");
+        String language = r.string("language");
+        return new ScriptLine(clipId, index, start, end, text, language, r.string("speaker"));
+    }
+
     private static int estimateSize(ClipRecord record) {
         int strings = 3 * (record.getClipId() == null ? 0 : record.getClipId().length() * 3 + 2);
         return HEADER_BYTES + 256 + strings + switch (record.recordType()) {
@@ -287,6 +321,8 @@ public final class ClipRecordCodec {
             case CHUNK_STATUS -> (((ChunkStatus) record).getError().length()
                     + ((ChunkStatus) record).getClipMode().length()) * 3;
             case CLIP_STATUS -> ((ClipStatus) record).getReason().length() * 3;
+            case SCRIPT_LINE -> (((ScriptLine) record).getText().length() + ((ScriptLine) record).getLanguage().length()
+                    + ((ScriptLine) record).getSpeaker().length()) * 3;
         };
     }
 

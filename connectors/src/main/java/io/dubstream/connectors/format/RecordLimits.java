@@ -20,6 +20,13 @@ public record RecordLimits(
         int maxChannels,
         int maxTextLength) implements java.io.Serializable {
 
+    /** The most script lines a clip may have. */
+    public static final int MAX_SCRIPT_LINES = 10_000;
+    /** The longest text of one script line, in characters: a few sentences, far more than one slot holds. */
+    public static final int MAX_SCRIPT_TEXT_LENGTH = 1_000;
+    /** The longest speaker name and language tag, in characters. */
+    public static final int MAX_SCRIPT_LABEL_LENGTH = 64;
+
     /** Kafka's default record limit ({@code max.request.size}). */
     public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 

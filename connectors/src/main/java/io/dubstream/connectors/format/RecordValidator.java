@@ -9,6 +9,7 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 /** Checks records against {@link RecordLimits}: the same checks on the way out and on the way in. */
@@ -16,6 +17,8 @@ public final class RecordValidator {
 
     /** Clip ids are safe as Kafka keys, file names and metric labels. */
     private static final Pattern CLIP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** A BCP 47 language tag in its common shapes: {@code fr}, {@code fra}, {@code pt-BR}, {@code zh-Hant-TW}. */
+    private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
 
     private final RecordLimits limits;
 
@@ -49,6 +52,8 @@ public final class RecordValidator {
             checkChunkStatus(s);
         } else if (record instanceof ClipStatus s) {
             checkClipStatus(s);
+        } else if (record instanceof ScriptLine l) {
+            checkScriptLine(l);
         } else {
             throw new InvalidRecordException("unknown record class " + record.getClass().getName());
         }
@@ -101,6 +106,53 @@ public final class RecordValidator {
         }
         if (m.getCreatedAtMillis() < 0) {
             throw new InvalidRecordException("created-at " + m.getCreatedAtMillis() + " is negative");
+        }
+        if (m.getScriptLineCount() < 0 || m.getScriptLineCount() > RecordLimits.MAX_SCRIPT_LINES) {
+            throw new InvalidRecordException("script line count " + m.getScriptLineCount() + " is outside 0.."
+                    + RecordLimits.MAX_SCRIPT_LINES);
+        }
+        if (m.getRotationDegrees() % 90 != 0 || m.getRotationDegrees() < 0 || m.getRotationDegrees() >= 360) {
+            throw new InvalidRecordException("rotation " + m.getRotationDegrees()
+                    + " degrees is not one of 0, 90, 180 and 270");
+        }
+        checkLanguage("manifest script language", m.getScriptLanguage());
+    }
+
+    /** Checks a language tag on its own, e.g. one given on a command line: empty, or a BCP 47 tag. */
+    public void checkLanguage(String what, String tag) throws InvalidRecordException {
+        if (tag == null) {
+            throw new InvalidRecordException(what + " is missing (null)");
+        }
+        if (!tag.isEmpty() && (tag.length() > RecordLimits.MAX_SCRIPT_LABEL_LENGTH || !LANGUAGE.matcher(tag).matches())) {
+            throw new InvalidRecordException(what + " '" + printable(tag)
+                    + "' is not a language tag such as 'fr', 'deu' or 'pt-BR'");
+        }
+    }
+
+    private void checkScriptLine(ScriptLine l) throws InvalidRecordException {
+        int index = l.getLineIndex();
+        if (index < 0 || index >= RecordLimits.MAX_SCRIPT_LINES) {
+            throw new InvalidRecordException("script line index " + index + " is outside 0.."
+                    + (RecordLimits.MAX_SCRIPT_LINES - 1));
+        }
+        if (l.getStartMicros() < 0 || l.getEndMicros() <= l.getStartMicros()) {
+            throw new InvalidRecordException("script line " + index + " runs from " + l.getStartMicros() + " to "
+                    + l.getEndMicros() + " us: it must start at 0 or later and end after it starts");
+        }
+        if (l.getText() == null || l.getText().isBlank()) {
+            throw new InvalidRecordException("script line " + index + " has no text");
+        }
+        if (l.getText().length() > RecordLimits.MAX_SCRIPT_TEXT_LENGTH) {
+            throw new InvalidRecordException("script line " + index + " has " + l.getText().length()
+                    + " characters of text, above the limit of " + RecordLimits.MAX_SCRIPT_TEXT_LENGTH);
+        }
+        checkLanguage("script line " + index + " language", l.getLanguage());
+        if (l.getSpeaker() == null) {
+            throw new InvalidRecordException("script line " + index + " speaker is missing (null)");
+        }
+        if (l.getSpeaker().length() > RecordLimits.MAX_SCRIPT_LABEL_LENGTH) {
+            throw new InvalidRecordException("script line " + index + " speaker is " + l.getSpeaker().length()
+                    + " characters, above the limit of " + RecordLimits.MAX_SCRIPT_LABEL_LENGTH);
         }
     }
 

@@ -4,15 +4,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The three topics that carry clips in one direction: manifests and end-of-clip records
- * ({@code clips}), video frames ({@code frames}) and audio blocks ({@code audio}).
+ * The four topics that carry clips in one direction: manifests and end-of-clip records
+ * ({@code clips}), video frames ({@code frames}), audio blocks ({@code audio}) and the lines of the
+ * dubbing script ({@code script}).
  *
  * <p>The upload service writes {@link #INPUT} ({@code dubstream.clips}, {@code dubstream.frames},
- * {@code dubstream.audio}); the job writes {@link #OUTPUT} ({@code dubstream.out.*}) in the same
+ * {@code dubstream.audio}, {@code dubstream.script}); the job writes {@link #OUTPUT} ({@code dubstream.out.*}) in the same
  * formats; records that cannot be accepted go to {@link #DEAD_LETTER_TOPIC}, and the state of every
  * clip's chunks to {@link #STATUS_TOPIC}.
  */
-public record ClipTopics(String clips, String frames, String audio) implements java.io.Serializable {
+public record ClipTopics(String clips, String frames, String audio, String script) implements java.io.Serializable {
 
     public static final String INPUT_PREFIX = "dubstream.";
     public static final String OUTPUT_PREFIX = "dubstream.out.";
@@ -27,18 +28,19 @@ public record ClipTopics(String clips, String frames, String audio) implements j
         Objects.requireNonNull(clips);
         Objects.requireNonNull(frames);
         Objects.requireNonNull(audio);
+        Objects.requireNonNull(script);
     }
 
-    /** {@code prefix + "clips"}, {@code prefix + "frames"}, {@code prefix + "audio"}. */
+    /** {@code prefix + "clips"}, {@code prefix + "frames"}, {@code prefix + "audio"}, {@code prefix + "script"}. */
     public static ClipTopics withPrefix(String prefix) {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException("topic prefix '" + prefix
                     + "' may hold only letters, digits, '.', '_' and '-'");
         }
-        return new ClipTopics(prefix + "clips", prefix + "frames", prefix + "audio");
+        return new ClipTopics(prefix + "clips", prefix + "frames", prefix + "audio", prefix + "script");
     }
 
     public List<String> all() {
-        return List.of(clips, frames, audio);
+        return List.of(clips, frames, audio, script);
     }
 }

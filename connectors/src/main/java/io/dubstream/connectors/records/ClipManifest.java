@@ -34,6 +34,15 @@ public class ClipManifest extends KeyedByClip {
     /** Duration in microseconds, or -1 when unknown. */
     private long durationMicros;
     private long createdAtMillis;
+    /** How many script lines the clip has on the script topic; 0 without a script. Since version 2. */
+    private int scriptLineCount;
+    /**
+     * The clockwise rotation, in degrees (0, 90, 180 or 270), that the source's display matrix asks
+     * players to apply to the stored frames; frames travel as stored. Since version 2.
+     */
+    private int rotationDegrees;
+    /** The language of the dub (a BCP 47 tag such as {@code fr}), or empty when not stated. Since version 2. */
+    private String scriptLanguage = "";
 
     public ClipManifest() {}
 
@@ -170,6 +179,35 @@ public class ClipManifest extends KeyedByClip {
         this.createdAtMillis = createdAtMillis;
     }
 
+    public int getScriptLineCount() {
+        return scriptLineCount;
+    }
+
+    public void setScriptLineCount(int scriptLineCount) {
+        this.scriptLineCount = scriptLineCount;
+    }
+
+    public int getRotationDegrees() {
+        return rotationDegrees;
+    }
+
+    public void setRotationDegrees(int rotationDegrees) {
+        this.rotationDegrees = rotationDegrees;
+    }
+
+    public String getScriptLanguage() {
+        return scriptLanguage;
+    }
+
+    public void setScriptLanguage(String scriptLanguage) {
+        this.scriptLanguage = scriptLanguage;
+    }
+
+    /** Whether the clip has a script on the script topic. */
+    public boolean hasScript() {
+        return scriptLineCount > 0;
+    }
+
     /** Whether the clip carries audio blocks. */
     public boolean hasAudio() {
         return sampleRate > 0 && channels > 0;
@@ -194,6 +232,8 @@ public class ClipManifest extends KeyedByClip {
                 && sampleRate == m.sampleRate && channels == m.channels
                 && sourceSampleRate == m.sourceSampleRate && sourceChannels == m.sourceChannels
                 && durationMicros == m.durationMicros && createdAtMillis == m.createdAtMillis
+                && scriptLineCount == m.scriptLineCount && rotationDegrees == m.rotationDegrees
+                && Objects.equals(scriptLanguage, m.scriptLanguage)
                 && Objects.equals(getClipId(), m.getClipId()) && Objects.equals(container, m.container)
                 && Objects.equals(videoCodec, m.videoCodec) && Objects.equals(audioCodec, m.audioCodec)
                 && Objects.equals(frameEncoding, m.frameEncoding);
@@ -210,6 +250,8 @@ public class ClipManifest extends KeyedByClip {
                 + "/" + (audioCodec.isEmpty() ? "no audio" : audioCodec) + ", " + width + "x" + height
                 + " @ " + fpsNum + "/" + fpsDen + " fps, frames=" + frameCount + ", " + frameEncoding
                 + ", audio " + sampleRate + " Hz x" + channels + " (source " + sourceSampleRate + " Hz x"
-                + sourceChannels + "), durationMicros=" + durationMicros + "}";
+                + sourceChannels + "), durationMicros=" + durationMicros + ", rotation=" + rotationDegrees
+                + ", script=" + scriptLineCount + " lines" + (scriptLanguage.isEmpty() ? "" : " in " + scriptLanguage)
+                + "}";
     }
 }

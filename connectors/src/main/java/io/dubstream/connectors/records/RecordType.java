@@ -8,7 +8,9 @@ public enum RecordType {
     AUDIO_BLOCK(4),
     DEAD_LETTER(5),
     CHUNK_STATUS(6),
-    CLIP_STATUS(7);
+    CLIP_STATUS(7),
+    /** Since format version 2. */
+    SCRIPT_LINE(8);
 
     private final byte code;
 

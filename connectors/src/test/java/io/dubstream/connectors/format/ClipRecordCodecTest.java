@@ -18,6 +18,7 @@ import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.RecordType;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 class ClipRecordCodecTest {
@@ -43,7 +44,15 @@ class ClipRecordCodecTest {
         m.setSourceChannels(2);
         m.setDurationMicros(60_000_000);
         m.setCreatedAtMillis(1_764_000_000_000L);
+        m.setScriptLineCount(12);
+        m.setRotationDegrees(90);
+        m.setScriptLanguage("pt-BR");
         return m;
+    }
+
+    static ScriptLine scriptLine() {
+        return new ScriptLine("clip-1", 3, 4_250_000, 6_100_000, "Où est la gare ? « Là-bas » — dit-il.", "fr",
+                "Narrator");
     }
 
     static VideoFrame frame() {
@@ -94,6 +103,45 @@ class ClipRecordCodecTest {
         assertThat(roundTrip(dead)).isEqualTo(dead);
         assertThat(roundTrip(chunkStatus())).isEqualTo(chunkStatus());
         assertThat(roundTrip(clipStatus())).isEqualTo(clipStatus());
+        assertThat(roundTrip(scriptLine())).isEqualTo(scriptLine());
+    }
+
+    @Test
+    void aVersionOneManifestReadsWithNoScriptRotationOrLanguage() throws Exception {
+        ClipManifest m = manifest();
+        byte[] v2 = codec.encode(m);
+        // version 2 appended script line count i32, rotation i32 and the language string (2 + 5 bytes)
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 4 - 4 - 2 - "pt-BR".length());
+        v1[2] = 1;
+        ClipManifest back = (ClipManifest) codec.decode(v1).recordOrThrow();
+        assertThat(back.getFormatVersion()).isEqualTo(1);
+        assertThat(back.getScriptLineCount()).isZero();
+        assertThat(back.getRotationDegrees()).isZero();
+        assertThat(back.getScriptLanguage()).isEmpty();
+        assertThat(back.getWidth()).isEqualTo(640);
+        assertThat(back.getCreatedAtMillis()).isEqualTo(m.getCreatedAtMillis());
+        // a version 1 frame is the same bytes as a version 2 one
+        byte[] frame = mutate(codec.encode(frame()), b -> b[2] = 1);
+        assertThat(codec.decode(frame).recordOrThrow()).isEqualTo(frame());
+    }
+
+    @Test
+    void aScriptLineIsNoVersionOneRecord() throws Exception {
+        assertRejected(mutate(codec.encode(scriptLine()), b -> b[2] = 1), "unknown type byte 8 for format version 1");
+    }
+
+    @Test
+    void invalidScriptLinesAndManifestFieldsAreRefused() {
+        assertInvalid(with(scriptLine(), l -> l.setEndMicros(4_250_000)), "must start at 0 or later and end after");
+        assertInvalid(with(scriptLine(), l -> l.setStartMicros(-1)), "must start at 0 or later");
+        assertInvalid(with(scriptLine(), l -> l.setLineIndex(-1)), "script line index -1 is outside");
+        assertInvalid(with(scriptLine(), l -> l.setText(" ")), "script line 3 has no text");
+        assertInvalid(with(scriptLine(), l -> l.setText("x".repeat(1001))), "1001 characters of text, above");
+        assertInvalid(with(scriptLine(), l -> l.setLanguage("french!")), "is not a language tag");
+        assertInvalid(with(scriptLine(), l -> l.setSpeaker("s".repeat(65))), "speaker is 65 characters");
+        assertInvalid(with(manifest(), m -> m.setRotationDegrees(45)), "rotation 45 degrees");
+        assertInvalid(with(manifest(), m -> m.setScriptLineCount(10_001)), "script line count 10001");
+        assertInvalid(with(manifest(), m -> m.setScriptLanguage("en_US")), "'en_US' is not a language tag");
     }
 
     @Test
@@ -160,7 +208,8 @@ class ClipRecordCodecTest {
         byte[] good = codec.encode(frame());
         assertRejected(new byte[] {'D', 'S'}, "shorter than the 4-byte header");
         assertRejected(mutate(good, b -> b[0] = 'X'), "magic");
-        assertRejected(mutate(good, b -> b[2] = 2), "format version 2");
+        assertRejected(mutate(good, b -> b[2] = 3), "format version 3; this reader knows versions 1 to 2");
+        assertRejected(mutate(good, b -> b[2] = 0), "format version 0");
         assertRejected(mutate(good, b -> b[3] = 77), "unknown type byte 77");
         byte[] status = codec.encode(chunkStatus());
         // state sits after header 4 + id (2 + 6) + index 4 + count 4 = 20

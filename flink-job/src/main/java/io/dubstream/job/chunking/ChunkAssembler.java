@@ -586,6 +586,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             case DEAD_LETTER -> "dead letter";
             case CHUNK_STATUS -> "chunk status";
             case CLIP_STATUS -> "clip status";
+            case SCRIPT_LINE -> "script line " + ((io.dubstream.connectors.records.ScriptLine) record).getLineIndex();
         };
     }
 

@@ -45,6 +45,7 @@ public final class ClipEventSerializer implements KafkaRecordSerializationSchema
             case MANIFEST, END_OF_CLIP -> topics.clips();
             case VIDEO_FRAME -> topics.frames();
             case AUDIO_BLOCK -> topics.audio();
+            case SCRIPT_LINE -> topics.script();
             case DEAD_LETTER -> deadLetterTopic;
             case CHUNK_STATUS, CLIP_STATUS -> statusTopic;
         };

@@ -80,6 +80,7 @@ public final class InputDeadLetters implements Serializable {
             case MANIFEST, END_OF_CLIP, DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> input.clips();
             case VIDEO_FRAME -> input.frames();
             case AUDIO_BLOCK -> input.audio();
+            case SCRIPT_LINE -> input.script();
         };
     }
 

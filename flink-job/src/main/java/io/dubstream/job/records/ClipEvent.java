@@ -9,6 +9,7 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
@@ -28,6 +29,7 @@ public class ClipEvent {
     private DeadLetter deadLetter;
     private ChunkStatus chunkStatus;
     private ClipStatus clipStatus;
+    private ScriptLine scriptLine;
 
     public ClipEvent() {}
 
@@ -42,6 +44,7 @@ public class ClipEvent {
             case DEAD_LETTER -> e.deadLetter = (DeadLetter) record;
             case CHUNK_STATUS -> e.chunkStatus = (ChunkStatus) record;
             case CLIP_STATUS -> e.clipStatus = (ClipStatus) record;
+            case SCRIPT_LINE -> e.scriptLine = (ScriptLine) record;
         }
         return e;
     }
@@ -68,6 +71,9 @@ public class ClipEvent {
         }
         if (clipStatus != null) {
             return clipStatus;
+        }
+        if (scriptLine != null) {
+            return scriptLine;
         }
         throw new IllegalStateException("empty ClipEvent");
     }
@@ -131,6 +137,14 @@ public class ClipEvent {
 
     public void setClipStatus(ClipStatus clipStatus) {
         this.clipStatus = clipStatus;
+    }
+
+    public ScriptLine getScriptLine() {
+        return scriptLine;
+    }
+
+    public void setScriptLine(ScriptLine scriptLine) {
+        this.scriptLine = scriptLine;
     }
 
     @Override
