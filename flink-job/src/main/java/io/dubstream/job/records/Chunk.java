@@ -6,6 +6,7 @@ import java.util.Objects;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 
 /**
  * A piece of a clip that a model processes as a whole: its frames (JPEG, in index order) and its
@@ -30,7 +31,15 @@ import io.dubstream.connectors.records.EndOfClip;
  * on ({@link #failedInference()}). The attempts are bookkeeping with wall-clock times, not media:
  * they are left out of {@link #equals}.
  *
- * <p>A Flink POJO (tested): {@code byte[][]} and {@code short[]} are array types, never Kryo.
+ * <p>Each frame keeps its presentation time from the source ({@code framePtsMicros}, parallel to
+ * {@code images}, microseconds from the clip's first frame), so that a variable frame rate clip is
+ * cut, lip-synced and written back by time, not by index. The chunk's core, the part of the clip it
+ * stands for alone, is {@code [coreStartMicros, coreEndMicros)}; the context around it is shared with
+ * the neighbours. {@code scriptLines} are the clip's script lines that overlap the chunk, context
+ * included (none for a clip without a script).
+ *
+ * <p>A Flink POJO (tested): {@code byte[][]}, {@code long[]}, {@code short[]} and
+ * {@code ScriptLine[]} are array types, never Kryo.
  */
 public class Chunk {
 
@@ -48,6 +57,10 @@ public class Chunk {
     private String failure;
     private ClipMode mode;
     private ChunkAttempt[] attempts;
+    private long[] framePtsMicros;
+    private long coreStartMicros;
+    private long coreEndMicros;
+    private ScriptLine[] scriptLines;
 
     public Chunk() {}
 
@@ -116,7 +129,38 @@ public class Chunk {
         c.failure = failure;
         c.mode = mode;
         c.attempts = attempts;
+        c.copyTimes(this);
         return c;
+    }
+
+    /** The presentation time of this chunk's frame {@code i} (from 0), in microseconds from the clip's start. */
+    public long framePtsMicros(int i) {
+        if (framePtsMicros != null) {
+            return framePtsMicros[i];
+        }
+        long index = firstFrame + i;
+        return Math.floorDiv(index * 1_000_000L * manifest.getFpsDen(), manifest.getFpsNum());
+    }
+
+    /** A copy (sharing the media) with the frames' presentation times, its core's range and its script lines. */
+    public Chunk withTimes(long[] ptsMicros, long coreStart, long coreEnd, ScriptLine[] lines) {
+        if (ptsMicros.length != images.length) {
+            throw new IllegalArgumentException("chunk " + index + " of clip " + clipId + " has " + images.length
+                    + " frames but " + ptsMicros.length + " presentation times");
+        }
+        Chunk c = withAttempts(attempts == null ? null : attempts);
+        c.framePtsMicros = ptsMicros;
+        c.coreStartMicros = coreStart;
+        c.coreEndMicros = coreEnd;
+        c.scriptLines = lines;
+        return c;
+    }
+
+    private void copyTimes(Chunk from) {
+        framePtsMicros = from.framePtsMicros;
+        coreStartMicros = from.coreStartMicros;
+        coreEndMicros = from.coreEndMicros;
+        scriptLines = from.scriptLines;
     }
 
     /** A copy (sharing the media) that carries {@code history} as its attempts. */
@@ -135,7 +179,8 @@ public class Chunk {
         c.end = end;
         c.failure = failure;
         c.mode = mode;
-        c.attempts = history.clone();
+        c.attempts = history == null ? null : history.clone();
+        c.copyTimes(this);
         return c;
     }
 
@@ -281,6 +326,38 @@ public class Chunk {
         this.attempts = attempts;
     }
 
+    public long[] getFramePtsMicros() {
+        return framePtsMicros;
+    }
+
+    public void setFramePtsMicros(long[] framePtsMicros) {
+        this.framePtsMicros = framePtsMicros;
+    }
+
+    public long getCoreStartMicros() {
+        return coreStartMicros;
+    }
+
+    public void setCoreStartMicros(long coreStartMicros) {
+        this.coreStartMicros = coreStartMicros;
+    }
+
+    public long getCoreEndMicros() {
+        return coreEndMicros;
+    }
+
+    public void setCoreEndMicros(long coreEndMicros) {
+        this.coreEndMicros = coreEndMicros;
+    }
+
+    public ScriptLine[] getScriptLines() {
+        return scriptLines;
+    }
+
+    public void setScriptLines(ScriptLine[] scriptLines) {
+        this.scriptLines = scriptLines;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -294,7 +371,9 @@ public class Chunk {
                 && nextFirstFrame == c.nextFirstFrame && nextFirstSample == c.nextFirstSample
                 && Objects.equals(clipId, c.clipId) && Objects.equals(manifest, c.manifest)
                 && Arrays.deepEquals(images, c.images) && Arrays.equals(samples, c.samples)
-                && Objects.equals(end, c.end) && Objects.equals(failure, c.failure) && mode == c.mode;
+                && Objects.equals(end, c.end) && Objects.equals(failure, c.failure) && mode == c.mode
+                && Arrays.equals(framePtsMicros, c.framePtsMicros) && coreStartMicros == c.coreStartMicros
+                && coreEndMicros == c.coreEndMicros && Arrays.equals(scriptLines, c.scriptLines);
     }
 
     @Override
