@@ -87,7 +87,27 @@ public final class DubstreamOptions {
     public static final ConfigOption<Duration> CHUNK_CORE = ConfigOptions.key("dubstream.chunk.core")
             .durationType()
             .defaultValue(Duration.ofSeconds(10))
-            .withDescription("Length of a chunk's core: chunk k covers [k*core - context, (k+1)*core + context).");
+            .withDescription("Nominal length of a chunk's core. The cut that ends a core moves up to"
+                    + " dubstream.chunk.cut-tolerance either way to fall between spoken lines (or, without a script,"
+                    + " in the quietest 200 ms of audio); a chunk covers its core plus the context on each side.");
+
+    public static final ConfigOption<Duration> CHUNK_CUT_TOLERANCE = ConfigOptions
+            .key("dubstream.chunk.cut-tolerance")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(2))
+            .withDescription("How far a cut may move from the nominal core length either way: cores are core +-"
+                    + " tolerance (8-12 s by default), cut in the middle of the widest gap between script lines, or"
+                    + " at the quietest 200 ms of audio for a clip without a script. 0 gives fixed cores. A chunk"
+                    + " leaves once its media reaches the end of the window, up to the tolerance later than with"
+                    + " fixed cores. Core minus tolerance must be at least twice the context.");
+
+    public static final ConfigOption<Duration> CHUNK_MAX_CORE = ConfigOptions.key("dubstream.chunk.max-core")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(15))
+            .withDescription("The longest core: where script lines cover the whole cut window, the core stretches"
+                    + " to the next gap between lines up to this length; past it the cut falls inside a line at its"
+                    + " quietest point (counted in the metric cutsInsideLines and marked inside-line in the status"
+                    + " records). At least core + cut tolerance.");
 
     public static final ConfigOption<Duration> CHUNK_CONTEXT = ConfigOptions.key("dubstream.chunk.context")
             .durationType()
@@ -263,7 +283,7 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 TOPIC_PARTITIONS, CONSUMER_GROUP,
-                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CONTEXT,
+                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
                 CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES,

@@ -18,13 +18,21 @@ import io.dubstream.job.DubstreamOptions;
  * @param finishedRetention how long a finished clip's marker outlives its last record;
  *     {@link Duration#ZERO} keeps no marker and no timer: nothing of the clip is left after its end
  * @param maxHeldFrames the most frames held for a clip; one more fails it
+ * @param cutTolerance how far a cut may move from the nominal core length ({@link ChunkCutPlanner});
+ *     zero gives fixed cores
+ * @param maxCore the longest core a cut may stretch to before it falls inside a line
  */
 public record AssemblerSettings(Duration core, Duration context, Duration hybridThreshold, Duration idleTimeout,
-        Duration finishedRetention, int maxHeldFrames) implements Serializable {
+        Duration finishedRetention, int maxHeldFrames, Duration cutTolerance, Duration maxCore) implements Serializable {
 
     public AssemblerSettings {
-        // ChunkPlan refuses a bad core or context with a clear message; check them now, not at the first clip.
+        // The planners refuse a bad core, context or tolerance with a clear message; check them now, not at the first clip.
         new ChunkPlan(1, 1, 0, core, context);
+        new ChunkCutPlanner(core, cutTolerance, maxCore);
+        if (core.minus(cutTolerance).compareTo(context.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("the shortest core, " + core + " minus the cut tolerance " + cutTolerance
+                    + ", must be at least twice the context " + context);
+        }
         new HybridThreshold(hybridThreshold);
         if (idleTimeout.toMillis() <= 0) {
             throw new IllegalArgumentException("idle timeout must be positive, got " + idleTimeout);
@@ -37,10 +45,23 @@ public record AssemblerSettings(Duration core, Duration context, Duration hybrid
         }
     }
 
+    /** Settings with fixed cores: no cut tolerance, so every core is {@code core} long. */
+    public AssemblerSettings(Duration core, Duration context, Duration hybridThreshold, Duration idleTimeout,
+            Duration finishedRetention, int maxHeldFrames) {
+        this(core, context, hybridThreshold, idleTimeout, finishedRetention, maxHeldFrames, Duration.ZERO, core);
+    }
+
+    /** The same settings with cuts that move up to {@code tolerance} to fall between lines or in silence. */
+    public AssemblerSettings withCuts(Duration tolerance, Duration longestCore) {
+        return new AssemblerSettings(core, context, hybridThreshold, idleTimeout, finishedRetention, maxHeldFrames,
+                tolerance, longestCore);
+    }
+
     /** The settings the job's options give. */
     public static AssemblerSettings of(Configuration conf) {
         return new AssemblerSettings(conf.get(DubstreamOptions.CHUNK_CORE), conf.get(DubstreamOptions.CHUNK_CONTEXT),
                 conf.get(DubstreamOptions.CHUNK_HYBRID_THRESHOLD), conf.get(DubstreamOptions.CLIP_IDLE_TIMEOUT),
-                conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION), conf.get(DubstreamOptions.CLIP_MAX_HELD_FRAMES));
+                conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION), conf.get(DubstreamOptions.CLIP_MAX_HELD_FRAMES),
+                conf.get(DubstreamOptions.CHUNK_CUT_TOLERANCE), conf.get(DubstreamOptions.CHUNK_MAX_CORE));
     }
 }

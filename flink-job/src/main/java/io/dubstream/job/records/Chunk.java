@@ -60,6 +60,7 @@ public class Chunk {
     private long[] framePtsMicros;
     private long coreStartMicros;
     private long coreEndMicros;
+    private String coreCut;
     private ScriptLine[] scriptLines;
 
     public Chunk() {}
@@ -142,8 +143,11 @@ public class Chunk {
         return Math.floorDiv(index * 1_000_000L * manifest.getFpsDen(), manifest.getFpsNum());
     }
 
-    /** A copy (sharing the media) with the frames' presentation times, its core's range and its script lines. */
-    public Chunk withTimes(long[] ptsMicros, long coreStart, long coreEnd, ScriptLine[] lines) {
+    /**
+     * A copy (sharing the media) with the frames' presentation times, its core's range, how the cut
+     * at its core's end was chosen ({@code cut}, empty for the last chunk) and its script lines.
+     */
+    public Chunk withTimes(long[] ptsMicros, long coreStart, long coreEnd, String cut, ScriptLine[] lines) {
         if (ptsMicros.length != images.length) {
             throw new IllegalArgumentException("chunk " + index + " of clip " + clipId + " has " + images.length
                     + " frames but " + ptsMicros.length + " presentation times");
@@ -152,6 +156,7 @@ public class Chunk {
         c.framePtsMicros = ptsMicros;
         c.coreStartMicros = coreStart;
         c.coreEndMicros = coreEnd;
+        c.coreCut = cut;
         c.scriptLines = lines;
         return c;
     }
@@ -160,6 +165,7 @@ public class Chunk {
         framePtsMicros = from.framePtsMicros;
         coreStartMicros = from.coreStartMicros;
         coreEndMicros = from.coreEndMicros;
+        coreCut = from.coreCut;
         scriptLines = from.scriptLines;
     }
 
@@ -350,6 +356,14 @@ public class Chunk {
         this.coreEndMicros = coreEndMicros;
     }
 
+    public String getCoreCut() {
+        return coreCut;
+    }
+
+    public void setCoreCut(String coreCut) {
+        this.coreCut = coreCut;
+    }
+
     public ScriptLine[] getScriptLines() {
         return scriptLines;
     }
@@ -373,7 +387,8 @@ public class Chunk {
                 && Arrays.deepEquals(images, c.images) && Arrays.equals(samples, c.samples)
                 && Objects.equals(end, c.end) && Objects.equals(failure, c.failure) && mode == c.mode
                 && Arrays.equals(framePtsMicros, c.framePtsMicros) && coreStartMicros == c.coreStartMicros
-                && coreEndMicros == c.coreEndMicros && Arrays.equals(scriptLines, c.scriptLines);
+                && coreEndMicros == c.coreEndMicros && Objects.equals(coreCut, c.coreCut)
+                && Arrays.equals(scriptLines, c.scriptLines);
     }
 
     @Override

@@ -298,7 +298,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
 
         feedWithClean(events);
 
-        String reason = "the end-of-clip record says 400 frames, but chunk 1 went out when 525 had arrived";
+        String reason = "the end-of-clip record says 400 frames, but chunk 1 went out when 526 had arrived";
         List<Chunk> out = only(harness.extractOutputValues(), clip.id);
         assertThat(out).extracting(Chunk::getIndex).containsExactly(0, 1, 2);
         assertThat(out.get(2)).isEqualTo(Chunk.failure(clip.id, clip.manifest(), ClipMode.CHUNKED, 2, reason));

@@ -85,7 +85,7 @@ class ChunkAssemblerHybridTest extends ChunkAssemblerTestBase {
         feed(clip.end());
 
         assertThat(harness.extractOutputValues()).containsExactly(
-                Chunk.whole(noDuration, clip.images(0, 300), clip.samples(0, 192_000), clip.end()));
+                clip.wholeChunk(noDuration));
         assertOnlyFinishedMarkersLeft(1);
     }
 

@@ -121,9 +121,10 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         SyntheticClip clip = clip25("45s", 45_000);
         List<AudioBlock> blocks = clip.blocks();
         feed(clip.manifest());
-        // Chunk 0 is frames [0, 275) and samples [0, 176000): 44 blocks of 4000.
+        // Chunk 0 is frames [0, 275) and samples [0, 176000): 44 blocks of 4000. Frame 275, the first at or
+        // after the chunk's end time, proves where its frames end: a frame's time is known only when it comes.
         feedAll(blocks.subList(0, 43));
-        feedFrames(clip, 0, 275);
+        feedFrames(clip, 0, 276);
         assertThat(harness.extractOutputValues()).as("all frames, one block short").isEmpty();
 
         feed(blocks.get(43));
@@ -136,15 +137,15 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         SyntheticClip clip = clip25("45s", 45_000);
         feed(clip.manifest());
         feedAll(clip.blocks());
-        feedFrames(clip, 0, 274);
+        feedFrames(clip, 0, 275);
         assertThat(harness.extractOutputValues()).as("one frame short").isEmpty();
         assertThat(heldAudioBlocks(clip)).isEqualTo(180);
 
-        feed(clip.frame(274));
+        feed(clip.frame(275));
         assertThat(harness.extractOutputValues()).hasSize(1);
         // Blocks below sample 144000, where chunk 1 starts, are dropped.
         assertThat(heldAudioBlocks(clip)).isEqualTo(180 - 36);
-        feedFrames(clip, 275, clip.frames);
+        feedFrames(clip, 276, clip.frames);
         feed(clip.end());
 
         assertTilesTheClip(harness.extractOutputValues(), clip);
@@ -180,9 +181,10 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
 
         // Chunks 0..7 need nothing past frame 2025; only the last waits for the end-of-clip record.
         assertThat(harness.extractOutputValues()).extracting(Chunk::getIndex).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
-        // A chunk is 300 frames and 48 blocks (12 s); the frame that completes it sends it out.
-        assertThat(maxFrames).isEqualTo(299);
-        assertThat(maxBlocks).isEqualTo(48);
+        // A chunk is 300 frames and 48 blocks (12 s); the frame after it sends it out.
+        assertThat(maxFrames).isEqualTo(300);
+        // and the block that starts with that frame came just before it
+        assertThat(maxBlocks).isEqualTo(49);
         // Left: chunk 8, frames [1975, 2250) and samples [1264000, 1440000).
         assertThat(heldFrames(clip)).isEqualTo(275);
         assertThat(heldAudioBlocks(clip)).isEqualTo(44);
@@ -452,11 +454,11 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         AudioBlock first = new AudioBlock("c", 0, 16_000, 2, new short[] {0, 1, 10, 11, 20, 21});
         AudioBlock second = new AudioBlock("c", 3, 16_000, 2, new short[] {30, 31, 40, 41, 50, 51, 60, 61});
 
-        assertThat(ChunkAssembler.samplesBetween(List.of(second, first), 2, 5, 2))
+        assertThat(HeldMedia.samplesBetween(List.of(second, first), 2, 5, 2))
                 .containsExactly(20, 21, 30, 31, 40, 41);
-        assertThat(ChunkAssembler.samplesBetween(List.of(first, second), 6, 7, 2)).containsExactly(60, 61);
-        assertThat(ChunkAssembler.samplesBetween(List.of(first), 1, 1, 2)).isEmpty();
-        assertThatThrownBy(() -> ChunkAssembler.samplesBetween(List.of(first), 2, 5, 2))
+        assertThat(HeldMedia.samplesBetween(List.of(first, second), 6, 7, 2)).containsExactly(60, 61);
+        assertThat(HeldMedia.samplesBetween(List.of(first), 1, 1, 2)).isEmpty();
+        assertThatThrownBy(() -> HeldMedia.samplesBetween(List.of(first), 2, 5, 2))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the audio blocks held cover 1 of the 3 samples from 2");
     }

@@ -207,11 +207,15 @@ abstract class ChunkAssemblerTestBase {
     static List<Chunk> expected(SyntheticClip clip, List<Row> rows) {
         ClipManifest manifest = clip.manifest();
         List<Chunk> chunks = new ArrayList<>();
+        long core = CORE.toNanos() / 1000;
         for (Row r : rows) {
-            chunks.add(Chunk.of(manifest, r.index(), r.last(), r.firstFrame(),
+            Chunk chunk = Chunk.of(manifest, r.index(), r.last(), r.firstFrame(),
                     clip.images(r.firstFrame(), r.endFrame()), r.firstSample(),
                     clip.hasAudio() ? clip.samples(r.firstSample(), r.endSample()) : new short[0],
-                    r.nextFirstFrame(), r.nextFirstSample(), r.last() ? clip.end() : null));
+                    r.nextFirstFrame(), r.nextFirstSample(), r.last() ? clip.end() : null);
+            // fixed cores: chunk k's core is [k * core, (k + 1) * core), the last one's to the clip's end
+            chunks.add(clip.timed(chunk, r.index() * core, r.last() ? clip.endMicros() : (r.index() + 1) * core,
+                    r.last() ? ChunkAssembler.CUT_AT_END : "nominal"));
         }
         return chunks;
     }

@@ -74,7 +74,28 @@ final class SyntheticClip {
 
     /** The one chunk of the clip when it runs whole, its manifest stating its duration. */
     Chunk wholeChunk() {
-        return Chunk.whole(manifest(), images(0, frames), samples(0, samples), end());
+        return wholeChunk(manifest());
+    }
+
+    /** The one chunk of the clip when it runs whole, with {@code manifest}. */
+    Chunk wholeChunk(ClipManifest manifest) {
+        return timed(Chunk.whole(manifest, images(0, frames), samples(0, samples), end()), 0, endMicros(),
+                ChunkAssembler.CUT_AT_END);
+    }
+
+    /** {@code chunk} with its frames' presentation times, its core and its cut, and no script lines. */
+    Chunk timed(Chunk chunk, long coreStart, long coreEnd, String cut) {
+        long[] pts = new long[chunk.getImages().length];
+        for (int i = 0; i < pts.length; i++) {
+            pts[i] = frame(chunk.getFirstFrame() + i).getPtsMicros();
+        }
+        return chunk.withTimes(pts, coreStart, coreEnd, cut, new io.dubstream.connectors.records.ScriptLine[0]);
+    }
+
+    /** Where the clip ends: after its last frame, one frame long, or its last sample, the later. */
+    long endMicros() {
+        long video = frame(frames - 1).getPtsMicros() + 1_000_000L * fpsDen / fpsNum;
+        return Math.max(video, hasAudio() ? samples * 1_000_000L / sampleRate : 0);
     }
 
     byte[] image(long index) {
