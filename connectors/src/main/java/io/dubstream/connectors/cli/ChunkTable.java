@@ -8,7 +8,8 @@ import io.dubstream.connectors.records.ClipStatus;
 
 /**
  * A clip's chunk state table as its status records tell it: per chunk its latest state, attempt,
- * retries and last error; printed by {@code dubstream status}.
+ * retries, the part of the clip it stands for (its core, in seconds, and how the cut at its end was
+ * chosen) and last error; printed by {@code dubstream status}.
  */
 final class ChunkTable {
 
@@ -22,6 +23,7 @@ final class ChunkTable {
         int attempt;
         int retries;
         String lastError = "";
+        String core = "";
     }
 
     /** Takes one change in. */
@@ -38,12 +40,22 @@ final class ChunkTable {
         if (change.hasChunkCount()) {
             chunkCount = change.getChunkCount();
         }
+        if (change.hasCore()) {
+            row.core = core(change);
+        }
+    }
+
+    /** A chunk's core as {@code 9.850-21.400 s gap}. */
+    static String core(ChunkStatus c) {
+        return String.format(java.util.Locale.ROOT, "%.3f-%.3f s %s", c.getCoreStartMicros() / 1e6,
+                c.getCoreEndMicros() / 1e6, c.getCut()).stripTrailing();
     }
 
     /** One line for a change as it arrives. */
     static String describe(ChunkStatus c) {
         return "chunk " + c.getChunkIndex() + (c.hasChunkCount() ? "/" + c.getChunkCount() : "") + " " + c.getState()
                 + (c.getAttempt() > 0 ? " (attempt " + c.getAttempt() + ")" : "")
+                + (c.hasCore() && c.getState() == ChunkStatus.State.PENDING ? ", core " + core(c) : "")
                 + (c.getError().isEmpty() ? "" : ": " + c.getError());
     }
 
@@ -55,14 +67,14 @@ final class ChunkTable {
 
     /** The table, one line per chunk under a header. */
     String render() {
-        StringBuilder b = new StringBuilder(String.format("%-7s %-8s %-8s %-8s %s%n", "chunk", "state", "attempt",
-                "retries", "last error"));
+        StringBuilder b = new StringBuilder(String.format("%-7s %-8s %-8s %-8s %-28s %s%n", "chunk", "state",
+                "attempt", "retries", "core", "last error"));
         for (Map.Entry<Integer, Row> e : rows.entrySet()) {
             Row r = e.getValue();
             String error = r.lastError.length() > ERROR_WIDTH ? r.lastError.substring(0, ERROR_WIDTH - 3) + "..."
                     : r.lastError;
-            b.append(String.format("%-7s %-8s %-8d %-8d %s", e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""),
-                    r.state, r.attempt, r.retries, error).stripTrailing()).append(System.lineSeparator());
+            b.append(String.format("%-7s %-8s %-8d %-8d %-28s %s", e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""),
+                    r.state, r.attempt, r.retries, r.core, error).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
     }

@@ -120,7 +120,7 @@ public final class ClipRecordCodec {
                 case VIDEO_FRAME -> readFrame(r, clipId);
                 case AUDIO_BLOCK -> readAudio(r, clipId);
                 case DEAD_LETTER -> readDeadLetter(r, clipId);
-                case CHUNK_STATUS -> readChunkStatus(r, clipId);
+                case CHUNK_STATUS -> readChunkStatus(r, clipId, version);
                 case CLIP_STATUS -> readClipStatus(r, clipId);
                 case SCRIPT_LINE -> readScriptLine(r, clipId);
             };
@@ -259,9 +259,11 @@ public final class ClipRecordCodec {
         w.string(s.getError());
         w.buf.putLong(s.getAtMillis());
         w.string(s.getClipMode());
+        w.buf.putLong(s.getCoreStartMicros()).putLong(s.getCoreEndMicros());
+        w.string(s.getCut());
     }
 
-    private static ChunkStatus readChunkStatus(Reader r, String clipId) throws InvalidRecordException {
+    private static ChunkStatus readChunkStatus(Reader r, String clipId, byte version) throws InvalidRecordException {
         int index = r.i32("chunk index");
         int count = r.i32("chunk count");
         byte code = r.i8("state");
@@ -272,7 +274,13 @@ public final class ClipRecordCodec {
         int attempt = r.i32("attempt");
         String error = r.string("error");
         long at = r.i64("at");
-        return new ChunkStatus(clipId, index, count, state, attempt, error, at, r.string("clip mode"));
+        ChunkStatus status = new ChunkStatus(clipId, index, count, state, attempt, error, at, r.string("clip mode"));
+        if (version < 2) {
+            return status;
+        }
+        long coreStart = r.i64("core start");
+        long coreEnd = r.i64("core end");
+        return status.withCore(coreStart, coreEnd, r.string("cut"));
     }
 
     private static void writeClipStatus(Writer w, ClipStatus s) {
@@ -319,7 +327,7 @@ public final class ClipRecordCodec {
             case MANIFEST -> 4 * 3 * 4096;
             case END_OF_CLIP -> ((EndOfClip) record).getReason().length() * 3;
             case CHUNK_STATUS -> (((ChunkStatus) record).getError().length()
-                    + ((ChunkStatus) record).getClipMode().length()) * 3;
+                    + ((ChunkStatus) record).getClipMode().length() + ((ChunkStatus) record).getCut().length()) * 3;
             case CLIP_STATUS -> ((ClipStatus) record).getReason().length() * 3;
             case SCRIPT_LINE -> (((ScriptLine) record).getText().length() + ((ScriptLine) record).getLanguage().length()
                     + ((ScriptLine) record).getSpeaker().length()) * 3;

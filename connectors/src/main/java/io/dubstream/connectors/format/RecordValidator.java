@@ -240,6 +240,11 @@ public final class RecordValidator {
                     + " and must give the error");
         }
         checkText("chunk status clip mode", s.getClipMode());
+        checkText("chunk status cut", s.getCut());
+        if (s.getCoreStartMicros() < 0 || s.getCoreEndMicros() < s.getCoreStartMicros()) {
+            throw new InvalidRecordException("chunk " + s.getChunkIndex() + " has core " + s.getCoreStartMicros() + ".."
+                    + s.getCoreEndMicros() + " us: it must start at 0 or later and not end before it starts");
+        }
         if (s.getAtMillis() < 0) {
             throw new InvalidRecordException("chunk status time " + s.getAtMillis() + " is negative");
         }

@@ -63,6 +63,18 @@ public class ChunkStatus extends KeyedByClip {
     private long atMillis;
     /** How the job processes the clip, when it distinguishes modes; empty otherwise. */
     private String clipMode = "";
+    /**
+     * The chunk's core, the part of the clip it stands for, in µs of presentation time
+     * {@code [coreStartMicros, coreEndMicros)}; both 0 when not stated. Since format version 2.
+     */
+    private long coreStartMicros;
+    private long coreEndMicros;
+    /**
+     * How the cut at the core's end was chosen: {@code gap} (between script lines), {@code silence},
+     * {@code inside-line}, {@code nominal}, or {@code end} for the last chunk; empty when not stated.
+     * Since format version 2.
+     */
+    private String cut = "";
 
     public ChunkStatus() {}
 
@@ -85,12 +97,52 @@ public class ChunkStatus extends KeyedByClip {
 
     /** The same change with another chunk count. */
     public ChunkStatus withChunkCount(int count) {
-        return new ChunkStatus(getClipId(), chunkIndex, count, state, attempt, error, atMillis, clipMode);
+        return new ChunkStatus(getClipId(), chunkIndex, count, state, attempt, error, atMillis, clipMode)
+                .withCore(coreStartMicros, coreEndMicros, cut);
     }
 
     /** The same change of a clip processed in {@code mode} ({@code whole} or {@code chunked}). */
     public ChunkStatus withClipMode(String mode) {
-        return new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, mode);
+        return new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, mode)
+                .withCore(coreStartMicros, coreEndMicros, cut);
+    }
+
+    /** The same change of a chunk whose core is {@code [start, end)} µs, ended by a cut of kind {@code cutKind}. */
+    public ChunkStatus withCore(long start, long end, String cutKind) {
+        ChunkStatus s = new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, clipMode);
+        s.coreStartMicros = start;
+        s.coreEndMicros = end;
+        s.cut = cutKind;
+        return s;
+    }
+
+    /** Whether the record states the chunk's core. */
+    public boolean hasCore() {
+        return coreEndMicros > coreStartMicros;
+    }
+
+    public long getCoreStartMicros() {
+        return coreStartMicros;
+    }
+
+    public void setCoreStartMicros(long coreStartMicros) {
+        this.coreStartMicros = coreStartMicros;
+    }
+
+    public long getCoreEndMicros() {
+        return coreEndMicros;
+    }
+
+    public void setCoreEndMicros(long coreEndMicros) {
+        this.coreEndMicros = coreEndMicros;
+    }
+
+    public String getCut() {
+        return cut;
+    }
+
+    public void setCut(String cut) {
+        this.cut = cut;
     }
 
     @Override
@@ -169,7 +221,9 @@ public class ChunkStatus extends KeyedByClip {
         ChunkStatus s = (ChunkStatus) o;
         return chunkIndex == s.chunkIndex && chunkCount == s.chunkCount && attempt == s.attempt
                 && atMillis == s.atMillis && state == s.state && Objects.equals(getClipId(), s.getClipId())
-                && Objects.equals(error, s.error) && Objects.equals(clipMode, s.clipMode);
+                && Objects.equals(error, s.error) && Objects.equals(clipMode, s.clipMode)
+                && coreStartMicros == s.coreStartMicros && coreEndMicros == s.coreEndMicros
+                && Objects.equals(cut, s.cut);
     }
 
     @Override
@@ -182,6 +236,7 @@ public class ChunkStatus extends KeyedByClip {
         return "ChunkStatus{clipId=" + getClipId() + ", chunk " + chunkIndex
                 + (hasChunkCount() ? " of " + chunkCount : "") + " " + state + ", attempt " + attempt
                 + (error == null || error.isEmpty() ? "" : ", error=" + error) + ", at " + atMillis
-                + (clipMode == null || clipMode.isEmpty() ? "" : ", mode " + clipMode) + "}";
+                + (clipMode == null || clipMode.isEmpty() ? "" : ", mode " + clipMode)
+                + (hasCore() ? ", core " + coreStartMicros + ".." + coreEndMicros + " us, cut " + cut : "") + "}";
     }
 }

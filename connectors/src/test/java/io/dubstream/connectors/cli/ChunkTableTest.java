@@ -13,17 +13,17 @@ class ChunkTableTest {
     @Test
     void eachChunkShowsItsLatestStateAttemptRetriesAndLastError() {
         ChunkTable table = new ChunkTable();
-        table.add(ChunkStatus.of("c", 0, State.PENDING, 0, 1));
-        table.add(ChunkStatus.of("c", 1, State.PENDING, 0, 2).withChunkCount(2));
+        table.add(ChunkStatus.of("c", 0, State.PENDING, 0, 1).withCore(0, 9_850_000, "gap"));
+        table.add(ChunkStatus.of("c", 1, State.PENDING, 0, 2).withChunkCount(2).withCore(9_850_000, 21_000_000, "end"));
         table.add(ChunkStatus.of("c", 1, State.RUNNING, 1, 3));
         table.add(new ChunkStatus("c", 1, 2, State.RETRIED, 1, "out of memory", 4, ""));
         table.add(ChunkStatus.of("c", 1, State.RUNNING, 2, 5));
         table.add(ChunkStatus.of("c", 1, State.DONE, 2, 6));
 
         assertThat(table.render().lines()).containsExactly(
-                "chunk   state    attempt  retries  last error",
-                "0/2     PENDING  0        0",
-                "1/2     DONE     2        1        out of memory");
+                "chunk   state    attempt  retries  core                         last error",
+                "0/2     PENDING  0        0        0.000-9.850 s gap",
+                "1/2     DONE     2        1        9.850-21.000 s end           out of memory");
     }
 
     @Test
@@ -31,6 +31,8 @@ class ChunkTableTest {
         assertThat(ChunkTable.describe(new ChunkStatus("c", 3, 5, State.RETRIED, 2, "boom", 1, "")))
                 .isEqualTo("chunk 3/5 RETRIED (attempt 2): boom");
         assertThat(ChunkTable.describe(ChunkStatus.of("c", 0, State.PENDING, 0, 1))).isEqualTo("chunk 0 PENDING");
+        assertThat(ChunkTable.describe(ChunkStatus.of("c", 2, State.PENDING, 0, 1).withCore(19_000_000, 30_500_000,
+                "inside-line"))).isEqualTo("chunk 2 PENDING, core 19.000-30.500 s inside-line");
         assertThat(ChunkTable.describe(new ClipStatus("c", ClipStatus.Outcome.FAILED, 2, 3, "chunk 2 failed", 9)))
                 .isEqualTo("clip c FAILED: 2 chunks merged, 3 retries; chunk 2 failed");
     }

@@ -73,7 +73,7 @@ class ClipRecordCodecTest {
 
     static ChunkStatus chunkStatus() {
         return new ChunkStatus("clip-1", 2, 5, ChunkStatus.State.RETRIED, 1,
-                "model identity failed: injected fault", 1_764_000_001_000L, "");
+                "model identity failed: injected fault", 1_764_000_001_000L, "").withCore(19_850_000, 31_200_000, "gap");
     }
 
     static ClipStatus clipStatus() {
@@ -126,6 +126,18 @@ class ClipRecordCodecTest {
     }
 
     @Test
+    void aVersionOneChunkStatusReadsWithoutItsCore() throws Exception {
+        byte[] v2 = codec.encode(chunkStatus());
+        // version 2 appended core start i64, core end i64 and the cut string (2 + 3 bytes)
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 8 - 8 - 2 - "gap".length());
+        v1[2] = 1;
+        ChunkStatus back = (ChunkStatus) codec.decode(v1).recordOrThrow();
+        assertThat(back.hasCore()).isFalse();
+        assertThat(back.getCut()).isEmpty();
+        assertThat(back.withCore(19_850_000, 31_200_000, "gap")).isEqualTo(chunkStatus());
+    }
+
+    @Test
     void aScriptLineIsNoVersionOneRecord() throws Exception {
         assertRejected(mutate(codec.encode(scriptLine()), b -> b[2] = 1), "unknown type byte 8 for format version 1");
     }
@@ -158,7 +170,8 @@ class ClipRecordCodecTest {
 
     @Test
     void chunkStatusLayoutFollowsTheClipId() throws Exception {
-        byte[] bytes = codec.encode(ChunkStatus.of("c", 3, ChunkStatus.State.DONE, 2, 5L).withChunkCount(4));
+        byte[] bytes = codec.encode(ChunkStatus.of("c", 3, ChunkStatus.State.DONE, 2, 5L).withChunkCount(4)
+                .withCore(7, 9, "end"));
         ByteBuffer b = ByteBuffer.wrap(bytes, 7, bytes.length - 7); // header 4 + id (2 + 1)
         assertThat(b.getInt()).isEqualTo(3);
         assertThat(b.getInt()).isEqualTo(4);
@@ -167,6 +180,11 @@ class ClipRecordCodecTest {
         assertThat(b.getShort()).isEqualTo((short) 0);
         assertThat(b.getLong()).isEqualTo(5L);
         assertThat(b.getShort()).isEqualTo((short) 0);
+        assertThat(b.getLong()).isEqualTo(7L);
+        assertThat(b.getLong()).isEqualTo(9L);
+        assertThat(b.getShort()).isEqualTo((short) 3);
+        assertThat(b.get()).isEqualTo((byte) 'e');
+        b.position(b.position() + 2);
         assertThat(b.hasRemaining()).isFalse();
     }
 
@@ -289,6 +307,7 @@ class ClipRecordCodecTest {
         assertInvalid(with(chunkStatus(), s -> s.setError("x".repeat(4097))), "above the limit of 4096");
         assertInvalid(with(chunkStatus(), s -> s.setAtMillis(-1)), "time -1 is negative");
         assertInvalid(with(chunkStatus(), s -> s.setClipMode(null)), "clip mode is missing");
+        assertInvalid(with(chunkStatus(), s -> s.setCoreEndMicros(1)), "has core 19850000..1 us");
         assertInvalid(with(clipStatus(), s -> s.setReason("")), "FAILED clip status must give a reason");
         assertInvalid(with(clipStatus(), s -> s.setRetries(-2)), "negative counts");
         assertInvalid(with(clipStatus(), s -> s.setOutcome(null)), "has no outcome");

@@ -22,6 +22,8 @@ public class MergeProgress {
     /** Interleaved values counted in samplesEmitted but not yet sent: less than one audio block. */
     private short[] audioCarry;
     private byte[][] tailImages;
+    /** The presentation times of the tail's frames; null in state from before frames kept their times. */
+    private long[] tailPts;
     /** Interleaved. */
     private short[] tailSamples;
 
@@ -33,6 +35,7 @@ public class MergeProgress {
         p.manifest = manifest;
         p.audioCarry = new short[0];
         p.tailImages = new byte[0][];
+        p.tailPts = new long[0];
         p.tailSamples = new short[0];
         return p;
     }
@@ -75,6 +78,23 @@ public class MergeProgress {
 
     public void setAudioCarry(short[] audioCarry) {
         this.audioCarry = audioCarry;
+    }
+
+    public long[] getTailPts() {
+        return tailPts;
+    }
+
+    public void setTailPts(long[] tailPts) {
+        this.tailPts = tailPts;
+    }
+
+    /** The presentation time of the tail's frame {@code j}, from its chunk, or from its index and the frame rate. */
+    public long tailPts(int j) {
+        if (tailPts != null && j < tailPts.length) {
+            return tailPts[j];
+        }
+        long index = framesEmitted + j;
+        return Math.floorDiv(index * 1_000_000L * manifest.getFpsDen(), manifest.getFpsNum());
     }
 
     public byte[][] getTailImages() {

@@ -244,13 +244,18 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         if (c.getIndex() == 0) {
             out.collect(ClipEvent.of(m));
         }
-        for (byte[] jpeg : overlap) {
-            emitFrame(clipId, p, jpeg, out);
+        for (int j = 0; j < overlap.length; j++) {
+            emitFrame(clipId, p, overlap[j], c.framePtsMicros(j), out);
         }
         for (int i = tail.length; i < ownFrames; i++) {
-            emitFrame(clipId, p, images[i], out);
+            emitFrame(clipId, p, images[i], c.framePtsMicros(i), out);
         }
         p.setTailImages(Arrays.copyOfRange(images, ownFrames, images.length));
+        long[] tailPts = new long[images.length - ownFrames];
+        for (int j = 0; j < tailPts.length; j++) {
+            tailPts[j] = c.framePtsMicros(ownFrames + j);
+        }
+        p.setTailPts(tailPts);
 
         if (channels > 0) {
             short[] samples = c.getSamples();
@@ -314,10 +319,11 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         return JpegCodec.encode(blended, width, height, jpegQuality);
     }
 
-    private static void emitFrame(String clipId, MergeProgress p, byte[] jpeg, Collector<ClipEvent> out) {
+    /** Emits the clip's next frame, at the presentation time its source frame had. */
+    private static void emitFrame(String clipId, MergeProgress p, byte[] jpeg, long ptsMicros,
+            Collector<ClipEvent> out) {
         ClipManifest m = p.getManifest();
         long index = p.getFramesEmitted();
-        long ptsMicros = Math.floorDiv(index * 1_000_000L * m.getFpsDen(), m.getFpsNum());
         out.collect(ClipEvent.of(new VideoFrame(clipId, index, ptsMicros, m.getWidth(), m.getHeight(), jpeg)));
         p.setFramesEmitted(index + 1);
     }
@@ -428,8 +434,13 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         long frames = 0;
         long samples = 0;
         if (p != null && p.getNextIndex() > 0) {
-            for (byte[] jpeg : p.getTailImages()) {
-                emitFrame(clipId, p, jpeg, out);
+            byte[][] tail = p.getTailImages();
+            long[] pts = new long[tail.length];
+            for (int j = 0; j < tail.length; j++) {
+                pts[j] = p.tailPts(j);
+            }
+            for (int j = 0; j < tail.length; j++) {
+                emitFrame(clipId, p, tail[j], pts[j], out);
             }
             if (p.getManifest().hasAudio()) {
                 emitAudio(clipId, p, p.getTailSamples(), out);

@@ -61,6 +61,10 @@ public final class ChunkStatuses {
     private static ChunkStatus of(Chunk chunk, ChunkStatus.State state, int attempt, String error, long atMillis) {
         int count = chunk.isLast() && !chunk.isFailure() ? chunk.getIndex() + 1 : ChunkStatus.UNKNOWN_COUNT;
         String mode = chunk.getMode() == null ? "" : chunk.getMode().label();
-        return new ChunkStatus(chunk.getClipId(), chunk.getIndex(), count, state, attempt, error, atMillis, mode);
+        ChunkStatus status = new ChunkStatus(chunk.getClipId(), chunk.getIndex(), count, state, attempt, error,
+                atMillis, mode);
+        return chunk.getCoreEndMicros() > chunk.getCoreStartMicros() && !chunk.isFailure()
+                ? status.withCore(chunk.getCoreStartMicros(), chunk.getCoreEndMicros(), chunk.getCoreCut())
+                : status;
     }
 }
