@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -73,10 +74,18 @@ abstract class ChunkAssemblerTestBase {
     }
 
     void openHarness(AssemblerSettings settings) throws Exception {
+        openHarness(settings, null);
+    }
+
+    /** Opens a harness restored from {@code snapshot}, or a fresh one when it is null. */
+    void openHarness(AssemblerSettings settings, OperatorSubtaskState snapshot) throws Exception {
         assembler = new ChunkAssembler(settings, DEAD_LETTERS);
         operator = new KeyedProcessOperator<>(assembler);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, ClipEvent::clipId, Types.STRING);
         harness.setProcessingTime(T0);
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
     }
 

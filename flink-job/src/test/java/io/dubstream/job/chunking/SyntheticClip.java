@@ -7,6 +7,7 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
@@ -33,6 +34,13 @@ final class SyntheticClip {
     /** Samples per channel: its length times the sample rate. */
     final long samples;
     private final byte tag;
+    /** The script's lines as {@code [start, end)} µs; none by default. */
+    private List<long[]> script = List.of();
+    /** Samples {@code [quietFrom, quietTo)} are silent. */
+    private long quietFrom;
+    private long quietTo;
+    /** Frame times when they are not {@code index / fps}; null for a constant frame rate. */
+    private long[] framePts;
 
     private SyntheticClip(String id, long videoMillis, long audioMillis, int fpsNum, int fpsDen, int sampleRate,
             int channels) {
@@ -57,12 +65,50 @@ final class SyntheticClip {
                 sampleRate, channels);
     }
 
+    /** This clip with a script of lines at these {@code [start, end)} times in seconds. */
+    SyntheticClip withScript(double[][] lines) {
+        List<long[]> spans = new ArrayList<>();
+        for (double[] line : lines) {
+            spans.add(new long[] {Math.round(line[0] * 1e6), Math.round(line[1] * 1e6)});
+        }
+        script = spans;
+        return this;
+    }
+
+    /** This clip with silence from {@code fromSeconds} to {@code toSeconds}. */
+    SyntheticClip withQuiet(double fromSeconds, double toSeconds) {
+        quietFrom = Math.round(fromSeconds * sampleRate);
+        quietTo = Math.round(toSeconds * sampleRate);
+        return this;
+    }
+
+    /** This clip with its frames at these times (µs), one per frame. */
+    SyntheticClip withFrameTimes(long[] ptsMicros) {
+        if (ptsMicros.length != frames) {
+            throw new IllegalArgumentException(ptsMicros.length + " frame times for " + frames + " frames");
+        }
+        framePts = ptsMicros;
+        return this;
+    }
+
+    /** The script's lines, numbered in order. */
+    List<ScriptLine> scriptLines() {
+        List<ScriptLine> lines = new ArrayList<>();
+        for (int i = 0; i < script.size(); i++) {
+            lines.add(new ScriptLine(id, i, script.get(i)[0], script.get(i)[1], "line " + i, "fr", ""));
+        }
+        return lines;
+    }
+
     boolean hasAudio() {
         return sampleRate > 0;
     }
 
     ClipManifest manifest() {
-        return TestManifests.of(id, WIDTH, HEIGHT, fpsNum, fpsDen, frames, sampleRate, channels, 1_700_000_000_000L);
+        ClipManifest m = TestManifests.of(id, WIDTH, HEIGHT, fpsNum, fpsDen, frames, sampleRate, channels,
+                1_700_000_000_000L);
+        m.setScriptLineCount(script.size());
+        return m;
     }
 
     /** The manifest with another duration than the clip's; -1 for one that states none. */
@@ -89,7 +135,7 @@ final class SyntheticClip {
         for (int i = 0; i < pts.length; i++) {
             pts[i] = frame(chunk.getFirstFrame() + i).getPtsMicros();
         }
-        return chunk.withTimes(pts, coreStart, coreEnd, cut, new io.dubstream.connectors.records.ScriptLine[0]);
+        return chunk.withTimes(pts, coreStart, coreEnd, cut, new ScriptLine[0]);
     }
 
     /** Where the clip ends: after its last frame, one frame long, or its last sample, the later. */
@@ -103,11 +149,15 @@ final class SyntheticClip {
     }
 
     short sample(long index, int channel) {
+        if (index >= quietFrom && index < quietTo) {
+            return 0;
+        }
         return (short) (((index * 2_654_435_761L) >>> 13) + channel * 7919 + tag * 31);
     }
 
     VideoFrame frame(long index) {
-        return new VideoFrame(id, index, index * 1_000_000L * fpsDen / fpsNum, WIDTH, HEIGHT, image(index));
+        long pts = framePts != null ? framePts[(int) index] : index * 1_000_000L * fpsDen / fpsNum;
+        return new VideoFrame(id, index, pts, WIDTH, HEIGHT, image(index));
     }
 
     /** The images of frames {@code [from, to)}. */
@@ -150,6 +200,9 @@ final class SyntheticClip {
     List<ClipEvent> upload() {
         List<ClipEvent> events = new ArrayList<>();
         events.add(ClipEvent.of(manifest()));
+        for (ScriptLine line : scriptLines()) {
+            events.add(ClipEvent.of(line));
+        }
         events.addAll(media());
         events.add(ClipEvent.of(end()));
         return events;
@@ -161,9 +214,9 @@ final class SyntheticClip {
         List<AudioBlock> blocks = blocks();
         int b = 0;
         for (long i = 0; i < frames; i++) {
-            // block b starts at b * BLOCK_SAMPLES / sampleRate s, frame i at i * fpsDen / fpsNum s
+            // block b starts at b * BLOCK_SAMPLES / sampleRate s, frame i at its presentation time
             while (b < blocks.size()
-                    && (long) b * BLOCK_SAMPLES * fpsNum <= i * fpsDen * (long) sampleRate) {
+                    && (long) b * BLOCK_SAMPLES * 1_000_000L <= frame(i).getPtsMicros() * (long) sampleRate) {
                 events.add(ClipEvent.of(blocks.get(b++)));
             }
             events.add(ClipEvent.of(frame(i)));
