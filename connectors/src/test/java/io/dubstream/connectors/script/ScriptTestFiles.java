@@ -1,0 +1,25 @@
+package io.dubstream.connectors.script;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Script files written by the tests, and read with the default options. */
+final class ScriptTestFiles {
+
+    private ScriptTestFiles() {}
+
+    static Path write(Path dir, String name, String text) {
+        try {
+            return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Script read(Path file) throws ScriptException {
+        return ScriptFiles.read(file, ScriptOptions.DEFAULTS);
+    }
+}
