@@ -82,6 +82,46 @@ class DubstreamCliTest {
     }
 
     @Test
+    void aBadScriptIsOneLineAndExitCode1BeforeTheMediaOrKafka() throws IOException {
+        Path media = Files.createFile(tmp.resolve("never-read.mp4"));
+        Path srt = Files.writeString(tmp.resolve("subs.srt"), "1\n00:00:01,000 --> 00:01:0x,000\nHello\n");
+
+        CliRun run = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", media.toString(),
+                "--script", srt.toString());
+
+        assertOneLineFailure(run, srt + ":2: unparsable timestamp '00:01:0x,000'");
+    }
+
+    @Test
+    void aScriptPastTheClipsEndIsRefusedBeforeKafkaIsContacted() throws Exception {
+        Path media = SampleClipGenerator.write(tmp.resolve("short.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, 1.0, 16_000, 1));
+        Path vtt = Files.writeString(tmp.resolve("subs.vtt"), "WEBVTT\n\n00:00.500 --> 00:05.000\nToo long\n");
+
+        CliRun run = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", media.toString(),
+                "--script", vtt.toString());
+
+        assertOneLineFailure(run, vtt + ":3: the line ends at 00:00:05.000, past the clip's end at 00:00:01.");
+    }
+
+    @Test
+    void scriptLanguageIsCheckedAndNeedsAScript() throws IOException {
+        Path media = Files.createFile(tmp.resolve("x.mp4"));
+        Path srt = Files.writeString(tmp.resolve("subs.srt"), "00:00:01,000 --> 00:00:02,000\nHello\n");
+
+        CliRun badTag = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", media.toString(),
+                "--script", srt.toString(), "--script-language", "en_US");
+        assertThat(badTag.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(badTag.err().strip()).isEqualTo("dubstream upload: error: script language 'en_US' is not a"
+                + " language tag such as 'fr', 'deu' or 'pt-BR'");
+
+        CliRun alone = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", media.toString(),
+                "--script-language", "fr");
+        assertThat(alone.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(alone.err().strip()).isEqualTo("dubstream upload: error: --script-language needs --script");
+    }
+
+    @Test
     void helpListsTheCommands() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
