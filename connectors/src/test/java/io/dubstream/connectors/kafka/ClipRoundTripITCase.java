@@ -163,11 +163,16 @@ class ClipRoundTripITCase {
         assertThat(output).doesNotExist();
     }
 
+    /** A generated clip of {@code seconds} to upload to the input topics, which are created first. */
+    private Path inputClip(String clipId, double seconds) throws Exception {
+        TopicSetup.ensureExist(KAFKA.bootstrapServers(), ClipTopics.INPUT.all(), 2);
+        return SampleClipGenerator.write(tmp.resolve(clipId + ".mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, seconds, 16_000, 1));
+    }
+
     @Test
     void scriptLinesAreCommittedWithTheManifestBeforeTheFrames() throws Exception {
-        TopicSetup.ensureExist(KAFKA.bootstrapServers(), ClipTopics.INPUT.all(), 2);
-        var spec = new SampleClipGenerator.Spec(256, 144, 25, 1, 4.0, 16_000, 1);
-        Path source = SampleClipGenerator.write(tmp.resolve("scripted.mp4"), spec);
+        Path source = inputClip("scripted", 4.0);
         Path srt = Files.writeString(tmp.resolve("scripted.srt"), """
                 2
                 00:00:02,500 --> 00:00:03,750
@@ -179,9 +184,9 @@ class ClipRoundTripITCase {
                 line
                 """);
         Script script = ScriptFiles.read(srt, ScriptOptions.DEFAULTS.withLanguage("en"));
-        ClipUploader uploader = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults());
 
-        ClipUploader.Result up = uploader.upload(source, "scripted", script, TransferProgress.NONE);
+        ClipUploader.Result up = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
+                .upload(source, "scripted", script, TransferProgress.NONE);
 
         assertThat(up.manifest().getScriptLineCount()).isEqualTo(2);
         assertThat(up.manifest().getScriptLanguage()).isEqualTo("en");
@@ -209,9 +214,7 @@ class ClipRoundTripITCase {
 
     @Test
     void aScriptPastTheClipsEndLeavesNothingOnAnyTopic() throws Exception {
-        TopicSetup.ensureExist(KAFKA.bootstrapServers(), ClipTopics.INPUT.all(), 2);
-        var spec = new SampleClipGenerator.Spec(256, 144, 25, 1, 2.0, 16_000, 1);
-        Path source = SampleClipGenerator.write(tmp.resolve("too-long.mp4"), spec);
+        Path source = inputClip("too-long", 2.0);
         Path srt = Files.writeString(tmp.resolve("too-long.srt"), """
                 1
                 00:00:00,500 --> 00:00:01,000

@@ -1,9 +1,9 @@
 package io.dubstream.connectors.script;
 
+import static io.dubstream.connectors.script.ScriptTestFiles.assertRefused;
 import static io.dubstream.connectors.script.ScriptTestFiles.read;
 import static io.dubstream.connectors.script.ScriptTestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 
@@ -55,41 +55,36 @@ class DubbingCsvFormatTest {
     void anotherHeaderIsRefused() {
         Path file = write(tmp, "dub.csv", "speaker,start,end,text\nA,0,1,x\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":1: expected the header 'speaker,start_time,end_time,transcription,translation',"
-                        + " got 'speaker,start,end,text'");
+        assertRefused(file, ":1: expected the header 'speaker,start_time,end_time,transcription,translation',"
+                + " got 'speaker,start,end,text'");
     }
 
     @Test
     void anEmptyTranslationIsRefused() {
         Path file = write(tmp, "dub.csv", HEADER + "A,0,1,Hello,Bonjour\nB,1,2,World,\"  \"\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":3: the translation is empty: it is the text that is dubbed");
+        assertRefused(file, ":3: the translation is empty: it is the text that is dubbed");
     }
 
     @Test
     void aRecordWithTheWrongFieldCountIsRefused() {
         Path file = write(tmp, "dub.csv", HEADER + "A,0,1,Hello, Bonjour,!\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":2: expected 5 fields (speaker,start_time,end_time,transcription,translation),"
-                        + " got 6");
+        assertRefused(file, ":2: expected 5 fields (speaker,start_time,end_time,transcription,translation),"
+                + " got 6");
     }
 
     @Test
     void anUnclosedQuoteIsRefusedWhereItOpens() {
         Path file = write(tmp, "dub.csv", HEADER + "A,0,1,,Oui\nB,1,2,,\"Non\nC,2,3,,Si\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":3: a quoted field is not closed before the end of the file");
+        assertRefused(file, ":3: a quoted field is not closed before the end of the file");
     }
 
     @Test
     void anUnparsableTimeIsRefused() {
         Path file = write(tmp, "dub.csv", HEADER + "A,0,1,,Oui\nB,1.5s,2,,Non\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":3: unparsable timestamp '1.5s' (expected seconds such as 1.5, or H:MM:SS,mmm)");
+        assertRefused(file, ":3: unparsable timestamp '1.5s' (expected seconds such as 1.5, or H:MM:SS,mmm)");
     }
 }

@@ -1,5 +1,6 @@
 package io.dubstream.connectors.script;
 
+import static io.dubstream.connectors.script.ScriptTestFiles.assertRefused;
 import static io.dubstream.connectors.script.ScriptTestFiles.read;
 import static io.dubstream.connectors.script.ScriptTestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,16 +28,14 @@ class ScriptFilesTest {
     void anUnknownExtensionIsRefused() {
         Path file = write(tmp, "script.txt", "hello\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ": unknown script format '.txt': give a SubRip .srt, WebVTT .vtt or dubbing .csv file");
+        assertRefused(file, ": unknown script format '.txt': give a SubRip .srt, WebVTT .vtt or dubbing .csv file");
     }
 
     @Test
     void aMissingFileIsRefused() {
         Path file = tmp.resolve("missing.srt");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ": cannot read the script: no such file");
+        assertRefused(file, ": cannot read the script: no such file");
     }
 
     @Test
@@ -45,9 +44,8 @@ class ScriptFilesTest {
                 .getBytes(StandardCharsets.ISO_8859_1);
         Path file = Files.write(tmp.resolve("latin1.srt"), latin1);
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":3: the file is not UTF-8: byte 0xE9 at byte offset 35 is not valid UTF-8"
-                        + " (save the script as UTF-8)");
+        assertRefused(file, ":3: the file is not UTF-8: byte 0xE9 at byte offset 35 is not valid UTF-8"
+                + " (save the script as UTF-8)");
     }
 
     @Test
@@ -55,18 +53,15 @@ class ScriptFilesTest {
         Path empty = Files.createFile(tmp.resolve("empty.srt"));
         Path blank = write(tmp, "blank.vtt", "\uFEFF\r\n  \r\n");
 
-        assertThatThrownBy(() -> read(empty)).isInstanceOf(ScriptException.class)
-                .hasMessage(empty + ": the script file is empty");
-        assertThatThrownBy(() -> read(blank)).isInstanceOf(ScriptException.class)
-                .hasMessage(blank + ": the script file is empty");
+        assertRefused(empty, ": the script file is empty");
+        assertRefused(blank, ": the script file is empty");
     }
 
     @Test
     void aScriptWithoutLinesIsRefused() {
         Path file = write(tmp, "notes.vtt", "WEBVTT\n\nNOTE nothing to say\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ": the script has no lines");
+        assertRefused(file, ": the script has no lines");
     }
 
     @Test
@@ -76,8 +71,7 @@ class ScriptFilesTest {
             f.setLength(ScriptFiles.MAX_FILE_BYTES + 1);
         }
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ": the script file is 16777217 bytes, above the limit of 16777216 (16 MiB)");
+        assertRefused(file, ": the script file is 16777217 bytes, above the limit of 16777216 (16 MiB)");
     }
 
     @Test
@@ -86,10 +80,8 @@ class ScriptFilesTest {
                 + cue("00:00:05,000", "00:00:04,500", "Backwards"));
         Path equal = write(tmp, "equal.srt", cue("00:00:05,000", "00:00:05,000", "Instant"));
 
-        assertThatThrownBy(() -> read(before)).isInstanceOf(ScriptException.class)
-                .hasMessage(before + ":4: the line ends at 00:00:04.500, before it starts at 00:00:05.000");
-        assertThatThrownBy(() -> read(equal)).isInstanceOf(ScriptException.class)
-                .hasMessage(equal + ":1: the line ends when it starts, at 00:00:05.000");
+        assertRefused(before, ":4: the line ends at 00:00:04.500, before it starts at 00:00:05.000");
+        assertRefused(equal, ":1: the line ends when it starts, at 00:00:05.000");
     }
 
     @Test
@@ -97,9 +89,8 @@ class ScriptFilesTest {
         Path csv = write(tmp, "dub.csv", "speaker,start_time,end_time,transcription,translation\n"
                 + "Alice,0,2,,Un\nBob,1,3,,Deux\nAlice,1.5,4,,Trois\n");
 
-        assertThatThrownBy(() -> read(csv)).isInstanceOf(ScriptException.class)
-                .hasMessage(csv + ":4: the line starts at 00:00:01.500 while line 2 of the same speaker ('Alice')"
-                        + " runs until 00:00:02.000: one speaker's lines must not overlap");
+        assertRefused(csv, ":4: the line starts at 00:00:01.500 while line 2 of the same speaker ('Alice')"
+                + " runs until 00:00:02.000: one speaker's lines must not overlap");
     }
 
     @Test
@@ -108,9 +99,8 @@ class ScriptFilesTest {
                 + cue("00:00:01,000", "00:00:02,000", "First")
                 + cue("00:00:05,000", "00:00:07,000", "Overlaps the long one"));
 
-        assertThatThrownBy(() -> read(srt)).isInstanceOf(ScriptException.class)
-                .hasMessage(srt + ":7: the line starts at 00:00:05.000 while line 1 of the same speaker (none named)"
-                        + " runs until 00:00:06.000: one speaker's lines must not overlap");
+        assertRefused(srt, ":7: the line starts at 00:00:05.000 while line 1 of the same speaker (none named)"
+                + " runs until 00:00:06.000: one speaker's lines must not overlap");
     }
 
     @Test
@@ -126,9 +116,8 @@ class ScriptFilesTest {
         Path srt = write(tmp, "subs.srt", cue("00:00:01,000", "00:00:02,000", "In")
                 + cue("00:00:03,000", "00:00:04,500", "Past the end"));
 
-        assertThatThrownBy(() -> ScriptFiles.read(srt, ScriptOptions.DEFAULTS.withClipDuration(4_000_000)))
-                .isInstanceOf(ScriptException.class)
-                .hasMessage(srt + ":4: the line ends at 00:00:04.500, past the clip's end at 00:00:04.000");
+        assertRefused(srt, ScriptOptions.DEFAULTS.withClipDuration(4_000_000),
+                ":4: the line ends at 00:00:04.500, past the clip's end at 00:00:04.000");
         Script unknownDuration = read(srt);
         assertThat(unknownDuration.size()).isEqualTo(2);
         assertThatThrownBy(() -> unknownDuration.checkWithin(4_000_000)).isInstanceOf(ScriptException.class)
@@ -144,8 +133,7 @@ class ScriptFilesTest {
                 .hasSize(1_000);
         Path file = write(tmp, "long.srt", cue("00:00:01,000", "00:00:02,000", limit + "a"));
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":1: the text is 1001 characters, above the limit of 1000");
+        assertRefused(file, ":1: the text is 1001 characters, above the limit of 1000");
     }
 
     @Test
@@ -153,8 +141,7 @@ class ScriptFilesTest {
         Path file = write(tmp, "dub.csv", "speaker,start_time,end_time,transcription,translation\n"
                 + "B".repeat(65) + ",0,1,,Oui\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":2: the speaker name is 65 characters, above the limit of 64");
+        assertRefused(file, ":2: the speaker name is 65 characters, above the limit of 64");
     }
 
     @Test
@@ -168,8 +155,7 @@ class ScriptFilesTest {
         Path tooMany = write(tmp, "many.srt", srt.toString());
 
         assertThat(read(full).size()).isEqualTo(10_000);
-        assertThatThrownBy(() -> read(tooMany)).isInstanceOf(ScriptException.class)
-                .hasMessage(tooMany + ":40002: more than 10000 lines: a clip's script has at most 10000");
+        assertRefused(tooMany, ":40002: more than 10000 lines: a clip's script has at most 10000");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.dubstream.connectors.script;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,5 +23,15 @@ final class ScriptTestFiles {
 
     static Script read(Path file) throws ScriptException {
         return ScriptFiles.read(file, ScriptOptions.DEFAULTS);
+    }
+
+    /** Reading {@code file} fails with the message {@code file + afterFileName} ({@code ":7: ..."}). */
+    static void assertRefused(Path file, String afterFileName) {
+        assertRefused(file, ScriptOptions.DEFAULTS, afterFileName);
+    }
+
+    static void assertRefused(Path file, ScriptOptions options, String afterFileName) {
+        assertThatThrownBy(() -> ScriptFiles.read(file, options)).isInstanceOf(ScriptException.class)
+                .hasMessage(file + afterFileName);
     }
 }

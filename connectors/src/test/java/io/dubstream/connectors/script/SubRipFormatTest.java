@@ -1,9 +1,9 @@
 package io.dubstream.connectors.script;
 
+import static io.dubstream.connectors.script.ScriptTestFiles.assertRefused;
 import static io.dubstream.connectors.script.ScriptTestFiles.read;
 import static io.dubstream.connectors.script.ScriptTestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 
@@ -68,24 +68,21 @@ class SubRipFormatTest {
     void unparsableTimestampNamesTheFileAndLine() {
         Path file = write(tmp, "subs.srt", SUBS.replace("00:00:03,250", "00:01:0x,000"));
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":7: unparsable timestamp '00:01:0x,000' (expected HH:MM:SS,mmm)");
+        assertRefused(file, ":7: unparsable timestamp '00:01:0x,000' (expected HH:MM:SS,mmm)");
     }
 
     @Test
     void textWhereACueShouldStartIsRefused() {
         Path file = write(tmp, "subs.srt", SUBS + "\nstray text\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":10: expected a cue number or a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm',"
-                        + " got 'stray text'");
+        assertRefused(file, ":10: expected a cue number or a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm',"
+                + " got 'stray text'");
     }
 
     @Test
     void cueNumberWithoutTimingLineIsRefused() {
         Path file = write(tmp, "subs.srt", "1\nHello\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":2: expected the timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm' of cue 1");
+        assertRefused(file, ":2: expected the timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm' of cue 1");
     }
 }

@@ -1,9 +1,9 @@
 package io.dubstream.connectors.script;
 
+import static io.dubstream.connectors.script.ScriptTestFiles.assertRefused;
 import static io.dubstream.connectors.script.ScriptTestFiles.read;
 import static io.dubstream.connectors.script.ScriptTestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 
@@ -77,32 +77,28 @@ class WebVttFormatTest {
     void aFileWithoutTheWebVttHeaderIsRefused() {
         Path file = write(tmp, "subs.vtt", "00:01.000 --> 00:02.000\nHi\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":1: not a WebVTT file: the first line must be 'WEBVTT', got"
-                        + " '00:01.000 --> 00:02.000'");
+        assertRefused(file, ":1: not a WebVTT file: the first line must be 'WEBVTT', got"
+                + " '00:01.000 --> 00:02.000'");
     }
 
     @Test
     void aBadLanguageHeaderIsRefusedWithItsLine() {
         Path file = write(tmp, "subs.vtt", SUBS.replace("Language: fr", "Language: french!"));
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":3: language 'french!' is not a language tag such as 'fr', 'deu' or 'pt-BR'");
+        assertRefused(file, ":3: language 'french!' is not a language tag such as 'fr', 'deu' or 'pt-BR'");
     }
 
     @Test
     void aSubRipTimestampIsUnparsableInWebVtt() {
         Path file = write(tmp, "subs.vtt", SUBS.replace("00:00:03.000", "00:00:03,000"));
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":18: unparsable timestamp '00:00:03,000' (expected HH:MM:SS.mmm or MM:SS.mmm)");
+        assertRefused(file, ":18: unparsable timestamp '00:00:03,000' (expected HH:MM:SS.mmm or MM:SS.mmm)");
     }
 
     @Test
     void aCueIdentifierWithoutTimingLineIsRefused() {
         Path file = write(tmp, "subs.vtt", "WEBVTT\n\nintro\nHello\n");
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(ScriptException.class)
-                .hasMessage(file + ":4: expected the timing line 'HH:MM:SS.mmm --> HH:MM:SS.mmm' of cue 'intro'");
+        assertRefused(file, ":4: expected the timing line 'HH:MM:SS.mmm --> HH:MM:SS.mmm' of cue 'intro'");
     }
 }
