@@ -13,11 +13,14 @@ import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.AudioTransport;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.script.Script;
 
 /** {@code dubstream upload}: streams a media file to Kafka as one clip. */
 @Command(name = "upload", mixinStandardHelpOptions = true,
         description = {"Streams a media file to Kafka as one clip: manifest, JPEG frames, PCM audio, end of clip.",
-            "A clip id is uploaded once: a second upload of the same id is refused (exit code 3)."})
+            "A clip id is uploaded once: a second upload of the same id is refused (exit code 3).",
+            "With --script, the dubbing script's lines go to PREFIXscript with the manifest, before the frames."})
 public final class UploadCommand implements Callable<Integer> {
 
     @Spec
@@ -34,8 +37,11 @@ public final class UploadCommand implements Callable<Integer> {
             description = "Clip id (letters, digits, '.', '_', '-'); default: the file name without extension.")
     String clipId;
 
+    @Mixin
+    ScriptInput scriptInput;
+
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = ClipTopics.INPUT_PREFIX,
-            description = "Writes to PREFIXclips, PREFIXframes, PREFIXaudio (default: ${DEFAULT-VALUE}).")
+            description = "Writes to PREFIXclips, PREFIXframes, PREFIXaudio, PREFIXscript (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
     @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "0.9",
@@ -53,6 +59,7 @@ public final class UploadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String id = clipId != null ? clipId : clipIdFromFileName(input);
+        Script script = scriptInput.read();
         ClipUploader.Options options = new ClipUploader.Options(
                 ClipTopics.withPrefix(topicPrefix),
                 AudioTransport.of(audioRate, audioChannels),
@@ -61,19 +68,29 @@ public final class UploadCommand implements Callable<Integer> {
                 ClipUploader.Options.defaults().framesPerTransaction(),
                 ClipUploader.Options.defaults().kafkaTimeout());
         ClipUploader.Result result = ConsoleProgress.showing("upload " + id,
-                p -> new ClipUploader(kafka.bootstrap, options).upload(input, id, p));
+                p -> new ClipUploader(kafka.bootstrap, options).upload(input, id, script, p));
         spec.commandLine().getOut().println(describe(result));
         return DubstreamCli.EXIT_OK;
     }
 
     public static String describe(ClipUploader.Result r) {
-        return String.format("uploaded clip %s: %d frames, %d audio samples (%s), %.1f MB in %.2f s: %.0f frames/s, "
+        return String.format("uploaded clip %s: %d frames, %d audio samples (%s)%s, %.1f MB in %.2f s: %.0f frames/s, "
                         + "%.1fx real-time; %s",
                 r.clipId(), r.frames(), r.samples(),
                 r.manifest().hasAudio() ? r.manifest().getSampleRate() + " Hz x" + r.manifest().getChannels()
                         : "no audio track",
+                describeScript(r.manifest()),
                 r.bytes() / 1e6, r.seconds(), r.frames() / r.seconds(), r.realtimeFactor(),
                 JvmMemory.describe());
+    }
+
+    /** {@code ", 12 script lines (fr)"}, or nothing for a clip without a script. */
+    private static String describeScript(ClipManifest m) {
+        if (!m.hasScript()) {
+            return "";
+        }
+        return ", " + m.getScriptLineCount() + " script lines"
+                + (m.getScriptLanguage().isEmpty() ? "" : " (" + m.getScriptLanguage() + ")");
     }
 
     /** The file name without its extension, made into a valid clip id. */

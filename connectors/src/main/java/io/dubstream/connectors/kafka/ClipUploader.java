@@ -24,12 +24,17 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.connectors.script.Script;
+import io.dubstream.connectors.script.ScriptException;
 
 /**
  * Streams a media file onto Kafka as one clip: a manifest, its video frames (JPEG), its audio (PCM at
  * the transport rate) and an end-of-clip record with the totals. Only one frame is in memory at a
- * time.
+ * time. A clip with a dubbing script has its lines on the script topic, committed together with the
+ * manifest and before the first frame; the script is checked against the media's duration before
+ * anything of the clip is sent.
  *
  * <p>Uploads are idempotent per clip id: the uploader uses the transactional id
  * {@code dubstream-upload-<clipId>}, which fences any other uploader of the same id, then refuses the
@@ -110,8 +115,25 @@ public final class ClipUploader {
         return "dubstream-upload-" + clipId;
     }
 
+    /** Uploads {@code file} as clip {@code clipId} without a dubbing script. */
     public Result upload(Path file, String clipId, TransferProgress progress)
             throws MediaException, TransferException, ClipAlreadyExistsException {
+        try {
+            return upload(file, clipId, Script.none(), progress);
+        } catch (ScriptException e) {
+            throw new IllegalStateException("a clip without a script failed a script check: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Uploads {@code file} as clip {@code clipId} with its dubbing script (or {@link Script#none()}).
+     *
+     * @throws ScriptException when a line of the script ends after the media's end (not checked when
+     *     the container states no duration); nothing of the clip has been sent then
+     */
+    public Result upload(Path file, String clipId, Script script, TransferProgress progress)
+            throws MediaException, TransferException, ClipAlreadyExistsException, ScriptException {
+        Objects.requireNonNull(script);
         try {
             codec.validator().checkClipId(clipId);
         } catch (InvalidRecordException e) {
@@ -123,6 +145,9 @@ public final class ClipUploader {
                         transactionalId(clipId))) {
             long started = System.nanoTime();
             ClipManifest manifest = manifest(clipId, reader.info());
+            script.checkWithin(reader.info().durationMicros());
+            manifest.setScriptLineCount(script.size());
+            manifest.setScriptLanguage(script.language());
             try {
                 codec.validator().validate(manifest);
             } catch (InvalidRecordException e) {
@@ -137,7 +162,11 @@ public final class ClipUploader {
             Session session = new Session(producer, manifest, progress);
             session.begin();
             session.sendValid(options.topics().clips(), manifest);
-            // the manifest commits on its own: whatever happens next, readers see which clip it was
+            for (ScriptLine line : script.linesOf(clipId)) {
+                session.sendValid(options.topics().script(), line);
+            }
+            // the manifest and the script commit on their own, before any frame: whatever happens next,
+            // readers see which clip it was, and a reader of the script has all of it before the media
             session.commit();
             session.begin();
             try {

@@ -82,6 +82,39 @@ class DubstreamCliTest {
     }
 
     @Test
+    void aBadScriptIsOneLineAndExitCode1BeforeTheMediaOrKafka() throws IOException {
+        Path media = Files.createFile(tmp.resolve("never-read.mp4"));
+        Path srt = Files.writeString(tmp.resolve("subs.srt"), "1\n00:00:01,000 --> 00:01:0x,000\nHello\n");
+
+        assertOneLineFailure(uploadWithScript(media, srt), srt + ":2: unparsable timestamp '00:01:0x,000'");
+    }
+
+    @Test
+    void aScriptPastTheClipsEndIsRefusedBeforeKafkaIsContacted() throws Exception {
+        Path media = SampleClipGenerator.write(tmp.resolve("short.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, 1.0, 16_000, 1));
+        Path vtt = Files.writeString(tmp.resolve("subs.vtt"), "WEBVTT\n\n00:00.500 --> 00:05.000\nToo long\n");
+
+        assertOneLineFailure(uploadWithScript(media, vtt), vtt + ":3: the line ends at 00:00:05.000, past the clip's end at 00:00:01.");
+    }
+
+    @Test
+    void scriptLanguageIsCheckedAndNeedsAScript() throws IOException {
+        Path media = Files.createFile(tmp.resolve("x.mp4"));
+        Path srt = Files.writeString(tmp.resolve("subs.srt"), "00:00:01,000 --> 00:00:02,000\nHello\n");
+
+        CliRun badTag = uploadWithScript(media, srt, "--script-language", "en_US");
+        assertThat(badTag.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(badTag.err().strip()).isEqualTo("dubstream upload: error: script language 'en_US' is not a"
+                + " language tag such as 'fr', 'deu' or 'pt-BR'");
+
+        CliRun alone = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", media.toString(),
+                "--script-language", "fr");
+        assertThat(alone.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(alone.err().strip()).isEqualTo("dubstream upload: error: --script-language needs --script");
+    }
+
+    @Test
     void helpListsTheCommands() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
@@ -100,6 +133,13 @@ class DubstreamCliTest {
         ConsoleProgress bar = new ConsoleProgress("upload c", System.err, false);
         assertThat(bar.render(50, 200, 2.0)).startsWith("upload c [########----------------------]  25% 50/200 frames 25 frames/s");
         assertThat(bar.render(7, -1, 1.0)).contains("7 frames");
+    }
+
+    private static CliRun uploadWithScript(Path media, Path script, String... more) {
+        List<String> args = new ArrayList<>(List.of("upload", "--bootstrap", NO_BROKER, "--input", media.toString(),
+                "--script", script.toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     private static void assertOneLineFailure(CliRun run, String mentions) {

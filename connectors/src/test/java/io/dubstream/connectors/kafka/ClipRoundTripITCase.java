@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,13 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.connectors.script.Script;
+import io.dubstream.connectors.script.ScriptException;
+import io.dubstream.connectors.script.ScriptFiles;
+import io.dubstream.connectors.script.ScriptOptions;
 
 /** Upload to Kafka and download back, against a real broker. */
 class ClipRoundTripITCase {
@@ -155,6 +161,83 @@ class ClipRoundTripITCase {
                 .isInstanceOf(TransferException.class)
                 .hasMessageContaining("ended with status ABORTED");
         assertThat(output).doesNotExist();
+    }
+
+    /** A generated clip of {@code seconds} to upload to the input topics, which are created first. */
+    private Path inputClip(String clipId, double seconds) throws Exception {
+        TopicSetup.ensureExist(KAFKA.bootstrapServers(), ClipTopics.INPUT.all(), 2);
+        return SampleClipGenerator.write(tmp.resolve(clipId + ".mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, seconds, 16_000, 1));
+    }
+
+    @Test
+    void scriptLinesAreCommittedWithTheManifestBeforeTheFrames() throws Exception {
+        Path source = inputClip("scripted", 4.0);
+        Path srt = Files.writeString(tmp.resolve("scripted.srt"), """
+                2
+                00:00:02,500 --> 00:00:03,750
+                <i>Second</i> line
+
+                1
+                00:00:00,250 --> 00:00:01,500
+                First
+                line
+                """);
+        Script script = ScriptFiles.read(srt, ScriptOptions.DEFAULTS.withLanguage("en"));
+
+        ClipUploader.Result up = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
+                .upload(source, "scripted", script, TransferProgress.NONE);
+
+        assertThat(up.manifest().getScriptLineCount()).isEqualTo(2);
+        assertThat(up.manifest().getScriptLanguage()).isEqualTo("en");
+        List<ConsumerRecord<String, byte[]>> lines = committedOf(ClipTopics.INPUT.script(), "scripted");
+        assertThat(lines).allSatisfy(r -> assertThat(r.key()).isEqualTo("scripted"));
+        assertThat(decoded(lines)).containsExactly(
+                new ScriptLine("scripted", 0, 250_000, 1_500_000, "First line", "en", ""),
+                new ScriptLine("scripted", 1, 2_500_000, 3_750_000, "Second line", "en", ""));
+        List<ConsumerRecord<String, byte[]>> clips = committedOf(ClipTopics.INPUT.clips(), "scripted");
+        ClipManifest manifest = (ClipManifest) decoded(clips).get(0);
+        assertThat(manifest.getScriptLineCount()).isEqualTo(2);
+        assertThat(manifest.getScriptLanguage()).isEqualTo("en");
+        // sent in the manifest's transaction, before the first frame
+        long firstFrameAt = committedOf(ClipTopics.INPUT.frames(), "scripted").get(0).timestamp();
+        assertThat(lines).allSatisfy(r -> assertThat(r.timestamp()).isBetween(clips.get(0).timestamp(), firstFrameAt));
+
+        // the download reads frames and audio and leaves the script alone
+        Path output = tmp.resolve("scripted-out.mp4");
+        ClipDownloader.Result down = new ClipDownloader(KAFKA.bootstrapServers(), ClipDownloader.Options.defaults()
+                .withTopics(ClipTopics.INPUT).withIdleTimeout(Duration.ofSeconds(30)))
+                .download("scripted", output, TransferProgress.NONE);
+        assertThat(down.frames()).isEqualTo(100);
+        assertThat(down.manifest().getScriptLineCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aScriptPastTheClipsEndLeavesNothingOnAnyTopic() throws Exception {
+        Path source = inputClip("too-long", 2.0);
+        Path srt = Files.writeString(tmp.resolve("too-long.srt"), """
+                1
+                00:00:00,500 --> 00:00:01,000
+                In time
+
+                2
+                00:00:01,500 --> 00:00:03,000
+                Past the end
+                """);
+        Script script = ScriptFiles.read(srt, ScriptOptions.DEFAULTS);
+        ClipUploader uploader = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults());
+
+        assertThatThrownBy(() -> uploader.upload(source, "too-long", script, TransferProgress.NONE))
+                .isInstanceOf(ScriptException.class)
+                .hasMessageStartingWith(srt + ":6: the line ends at 00:00:03.000, past the clip's end at 00:00:02.");
+
+        for (String topic : ClipTopics.INPUT.all()) {
+            assertThat(committedOf(topic, "too-long")).as(topic).isEmpty();
+        }
+        // no manifest: the clip id is still free
+        ClipUploader.Result again = uploader.upload(source, "too-long", TransferProgress.NONE);
+        assertThat(again.manifest().getScriptLineCount()).isZero();
+        assertThat(committedOf(ClipTopics.INPUT.script(), "too-long")).isEmpty();
     }
 
     @Test
@@ -297,8 +380,21 @@ class ClipRoundTripITCase {
     }
 
     static List<ClipRecord> recordsOf(String topic, String clipId) {
+        return decoded(committedOf(topic, clipId));
+    }
+
+    private static List<ClipRecord> decoded(List<ConsumerRecord<String, byte[]>> records) {
         ClipRecordCodec codec = new ClipRecordCodec();
-        List<ClipRecord> records = new ArrayList<>();
+        List<ClipRecord> decoded = new ArrayList<>();
+        for (var r : records) {
+            decoded.add(codec.decode(r.value()).recordOrThrow());
+        }
+        return decoded;
+    }
+
+    /** The committed records of {@code clipId} on {@code topic}, in offset order. */
+    private static List<ConsumerRecord<String, byte[]>> committedOf(String topic, String clipId) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
             var tp = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
             if (tp.isEmpty()) {
@@ -309,7 +405,7 @@ class ClipRoundTripITCase {
             while (consumer.position(tp.get()) < end) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     if (clipId.equals(r.key())) {
-                        records.add(codec.decode(r.value()).recordOrThrow());
+                        records.add(r);
                     }
                 }
             }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 import io.dubstream.connectors.cli.ConsoleProgress;
 import io.dubstream.connectors.cli.DownloadCommand;
 import io.dubstream.connectors.cli.JvmMemory;
+import io.dubstream.connectors.cli.ScriptInput;
 import io.dubstream.connectors.cli.UploadCommand;
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
@@ -34,6 +35,7 @@ import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.ProcessingNote;
+import io.dubstream.connectors.script.Script;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.chunking.ChunkPlan;
@@ -72,6 +74,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Clip id (default: ${DEFAULT-VALUE}).")
     String clipId;
 
+    @Mixin
+    ScriptInput scriptInput;
+
     @Option(names = "--skip-job",
             description = "Upload straight to the output topics and run no job: the transfer alone, to compare with.")
     boolean skipJob;
@@ -79,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        Script script = scriptInput.read();
         PrintWriter out = spec.commandLine().getOut();
         Path outDir = output.toAbsolutePath().getParent();
         Files.createDirectories(outDir);
@@ -109,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
             }
 
             try {
-                return runClip(out, broker, flink, conf, job, clip, started);
+                return runClip(out, broker, flink, conf, job, clip, script, started);
             } catch (Exception e) {
                 if (jobFailure != null) {
                     throw new IllegalStateException(jobFailure, e);
@@ -124,14 +130,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Uploads the clip, downloads the job's output, cancels the job and writes the summary. */
     private Integer runClip(PrintWriter out, EmbeddedKafkaBroker broker, LocalFlinkCluster flink, Configuration conf,
-            JobID job, Path clip, long started) throws Exception {
+            JobID job, Path clip, Script script, long started) throws Exception {
         {
             long processingStarted = System.nanoTime();
             Path file = clip;
             ClipTopics uploadTo = skipJob ? ClipTopics.OUTPUT : ClipTopics.INPUT;
             ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
                     p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
-                            .withTopics(uploadTo)).upload(file, clipId, p));
+                            .withTopics(uploadTo)).upload(file, clipId, script, p));
             out.println(UploadCommand.describe(uploaded));
             ClipDownloader.Result downloaded = ConsoleProgress.showing("download " + clipId,
                     p -> new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
