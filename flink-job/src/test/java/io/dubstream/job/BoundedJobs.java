@@ -45,6 +45,15 @@ final class BoundedJobs {
         return conf;
     }
 
+    /** Runs the whole job, its status topic included, to the end of its input. */
+    static void runWithStatus(Configuration conf) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        KafkaConnectors.createMissingTopics(conf);
+        DubstreamJob.defineKafkaJob(env, conf, KafkaConnectors.boundedSource(conf));
+        env.execute(conf.get(DubstreamOptions.CONSUMER_GROUP));
+    }
+
     /** Runs the job to the end of its input; {@code beforeWorkflow} may put an operator before the workflow. */
     static void run(Configuration conf, UnaryOperator<DataStream<ClipEvent>> beforeWorkflow) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

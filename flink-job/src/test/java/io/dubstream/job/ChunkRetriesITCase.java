@@ -89,11 +89,7 @@ class ChunkRetriesITCase {
         conf.set(DubstreamOptions.FAULT_FAILING_ATTEMPTS, MAX_ATTEMPTS);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, tmp.resolve("checkpoints").toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        KafkaConnectors.createMissingTopics(conf);
-        DubstreamJob.defineKafkaJob(env, conf, KafkaConnectors.boundedSource(conf));
-        env.execute("chunk retries");
+        BoundedJobs.runWithStatus(conf);
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
@@ -33,6 +34,7 @@ public final class CommittedClip {
     public final List<ClipRecord> control = new ArrayList<>();
     public final List<VideoFrame> frames = new ArrayList<>();
     public final List<AudioBlock> audio = new ArrayList<>();
+    public final List<ScriptLine> script = new ArrayList<>();
     public final List<byte[]> rawValues = new ArrayList<>();
 
     /** The clip's records under {@code prefix}; every one must be valid. */
@@ -56,6 +58,8 @@ public final class CommittedClip {
                     clip.frames.add(f);
                 } else if (record instanceof AudioBlock b) {
                     clip.audio.add(b);
+                } else if (record instanceof ScriptLine line) {
+                    clip.script.add(line);
                 } else if (record instanceof ClipManifest || record instanceof EndOfClip) {
                     clip.control.add(record);
                 }
@@ -141,6 +145,7 @@ public final class CommittedClip {
         assertThat(end.getFramesSent()).isEqualTo(frameCount);
         assertThat(end.getSamplesSent()).isEqualTo(sampleCount);
 
+        assertThat(script).as("script lines").isEqualTo(input.script);
         assertThat(frames).hasSize((int) frameCount);
         for (int i = 0; i < frameCount; i++) {
             VideoFrame frame = frames.get(i);
@@ -149,7 +154,8 @@ public final class CommittedClip {
             assertThat(frame.getPtsMicros()).as("frame %d", i).isEqualTo(input.frames.get(i).getPtsMicros());
         }
         short[] outAudio = samples();
-        assertThat(outAudio).hasSize((int) sampleCount);
+        ClipManifest manifest = (ClipManifest) control.get(0);
+        assertThat(outAudio).hasSize((int) sampleCount * Math.max(1, manifest.getChannels()));
         assertThat(outAudio).isEqualTo(input.samples());
         long next = 0;
         for (AudioBlock block : audio) {

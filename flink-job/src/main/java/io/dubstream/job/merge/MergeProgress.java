@@ -26,6 +26,8 @@ public class MergeProgress {
     private long[] tailPts;
     /** Interleaved. */
     private short[] tailSamples;
+    /** Script lines {@code 0 .. scriptLinesEmitted-1} are out. */
+    private int scriptLinesEmitted;
 
     public MergeProgress() {}
 
@@ -78,6 +80,14 @@ public class MergeProgress {
 
     public void setAudioCarry(short[] audioCarry) {
         this.audioCarry = audioCarry;
+    }
+
+    public int getScriptLinesEmitted() {
+        return scriptLinesEmitted;
+    }
+
+    public void setScriptLinesEmitted(int scriptLinesEmitted) {
+        this.scriptLinesEmitted = scriptLinesEmitted;
     }
 
     public long[] getTailPts() {

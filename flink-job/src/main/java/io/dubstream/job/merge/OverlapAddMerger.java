@@ -23,6 +23,7 @@ import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ProcessingNote;
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
@@ -244,6 +245,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         if (c.getIndex() == 0) {
             out.collect(ClipEvent.of(m));
         }
+        emitScriptLines(p, c, out);
         for (int j = 0; j < overlap.length; j++) {
             emitFrame(clipId, p, overlap[j], c.framePtsMicros(j), out);
         }
@@ -317,6 +319,23 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         byte[] blended = Crossfade.blendBgr(JpegCodec.decodeBgr(outgoing, width, height),
                 JpegCodec.decodeBgr(incoming, width, height), w);
         return JpegCodec.encode(blended, width, height, jpegQuality);
+    }
+
+    /**
+     * Emits the script lines of chunk {@code c} not yet out, so that the output carries its clip's
+     * script, each line once and in order: chunks carry the lines that overlap them, in order of
+     * index, and every line overlaps a chunk.
+     */
+    private static void emitScriptLines(MergeProgress p, Chunk c, Collector<ClipEvent> out) {
+        if (c.getScriptLines() == null) {
+            return;
+        }
+        for (ScriptLine line : c.getScriptLines()) {
+            if (line.getLineIndex() >= p.getScriptLinesEmitted()) {
+                out.collect(ClipEvent.of(line));
+                p.setScriptLinesEmitted(line.getLineIndex() + 1);
+            }
+        }
     }
 
     /** Emits the clip's next frame, at the presentation time its source frame had. */

@@ -156,7 +156,8 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
                 entry = ChunkEntry.pending(change.getAtMillis());
                 counts.add(ChunkStatus.State.PENDING);
                 publish(c, ChunkStatus.of(change.getClipId(), index, ChunkStatus.State.PENDING, 0,
-                        change.getAtMillis()), out);
+                        change.getAtMillis()).withCore(change.getCoreStartMicros(), change.getCoreEndMicros(),
+                        change.getCut()), out);
             }
             counts.remove(entry.getState());
             apply(entry, change);

@@ -24,7 +24,8 @@ public class ClipEntry {
             clipMode = change.getClipMode();
         }
         return new ChunkStatus(change.getClipId(), change.getChunkIndex(), chunkCount, change.getState(),
-                change.getAttempt(), change.getError(), change.getAtMillis(), clipMode);
+                change.getAttempt(), change.getError(), change.getAtMillis(), clipMode)
+                .withCore(change.getCoreStartMicros(), change.getCoreEndMicros(), change.getCut());
     }
 
     public int getChunkCount() {
