@@ -27,8 +27,10 @@ public record AssemblerSettings(Duration core, Duration context, Duration hybrid
 
     public AssemblerSettings {
         // The planners refuse a bad core, context or tolerance with a clear message; check them now, not at the first clip.
-        new ChunkPlan(1, 1, 0, core, context);
         new ChunkCutPlanner(core, cutTolerance, maxCore);
+        if (context.isNegative()) {
+            throw new IllegalArgumentException("chunk context " + context + " must not be negative");
+        }
         if (core.minus(cutTolerance).compareTo(context.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("the shortest core, " + core + " minus the cut tolerance " + cutTolerance
                     + ", must be at least twice the context " + context);

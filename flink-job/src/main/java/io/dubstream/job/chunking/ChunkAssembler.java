@@ -101,6 +101,11 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     public static final OutputTag<ClipEvent> DEAD_LETTERS = new OutputTag<>("assembler-dead-letters",
             TypeInformation.of(ClipEvent.class));
 
+    /** The metric counting the cuts that fell inside a script line: no gap within the longest core. */
+    public static final String CUTS_INSIDE_LINES = "cutsInsideLines";
+    /** The metric counting the frames of the chunks emitted, context included: what the models see. */
+    public static final String CHUNK_FRAMES = "chunkFrames";
+
     /** The label of the last chunk's cut: it has none, it runs to the clip's end. */
     public static final String CUT_AT_END = "end";
 
@@ -119,6 +124,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     private transient ValueState<Progress> progressState;
     private transient ValueState<Long> finishedState;
     private transient Counter cutsInsideLines;
+    private transient Counter chunkFrames;
 
     /** @param deadLetters makes the dead letters of the records it refuses */
     public ChunkAssembler(AssemblerSettings settings, InputDeadLetters deadLetters) {
@@ -142,7 +148,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         progressState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)));
         finishedState = getRuntimeContext().getState(new ValueStateDescriptor<>("finished", Types.LONG));
-        cutsInsideLines = getRuntimeContext().getMetricGroup().counter("cutsInsideLines");
+        cutsInsideLines = getRuntimeContext().getMetricGroup().counter(CUTS_INSIDE_LINES);
+        chunkFrames = getRuntimeContext().getMetricGroup().counter(CHUNK_FRAMES);
     }
 
     @Override
@@ -425,6 +432,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                     media.samples(manifest.getChannels(), progress.audioHeldFrom, 0, end.getSamplesSent()), end);
             out.collect(whole.withTimes(media.ptsMicros(0, frames), 0, clipEndMicros(manifest, end), CUT_AT_END,
                     linesFrom(Long.MIN_VALUE)));
+            chunkFrames.inc(frames);
             finish(progress, ctx);
             return;
         }
@@ -496,6 +504,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         out.collect(chunk.withTimes(media.ptsMicros(firstFrame, endFrame), progress.coreStartMicros, cut,
                 label(progress.cutKind), linesOverlapping(progress.coreStartMicros - contextMicros, until)));
         progress.chunksEmitted++;
+        chunkFrames.inc(endFrame - firstFrame);
         progress.framesAssumed = ended ? 0 : endFrame + 1;
         // Nothing below the next chunk's start is needed again.
         progress.audioHeldFrom = media.dropBelow(firstFrame, nextFirstFrame, progress.audioHeldFrom, nextFirstSample);
@@ -523,6 +532,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         out.collect(chunk.withTimes(media.ptsMicros(firstFrame, frameTotal), progress.coreStartMicros,
                 clipEndMicros(manifest, end), CUT_AT_END, linesFrom(progress.coreStartMicros - contextMicros)));
         progress.chunksEmitted++;
+        chunkFrames.inc(frameTotal - firstFrame);
         progress.lastEmitted = true;
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,7 @@ import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.script.Script;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
-import io.dubstream.job.chunking.ChunkPlan;
+import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.InferenceDevice;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 
@@ -153,8 +154,6 @@ final class DemoCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - started) / 1e9;
             var manifest = downloaded.manifest();
             double clipSeconds = (double) downloaded.frames() * manifest.getFpsDen() / manifest.getFpsNum();
-            ChunkPlan plan = ChunkPlan.of(manifest, conf.get(DubstreamOptions.CHUNK_CORE),
-                    conf.get(DubstreamOptions.CHUNK_CONTEXT));
             // how the job ran the clip, as its output says; nothing without a job
             Optional<ProcessingNote> note = ProcessingNote.parse(downloaded.end().getReason());
             Map<String, Object> s = new LinkedHashMap<>();
@@ -175,8 +174,9 @@ final class DemoCommand implements Callable<Integer> {
             s.put("audioSamplesOut", downloaded.samples());
             s.put("mode", note.map(n -> n.mode().label()).orElse("none"));
             s.put("chunks", note.map(ProcessingNote::chunks).orElse(0));
-            s.put("chunkFrames", note.map(n -> n.mode() == ClipMode.WHOLE ? uploaded.frames()
-                    : chunkFrames(plan, uploaded.frames())).orElse(0L));
+            // frames the model saw, the chunks' context included, as the assembler counted them
+            s.put("chunkFrames", modelMetrics.get(ChunkAssembler.CHUNK_FRAMES));
+            s.put("cutsInsideLines", modelMetrics.get(ChunkAssembler.CUTS_INSIDE_LINES));
             s.put("device", skipJob ? "none" : InferenceDevice.resolve(run.device).toString());
             putModelMetrics(s, modelMetrics);
             s.put("clipSeconds", round(clipSeconds));
@@ -200,10 +200,14 @@ final class DemoCommand implements Callable<Integer> {
     private static Map<String, Long> readModelMetrics(PrintWriter out, LocalFlinkCluster flink, JobID job)
             throws InterruptedException {
         try {
-            return new JobMetrics(flink.webUi(), job).readSettled("ChunkInference", Map.of(
+            JobMetrics metrics = new JobMetrics(flink.webUi(), job);
+            Map<String, Long> read = new HashMap<>(metrics.readSettled("ChunkInference", Map.of(
                     LipSyncStage.FRAMES_WITH_FACE, JobMetrics.Aggregate.SUM,
                     LipSyncStage.FRAMES_WITHOUT_FACE, JobMetrics.Aggregate.SUM,
-                    LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX), Duration.ofMillis(1500), 6);
+                    LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX), Duration.ofMillis(1500), 6));
+            read.putAll(metrics.read("ChunkAssembler", Map.of(ChunkAssembler.CHUNK_FRAMES, JobMetrics.Aggregate.SUM,
+                    ChunkAssembler.CUTS_INSIDE_LINES, JobMetrics.Aggregate.SUM)));
+            return read;
         } catch (IOException e) {
             out.println("warning: could not read the job's metrics, the summary leaves them out: " + e.getMessage());
             return Map.of();
@@ -232,16 +236,6 @@ final class DemoCommand implements Callable<Integer> {
         s.put("gpuPeakUsedBytes", gpuPeak != null && gpuPeak > 0 ? gpuPeak : null);
     }
 
-    /** Frames the model sees when the clip is chunked: every chunk's frames, context included. */
-    private static long chunkFrames(ChunkPlan plan, long frames) {
-        int chunks = plan.chunkCount(frames);
-        long total = 0;
-        for (int k = 0; k < chunks; k++) {
-            long end = k == chunks - 1 ? frames : Math.min(plan.endFrame(k), frames);
-            total += end - plan.firstFrame(k);
-        }
-        return total;
-    }
 
     private Configuration jobConfiguration(String bootstrap) {
         Configuration conf = Configuration.fromMap(run.settings);

@@ -473,7 +473,11 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, Duration.ZERO, IDLE, MAX_HELD_FRAMES))
                 .hasMessage("idle timeout must be positive, got PT0S");
         assertThatThrownBy(() -> settings(Duration.ofSeconds(6), HYBRID))
-                .hasMessage("chunk core PT10S must be positive and at least twice the context PT6S");
+                .hasMessage("the shortest core, PT10S minus the cut tolerance PT0S, must be at least twice the context PT6S");
+        assertThatThrownBy(() -> settings(CONTEXT, HYBRID).withCuts(Duration.ofSeconds(9), Duration.ofSeconds(20)))
+                .hasMessage("the shortest core, PT10S minus the cut tolerance PT9S, must be at least twice the context PT1S");
+        assertThatThrownBy(() -> settings(CONTEXT, HYBRID).withCuts(Duration.ofSeconds(2), Duration.ofSeconds(11)))
+                .hasMessageStartingWith("maximum core PT11S must be at least the core plus the cut tolerance");
         assertThatThrownBy(() -> settings(CONTEXT, Duration.ofSeconds(-1)))
                 .hasMessage("hybrid threshold must not be negative, got PT-1S");
         assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ofSeconds(-1),

@@ -93,9 +93,9 @@ class ClipEventDeserializerTest {
                 TIMESTAMP));
 
         assertDeadLetter(read("clip", status), "a chunk status record is not an input record (manifest, frame, audio "
-                + "block, end of clip)", status);
+                + "block, script line, end of clip)", status);
         assertDeadLetter(read("clip", letter), "a dead letter record is not an input record (manifest, frame, audio "
-                + "block, end of clip)", letter);
+                + "block, script line, end of clip)", letter);
     }
 
     @Test
