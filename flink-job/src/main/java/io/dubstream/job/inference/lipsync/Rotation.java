@@ -68,18 +68,25 @@ public enum Rotation {
             return bgr;
         }
         int outWidth = width(width, height);
+        // along a stored row, the turned pixel moves by a fixed step (in bytes): down a column, back along
+        // a row, or up a column
+        int step = 3 * switch (this) {
+            case CLOCKWISE_90 -> outWidth;
+            case CLOCKWISE_180 -> -1;
+            default -> -outWidth;
+        };
         byte[] out = new byte[bgr.length];
+        int from = 0;
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int to = switch (this) {
-                    case CLOCKWISE_90 -> x * outWidth + height - 1 - y;
-                    case CLOCKWISE_180 -> (height - 1 - y) * outWidth + width - 1 - x;
-                    default -> (width - 1 - x) * outWidth + y;
-                };
-                int from = (y * width + x) * 3;
-                out[to * 3] = bgr[from];
-                out[to * 3 + 1] = bgr[from + 1];
-                out[to * 3 + 2] = bgr[from + 2];
+            int to = switch (this) {
+                case CLOCKWISE_90 -> height - 1 - y;
+                case CLOCKWISE_180 -> (height - 1 - y) * outWidth + width - 1;
+                default -> (width - 1) * outWidth + y;
+            } * 3;
+            for (int x = 0; x < width; x++, from += 3, to += step) {
+                out[to] = bgr[from];
+                out[to + 1] = bgr[from + 1];
+                out[to + 2] = bgr[from + 2];
             }
         }
         return out;
