@@ -23,6 +23,10 @@ import org.bytedeco.opencv.opencv_core.Size;
  * numpy's {@code astype(np.uint8)} does, resized to the box (bilinear) and pasted into a copy of the
  * frame; every pixel outside the box keeps its value.
  *
+ * <p>Frames stored turned (phone video, see {@link Rotation}) are cut and pasted with the box given in
+ * the upright frame: the crop the model sees is upright, as Wav2Lip was trained, and its output is
+ * turned back before it is pasted, so the frame keeps its stored orientation and size.
+ *
  * <p>Stateless and thread-safe (each call uses its own OpenCV matrices).
  */
 public final class FaceCrops {
@@ -42,15 +46,27 @@ public final class FaceCrops {
 
     /** The box cut out of the frame and resized to 96x96: packed BGR, {@code 96 * 96 * 3} bytes. */
     public static byte[] crop(byte[] bgr, int width, int height, FaceBox box) {
+        return crop(bgr, width, height, Rotation.NONE, box);
+    }
+
+    /**
+     * The box of the frame turned upright by {@code upright}, cut out and resized to 96x96: packed BGR,
+     * {@code 96 * 96 * 3} bytes. Only the box's pixels are turned, which gives what cutting the box out
+     * of the whole turned frame would.
+     *
+     * @param bgr the frame as stored, {@code width x height}
+     * @param box the face in the upright frame
+     */
+    public static byte[] crop(byte[] bgr, int width, int height, Rotation upright, FaceBox box) {
         requireFrame(bgr, width, height);
-        requireInside(box, width, height);
-        int bw = box.width();
-        int bh = box.height();
+        FaceBox stored = upright.undo(box, width, height);
+        int bw = stored.width();
+        int bh = stored.height();
         byte[] region = new byte[bw * bh * 3];
         for (int y = 0; y < bh; y++) {
-            System.arraycopy(bgr, ((box.y1() + y) * width + box.x1()) * 3, region, y * bw * 3, bw * 3);
+            System.arraycopy(bgr, ((stored.y1() + y) * width + stored.x1()) * 3, region, y * bw * 3, bw * 3);
         }
-        return resizeBgr(region, bw, bh, SIZE, SIZE);
+        return resizeBgr(upright.apply(region, bw, bh), box.width(), box.height(), SIZE, SIZE);
     }
 
     /** The model input for a 96x96 crop: a new {@code float[6 * 96 * 96]}. */
@@ -90,8 +106,21 @@ public final class FaceCrops {
      * @throws IllegalArgumentException when the output holds NaN or infinity
      */
     public static byte[] paste(byte[] bgr, int width, int height, FaceBox box, float[] output, int offset) {
+        return paste(bgr, width, height, Rotation.NONE, box, output, offset);
+    }
+
+    /**
+     * A copy of the stored frame with the model's face pasted into the box of the frame turned upright by
+     * {@code upright}: the face is resized to the upright box, turned back to the stored orientation
+     * and copied in, as if it were pasted into the upright frame and that frame turned back.
+     *
+     * @param bgr the frame as stored, {@code width x height}
+     * @param box the face in the upright frame, as given to {@link #crop(byte[], int, int, Rotation, FaceBox)}
+     */
+    public static byte[] paste(byte[] bgr, int width, int height, Rotation upright, FaceBox box, float[] output,
+            int offset) {
         requireFrame(bgr, width, height);
-        requireInside(box, width, height);
+        FaceBox stored = upright.undo(box, width, height);
         Objects.checkFromIndexSize(offset, OUTPUT_SIZE, output.length);
         byte[] face = new byte[PLANE * 3];
         for (int c = 0; c < 3; c++) {
@@ -105,12 +134,12 @@ public final class FaceCrops {
                 face[p * 3 + c] = (byte) (int) (Math.max(0f, Math.min(1f, v)) * 255f);
             }
         }
-        int bw = box.width();
-        int bh = box.height();
-        byte[] resized = resizeBgr(face, SIZE, SIZE, bw, bh);
+        byte[] resized = resizeBgr(face, SIZE, SIZE, box.width(), box.height());
+        byte[] patch = upright.inverse().apply(resized, box.width(), box.height());
+        int bw = stored.width();
         byte[] out = bgr.clone();
-        for (int y = 0; y < bh; y++) {
-            System.arraycopy(resized, y * bw * 3, out, ((box.y1() + y) * width + box.x1()) * 3, bw * 3);
+        for (int y = 0; y < stored.height(); y++) {
+            System.arraycopy(patch, y * bw * 3, out, ((stored.y1() + y) * width + stored.x1()) * 3, bw * 3);
         }
         return out;
     }
@@ -139,7 +168,7 @@ public final class FaceCrops {
         }
     }
 
-    private static void requireInside(FaceBox box, int width, int height) {
+    static void requireInside(FaceBox box, int width, int height) {
         Objects.requireNonNull(box, "box");
         if (!box.fits(width, height)) {
             throw new IllegalArgumentException("face box " + box + " lies outside the " + width + "x" + height + " frame");

@@ -1,10 +1,13 @@
 package io.dubstream.job.inference.lipsync;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.job.audio.Resampler;
 import io.dubstream.job.records.Chunk;
 
 /**
@@ -12,16 +15,23 @@ import io.dubstream.job.records.Chunk;
  * model's face input {@code [6, 96, 96]} and audio input {@code [1, 80, 16]}; then the model's faces
  * pasted into the frames, re-encoded as JPEG.
  *
- * <p>Audio must be 16 kHz (Wav2Lip's rate); other rates are refused with a message until the job can
- * resample. Several channels are averaged to mono, as {@code librosa.load(mono=True)} does. The mel
- * spectrogram covers the chunk's own audio, and each frame's window is placed by the exact time of
- * the frame relative to the chunk's first sample ({@link MelWindows#starts(int, long, int, int, int, long)}).
+ * <p>Audio comes at the transport rate and channel count. For the mel features the channels are
+ * averaged to mono, as {@code librosa.load(mono=True)} does, and resampled to 16 kHz (Wav2Lip's rate)
+ * by {@link Resampler} where the transport rate is another; the chunk's audio itself is not changed.
+ * The mel spectrogram covers the chunk's own audio, and each frame's window is placed by the frame's
+ * presentation time relative to the time of the chunk's first sample ({@link MelWindows#starts(int,
+ * long[], long, int)}), so frames of a variable frame rate get the audio they are shown with.
  *
  * <p>Faces are detected in every frame (or every n-th, see {@link FaceSearch}), by default near the
  * face found in the frame before, then padded and smoothed over the chunk
  * ({@link FaceTrack}); frames without a face are returned unchanged (the same JPEG bytes) and counted.
  * Boxes are smoothed within the chunk only: the chunk's context (1 s each side by default) absorbs
  * the edge, as the merger crossfades it.
+ *
+ * <p>A clip whose manifest asks for a display rotation (phone video) is searched upright: each decoded
+ * frame is turned by that {@link Rotation} before detection, boxes are padded and smoothed in the
+ * upright frame (Wav2Lip's padding is below the chin), the 96x96 crop the model sees is upright, and
+ * the model's face is turned back and pasted into the frame as stored.
  *
  * <p>Frames are decoded from JPEG once to detect and once to crop (smoothing needs the boxes of the
  * following frames first), and once more to paste, so that a chunk never holds its decoded frames.
@@ -34,6 +44,8 @@ public final class LipSyncFrames implements AutoCloseable {
     private final FaceDetector detector;
     private final FaceTrack.Padding padding;
     private final FaceSearch search;
+    /** From each transport rate met to Wav2Lip's 16 kHz. */
+    private final Map<Integer, Resampler> toMelRate = new HashMap<>();
 
     /** Wav2Lip's padding {@code 0 10 0 0}, the default detector on every frame, whole frames searched. */
     public LipSyncFrames() {
@@ -55,30 +67,37 @@ public final class LipSyncFrames implements AutoCloseable {
         this.detector = new FaceDetector(detection);
     }
 
-    /** The model inputs of a chunk of media (not a failure marker). */
+    /**
+     * The model inputs of a chunk of media (not a failure marker): its frames' faces, and the mel windows
+     * of its audio at the frames' presentation times.
+     *
+     * @throws IllegalArgumentException when the chunk has no audio or a frame does not decode
+     */
     public Prepared prepare(Chunk chunk) {
         if (chunk.isFailure()) {
             throw new IllegalArgumentException("chunk " + chunk.getIndex() + " of clip " + chunk.getClipId()
                     + " is a failure marker, not media");
         }
         ClipManifest m = chunk.getManifest();
-        return prepare(chunk.getImages(), m.getWidth(), m.getHeight(), m.getFpsNum(), m.getFpsDen(),
-                chunk.getFirstFrame(), chunk.getSamples(), m.getSampleRate(), m.getChannels(), chunk.getFirstSample());
+        byte[][] jpegs = chunk.getImages();
+        long[] ptsMicros = new long[jpegs.length];
+        for (int i = 0; i < ptsMicros.length; i++) {
+            ptsMicros[i] = chunk.framePtsMicros(i);
+        }
+        MelSpectrogram mel = MelSpectrogram.of(melAudio(chunk.getSamples(), m.getSampleRate(), m.getChannels()));
+        int[] melStarts = MelWindows.starts(mel.frames(), ptsMicros, chunk.getFirstSample(), m.getSampleRate());
+        return faces(jpegs, m.getWidth(), m.getHeight(), Rotation.of(m.getRotationDegrees()), chunk.getFirstFrame(),
+                mel, melStarts);
     }
 
     /**
-     * The model inputs of frames {@code firstFrame ..} of a clip and its audio from {@code firstSample}.
-     *
-     * @param jpegs the frames, each a {@code width x height} JPEG
-     * @param samples interleaved s16 PCM, {@code channels} values per sample
-     * @throws IllegalArgumentException when the audio is missing or not 16 kHz, or a frame does not decode
+     * Detects, tracks and crops the faces of frames {@code firstFrame ..}, stored {@code width x height}
+     * and turned upright by {@code upright}.
      */
-    public Prepared prepare(byte[][] jpegs, int width, int height, int fpsNum, int fpsDen, long firstFrame,
-            short[] samples, int sampleRate, int channels, long firstSample) {
-        Objects.requireNonNull(jpegs, "jpegs");
-        MelSpectrogram mel = MelSpectrogram.of(mono(samples, sampleRate, channels));
-        int[] melStarts = MelWindows.starts(mel.frames(), firstFrame, jpegs.length, fpsNum, fpsDen, firstSample);
-
+    private Prepared faces(byte[][] jpegs, int width, int height, Rotation upright, long firstFrame,
+            MelSpectrogram mel, int[] melStarts) {
+        int uprightWidth = upright.width(width, height);
+        int uprightHeight = upright.height(width, height);
         FaceBox[] detections = new FaceBox[jpegs.length];
         int previous = -1;
         FaceBox lastFace = null;
@@ -86,24 +105,26 @@ public final class LipSyncFrames implements AutoCloseable {
             if (i % search.detectEvery() != 0 && i != jpegs.length - 1) {
                 continue;
             }
-            byte[] bgr = decode(jpegs[i], width, height, firstFrame + i);
-            detections[i] = (search.track() && lastFace != null ? detector.detectNear(bgr, width, height, lastFace)
-                    : detector.detect(bgr, width, height)).orElse(null);
+            byte[] bgr = upright.apply(decode(jpegs[i], width, height, firstFrame + i), width, height);
+            detections[i] = (search.track() && lastFace != null
+                    ? detector.detectNear(bgr, uprightWidth, uprightHeight, lastFace)
+                    : detector.detect(bgr, uprightWidth, uprightHeight)).orElse(null);
             lastFace = detections[i] == null ? lastFace : detections[i];
             if (previous >= 0) {
                 interpolate(detections, previous, i);
             }
             previous = i;
         }
-        FaceTrack track = FaceTrack.of(detections, width, height, padding);
+        FaceTrack track = FaceTrack.of(detections, uprightWidth, uprightHeight, padding);
         byte[][] crops = new byte[jpegs.length][];
         for (int i = 0; i < jpegs.length; i++) {
             Optional<FaceBox> box = track.box(i);
             if (box.isPresent()) {
-                crops[i] = FaceCrops.crop(decode(jpegs[i], width, height, firstFrame + i), width, height, box.get());
+                crops[i] = FaceCrops.crop(decode(jpegs[i], width, height, firstFrame + i), width, height, upright,
+                        box.get());
             }
         }
-        return new Prepared(jpegs, width, height, firstFrame, track, crops, mel, melStarts);
+        return new Prepared(jpegs, width, height, upright, firstFrame, track, crops, mel, melStarts);
     }
 
     /** Fills the frames strictly between detections {@code a} and {@code b}: a linear blend, or none. */
@@ -149,7 +170,8 @@ public final class LipSyncFrames implements AutoCloseable {
                         + (outputs[i] == null ? "none" : outputs[i].length));
             }
             byte[] bgr = decode(prepared.jpegs[i], prepared.width, prepared.height, prepared.firstFrame + i);
-            byte[] pasted = FaceCrops.paste(bgr, prepared.width, prepared.height, box.get(), outputs[i], 0);
+            byte[] pasted = FaceCrops.paste(bgr, prepared.width, prepared.height, prepared.upright,
+                    prepared.uprightBox(i).orElseThrow(), outputs[i], 0);
             out[i] = JpegCodec.encode(pasted, prepared.width, prepared.height, jpegQuality);
         }
         return out;
@@ -160,16 +182,34 @@ public final class LipSyncFrames implements AutoCloseable {
         detector.close();
     }
 
-    /** s16 to librosa's float scale, channels averaged; refuses what Wav2Lip's features cannot take. */
-    static double[] mono(short[] samples, int sampleRate, int channels) {
+    /**
+     * The audio Wav2Lip's features take: s16 to librosa's float scale, channels averaged, at 16 kHz
+     * ({@link Resampler} from any other rate).
+     */
+    double[] melAudio(short[] samples, int sampleRate, int channels) {
+        double[] mono = mono(samples, channels);
+        if (sampleRate == MelSpectrogram.SAMPLE_RATE) {
+            return mono;
+        }
+        Resampler resampler = toMelRate.computeIfAbsent(sampleRate,
+                rate -> new Resampler(rate, MelSpectrogram.SAMPLE_RATE));
+        float[] in = new float[mono.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) mono[i];
+        }
+        float[] out = resampler.resample(in);
+        double[] wav = new double[out.length];
+        for (int i = 0; i < wav.length; i++) {
+            wav[i] = out[i];
+        }
+        return wav;
+    }
+
+    /** s16 to librosa's float scale, channels averaged. */
+    static double[] mono(short[] samples, int channels) {
         Objects.requireNonNull(samples, "samples");
         if (channels <= 0 || samples.length == 0) {
             throw new IllegalArgumentException("lip-sync needs the clip's audio, and this chunk has none");
-        }
-        if (sampleRate != MelSpectrogram.SAMPLE_RATE) {
-            throw new IllegalArgumentException("lip-sync needs 16000 Hz audio (Wav2Lip's mel features), got "
-                    + sampleRate + " Hz; upload with the default transport rate (--audio-rate 16000), the job does not "
-                    + "resample yet");
         }
         if (samples.length % channels != 0) {
             throw new IllegalArgumentException(samples.length + " sample values are no whole number of " + channels
@@ -200,17 +240,19 @@ public final class LipSyncFrames implements AutoCloseable {
         private final byte[][] jpegs;
         private final int width;
         private final int height;
+        private final Rotation upright;
         private final long firstFrame;
         private final FaceTrack track;
         private final byte[][] crops;
         private final MelSpectrogram mel;
         private final int[] melStarts;
 
-        Prepared(byte[][] jpegs, int width, int height, long firstFrame, FaceTrack track, byte[][] crops,
-                MelSpectrogram mel, int[] melStarts) {
+        Prepared(byte[][] jpegs, int width, int height, Rotation upright, long firstFrame, FaceTrack track,
+                byte[][] crops, MelSpectrogram mel, int[] melStarts) {
             this.jpegs = jpegs;
             this.width = width;
             this.height = height;
+            this.upright = upright;
             this.firstFrame = firstFrame;
             this.track = track;
             this.crops = crops;
@@ -223,8 +265,16 @@ public final class LipSyncFrames implements AutoCloseable {
             return jpegs.length;
         }
 
-        /** The smoothed, padded face box of frame {@code i} (from the chunk's first), none without a face. */
+        /**
+         * The smoothed, padded face box of frame {@code i} (from the chunk's first) in the frame as stored,
+         * where the model's face is pasted; none without a face.
+         */
         public Optional<FaceBox> box(int i) {
+            return track.box(i).map(b -> upright.undo(b, width, height));
+        }
+
+        /** The box of {@link #box(int)} in the frame turned upright, which the crop is cut from. */
+        public Optional<FaceBox> uprightBox(int i) {
             return track.box(i);
         }
 
@@ -249,11 +299,12 @@ public final class LipSyncFrames implements AutoCloseable {
             return out;
         }
 
+        /** The face boxes in the frames turned upright. */
         public FaceTrack track() {
             return track;
         }
 
-        /** The 96x96 BGR face crop of frame {@code i}, a copy. */
+        /** The upright 96x96 BGR face crop of frame {@code i}, a copy. */
         public byte[] faceCrop(int i) {
             return requireFace(i).clone();
         }

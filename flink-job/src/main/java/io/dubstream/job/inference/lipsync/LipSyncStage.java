@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.dubstream.job.audio.Resampler;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.GpuMemoryPeak;
 import io.dubstream.job.inference.batching.MicroBatcher;
@@ -26,13 +26,16 @@ import io.dubstream.job.records.Chunk;
  * <p>Frames go to the model through a {@link MicroBatcher}: the frames of all chunks in flight (of any
  * clip) share batches of {@code batchSize}, run on the batcher's one thread, which owns the model.
  * Preparing and pasting run on the calling threads, each with a face detector of its own, so several
- * chunks may be processed at once. Audio that is not at 16 kHz (Wav2Lip's rate) is resampled for the
- * mel features only.
+ * chunks may be processed at once.
+ *
+ * <p>The chunk's audio, at the transport rate and channel count, passes through unchanged: the stage
+ * changes frames only. For the mel features {@link LipSyncFrames} mixes it to mono and resamples it to
+ * Wav2Lip's 16 kHz, and picks each frame's window by the frame's presentation time. Faces are searched
+ * in the frames turned upright by the clip's display rotation.
  */
 public final class LipSyncStage implements ChunkModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(LipSyncStage.class);
-    private static final int MEL_RATE = 16_000;
 
     /** One frame's model input. */
     record FrameInput(float[] mel, float[] face) {}
@@ -53,7 +56,7 @@ public final class LipSyncStage implements ChunkModel {
 
     /** @param search how faces are looked for, see {@link FaceSearch} */
     public LipSyncStage(LipSyncModel model, int batchSize, Duration maxWait, float jpegQuality, FaceSearch search) {
-        this.search = java.util.Objects.requireNonNull(search, "search");
+        this.search = Objects.requireNonNull(search, "search");
         this.model = model;
         this.jpegQuality = jpegQuality;
         this.gpuMemory = model.device().isGpu() ? new GpuMemoryPeak(model.device()) : null;
@@ -73,7 +76,7 @@ public final class LipSyncStage implements ChunkModel {
         }
         LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(),
                 t -> new LipSyncFrames(search));
-        LipSyncFrames.Prepared prepared = prepare(frames, chunk);
+        LipSyncFrames.Prepared prepared = frames.prepare(chunk);
         int[] faces = prepared.faceFrames();
         List<FrameInput> inputs = new ArrayList<>(faces.length);
         for (int i : faces) {
@@ -95,41 +98,6 @@ public final class LipSyncStage implements ChunkModel {
         LOG.info("clip {} chunk {}: a face in {} of {} frames ({} pass through unchanged)", chunk.getClipId(),
                 chunk.getIndex(), faces.length, prepared.frames(), prepared.framesWithoutFace());
         return chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
-    }
-
-    private static LipSyncFrames.Prepared prepare(LipSyncFrames frames, Chunk chunk) {
-        var m = chunk.getManifest();
-        if (m.getSampleRate() == MEL_RATE) {
-            return frames.prepare(chunk);
-        }
-        short[] mono = mono(chunk.getSamples(), m.getChannels());
-        float[] in = new float[mono.length];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = mono[i] / 32768f;
-        }
-        float[] resampled = new Resampler(m.getSampleRate(), MEL_RATE).resample(in);
-        short[] at16k = new short[resampled.length];
-        for (int i = 0; i < at16k.length; i++) {
-            at16k[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(resampled[i] * 32768f)));
-        }
-        long firstSample = Math.round((double) chunk.getFirstSample() * MEL_RATE / m.getSampleRate());
-        return frames.prepare(chunk.getImages(), m.getWidth(), m.getHeight(), m.getFpsNum(), m.getFpsDen(),
-                chunk.getFirstFrame(), at16k, MEL_RATE, 1, firstSample);
-    }
-
-    private static short[] mono(short[] interleaved, int channels) {
-        if (channels == 1) {
-            return interleaved;
-        }
-        short[] mono = new short[interleaved.length / channels];
-        for (int i = 0; i < mono.length; i++) {
-            int sum = 0;
-            for (int c = 0; c < channels; c++) {
-                sum += interleaved[i * channels + c];
-            }
-            mono[i] = (short) Math.round((double) sum / channels);
-        }
-        return mono;
     }
 
     /** One model batch: the frames' inputs side by side, the mouths split back per frame. */

@@ -27,6 +27,9 @@ import java.util.Objects;
  * fixture that reproduces librosa's float32 arithmetic the difference is far below what the model
  * could notice (see {@code MelSpectrogramTest}).
  *
+ * <p>It takes 16 kHz mono, as Wav2Lip does: {@link LipSyncFrames} mixes a chunk's audio at the
+ * transport rate and channel count down to mono and resamples it to 16 kHz first.
+ *
  * <p>Immutable and thread-safe; the filter bank and FFT tables are built once per class.
  */
 public final class MelSpectrogram {

@@ -6,16 +6,23 @@ import java.util.Objects;
  * The 16 mel frames (0.2 s) of audio that Wav2Lip pairs with each video frame.
  *
  * <p>Wav2Lip's {@code inference.py} takes, for frame {@code i} at {@code fps},
- * {@code start = int(80 * i / fps)} and the mel frames {@code [start, start + 16)}; at the first frame
- * where {@code start + 16} passes the spectrogram's end it takes the last 16 frames
- * ({@code mel[:, T - 16:]}) and stops, dropping the video frames after it. Here every such frame
- * takes the last 16 mel frames, so that a chunk keeps all its frames (only a clip's last 0.2 s are
- * affected; inside a clip they are chunk context, replaced by the next chunk in the merge).
+ * {@code start = int(80 * i / fps)} and the mel frames {@code [start, start + 16)}: the mel frame at
+ * the frame's time. Here the frame's time is its presentation time, so that frames of a variable frame
+ * rate clip get the audio they are shown with: frame {@code i} shown at {@code pts} microseconds, with
+ * the spectrogram's audio starting at sample {@code firstSample} of the clip at {@code sampleRate},
+ * starts at mel frame {@code floor(80 * (pts / 10^6 - firstSample / sampleRate))}, computed exactly in
+ * integers ({@link #startAt(long, long, int)}). A constant frame rate's times, {@code i / fps} floored to
+ * the microsecond, give Wav2Lip's {@code int(80 * i / fps)} computed exactly from the rational rate
+ * (tested at 25, 30000/1001 and 24000/1001 fps, whose frame times on a mel frame boundary are whole
+ * microseconds; flooring could lower a start by one only where an exact time falls less than a
+ * microsecond after a boundary). Wav2Lip multiplies floats
+ * ({@code i * (80. / fps)}), which agrees for 25 and 30000/1001 fps but rounds exact integers down at
+ * some frames of e.g. 24000/1001 fps (frame 300: 1001 exactly, 1000 in floats).
  *
- * <p>Starts are computed exactly from the rational frame rate, {@code floor(80 * i * fpsDen / fpsNum)}.
- * Wav2Lip multiplies floats ({@code i * (80. / fps)}), which agrees for 25 and 30000/1001 fps but
- * rounds exact integers down at some frames of e.g. 24000/1001 fps (frame 300: 1001 exactly, 1000 in
- * floats).
+ * <p>At the first frame where {@code start + 16} passes the spectrogram's end Wav2Lip takes the last
+ * 16 frames ({@code mel[:, T - 16:]}) and stops, dropping the video frames after it. Here every such
+ * frame takes the last 16 mel frames, so that a chunk keeps all its frames (only a clip's last 0.2 s
+ * are affected; inside a clip they are chunk context, replaced by the next chunk in the merge).
  *
  * <p>Fewer than 16 mel frames (audio under 0.1875 s), which Wav2Lip does not handle, give one window:
  * all mel frames, padded on the right with -4, the value of silence.
@@ -31,51 +38,70 @@ public final class MelWindows {
     /** Values per window. */
     public static final int SIZE = MelSpectrogram.MELS * STEP;
 
+    /** Microseconds per mel frame: 12,500 (80 per second). */
+    private static final long MICROS_PER_MEL_FRAME = 1_000_000L / MelSpectrogram.FRAMES_PER_SECOND;
+
     private MelWindows() {}
 
-    /** Wav2Lip's {@code start_idx} for frame {@code i}, exact: {@code floor(80 * i * fpsDen / fpsNum)}. */
-    public static long start(long frame, int fpsNum, int fpsDen) {
-        requireFps(fpsNum, fpsDen);
-        return Math.floorDiv(Math.multiplyExact(Math.multiplyExact((long) MelSpectrogram.FRAMES_PER_SECOND, frame),
-                (long) fpsDen), (long) fpsNum);
+    /**
+     * The mel frame at which the window of a video frame shown at {@code ptsMicros} starts, in a
+     * spectrogram of the audio from sample {@code firstSample} at {@code sampleRate} on:
+     * {@code floor(80 * (ptsMicros / 10^6 - firstSample / sampleRate))}, exactly; not clamped (negative
+     * for frames shown before the audio starts).
+     */
+    public static long startAt(long ptsMicros, long firstSample, int sampleRate) {
+        if (sampleRate <= 0) {
+            throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
+        }
+        // 80 * (p / 10^6 - s / r) = (p * r - s * 10^6) / (12500 * r)
+        long numerator = Math.subtractExact(Math.multiplyExact(ptsMicros, (long) sampleRate),
+                Math.multiplyExact(firstSample, 1_000_000L));
+        return Math.floorDiv(numerator, MICROS_PER_MEL_FRAME * sampleRate);
     }
 
     /**
-     * The first mel frame of each video frame's window, for audio and video that both start at time 0
-     * (Wav2Lip's case), clamped so that every window lies in the spectrogram.
+     * The first mel frame of each window, for video frames shown at {@code ptsMicros} (microseconds of
+     * the clip) and a spectrogram of {@code melFrames} frames of the clip's audio from sample
+     * {@code firstSample} at {@code sampleRate} on (the chunk's audio at the transport rate, whatever
+     * rate the spectrogram was computed at): {@link #startAt(long, long, int)} clamped to
+     * {@code [0, melFrames - 16]} (0 when there are fewer than 16 mel frames).
+     */
+    public static int[] starts(int melFrames, long[] ptsMicros, long firstSample, int sampleRate) {
+        if (melFrames < 1 || firstSample < 0) {
+            throw new IllegalArgumentException("need at least one mel frame and audio from a non-negative sample, got "
+                    + melFrames + " mel frames, audio from sample " + firstSample);
+        }
+        int last = Math.max(0, melFrames - STEP);
+        int[] starts = new int[ptsMicros.length];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = (int) Math.max(0, Math.min(last, startAt(ptsMicros[i], firstSample, sampleRate)));
+        }
+        return starts;
+    }
+
+    /** Wav2Lip's {@code start_idx} for frame {@code i} of a constant frame rate clip, exact (see the class comment). */
+    public static long start(long frame, int fpsNum, int fpsDen) {
+        return startAt(constantRatePts(frame, 1, fpsNum, fpsDen)[0], 0, MelSpectrogram.SAMPLE_RATE);
+    }
+
+    /**
+     * The first mel frame of each window for frames {@code 0 .. frameCount - 1} of a constant frame rate
+     * clip whose audio and video both start at time 0 (Wav2Lip's case), clamped so that every window lies
+     * in the spectrogram.
      */
     public static int[] starts(int melFrames, int frameCount, int fpsNum, int fpsDen) {
         return starts(melFrames, 0, frameCount, fpsNum, fpsDen, 0);
     }
 
     /**
-     * The first mel frame of each window for video frames {@code firstFrame .. firstFrame + frameCount - 1}
-     * of a clip and a spectrogram of the clip's audio from sample {@code firstSample} (16 kHz) on, as in
-     * a chunk: frame {@code f} at time {@code f * fpsDen / fpsNum} starts at mel frame
-     * {@code floor(80 * (f * fpsDen / fpsNum - firstSample / 16000))}, exactly; clamped to
-     * {@code [0, melFrames - 16]} (0 when there are fewer than 16 mel frames).
+     * As {@link #starts(int, long[], long, int)} for frames {@code firstFrame .. firstFrame + frameCount - 1}
+     * of a constant frame rate clip, shown at {@code f * fpsDen / fpsNum} floored to the microsecond, and
+     * the clip's 16 kHz audio from {@code firstSample} on.
      */
     public static int[] starts(int melFrames, long firstFrame, int frameCount, int fpsNum, int fpsDen,
             long firstSample) {
-        requireFps(fpsNum, fpsDen);
-        if (melFrames < 1 || frameCount < 0 || firstFrame < 0 || firstSample < 0) {
-            throw new IllegalArgumentException("need at least one mel frame and non-negative frames and samples, got "
-                    + melFrames + " mel frames, " + frameCount + " frames from " + firstFrame + ", audio from sample "
-                    + firstSample);
-        }
-        int last = Math.max(0, melFrames - STEP);
-        int[] starts = new int[frameCount];
-        long sampleRate = MelSpectrogram.SAMPLE_RATE;
-        long hop = MelSpectrogram.HOP;
-        for (int i = 0; i < frameCount; i++) {
-            // 80 * (f * den / num - s / 16000) = (16000 * f * den - s * num) / (200 * num)
-            long f = firstFrame + i;
-            long numerator = Math.subtractExact(Math.multiplyExact(Math.multiplyExact(sampleRate, f), (long) fpsDen),
-                    Math.multiplyExact(firstSample, (long) fpsNum));
-            long start = Math.floorDiv(numerator, hop * fpsNum);
-            starts[i] = (int) Math.max(0, Math.min(last, start));
-        }
-        return starts;
+        return starts(melFrames, constantRatePts(firstFrame, frameCount, fpsNum, fpsDen), firstSample,
+                MelSpectrogram.SAMPLE_RATE);
     }
 
     /** The windows of frames {@code 0 .. frameCount - 1} with audio and video starting together. */
@@ -83,10 +109,21 @@ public final class MelWindows {
         return windows(mel, starts(mel.frames(), frameCount, fpsNum, fpsDen));
     }
 
-    /** The windows of a chunk's frames; see {@link #starts(int, long, int, int, int, long)}. */
-    public static float[][] forFrames(MelSpectrogram mel, long firstFrame, int frameCount, int fpsNum, int fpsDen,
-            long firstSample) {
-        return windows(mel, starts(mel.frames(), firstFrame, frameCount, fpsNum, fpsDen, firstSample));
+    /** Frames {@code firstFrame ..} of a constant rate shown at {@code f * fpsDen / fpsNum} s, floored to the microsecond. */
+    private static long[] constantRatePts(long firstFrame, int frameCount, int fpsNum, int fpsDen) {
+        if (fpsNum <= 0 || fpsDen <= 0) {
+            throw new IllegalArgumentException("frame rate must be positive, got " + fpsNum + "/" + fpsDen);
+        }
+        if (firstFrame < 0 || frameCount < 0) {
+            throw new IllegalArgumentException("need non-negative frames, got " + frameCount + " frames from "
+                    + firstFrame);
+        }
+        long[] pts = new long[frameCount];
+        for (int i = 0; i < frameCount; i++) {
+            pts[i] = Math.floorDiv(Math.multiplyExact(Math.multiplyExact(firstFrame + i, 1_000_000L), (long) fpsDen),
+                    (long) fpsNum);
+        }
+        return pts;
     }
 
     /** The windows at the given starts, each {@code float[80 * 16]}. */
@@ -118,12 +155,6 @@ public final class MelWindows {
                 dest[offset + m * STEP + t] =
                         t < mel.frames() ? mel.get(m, t) : (float) -MelSpectrogram.MAX_ABS_VALUE;
             }
-        }
-    }
-
-    private static void requireFps(int fpsNum, int fpsDen) {
-        if (fpsNum <= 0 || fpsDen <= 0) {
-            throw new IllegalArgumentException("frame rate must be positive, got " + fpsNum + "/" + fpsDen);
         }
     }
 }

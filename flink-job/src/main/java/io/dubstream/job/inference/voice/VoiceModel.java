@@ -5,8 +5,9 @@ package io.dubstream.job.inference.voice;
  * rate. The overlap-add merge needs outputs aligned in time with their inputs, so a model must keep
  * both the batch size and the length.
  *
- * <p>Samples are mono float32 in [-1, 1]. Instances hold native resources (close them) and are not
- * thread-safe: one per subtask.
+ * <p>Samples are float32 in [-1, 1], one signal per row: {@link VoiceStage} sends each channel of a
+ * chunk as a row of its own. Instances hold native resources (close them) and are not thread-safe:
+ * one per subtask.
  */
 public interface VoiceModel extends AutoCloseable {
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.dubstream.job.inference.lipsync.TestFrames.Frame;
 
@@ -145,6 +147,30 @@ class FaceCropsTest {
         System.out.printf("crop/paste round trip on the face of messi5.jpg, %dx%d box: mean abs error %.2f%n",
                 box.width(), box.height(), mean);
         assertThat(mean).isLessThan(6);
+    }
+
+    /**
+     * A frame stored turned: its crop is the crop of the upright frame, and the face pasted into it is the
+     * face pasted into the upright frame, turned back; exactly, for a box that is resized both ways.
+     */
+    @ParameterizedTest
+    @EnumSource(Rotation.class)
+    void aTurnedFrameIsCutUprightAndPastedBackAsStored(Rotation upright) {
+        Frame stored = TestFrames.smooth(200, 170);
+        int uw = upright.width(200, 170);
+        int uh = upright.height(200, 170);
+        byte[] turned = upright.apply(stored.bgr(), 200, 170);
+        FaceBox box = new FaceBox(21, 12, 152, 163); // in the upright frame, 131x151
+        float[] output = new float[3 * PLANE];
+        for (int i = 0; i < output.length; i++) {
+            output[i] = (i * 37 % 101) / 100f;
+        }
+
+        byte[] crop = FaceCrops.crop(stored.bgr(), 200, 170, upright, box);
+        byte[] pasted = FaceCrops.paste(stored.bgr(), 200, 170, upright, box, output, 0);
+
+        assertThat(crop).isEqualTo(FaceCrops.crop(turned, uw, uh, box));
+        assertThat(pasted).isEqualTo(upright.inverse().apply(FaceCrops.paste(turned, uw, uh, box, output, 0), uw, uh));
     }
 
     @Test

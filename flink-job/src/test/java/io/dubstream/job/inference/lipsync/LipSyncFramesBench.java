@@ -10,8 +10,9 @@ import io.dubstream.job.inference.lipsync.TestFrames.Frame;
 /**
  * Per-frame costs of the lip-sync pre- and post-processing at 640x360 (run by
  * {@code bench/lipsync-frames.sh}, not a test): face detection at several detection widths, crop and
- * model input, paste, JPEG, and the mel spectrogram of a 12 s chunk. Prints wall and process CPU
- * milliseconds per call; OpenCV may use several threads, so CPU can exceed wall.
+ * model input, paste, turning frames stored turned, JPEG, and the mel features of a 12 s chunk at
+ * 16 kHz mono and at 48 kHz stereo. Prints wall and process CPU milliseconds per call; OpenCV may use
+ * several threads, so CPU can exceed wall.
  */
 public final class LipSyncFramesBench {
 
@@ -40,6 +41,13 @@ public final class LipSyncFramesBench {
                 i -> FaceCrops.modelInput(FaceCrops.crop(bgr, 640, 360, face), input, 0));
         float[] output = java.util.Arrays.copyOfRange(input, 3 * 96 * 96, 6 * 96 * 96);
         time("paste (resize to the box, copy of the frame)", n, i -> FaceCrops.paste(bgr, 640, 360, face, output, 0));
+        time("turn the frame upright by 90 degrees (display rotation)", n,
+                i -> Rotation.CLOCKWISE_90.apply(bgr, 640, 360));
+        time("crop + model input of a frame stored turned by 90 degrees", n,
+                i -> FaceCrops.modelInput(FaceCrops.crop(bgr, 640, 360, Rotation.CLOCKWISE_90,
+                        Rotation.CLOCKWISE_90.apply(face, 640, 360)), input, 0));
+        time("paste into a frame stored turned by 90 degrees", n, i -> FaceCrops.paste(bgr, 640, 360,
+                Rotation.CLOCKWISE_90, Rotation.CLOCKWISE_90.apply(face, 640, 360), output, 0));
         byte[] jpeg = JpegCodec.encode(bgr, 640, 360, 0.9f);
         time("JPEG decode (ImageIO)", n, i -> JpegCodec.decodeBgr(jpeg, 640, 360));
         time("JPEG encode q0.9 (ImageIO)", n, i -> JpegCodec.encode(bgr, 640, 360, 0.9f));
@@ -49,6 +57,14 @@ public final class LipSyncFramesBench {
             audio[i] = (short) (random.nextGaussian() * 3000);
         }
         time("mel spectrogram of 12 s (961 mel frames)", Math.max(3, n / 5), i -> MelSpectrogram.of(audio));
+        short[] stereo48k = new short[2 * 12 * 48_000];
+        for (int i = 0; i < stereo48k.length; i++) {
+            stereo48k[i] = (short) (random.nextGaussian() * 3000);
+        }
+        try (LipSyncFrames frames = new LipSyncFrames()) {
+            time("mel features of 12 s at 48 kHz stereo (mix, resample to 16 kHz, spectrogram)", Math.max(3, n / 5),
+                    i -> MelSpectrogram.of(frames.melAudio(stereo48k, 48_000, 2)));
+        }
     }
 
     private static FaceBox detectAtWidths(byte[] bgr, int n) {

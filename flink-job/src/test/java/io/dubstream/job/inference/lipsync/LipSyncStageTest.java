@@ -23,6 +23,8 @@ class LipSyncStageTest {
      */
     static final class DarkeningModel implements LipSyncModel {
         final List<Integer> batches = new ArrayList<>();
+        /** Every frame's mel window, in the order the frames came. */
+        final List<float[]> melWindows = new ArrayList<>();
 
         @Override
         public String name() {
@@ -38,6 +40,9 @@ class LipSyncStageTest {
         public synchronized float[] predict(float[] mels, float[] faces, int batch) {
             LipSyncModel.checkInputs(mels, faces, batch);
             batches.add(batch);
+            for (int b = 0; b < batch; b++) {
+                melWindows.add(java.util.Arrays.copyOfRange(mels, b * MEL_FLOATS, (b + 1) * MEL_FLOATS));
+            }
             int plane = FACE_SIZE * FACE_SIZE;
             float[] out = new float[batch * MOUTH_FLOATS];
             for (int b = 0; b < batch; b++) {
@@ -53,18 +58,79 @@ class LipSyncStageTest {
     }
 
     private static Chunk chunk(TestFrames.Frame face, TestFrames.Frame noFace, int index) {
-        ClipManifest m = TestManifests.of("clip", face.width(), face.height(), 25, 1, 8, 16_000, 1, 1L);
+        short[] speech = new short[8 * 640];
+        for (int i = 0; i < speech.length; i++) {
+            speech[i] = (short) (6000 * Math.sin(2 * Math.PI * (180 + 40 * index) * i / 16_000.0));
+        }
+        return chunk(face, noFace, index, 16_000, 1, speech);
+    }
+
+    /** Chunk {@code index} of a clip at 25 fps: 8 frames, the first 5 with a face, and their audio. */
+    private static Chunk chunk(TestFrames.Frame face, TestFrames.Frame noFace, int index, int sampleRate,
+            int channels, short[] audio) {
+        ClipManifest m = TestManifests.of("clip", face.width(), face.height(), 25, 1, 8, sampleRate, channels, 1L);
         byte[][] images = new byte[8][];
         for (int i = 0; i < images.length; i++) {
             TestFrames.Frame f = i < 5 ? face : noFace;
             images[i] = JpegCodec.encode(f.bgr(), f.width(), f.height(), 0.95f);
         }
-        short[] speech = new short[8 * 640];
-        for (int i = 0; i < speech.length; i++) {
-            speech[i] = (short) (6000 * Math.sin(2 * Math.PI * (180 + 40 * index) * i / 16_000.0));
+        int perFrame = sampleRate / 25;
+        return Chunk.of(m, index, false, index * 8L, images, index * 8L * perFrame, audio, index * 8L + 6,
+                index * 8L * perFrame + 6L * perFrame, null);
+    }
+
+    /**
+     * The transport layout reaches the model only through the mel windows: 48 kHz stereo gives it the
+     * windows of the same sound at 16 kHz mono (up to resampling and s16 rounding), and its audio passes
+     * through unchanged.
+     */
+    @Test
+    void audioAt48kHzStereoGivesTheMelWindowsOf16kHzMonoAndPassesThrough() throws Exception {
+        TestFrames.Frame messi = TestFrames.messi();
+        TestFrames.Frame plain = TestFrames.smooth(messi.width(), messi.height());
+        Chunk mono = chunk(messi, plain, 1, 16_000, 1, TestFrames.voice(16_000, 1, 8 * 640, 8 * 640));
+        Chunk stereo = chunk(messi, plain, 1, 48_000, 2, TestFrames.voice(48_000, 2, 8 * 1920, 8 * 1920));
+        short[] stereoAudio = stereo.getSamples().clone();
+
+        DarkeningModel fromMono = new DarkeningModel();
+        DarkeningModel fromStereo = new DarkeningModel();
+        Chunk monoOut;
+        Chunk stereoOut;
+        try (LipSyncStage a = new LipSyncStage(fromMono, 1, Duration.ZERO, 0.95f);
+                LipSyncStage b = new LipSyncStage(fromStereo, 1, Duration.ZERO, 0.95f)) {
+            monoOut = a.process(mono);
+            stereoOut = b.process(stereo);
         }
-        return Chunk.of(m, index, false, index * 8L, images, index * 8L * 640, speech, index * 8L + 6,
-                index * 8L * 640 + 4000, null);
+
+        assertThat(stereoOut.getSamples()).containsExactly(stereoAudio);
+        assertThat(stereoOut.getImages()).hasNumberOfRows(8);
+        assertThat(fromStereo.melWindows).hasSize(5).hasSameSizeAs(fromMono.melWindows);
+        // 0.32 s of audio: 26 mel frames, windows from 0, 3, 6, 9 and 10 (the last that fits)
+        int[] starts = MelWindows.starts(26, 5, 25, 1);
+        double inner = 0;
+        double edge = 0;
+        for (int k = 0; k < 5; k++) {
+            float[] got = fromStereo.melWindows.get(k);
+            float[] want = fromMono.melWindows.get(k);
+            for (int i = 0; i < got.length; i++) {
+                int melFrame = starts[k] + i % MelWindows.STEP;
+                double d = Math.abs(got[i] - want[i]);
+                if (melFrame < 2 || melFrame >= 24) {
+                    edge = Math.max(edge, d);
+                } else {
+                    inner = Math.max(inner, d);
+                }
+            }
+        }
+        System.out.printf("lip-sync stage, 48 kHz stereo vs 16 kHz mono: mel windows to the model differ by at most "
+                + "%.4f (mel frames 2..23), %.4f (the first and last two, where the chunk cuts the sound)%n", inner,
+                edge);
+        // values span -4..4, 8 per 100 dB: 0.02 is a quarter of a dB. At the chunk's edges the 16 kHz
+        // spectrogram mirrors the cut sound and the resampled one fades it: chunk context, crossfaded away
+        assertThat(inner).isLessThan(0.02);
+        // this model's mouths do not depend on the audio: the same frames come out, byte for byte
+        assertThat(stereoOut.getImages()).isDeepEqualTo(monoOut.getImages());
+        assertThat(stereoOut.getImages()[0]).isNotEqualTo(stereo.getImages()[0]);
     }
 
     @Test

@@ -23,6 +23,22 @@ class MelWindowsTest {
     }
 
     @Test
+    void startsByPresentationTimeAreExactAtAnyTransportRate() {
+        // 80 * (12.5125 s - 0) = 1001 exactly
+        assertThat(MelWindows.startAt(12_512_500, 0, 16_000)).isEqualTo(1001);
+        assertThat(MelWindows.startAt(12_512_499, 0, 16_000)).isEqualTo(1000);
+        // audio from 10 s at 44.1 kHz: a frame at 10.0375 s is 3 mel frames in; one at 10.0374999 s is not
+        assertThat(MelWindows.startAt(10_037_500, 441_000, 44_100)).isEqualTo(3);
+        assertThat(MelWindows.startAt(10_037_499, 441_000, 44_100)).isEqualTo(2);
+        // audio from sample 1 at 48 kHz (20.8 us): a frame at 0 lies before it, and at 12.5208 ms one mel frame after
+        assertThat(MelWindows.startAt(0, 1, 48_000)).isEqualTo(-1);
+        assertThat(MelWindows.startAt(12_520, 1, 48_000)).isEqualTo(0);
+        assertThat(MelWindows.startAt(12_521, 1, 48_000)).isEqualTo(1);
+        // clamped into the spectrogram
+        assertThat(MelWindows.starts(100, new long[] {0, 12_521, 10_000_000}, 1, 48_000)).containsExactly(0, 1, 84);
+    }
+
+    @Test
     void windowsPastTheEndTakeTheLast16MelFrames() {
         // 1 s of audio: 81 mel frames; at 25 fps frame 20 starts at 64 (64 + 16 = 80 fits), frame 21 at 67
         int[] starts = MelWindows.starts(81, 25, 25, 1);

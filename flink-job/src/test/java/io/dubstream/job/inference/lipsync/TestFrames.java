@@ -57,17 +57,37 @@ public final class TestFrames {
             int perFrame = rate / 25;
             for (int f = 0; f < frames; f++) {
                 writer.writeVideo(face.bgr());
-                short[] audio = new short[perFrame];
-                for (int i = 0; i < perFrame; i++) {
-                    double t = (double) (f * perFrame + i) / rate;
-                    double syllable = 0.5 - 0.5 * Math.cos(2 * Math.PI * 4 * t);
-                    double buzz = 0;
-                    for (int h = 1; h <= 8; h++) {
-                        buzz += Math.sin(2 * Math.PI * 120 * h * t) / h;
-                    }
-                    audio[i] = (short) Math.round(6000 * syllable * buzz);
-                }
-                writer.writeAudio(audio);
+                writer.writeAudio(voice(rate, 1, (long) f * perFrame, perFrame));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A voice-like sound as interleaved s16, {@code n} samples per channel from sample {@code firstSample}
+     * of a clip at {@code rate}: a 120 Hz buzz and its harmonics, opening and closing four times a second
+     * like syllables. With two channels, the voice plus and minus a 523 Hz tone, so that their mean is
+     * the voice.
+     */
+    static short[] voice(int rate, int channels, long firstSample, int n) {
+        if (channels != 1 && channels != 2) {
+            throw new IllegalArgumentException("one or two channels, got " + channels);
+        }
+        short[] out = new short[n * channels];
+        for (int i = 0; i < n; i++) {
+            double t = (double) (firstSample + i) / rate;
+            double syllable = 0.5 - 0.5 * Math.cos(2 * Math.PI * 4 * t);
+            double buzz = 0;
+            for (int h = 1; h <= 8; h++) {
+                buzz += Math.sin(2 * Math.PI * 120 * h * t) / h;
+            }
+            double voice = 6000 * syllable * buzz;
+            if (channels == 1) {
+                out[i] = (short) Math.round(voice);
+            } else {
+                double side = 2000 * Math.sin(2 * Math.PI * 523 * t);
+                out[2 * i] = (short) Math.round(voice + side);
+                out[2 * i + 1] = (short) Math.round(voice - side);
             }
         }
         return out;

@@ -55,14 +55,68 @@ class VoiceStageTest {
     }
 
     @Test
-    void atTheModelRateNothingIsResampledAndChannelsAreMixed() {
+    void atTheModelRateNothingIsResampledAndEachChannelKeepsItsOwnSound() {
         try (VoiceStage stage = new VoiceStage(VoiceModels.open("voice-identity"))) {
             short[] mono = {0, 1, -1, 32_767, -32_768, 12_345};
             assertThat(stage.process(mono, 24_000, 1)).containsExactly(mono);
-            // stereo: the mean of both channels goes to both, rounded to nearest (half up)
             short[] stereo = {100, -300, 1_000, 3_001, 32_767, 32_767, -32_768, -32_768, 5, 6};
-            assertThat(stage.process(stereo, 24_000, 2))
-                    .containsExactly(-100, -100, 2_001, 2_001, 32_767, 32_767, -32_768, -32_768, 6, 6);
+            assertThat(stage.process(stereo, 24_000, 2)).containsExactly(stereo);
+            short[] surround = {1, 2, 3, 4, 5, 6, -1, -2, -3, -4, -5, -6};
+            assertThat(stage.process(surround, 24_000, 6)).containsExactly(surround);
+        }
+    }
+
+    @Test
+    void eachChannelIsARowOfTheModelsBatch() {
+        // a model that keeps row 0 and silences the others: only the left channel survives
+        TestingVoiceModel firstRowOnly = new TestingVoiceModel(24_000, batch -> {
+            float[][] out = new float[batch.length][batch[0].length];
+            out[0] = batch[0].clone();
+            return out;
+        });
+        try (VoiceStage stage = new VoiceStage(firstRowOnly)) {
+            assertThat(stage.process(new short[] {100, 200, -300, 400}, 24_000, 2)).containsExactly(100, 0, -300, 0);
+            assertThat(firstRowOnly.lastBatchSize).isEqualTo(2);
+            assertThat(firstRowOnly.lastLength).isEqualTo(2);
+        }
+    }
+
+    /**
+     * 48 kHz stereo through {@code voice-identity} (24 kHz) comes back 48 kHz stereo of the same length,
+     * each channel its own signal within s16 rounding away from the edges.
+     */
+    @Test
+    void theIdentityModelGives48kHzStereoBack() {
+        int n = 48_000;
+        short[] left = s16(Signals.linearSweep(20, 11_000, 0.5, n, 48_000));
+        short[] right = s16(Signals.tone(1_000, 0.3, n, 48_000));
+        short[] in = new short[2 * n];
+        for (int i = 0; i < n; i++) {
+            in[2 * i] = left[i];
+            in[2 * i + 1] = right[i];
+        }
+        try (VoiceStage stage = new VoiceStage(VoiceModels.open("voice-identity"))) {
+            short[] out = stage.process(in, 48_000, 2);
+
+            assertThat(out).hasSize(in.length);
+            for (int c = 0; c < 2; c++) {
+                float[] x = new float[n];
+                float[] y = new float[n];
+                int worst = 0;
+                for (int i = 0; i < n; i++) {
+                    x[i] = in[2 * i + c] / 32768f;
+                    y[i] = out[2 * i + c] / 32768f;
+                    if (i >= 500 && i < n - 500) {
+                        worst = Math.max(worst, Math.abs(out[2 * i + c] - in[2 * i + c]));
+                    }
+                }
+                double errorDb = db(rmsDifference(x, y, 20, n - 20) / rms(x, 20, n - 20));
+                System.out.printf("voice stage: voice-identity, 48 kHz stereo via 24 kHz, channel %d: RMS error %.1f dB,"
+                        + " at most %d LSB away from the edges%n", c, errorDb, worst);
+                assertThat(errorDb).isLessThan(-40);
+                // away from the edges no more than s16 rounding
+                assertThat(worst).as("channel %d", c).isLessThanOrEqualTo(1);
+            }
         }
     }
 
