@@ -4,13 +4,10 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -120,7 +117,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     private transient ValueState<ClipManifest> manifestState;
     private transient ValueState<EndOfClip> endState;
     private transient HeldMedia media;
-    private transient MapState<Integer, ScriptLine> script;
+    private transient HeldScript script;
     private transient ValueState<Progress> progressState;
     private transient ValueState<Long> finishedState;
     private transient Counter cutsInsideLines;
@@ -143,8 +140,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 new ValueStateDescriptor<>("manifest", TypeInformation.of(ClipManifest.class)));
         endState = getRuntimeContext().getState(new ValueStateDescriptor<>("end", TypeInformation.of(EndOfClip.class)));
         media = new HeldMedia(getRuntimeContext());
-        script = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("script", Types.INT, TypeInformation.of(ScriptLine.class)));
+        script = new HeldScript(getRuntimeContext());
         progressState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)));
         finishedState = getRuntimeContext().getState(new ValueStateDescriptor<>("finished", Types.LONG));
@@ -218,7 +214,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         progress.timerAt = 0;
         String clipId = ctx.getCurrentKey();
         String reason = idleReason(progress);
-        int lines = count(script.keys());
+        int lines = script.size();
         ctx.output(DEAD_LETTERS, deadLetters.clipRefused(clipId, "clip " + clipId + " timed out: " + reason
                 + "; dropped the " + count(media.frameIndexes()) + " frames" + (lines > 0 ? ", " : " and ")
                 + count(media.blocks()) + " audio blocks" + (lines > 0 ? " and " + lines + " script lines" : "")
@@ -244,17 +240,13 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         for (AudioBlock block : media.blocks()) {
             ClipRecordChecks.checkAudio(block, manifest);
         }
-        List<ScriptLine> misfits = new ArrayList<>();
-        for (ScriptLine line : script.values()) {
-            if (ClipRecordChecks.misfit(line, manifest) != null) {
-                misfits.add(line);
+        for (ScriptLine line : script.byIndex()) {
+            String misfit = ClipRecordChecks.misfit(line, manifest);
+            if (misfit != null) {
+                refuse(line, misfit, ctx);
+                script.remove(line.getLineIndex());
+                progress.scriptLinesReceived--;
             }
-        }
-        misfits.sort(Comparator.comparingInt(ScriptLine::getLineIndex));
-        for (ScriptLine line : misfits) {
-            refuse(line, ClipRecordChecks.misfit(line, manifest), ctx);
-            script.remove(line.getLineIndex());
-            progress.scriptLinesReceived--;
         }
     }
 
@@ -344,7 +336,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             refuse(line, misfit, ctx);
             return;
         }
-        ScriptLine known = script.get(line.getLineIndex());
+        ScriptLine known = script.line(line.getLineIndex());
         if (known != null && !known.equals(line)) {
             throw new ClipFailure("two different script lines " + line.getLineIndex() + " arrived for clip "
                     + line.getClipId() + ": " + line + " after " + known, line);
@@ -353,7 +345,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             refuse(line, "duplicate script line " + line.getLineIndex() + " of clip " + line.getClipId(), ctx);
             return;
         }
-        script.put(line.getLineIndex(), line);
+        script.put(line);
         progress.scriptLinesReceived++;
     }
 
@@ -431,7 +423,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             Chunk whole = Chunk.whole(manifest, media.images(0, frames),
                     media.samples(manifest.getChannels(), progress.audioHeldFrom, 0, end.getSamplesSent()), end);
             out.collect(whole.withTimes(media.ptsMicros(0, frames), 0, clipEndMicros(manifest, end), CUT_AT_END,
-                    linesFrom(Long.MIN_VALUE)));
+                    script.overlapping(Long.MIN_VALUE, Long.MAX_VALUE)));
             chunkFrames.inc(frames);
             finish(progress, ctx);
             return;
@@ -455,7 +447,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     private boolean emitNextChunk(ClipManifest manifest, Progress progress, EndOfClip end, Collector<Chunk> out)
             throws Exception {
         boolean ended = end != null;
-        HeldTimeline timeline = new HeldTimeline(manifest, progress, ended, media, lineSpans());
+        HeldTimeline timeline = new HeldTimeline(manifest, progress, ended, media, script.spans());
         if (!progress.cutDecided) {
             if (!ended && timeline.knownUntilMicros() < progress.waitUntilMicros) {
                 return false;
@@ -502,14 +494,14 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 firstSample, media.samples(manifest.getChannels(), progress.audioHeldFrom, firstSample, endSample),
                 nextFirstFrame, nextFirstSample, null);
         out.collect(chunk.withTimes(media.ptsMicros(firstFrame, endFrame), progress.coreStartMicros, cut,
-                label(progress.cutKind), linesOverlapping(progress.coreStartMicros - contextMicros, until)));
+                label(progress.cutKind), script.overlapping(progress.coreStartMicros - contextMicros, until)));
         progress.chunksEmitted++;
         chunkFrames.inc(endFrame - firstFrame);
         progress.framesAssumed = ended ? 0 : endFrame + 1;
         // Nothing below the next chunk's start is needed again.
         progress.audioHeldFrom = media.dropBelow(firstFrame, nextFirstFrame, progress.audioHeldFrom, nextFirstSample);
         progress.framesHeld = Math.max(0, progress.framesHeld - (nextFirstFrame - firstFrame));
-        dropLinesEndingBy(cut - contextMicros);
+        script.dropEndingBy(cut - contextMicros);
         progress.nextFirstFrame = nextFirstFrame;
         progress.nextFirstSample = nextFirstSample;
         progress.coreStartMicros = cut;
@@ -530,7 +522,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 firstSample, media.samples(manifest.getChannels(), progress.audioHeldFrom, firstSample, sampleTotal),
                 frameTotal, sampleTotal, end);
         out.collect(chunk.withTimes(media.ptsMicros(firstFrame, frameTotal), progress.coreStartMicros,
-                clipEndMicros(manifest, end), CUT_AT_END, linesFrom(progress.coreStartMicros - contextMicros)));
+                clipEndMicros(manifest, end), CUT_AT_END, script.overlapping(progress.coreStartMicros - contextMicros, Long.MAX_VALUE)));
         progress.chunksEmitted++;
         chunkFrames.inc(frameTotal - firstFrame);
         progress.lastEmitted = true;
@@ -546,44 +538,6 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
 
     private static String label(CutKind kind) {
         return kind.name().toLowerCase().replace('_', '-');
-    }
-
-    /** The held script lines as {@code [start, end)}, sorted by start. */
-    private List<long[]> lineSpans() throws Exception {
-        List<long[]> spans = new ArrayList<>();
-        for (ScriptLine line : script.values()) {
-            spans.add(new long[] {line.getStartMicros(), line.getEndMicros()});
-        }
-        spans.sort(Comparator.comparingLong((long[] s) -> s[0]).thenComparingLong(s -> s[1]));
-        return spans;
-    }
-
-    /** The held lines that overlap {@code [from, to)}, by index. */
-    private ScriptLine[] linesOverlapping(long from, long to) throws Exception {
-        List<ScriptLine> lines = new ArrayList<>();
-        for (ScriptLine line : script.values()) {
-            if (line.getEndMicros() > from && line.getStartMicros() < to) {
-                lines.add(line);
-            }
-        }
-        lines.sort(Comparator.comparingInt(ScriptLine::getLineIndex));
-        return lines.toArray(new ScriptLine[0]);
-    }
-
-    private ScriptLine[] linesFrom(long from) throws Exception {
-        return linesOverlapping(from, Long.MAX_VALUE);
-    }
-
-    private void dropLinesEndingBy(long micros) throws Exception {
-        List<Integer> done = new ArrayList<>();
-        for (ScriptLine line : script.values()) {
-            if (line.getEndMicros() <= micros) {
-                done.add(line.getLineIndex());
-            }
-        }
-        for (int index : done) {
-            script.remove(index);
-        }
     }
 
     private void refuse(ClipRecord record, String reason, Context ctx) {
@@ -648,7 +602,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
 
     /** The script lines held for the current key; for tests of the state bound. */
     int heldScriptLines() throws Exception {
-        return count(script.keys());
+        return script.size();
     }
 
     private static int count(Iterable<?> items) {
