@@ -12,7 +12,7 @@ import org.bytedeco.javacv.Frame;
  * Test clips written straight with JavaCV's recorder, for containers and codecs {@link Mp4Writer}
  * does not produce: mkv and avi, mpeg4 video, mp4 without faststart, audio only.
  */
-final class RecorderClips {
+public final class RecorderClips {
 
     private RecorderClips() {}
 
@@ -68,7 +68,7 @@ final class RecorderClips {
      * Writes a mov with {@code frames} barcoded 25 fps frames and {@code pcm}, interleaved 16-bit
      * audio stored as it is (pcm_s16le).
      */
-    static Path writePcm(Path out, int width, int height, int frames, short[] pcm, int rate, int channels)
+    public static Path writePcm(Path out, int width, int height, int frames, short[] pcm, int rate, int channels)
             throws FFmpegFrameRecorder.Exception, MediaException {
         FFmpegRuntime.ensureLoaded();
         FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), width, height, channels);
@@ -104,7 +104,7 @@ final class RecorderClips {
     }
 
     /** {@code frames} samples per channel of reproducible noise, interleaved, at about a quarter of full scale. */
-    static short[] noise(int frames, int channels, long seed) {
+    public static short[] noise(int frames, int channels, long seed) {
         java.util.Random random = new java.util.Random(seed);
         short[] pcm = new short[frames * channels];
         for (int i = 0; i < pcm.length; i++) {
