@@ -17,13 +17,7 @@ public final class Ffmpeg {
     private Ffmpeg() {}
 
     public static boolean available() {
-        try {
-            Process p = new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return Ffprobe.installed("ffmpeg");
     }
 
     /** Runs {@code ffmpeg -v error -y ARGS}; fails with ffmpeg's own message. */

@@ -27,8 +27,13 @@ public final class Ffprobe {
     private Ffprobe() {}
 
     public static boolean available() {
+        return installed("ffprobe");
+    }
+
+    /** Whether {@code command -version} runs and succeeds. */
+    static boolean installed(String command) {
         try {
-            Process p = new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command, "-version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {

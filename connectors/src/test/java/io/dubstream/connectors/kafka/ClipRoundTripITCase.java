@@ -280,7 +280,8 @@ class ClipRoundTripITCase {
         return samples;
     }
 
-    private static double meanAbsoluteError(byte[] a, byte[] b) {
+    /** Mean absolute difference of two images' bytes. */
+    static double meanAbsoluteError(byte[] a, byte[] b) {
         assertThat(b).hasSameSizeAs(a);
         long sum = 0;
         for (int i = 0; i < a.length; i++) {
@@ -293,7 +294,7 @@ class ClipRoundTripITCase {
         return TestManifests.of(clipId, width, height, 25, 1, -1, 16_000, audio ? 1 : 0, System.currentTimeMillis());
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, ClipRecordCodec codec, String topic,
+    static void send(KafkaProducer<String, byte[]> producer, ClipRecordCodec codec, String topic,
             ClipRecord record) throws Exception {
         producer.send(new ProducerRecord<>(topic, record.getClipId(), codec.encode(record)));
     }
