@@ -46,17 +46,20 @@ public final class MediaReader implements AutoCloseable {
     private final AudioLayout audioLayout;
     private final TransportAudio audio;
     private final ArrayDeque<MediaSample> pending = new ArrayDeque<>();
+    /** Silence still owed before the first audio, in samples per channel. */
+    private long silenceOwed;
     private long nextFrameIndex;
     private boolean ended;
     private boolean closed;
 
     private MediaReader(Path file, FFmpegFrameGrabber grabber, MediaInfo info, AudioLayout audioLayout,
-            TransportAudio audio) {
+            TransportAudio audio, long silenceOwed) {
         this.file = file;
         this.grabber = grabber;
         this.info = info;
         this.audioLayout = audioLayout;
         this.audio = audio;
+        this.silenceOwed = silenceOwed;
     }
 
     /**
@@ -99,16 +102,17 @@ public final class MediaReader implements AutoCloseable {
             AudioLayout resolved = info.hasAudio() ? layout.resolve(info.sourceSampleRate(), info.sourceChannels())
                     : null;
             TransportAudio audio = null;
+            long offset = 0;
             if (resolved != null) {
                 // Channels are mixed by JavaCV's converter at the source rate (no resampling there, so
                 // nothing is held back; at the source's channel count and 16-bit format it converts
                 // nothing); the rate is changed by a resampler this reader can flush.
                 grabber.setAudioChannels(resolved.channels());
                 long limit = StreamDescriber.declaredAudioSamples(grabber, resolved.sampleRate());
-                long offset = Math.round(info.audioStartMicros() * (double) resolved.sampleRate() / 1e6);
-                audio = new TransportAudio(resolved.sampleRate(), resolved.channels(), limit, offset);
+                offset = Math.round(info.audioStartMicros() * (double) resolved.sampleRate() / 1e6);
+                audio = new TransportAudio(resolved.sampleRate(), resolved.channels(), limit, Math.max(0, -offset));
             }
-            return new MediaReader(file, grabber, info, resolved, audio);
+            return new MediaReader(file, grabber, info, resolved, audio, Math.max(0, offset));
         } catch (FFmpegFrameGrabber.Exception e) {
             release(grabber);
             throw new MediaException("cannot read " + file + ": " + openFailure(e, container), e);
@@ -166,6 +170,12 @@ public final class MediaReader implements AutoCloseable {
         }
         while (pending.isEmpty() && !ended) {
             decodeMore();
+        }
+        if (silenceOwed > 0 && pending.peek() instanceof AudioSample) {
+            // a second at a time, made only when the first audio is due: a late start costs no memory
+            int frames = (int) Math.min(silenceOwed, audioLayout.sampleRate());
+            silenceOwed -= frames;
+            return new AudioSample(new short[frames * audioLayout.channels()]);
         }
         return pending.poll();
     }

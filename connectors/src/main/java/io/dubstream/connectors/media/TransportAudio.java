@@ -7,15 +7,15 @@ import java.util.Arrays;
  * Turns the decoder's audio (signed 16-bit, already mixed to the transport channel count by FFmpeg,
  * still at the source rate) into transport audio: resampled to the transport rate with a resampler
  * that is flushed at the end, cut to the length the container declares for the audio stream, and
- * aligned to the first video frame.
+ * without what plays before the first video frame.
  *
  * <p>The cut matters for AAC: the encoder pads the last frame to 1024 samples and the decoder
  * returns the padding (820 samples, 18.6 ms, for a 3 s clip at 44.1 kHz), while an mp4 states the
  * exact duration of the track.
  *
- * <p>The alignment makes transport sample 0 play with the first video frame: audio that starts
- * later than the video is preceded by silence, audio that starts earlier loses its samples before
- * the first frame. At the source rate the samples are passed through untouched. Not thread-safe.
+ * <p>Audio that starts before the first video frame loses its samples before it, so that transport
+ * sample 0 plays with that frame ({@link MediaReader} adds the silence before audio that starts
+ * later). At the source rate the samples are passed through untouched. Not thread-safe.
  */
 final class TransportAudio implements AutoCloseable {
 
@@ -25,8 +25,6 @@ final class TransportAudio implements AutoCloseable {
     private AudioResampler resampler;
     private long taken;
     private long delivered;
-    /** Silence still to put before the first samples, per channel. */
-    private long silenceToAdd;
     /** Samples per channel still to drop from the start. */
     private long samplesToDrop;
 
@@ -41,19 +39,17 @@ final class TransportAudio implements AutoCloseable {
     /**
      * @param sampleLimit the most samples per channel to take from the stream, {@link Long#MAX_VALUE}
      *     for no limit
-     * @param startOffset where the audio starts relative to the first video frame, in samples per
-     *     channel at the transport rate: positive adds that much silence first, negative drops that
-     *     many samples
+     * @param dropFirst how many samples per channel (at the transport rate) play before the first
+     *     video frame, and are dropped
      */
-    TransportAudio(int transportRate, int channels, long sampleLimit, long startOffset) {
+    TransportAudio(int transportRate, int channels, long sampleLimit, long dropFirst) {
         this.transportRate = transportRate;
         this.channels = channels;
         this.sampleLimit = sampleLimit;
-        this.silenceToAdd = Math.max(0, startOffset);
-        this.samplesToDrop = Math.max(0, -startOffset);
+        this.samplesToDrop = dropFirst;
     }
 
-    /** Samples per channel delivered so far, silence added at the start included. */
+    /** Samples per channel delivered so far. */
     long delivered() {
         return delivered;
     }
@@ -97,7 +93,7 @@ final class TransportAudio implements AutoCloseable {
         return limit(tail);
     }
 
-    /** Cuts {@code interleaved} to the declared length, then aligns it to the first video frame. */
+    /** Cuts {@code interleaved} to the declared length, then drops what plays before the first video frame. */
     private short[] limit(short[] interleaved) {
         long frames = interleaved.length / channels;
         long allowed = Math.max(0, Math.min(frames, sampleLimit - taken));
@@ -107,10 +103,6 @@ final class TransportAudio implements AutoCloseable {
             int drop = (int) Math.min(samplesToDrop, allowed);
             samplesToDrop -= drop;
             kept = Arrays.copyOfRange(kept, drop * channels, kept.length);
-        }
-        if (silenceToAdd > 0 && kept.length > 0) {
-            kept = concat(new short[Math.toIntExact(silenceToAdd * channels)], kept);
-            silenceToAdd = 0;
         }
         delivered += kept.length / channels;
         return kept;
