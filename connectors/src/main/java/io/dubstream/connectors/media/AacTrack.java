@@ -22,8 +22,8 @@ import org.bytedeco.javacpp.PointerPointer;
  * <p>The bit rate suits the channels: {@value #BITS_PER_SECOND_PER_CHANNEL} bit/s per channel, at
  * least {@value #MIN_BITS_PER_SECOND} (mono) and at most {@value #MAX_BITS_PER_SECOND} (7.1), and
  * never more than the 6 bits per sample AAC allows at low rates: 160 kbit/s for stereo, 480 kbit/s
- * for 5.1. FFmpeg's encoder lands just under its target even on a pure tone (127.8 kbit/s for
- * 128k, 159.5 for 160k), so stereo stays well above 128 kbit/s. AAC knows 13 sample rates, 7350 to
+ * for 5.1. FFmpeg's encoder stays close to its target even on a pure tone, at times a little under
+ * it (127.8 kbit/s for 128k, 159.5 for 160k), so stereo stays above 128 kbit/s. AAC knows 13 sample rates, 7350 to
  * 96000 Hz: another input rate is resampled (with a resampler flushed at the end) to the lowest AAC
  * rate above it, and a rate above 96 kHz to 88.2 kHz when it is a multiple of 44.1 kHz (176.4 kHz),
  * else to 96 kHz (192 kHz). Sample 0 plays at time 0. Not thread-safe.
