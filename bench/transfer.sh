@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Upload and download throughput and memory of the CLIs on a 60 s 640x360 25 fps clip with
-# 44.1 kHz stereo audio, against a local in-process broker. Prints each CLI's own last line (frames/s,
+# 48 kHz stereo audio, against a local in-process broker. Prints each CLI's own last line (frames/s,
 # x real-time, peak heap and RSS) and /usr/bin/time's view (max RSS, wall time).
 #   SECONDS_OF_CLIP=60 (default)   JAVA_HEAP=-Xmx128m to show that memory does not grow with the clip
 set -euo pipefail

@@ -56,6 +56,9 @@ final class BoundedJobs {
 
     /** Runs the job to the end of its input; {@code beforeWorkflow} may put an operator before the workflow. */
     static void run(Configuration conf, UnaryOperator<DataStream<ClipEvent>> beforeWorkflow) throws Exception {
+        // as the job does at start: the source must not start against absent topics (the script topic
+        // exists only once a clip with a script was uploaded)
+        KafkaConnectors.createMissingTopics(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         DubstreamJob.configureCheckpoints(env, conf);

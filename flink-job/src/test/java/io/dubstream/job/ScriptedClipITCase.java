@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.dubstream.connectors.kafka.AudioTransport;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
@@ -98,10 +97,8 @@ class ScriptedClipITCase {
                 new SampleClipGenerator.Spec(256, 144, 25, 1, 45, 48_000, 2));
         Path srt = Files.writeString(tmp.resolve("scripted.fr.srt"), SRT);
         script = ScriptFiles.read(srt, ScriptOptions.DEFAULTS.withLanguage("fr"));
-        ClipUploader.Options options = new ClipUploader.Options(ClipTopics.INPUT, AudioTransport.of(48_000, 2),
-                ClipUploader.Options.DEFAULT_JPEG_QUALITY, ClipUploader.Options.defaults().limits(), 100,
-                ClipUploader.Options.defaults().kafkaTimeout());
-        ClipUploader.Result uploaded = new ClipUploader(KAFKA.bootstrapServers(), options)
+        // the transport keeps the source's layout by default: 48 kHz stereo
+        ClipUploader.Result uploaded = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
                 .upload(clip, CLIP, script, TransferProgress.NONE);
         assertThat(uploaded.frames()).isEqualTo(FRAMES);
         assertThat(uploaded.samples()).isEqualTo(SAMPLES);

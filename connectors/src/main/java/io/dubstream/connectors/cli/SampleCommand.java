@@ -14,7 +14,7 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 /** {@code dubstream sample}: writes a synthetic test clip (moving pattern, frame-index barcode, tones). */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Writes a synthetic mp4 clip: a moving colour pattern with the frame index as a barcode "
-                + "along the top, and a tone that changes every second.")
+                + "along the top, and a tone that changes every second (in stereo a fifth higher on the right).")
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
@@ -35,7 +35,7 @@ final class SampleCommand implements Callable<Integer> {
             description = "Frame rate, e.g. 25 or 30000/1001 (default: ${DEFAULT-VALUE}).")
     String fps;
 
-    @Option(names = "--audio", paramLabel = "HZxCHANNELS", defaultValue = "44100x2",
+    @Option(names = "--audio", paramLabel = "HZxCHANNELS", defaultValue = "48000x2",
             description = "Audio rate and channels, or 'none' (default: ${DEFAULT-VALUE}).")
     String audio;
 

@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.format.RecordLimits;
-import io.dubstream.connectors.kafka.AudioTransport;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.script.Script;
 
@@ -48,13 +48,15 @@ public final class UploadCommand implements Callable<Integer> {
             description = "JPEG quality of the frames, 0 < Q <= 1 (default: ${DEFAULT-VALUE}).")
     float jpegQuality;
 
-    @Option(names = "--audio-rate", paramLabel = "HZ", defaultValue = "16000",
-            description = "Transport sample rate the audio is resampled to (default: ${DEFAULT-VALUE}).")
-    int audioRate;
+    @Option(names = "--audio-rate", paramLabel = "HZ",
+            description = "Transport sample rate the audio is resampled to, 8000..192000 (default: the source's; "
+                    + "a source outside 8000..192000 Hz is resampled to 48000).")
+    Integer audioRate;
 
-    @Option(names = "--audio-channels", paramLabel = "N", defaultValue = "1",
-            description = "Transport channel count the audio is mixed to (default: ${DEFAULT-VALUE}).")
-    int audioChannels;
+    @Option(names = "--audio-channels", paramLabel = "N",
+            description = "Transport channel count the audio is mixed to, 1..8 (default: the source's; "
+                    + "more than 8 are mixed down to 8).")
+    Integer audioChannels;
 
     @Override
     public Integer call() throws Exception {
@@ -62,7 +64,8 @@ public final class UploadCommand implements Callable<Integer> {
         Script script = scriptInput.read();
         ClipUploader.Options options = new ClipUploader.Options(
                 ClipTopics.withPrefix(topicPrefix),
-                AudioTransport.of(audioRate, audioChannels),
+                new AudioLayout(audioRate == null ? AudioLayout.AS_SOURCE : audioRate,
+                        audioChannels == null ? AudioLayout.AS_SOURCE : audioChannels),
                 jpegQuality,
                 RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes),
                 ClipUploader.Options.defaults().framesPerTransaction(),
@@ -77,8 +80,7 @@ public final class UploadCommand implements Callable<Integer> {
         return String.format("uploaded clip %s: %d frames, %d audio samples (%s)%s, %.1f MB in %.2f s: %.0f frames/s, "
                         + "%.1fx real-time; %s",
                 r.clipId(), r.frames(), r.samples(),
-                r.manifest().hasAudio() ? r.manifest().getSampleRate() + " Hz x" + r.manifest().getChannels()
-                        : "no audio track",
+                r.manifest().hasAudio() ? audioLayout(r.manifest()) : "no audio track",
                 describeScript(r.manifest()),
                 r.bytes() / 1e6, r.seconds(), r.frames() / r.seconds(), r.realtimeFactor(),
                 JvmMemory.describe());
@@ -91,6 +93,13 @@ public final class UploadCommand implements Callable<Integer> {
         }
         return ", " + m.getScriptLineCount() + " script lines"
                 + (m.getScriptLanguage().isEmpty() ? "" : " (" + m.getScriptLanguage() + ")");
+    }
+
+    /** The transport layout, and the source's where it differs. */
+    private static String audioLayout(ClipManifest m) {
+        String transport = m.getSampleRate() + " Hz x" + m.getChannels();
+        boolean same = m.getSampleRate() == m.getSourceSampleRate() && m.getChannels() == m.getSourceChannels();
+        return same ? transport : transport + " from " + m.getSourceSampleRate() + " Hz x" + m.getSourceChannels();
     }
 
     /** The file name without its extension, made into a valid clip id. */

@@ -33,6 +33,11 @@ import io.dubstream.connectors.records.VideoFrame;
  * playable mp4: frames in index order, audio by sample position, until the end-of-clip record's
  * totals are reached.
  *
+ * <p>Each frame is written at its record's presentation time (a variable frame rate survives;
+ * frame times must increase with the index), audio sample 0 at time 0, as AAC in the manifest's
+ * transport layout ({@link Mp4Writer}). The manifest's display rotation becomes the video track's
+ * matrix, and its script language the audio track's language tag.
+ *
  * <p>Only the clip's partition of each topic is read, starting shortly before the manifest's
  * timestamp. Frames and blocks that arrive out of order are held until their turn, up to
  * {@link Options#maxReorderFrames()}; duplicates are skipped and counted. The download fails with a
@@ -90,8 +95,7 @@ public final class ClipDownloader {
             Reader reader = new Reader(consumer, clipId);
             ClipManifest manifest = reader.awaitManifest();
             Result result;
-            try (Mp4Writer writer = Mp4Writer.open(output, manifest.getWidth(), manifest.getHeight(),
-                    manifest.getFpsNum(), manifest.getFpsDen(), manifest.getSampleRate(), manifest.getChannels())) {
+            try (Mp4Writer writer = Mp4Writer.open(output, format(manifest))) {
                 reader.copyMedia(manifest, writer, progress);
                 result = new Result(clipId, manifest, reader.end, reader.nextFrame, reader.nextSample,
                         reader.duplicates, writer.videoCodecName(), 0);
@@ -109,6 +113,11 @@ public final class ClipDownloader {
         }
     }
 
+    private static Mp4Writer.Format format(ClipManifest m) {
+        return Mp4Writer.Format.of(m.getWidth(), m.getHeight(), m.getFpsNum(), m.getFpsDen(), m.getSampleRate(),
+                m.getChannels()).withRotation(m.getRotationDegrees()).withAudioLanguage(m.getScriptLanguage());
+    }
+
     /** The state of one download: where each partition is and what is held back. */
     private final class Reader {
         final KafkaConsumer<String, byte[]> consumer;
@@ -120,6 +129,7 @@ public final class ClipDownloader {
         ClipManifest manifest;
         EndOfClip end;
         long nextFrame;
+        long lastPtsMicros = -1;
         long nextSample;
         long duplicates;
         long lastProgressNanos = System.nanoTime();
@@ -206,7 +216,13 @@ public final class ClipDownloader {
                     throw new TransferException("frame " + nextFrame + " of clip " + clipId
                             + " cannot be decoded: " + e.getMessage(), e);
                 }
-                writer.writeVideo(bgr);
+                if (next.getPtsMicros() <= lastPtsMicros) {
+                    throw new TransferException("frame " + nextFrame + " of clip " + clipId + " is at "
+                            + next.getPtsMicros() + " us, not after frame " + (nextFrame - 1) + " at " + lastPtsMicros
+                            + " us");
+                }
+                writer.writeVideo(bgr, next.getPtsMicros());
+                lastPtsMicros = next.getPtsMicros();
                 nextFrame++;
             }
         }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.InvalidRecordException;
 import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.MediaInfo;
@@ -30,9 +31,16 @@ import io.dubstream.connectors.script.Script;
 import io.dubstream.connectors.script.ScriptException;
 
 /**
- * Streams a media file onto Kafka as one clip: a manifest, its video frames (JPEG), its audio (PCM at
- * the transport rate) and an end-of-clip record with the totals. Only one frame is in memory at a
- * time. A clip with a dubbing script has its lines on the script topic, committed together with the
+ * Streams a media file onto Kafka as one clip: a manifest, its video frames (JPEG), its audio (PCM in
+ * the transport layout, by default the source's rate and channels; see {@link AudioTransport}) and an
+ * end-of-clip record with the totals. Only one frame is in memory at a time.
+ *
+ * <p>Each frame record carries its presentation time from the first frame, as the source states it
+ * (a variable frame rate survives); the manifest's frame rate is the container's average. Audio
+ * sample 0 plays with the first frame ({@link MediaReader}). The manifest carries the source's
+ * display rotation; frames travel as stored.
+ *
+ * <p>A clip with a dubbing script has its lines on the script topic, committed together with the
  * manifest and before the first frame; the script is checked against the media's duration before
  * anything of the clip is sent.
  *
@@ -47,13 +55,14 @@ import io.dubstream.connectors.script.ScriptException;
 public final class ClipUploader {
 
     /** How an upload encodes and where it writes. */
-    public record Options(ClipTopics topics, AudioTransport audio, float jpegQuality, RecordLimits limits,
+    public record Options(ClipTopics topics, AudioLayout audio, float jpegQuality, RecordLimits limits,
             int framesPerTransaction, Duration kafkaTimeout) {
 
         public static final float DEFAULT_JPEG_QUALITY = 0.9f;
 
+        /** Input topics, the source's audio layout, JPEG quality 0.9, 100 frames a transaction. */
         public static Options defaults() {
-            return new Options(ClipTopics.INPUT, AudioTransport.DEFAULT, DEFAULT_JPEG_QUALITY, RecordLimits.DEFAULTS,
+            return new Options(ClipTopics.INPUT, AudioLayout.SOURCE, DEFAULT_JPEG_QUALITY, RecordLimits.DEFAULTS,
                     100, Duration.ofSeconds(30));
         }
 
@@ -73,6 +82,10 @@ public final class ClipUploader {
 
         public Options withTopics(ClipTopics t) {
             return new Options(t, audio, jpegQuality, limits, framesPerTransaction, kafkaTimeout);
+        }
+
+        public Options withAudio(AudioLayout a) {
+            return new Options(topics, a, jpegQuality, limits, framesPerTransaction, kafkaTimeout);
         }
 
         public Options withJpegQuality(float q) {
@@ -139,12 +152,12 @@ public final class ClipUploader {
         } catch (InvalidRecordException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        AudioTransport audio = options.audio();
-        try (MediaReader reader = MediaReader.open(file, audio.sampleRate(), audio.channels());
+        try (MediaReader reader = MediaReader.open(file, options.audio());
                 KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(bootstrap,
                         transactionalId(clipId))) {
             long started = System.nanoTime();
-            ClipManifest manifest = manifest(clipId, reader.info());
+            AudioTransport audio = reader.audioLayout() == null ? null : AudioTransport.of(reader.audioLayout());
+            ClipManifest manifest = manifest(clipId, reader.info(), audio);
             script.checkWithin(reader.info().durationMicros());
             manifest.setScriptLineCount(script.size());
             manifest.setScriptLanguage(script.language());
@@ -159,7 +172,7 @@ public final class ClipUploader {
                 throw new TransferException("cannot reach Kafka at " + bootstrap + ": " + e.getMessage(), e);
             }
             refuseIfUploaded(clipId);
-            Session session = new Session(producer, manifest, progress);
+            Session session = new Session(producer, manifest, audio, progress);
             session.begin();
             session.sendValid(options.topics().clips(), manifest);
             for (ScriptLine line : script.linesOf(clipId)) {
@@ -210,7 +223,7 @@ public final class ClipUploader {
         }
     }
 
-    private ClipManifest manifest(String clipId, MediaInfo info) {
+    private static ClipManifest manifest(String clipId, MediaInfo info, AudioTransport audio) {
         ClipManifest m = new ClipManifest();
         m.setClipId(clipId);
         m.setFormatVersion(ClipRecordCodec.VERSION);
@@ -223,11 +236,12 @@ public final class ClipUploader {
         m.setHeight(info.height());
         m.setFrameCount(info.frameCountHint());
         m.setFrameEncoding(ClipManifest.FRAME_ENCODING_JPEG);
-        m.setSampleRate(info.hasAudio() ? options.audio().sampleRate() : 0);
-        m.setChannels(info.hasAudio() ? options.audio().channels() : 0);
+        m.setSampleRate(audio != null ? audio.sampleRate() : 0);
+        m.setChannels(audio != null ? audio.channels() : 0);
         m.setSourceSampleRate(info.hasAudio() ? info.sourceSampleRate() : 0);
         m.setSourceChannels(info.hasAudio() ? info.sourceChannels() : 0);
         m.setDurationMicros(info.durationMicros());
+        m.setRotationDegrees(info.rotationDegrees());
         m.setCreatedAtMillis(System.currentTimeMillis());
         return m;
     }
@@ -236,6 +250,7 @@ public final class ClipUploader {
     private final class Session {
         final KafkaProducer<String, byte[]> producer;
         final ClipManifest manifest;
+        final AudioTransport audio;
         final TransferProgress progress;
         final short[] block;
         int blockFill;
@@ -246,12 +261,13 @@ public final class ClipUploader {
         long firstPtsMicros = -1;
         final FrameEncoder encoder = new FrameEncoder(ENCODER_THREADS, ENCODER_WINDOW, options.jpegQuality());
 
-        Session(KafkaProducer<String, byte[]> producer, ClipManifest manifest, TransferProgress progress) {
+        Session(KafkaProducer<String, byte[]> producer, ClipManifest manifest, AudioTransport audio,
+                TransferProgress progress) {
             this.producer = producer;
             this.manifest = manifest;
+            this.audio = audio;
             this.progress = progress;
-            AudioTransport audio = options.audio();
-            this.block = new short[audio.blockSamples() * audio.channels()];
+            this.block = audio == null ? new short[0] : new short[audio.blockSamples() * audio.channels()];
         }
 
         void begin() {
@@ -355,14 +371,17 @@ public final class ClipUploader {
         }
 
         private void flushAudio() throws InvalidRecordException {
-            int channels = options.audio().channels();
+            if (audio == null) {
+                return;
+            }
+            int channels = audio.channels();
             int whole = blockFill - blockFill % channels;
             if (whole == 0) {
                 return;
             }
             short[] values = Arrays.copyOf(block, whole);
             send(options.topics().audio(), new AudioBlock(manifest.getClipId(), samples,
-                    options.audio().sampleRate(), channels, values));
+                    audio.sampleRate(), channels, values));
             samples += whole / channels;
             blockFill = 0;
         }

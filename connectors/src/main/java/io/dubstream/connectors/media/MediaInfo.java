@@ -18,6 +18,15 @@ package io.dubstream.connectors.media;
  * @param sourceSampleRate sample rate of the audio stream in the file, 0 without audio
  * @param sourceChannels channel count of the audio stream in the file, 0 without audio
  * @param durationMicros the container's duration in microseconds, or -1 when it states none
+ * @param rotationDegrees the clockwise rotation, 0, 90, 180 or 270, that the video stream's display
+ *     matrix asks players to apply to the decoded frames (a phone held upright records landscape
+ *     frames with 90); 0 without a display matrix. FFmpeg states the angle counter-clockwise
+ *     ({@code av_display_rotation_get}, ffprobe's {@code rotation}): this is its negation, taken
+ *     modulo 360 and rounded to the nearest quarter turn. Frames are delivered as stored, never
+ *     rotated.
+ * @param audioStartMicros where the audio stream starts relative to the video stream, in
+ *     microseconds (positive: the audio starts later), from the streams' stated start times; 0
+ *     without audio or when either stream states none
  */
 public record MediaInfo(
         String container,
@@ -30,7 +39,9 @@ public record MediaInfo(
         long frameCountHint,
         int sourceSampleRate,
         int sourceChannels,
-        long durationMicros) {
+        long durationMicros,
+        int rotationDegrees,
+        long audioStartMicros) {
 
     /** Whether the file has an audio stream that can be decoded. */
     public boolean hasAudio() {

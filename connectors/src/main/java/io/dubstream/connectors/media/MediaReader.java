@@ -16,12 +16,20 @@ import org.slf4j.LoggerFactory;
  * Decodes a video file (mp4, mov, mkv, avi, anything FFmpeg reads) into BGR frames and transport
  * audio, in the order FFmpeg's demuxer delivers them.
  *
- * <p>Video comes as tightly packed BGR24 frames numbered from 0. Audio is converted by FFmpeg to
- * signed 16-bit samples at the transport sample rate and channel count given to {@link #open}; the
- * resampler is flushed at the end, and in containers that state the audio track's length (mp4,
- * mov) the codec's end padding is cut off, so a clip of {@code d} seconds yields
- * {@code round(d * rate)} samples per channel. Containers that do not (Matroska) may add the AAC
- * encoder's priming and padding (up to about 2048 samples at the source rate).
+ * <p>Video comes as tightly packed BGR24 frames numbered from 0, as they are stored: a display
+ * matrix (a phone's rotation) is reported in {@link MediaInfo#rotationDegrees()}, never applied.
+ * Each frame carries its own presentation time, so variable frame rate survives.
+ *
+ * <p>Audio is delivered as signed 16-bit samples in the {@link AudioLayout} given to {@link #open}:
+ * by default the source's own rate and channel count ({@link #audioLayout()} says which were
+ * chosen). At the source layout a 16-bit PCM track comes out bit for bit; a compressed one is only
+ * converted from the decoder's floating point. Other channel counts are mixed by FFmpeg's
+ * swresample at the source rate, other rates are changed by a resampler this reader flushes at the
+ * end. In containers that state the audio track's length (mp4, mov) the codec's end padding is cut
+ * off, so a clip of {@code d} seconds yields {@code round(d * rate)} samples per channel; containers
+ * that do not (Matroska) may add the AAC encoder's priming and padding (up to about 2048 samples at
+ * the source rate). Audio sample 0 plays with the first video frame: when the streams' start times
+ * differ, audio before the first frame is dropped and a late start is preceded by silence.
  *
  * <p>A file that was cut short is refused at {@link #open}, whether its mp4 index (moov atom) is
  * missing or its media data ends early: FFmpeg itself would stop at the cut without an error.
@@ -35,54 +43,79 @@ public final class MediaReader implements AutoCloseable {
     private final Path file;
     private final FFmpegFrameGrabber grabber;
     private final MediaInfo info;
+    private final AudioLayout audioLayout;
     private final TransportAudio audio;
     private final ArrayDeque<MediaSample> pending = new ArrayDeque<>();
+    /** Silence still owed before the first audio, in samples per channel. */
+    private long silenceOwed;
     private long nextFrameIndex;
     private boolean ended;
     private boolean closed;
 
-    private MediaReader(Path file, FFmpegFrameGrabber grabber, MediaInfo info, TransportAudio audio) {
+    private MediaReader(Path file, FFmpegFrameGrabber grabber, MediaInfo info, AudioLayout audioLayout,
+            TransportAudio audio, long silenceOwed) {
         this.file = file;
         this.grabber = grabber;
         this.info = info;
+        this.audioLayout = audioLayout;
         this.audio = audio;
+        this.silenceOwed = silenceOwed;
+    }
+
+    /**
+     * Opens {@code file} for decoding, with audio at a fixed rate and channel count.
+     *
+     * @param transportSampleRate the sample rate audio is delivered at, e.g. 48000
+     * @param transportChannels the channel count audio is delivered with, e.g. 2
+     * @throws IllegalArgumentException when the rate or channel count is outside what
+     *     {@link AudioLayout} allows
+     * @throws MediaException as {@link #open(Path, AudioLayout)}
+     */
+    public static MediaReader open(Path file, int transportSampleRate, int transportChannels)
+            throws MediaException {
+        if (transportSampleRate == AudioLayout.AS_SOURCE || transportChannels == AudioLayout.AS_SOURCE) {
+            throw new IllegalArgumentException("transport sample rate and channels must be given, got "
+                    + transportSampleRate + " Hz x" + transportChannels + "; AudioLayout.SOURCE keeps the source's");
+        }
+        return open(file, new AudioLayout(transportSampleRate, transportChannels));
     }
 
     /**
      * Opens {@code file} for decoding.
      *
-     * @param transportSampleRate the sample rate audio is delivered at, e.g. 16000
-     * @param transportChannels the channel count audio is delivered with, e.g. 1
+     * @param layout the rate and channel count to deliver audio with, each possibly the source's
+     *     ({@link AudioLayout#SOURCE} for both)
      * @throws MediaException when the file is missing, unreadable, empty, truncated, not a media file
      *     FFmpeg recognises, or has no video stream; the message says which
      */
-    public static MediaReader open(Path file, int transportSampleRate, int transportChannels)
-            throws MediaException {
+    public static MediaReader open(Path file, AudioLayout layout) throws MediaException {
         Objects.requireNonNull(file, "file");
-        if (transportSampleRate < 1000 || transportSampleRate > 384_000) {
-            throw new IllegalArgumentException("transport sample rate must be 1000..384000 Hz, got "
-                    + transportSampleRate);
-        }
-        if (transportChannels < 1 || transportChannels > 8) {
-            throw new IllegalArgumentException("transport channels must be 1..8, got " + transportChannels);
-        }
-        ContainerLayout layout = InputFileCheck.requireReadable(file);
+        Objects.requireNonNull(layout, "layout");
+        ContainerLayout container = InputFileCheck.requireReadable(file);
         FFmpegRuntime.ensureLoaded();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
-        // Channels are mixed by JavaCV's converter at the source rate (no resampling there, so
-        // nothing is held back); the rate is changed by a resampler this reader can flush.
-        grabber.setAudioChannels(transportChannels);
         try {
             grabber.start();
             MediaInfo info = StreamDescriber.describe(file, grabber);
-            long audioLimit = StreamDescriber.declaredAudioSamples(grabber, transportSampleRate);
-            TransportAudio audio = new TransportAudio(transportSampleRate, transportChannels, audioLimit);
-            return new MediaReader(file, grabber, info, audio);
+            AudioLayout resolved = info.hasAudio() ? layout.resolve(info.sourceSampleRate(), info.sourceChannels())
+                    : null;
+            TransportAudio audio = null;
+            long offset = 0;
+            if (resolved != null) {
+                // Channels are mixed by JavaCV's converter at the source rate (no resampling there, so
+                // nothing is held back; at the source's channel count and 16-bit format it converts
+                // nothing); the rate is changed by a resampler this reader can flush.
+                grabber.setAudioChannels(resolved.channels());
+                long limit = StreamDescriber.declaredAudioSamples(grabber, resolved.sampleRate());
+                offset = Math.round(info.audioStartMicros() * (double) resolved.sampleRate() / 1e6);
+                audio = new TransportAudio(resolved.sampleRate(), resolved.channels(), limit, Math.max(0, -offset));
+            }
+            return new MediaReader(file, grabber, info, resolved, audio, Math.max(0, offset));
         } catch (FFmpegFrameGrabber.Exception e) {
             release(grabber);
-            throw new MediaException("cannot read " + file + ": " + openFailure(e, layout), e);
+            throw new MediaException("cannot read " + file + ": " + openFailure(e, container), e);
         } catch (MediaException e) {
             release(grabber);
             throw e;
@@ -119,6 +152,11 @@ public final class MediaReader implements AutoCloseable {
         return info;
     }
 
+    /** The rate and channel count audio is delivered with; {@code null} when the file has no audio. */
+    public AudioLayout audioLayout() {
+        return audioLayout;
+    }
+
     /**
      * The next decoded item, in the order FFmpeg delivers them, or {@code null} at the end of the
      * file (and on every call after that).
@@ -133,6 +171,12 @@ public final class MediaReader implements AutoCloseable {
         while (pending.isEmpty() && !ended) {
             decodeMore();
         }
+        if (silenceOwed > 0 && pending.peek() instanceof AudioSample) {
+            // a second at a time, made only when the first audio is due: a late start costs no memory
+            int frames = (int) Math.min(silenceOwed, audioLayout.sampleRate());
+            silenceOwed -= frames;
+            return new AudioSample(new short[frames * audioLayout.channels()]);
+        }
         return pending.poll();
     }
 
@@ -145,7 +189,9 @@ public final class MediaReader implements AutoCloseable {
                     + FFmpegRuntime.reason(e) + ")", e);
         }
         if (frame == null) {
-            emitAudio(audio.finish());
+            if (audio != null) {
+                emitAudio(audio.finish());
+            }
             ended = true;
             return;
         }
@@ -153,7 +199,7 @@ public final class MediaReader implements AutoCloseable {
             pending.add(new VideoSample(nextFrameIndex++, frame.timestamp, frame.imageWidth,
                     frame.imageHeight, BgrFrames.copyPacked(frame)));
         }
-        if (frame.samples != null && info.hasAudio()) {
+        if (frame.samples != null && audio != null) {
             emitAudio(audio.accept((ShortBuffer) frame.samples[0], frame.sampleRate));
         }
     }
@@ -172,7 +218,9 @@ public final class MediaReader implements AutoCloseable {
         }
         closed = true;
         pending.clear();
-        audio.close();
+        if (audio != null) {
+            audio.close();
+        }
         release(grabber);
     }
 

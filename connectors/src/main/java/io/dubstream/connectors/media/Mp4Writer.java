@@ -1,20 +1,30 @@
 package io.dubstream.connectors.media;
 
-import java.nio.ByteBuffer;
-import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 
 /**
- * Writes BGR frames and interleaved 16-bit audio to an mp4 file: H.264 ({@code libopenh264}) in
- * yuv420p when the FFmpeg build has it, else MPEG-4 part 2, and AAC audio. The frame rate is kept
- * as the exact rational (30000/1001 stays 30000/1001), the moov atom is moved to the front on
- * {@link #close()} (faststart) so the file plays while it downloads, and the video bit rate is
+ * Writes BGR frames and interleaved 16-bit audio to an mp4 file, with FFmpeg's libraries directly:
+ * H.264 ({@code libopenh264}) in yuv420p when the FFmpeg build has it, else MPEG-4 part 2, and AAC
+ * audio ({@link AacTrack}: the input's channels, 160 kbit/s for stereo).
+ *
+ * <p>Each frame is written at its own presentation time ({@link #writeVideo(byte[], long)}), so a
+ * variable frame rate survives; {@link #writeVideo(byte[])} writes at the nominal rate instead. The
+ * time base ({@link VideoTrack}) keeps a constant rate the exact rational (30000/1001 stays
+ * 30000/1001) and any time within 6 microseconds. Audio sample 0 plays at time 0. The display
+ * rotation and the audio language of the {@link Format} are stored in the file (the track header's
+ * matrix and the media header's language), the moov atom is moved to the front on {@link #close()}
+ * (faststart) so the file plays while it downloads, and the video bit rate is
  * {@value #BITS_PER_PIXEL_PER_FRAME} bits per pixel per frame (1.2 Mbit/s at 640x360, 25 fps).
  *
  * <p>Video and audio may be written in any interleaving; the muxer orders them, and writing them
@@ -24,93 +34,140 @@ public final class Mp4Writer implements AutoCloseable {
 
     /** Video bits per pixel per frame: enough for decoded frames to stay within a few levels of the input. */
     static final double BITS_PER_PIXEL_PER_FRAME = 0.2;
-    private static final int AUDIO_BITS_PER_SECOND_PER_CHANNEL = 64_000;
+
+    /**
+     * What an mp4 holds.
+     *
+     * @param width frame width in pixels, even (yuv420p halves it), 2..8192
+     * @param height frame height in pixels, even, 2..8192
+     * @param fpsNum nominal frame rate numerator, e.g. 30000
+     * @param fpsDen nominal frame rate denominator, e.g. 1001
+     * @param sampleRate audio sample rate in Hz of the samples given to {@link #writeAudio},
+     *     {@value AudioLayout#MIN_RATE}..{@value AudioLayout#MAX_RATE}; ignored when {@code channels} is 0
+     * @param channels audio channels, 1..{@value AudioLayout#MAX_CHANNELS}, 0 for no audio track
+     * @param rotationDegrees the clockwise rotation players apply to the frames: 0, 90, 180 or 270
+     * @param audioLanguage the audio track's language as a BCP 47 tag ({@code fr}, {@code pt-BR});
+     *     stored as its ISO 639-2/T code ({@code fra}, {@code por}); empty for none
+     */
+    public record Format(int width, int height, int fpsNum, int fpsDen, int sampleRate, int channels,
+            int rotationDegrees, String audioLanguage) {
+
+        public Format {
+            Objects.requireNonNull(audioLanguage, "audioLanguage");
+            if (width < 2 || height < 2 || width % 2 != 0 || height % 2 != 0 || width > 8192 || height > 8192) {
+                throw new IllegalArgumentException("frame size must be even and 2..8192 (yuv420p), got "
+                        + width + "x" + height);
+            }
+            if (fpsNum <= 0 || fpsDen <= 0) {
+                throw new IllegalArgumentException("frame rate must be positive, got " + fpsNum + "/" + fpsDen);
+            }
+            if (channels < 0 || channels > AudioLayout.MAX_CHANNELS) {
+                throw new IllegalArgumentException("audio channels must be 0.." + AudioLayout.MAX_CHANNELS + ", got "
+                        + channels);
+            }
+            if (channels > 0 && (sampleRate < AudioLayout.MIN_RATE || sampleRate > AudioLayout.MAX_RATE)) {
+                throw new IllegalArgumentException("audio sample rate must be " + AudioLayout.MIN_RATE + ".."
+                        + AudioLayout.MAX_RATE + " Hz, got " + sampleRate);
+            }
+            if (rotationDegrees < 0 || rotationDegrees >= 360 || rotationDegrees % 90 != 0) {
+                throw new IllegalArgumentException("rotation must be 0, 90, 180 or 270 degrees, got " + rotationDegrees);
+            }
+        }
+
+        /** No rotation, no language. */
+        public static Format of(int width, int height, int fpsNum, int fpsDen, int sampleRate, int channels) {
+            return new Format(width, height, fpsNum, fpsDen, sampleRate, channels, 0, "");
+        }
+
+        public Format withRotation(int degrees) {
+            return new Format(width, height, fpsNum, fpsDen, sampleRate, channels, degrees, audioLanguage);
+        }
+
+        public Format withAudioLanguage(String languageTag) {
+            return new Format(width, height, fpsNum, fpsDen, sampleRate, channels, rotationDegrees, languageTag);
+        }
+    }
 
     private final Path out;
-    private final FFmpegFrameRecorder recorder;
-    private final String videoCodecName;
-    private final int width;
-    private final int height;
-    private final int sampleRate;
-    private final int channels;
-    private final ByteBuffer frameBuffer;
+    private final Format format;
+    private final AVFormatContext container;
+    private final VideoTrack video;
+    private final AacTrack audio;
+    private final AVPacket packet;
     private long framesWritten;
     private long samplesWritten;
     private boolean closed;
 
-    private Mp4Writer(Path out, FFmpegFrameRecorder recorder, String videoCodecName, int width, int height,
-            int sampleRate, int channels) {
+    private Mp4Writer(Path out, Format format, AVFormatContext container, VideoTrack video, AacTrack audio,
+            AVPacket packet) {
         this.out = out;
-        this.recorder = recorder;
-        this.videoCodecName = videoCodecName;
-        this.width = width;
-        this.height = height;
-        this.sampleRate = sampleRate;
-        this.channels = channels;
-        this.frameBuffer = ByteBuffer.allocateDirect(width * height * 3);
+        this.format = format;
+        this.container = container;
+        this.video = video;
+        this.audio = audio;
+        this.packet = packet;
+    }
+
+    /**
+     * Creates (or replaces) {@code out} and starts writing it, without rotation or language.
+     *
+     * @param sampleRate audio sample rate in Hz; ignored when {@code channels} is 0
+     * @param channels audio channels, 0 for a file without an audio track
+     * @throws MediaException when FFmpeg cannot create the file or open an encoder
+     * @see Format
+     */
+    public static Mp4Writer open(Path out, int width, int height, int fpsNum, int fpsDen, int sampleRate,
+            int channels) throws MediaException {
+        return open(out, Format.of(width, height, fpsNum, fpsDen, sampleRate, channels));
     }
 
     /**
      * Creates (or replaces) {@code out} and starts writing it.
      *
-     * @param width frame width in pixels, even (yuv420p halves it)
-     * @param height frame height in pixels, even
-     * @param fpsNum frame rate numerator, e.g. 30000
-     * @param fpsDen frame rate denominator, e.g. 1001
-     * @param sampleRate audio sample rate in Hz; ignored when {@code channels} is 0
-     * @param channels audio channels, 0 for a file without an audio track
      * @throws MediaException when FFmpeg cannot create the file or open an encoder
      */
-    public static Mp4Writer open(Path out, int width, int height, int fpsNum, int fpsDen, int sampleRate,
-            int channels) throws MediaException {
+    public static Mp4Writer open(Path out, Format format) throws MediaException {
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(format, "format");
         FFmpegRuntime.ensureLoaded();
-        validate(width, height, fpsNum, fpsDen, sampleRate, channels);
+        long gcd = StreamDescriber.gcd(format.fpsNum(), format.fpsDen());
+        int fpsNum = (int) (format.fpsNum() / gcd);
+        int fpsDen = (int) (format.fpsDen() / gcd);
         String codec = VideoEncoders.preferredForMp4();
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), width, height, channels);
-        recorder.setFormat("mp4");
-        recorder.setOption("movflags", "+faststart");
-        recorder.setVideoCodecName(codec);
-        recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-        // JavaCV turns the double back into a rational with av_d2q(rate, 1001000), which restores
-        // any rational with terms up to 1001000 exactly; validate() checked that it does.
-        recorder.setFrameRate((double) fpsNum / fpsDen);
-        recorder.setGopSize((int) Math.max(1, Math.round(2.0 * fpsNum / fpsDen)));
-        recorder.setVideoBitrate(videoBitrate(width, height, fpsNum, fpsDen));
-        if (channels > 0) {
-            recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-            recorder.setSampleRate(sampleRate);
-            recorder.setAudioChannels(channels);
-            recorder.setAudioBitrate(AUDIO_BITS_PER_SECOND_PER_CHANNEL * channels);
+        VideoTrack.ticksPerSecond(codec, fpsNum); // refuses a rate the encoder cannot time
+        AVFormatContext container = new AVFormatContext(null);
+        int ret = avformat.avformat_alloc_output_context2(container, null, "mp4", out.toString());
+        if (ret < 0 || container.isNull()) {
+            throw new MediaException("cannot write " + out + ": " + FFmpegRuntime.describe(ret));
         }
+        VideoTrack video = null;
+        AacTrack audio = null;
+        AVPacket packet = null;
         try {
-            recorder.start();
-        } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
-            release(recorder);
-            throw new MediaException("cannot write " + out + ": " + FFmpegRuntime.reason(e), e);
-        }
-        return new Mp4Writer(out, recorder, codec, width, height, sampleRate, channels);
-    }
-
-    private static void validate(int width, int height, int fpsNum, int fpsDen, int sampleRate, int channels) {
-        if (width < 2 || height < 2 || width % 2 != 0 || height % 2 != 0 || width > 8192 || height > 8192) {
-            throw new IllegalArgumentException("frame size must be even and 2..8192 (yuv420p), got "
-                    + width + "x" + height);
-        }
-        if (fpsNum <= 0 || fpsDen <= 0) {
-            throw new IllegalArgumentException("frame rate must be positive, got " + fpsNum + "/" + fpsDen);
-        }
-        AVRational restored = avutil.av_d2q((double) fpsNum / fpsDen, 1001000);
-        long gcd = StreamDescriber.gcd(fpsNum, fpsDen);
-        if (restored.num() != fpsNum / gcd || restored.den() != fpsDen / gcd) {
-            throw new IllegalArgumentException("frame rate " + fpsNum + "/" + fpsDen + " cannot be stored"
-                    + " exactly (it would become " + restored.num() + "/" + restored.den() + ")");
-        }
-        if (channels < 0 || channels > 8) {
-            throw new IllegalArgumentException("audio channels must be 0..8, got " + channels);
-        }
-        if (channels > 0 && (sampleRate < 8000 || sampleRate > 96_000)) {
-            throw new IllegalArgumentException("AAC sample rate must be 8000..96000 Hz, got " + sampleRate);
+            video = new VideoTrack(container, codec, format.width(), format.height(), fpsNum, fpsDen,
+                    videoBitrate(format.width(), format.height(), fpsNum, fpsDen), format.rotationDegrees());
+            if (format.channels() > 0) {
+                audio = new AacTrack(container, format.sampleRate(), format.channels(),
+                        AacTrack.iso639Part2(format.audioLanguage()));
+            }
+            packet = avcodec.av_packet_alloc();
+            AVIOContext io = new AVIOContext(null);
+            ret = avformat.avio_open(io, out.toString(), avformat.AVIO_FLAG_WRITE);
+            if (ret < 0) {
+                throw new MediaException("cannot write " + out + ": " + FFmpegRuntime.describe(ret));
+            }
+            container.pb(io);
+            AVDictionary options = new AVDictionary(null);
+            avutil.av_dict_set(options, "movflags", "+faststart", 0);
+            ret = avformat.avformat_write_header(container, options);
+            avutil.av_dict_free(options);
+            if (ret < 0) {
+                throw new MediaException("cannot write " + out + ": " + FFmpegRuntime.describe(ret));
+            }
+            return new Mp4Writer(out, format, container, video, audio, packet);
+        } catch (MediaException | RuntimeException e) {
+            release(container, video, audio, packet);
+            throw e;
         }
     }
 
@@ -120,27 +177,51 @@ public final class Mp4Writer implements AutoCloseable {
     }
 
     /**
-     * Appends one frame.
+     * Appends one frame at the nominal frame rate: frame {@code n} plays at {@code n * fpsDen / fpsNum}
+     * seconds.
      *
      * @param bgr tightly packed BGR24 pixels, {@code width * height * 3} bytes
      * @throws IllegalArgumentException when {@code bgr} has the wrong size
      * @throws MediaException when FFmpeg fails to encode or write it
      */
     public void writeVideo(byte[] bgr) throws MediaException {
+        write(bgr, framesWritten * video.ticksPerFrame(), -1);
+    }
+
+    /**
+     * Appends one frame at its presentation time.
+     *
+     * @param bgr tightly packed BGR24 pixels, {@code width * height * 3} bytes
+     * @param ptsMicros when the frame plays, in microseconds from the start (where audio sample 0
+     *     plays); after the previous frame's time by at least a tick of the time base
+     * @throws IllegalArgumentException when {@code bgr} has the wrong size, or the time is negative or
+     *     not after the previous frame's
+     * @throws MediaException when FFmpeg fails to encode or write it
+     */
+    public void writeVideo(byte[] bgr, long ptsMicros) throws MediaException {
+        if (ptsMicros < 0) {
+            throw new IllegalArgumentException("frame " + framesWritten + " of " + out.getFileName()
+                    + " has a negative time, " + ptsMicros + " us");
+        }
+        write(bgr, video.ticks(ptsMicros), ptsMicros);
+    }
+
+    private void write(byte[] bgr, long pts, long ptsMicros) throws MediaException {
         ensureOpen();
         Objects.requireNonNull(bgr, "bgr");
-        if (bgr.length != frameBuffer.capacity()) {
-            throw new IllegalArgumentException("a frame for " + out.getFileName() + " must be " + width + "x"
-                    + height + "x3 = " + frameBuffer.capacity() + " bytes of BGR, got " + bgr.length + " bytes");
+        long size = (long) format.width() * format.height() * 3;
+        if (bgr.length != size) {
+            throw new IllegalArgumentException("a frame for " + out.getFileName() + " must be " + format.width() + "x"
+                    + format.height() + "x3 = " + size + " bytes of BGR, got " + bgr.length + " bytes");
         }
-        frameBuffer.clear();
-        frameBuffer.put(bgr).flip();
+        if (pts <= video.lastPts()) {
+            throw new IllegalArgumentException("frame " + framesWritten + " of " + out.getFileName() + " at "
+                    + ptsMicros + " us is not after the previous frame at " + video.micros(video.lastPts()) + " us");
+        }
         try {
-            recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_BGR24,
-                    frameBuffer);
-        } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
-            throw new MediaException("cannot write frame " + framesWritten + " to " + out + ": "
-                    + FFmpegRuntime.reason(e), e);
+            video.encode(bgr, pts, this::send);
+        } catch (MediaException e) {
+            throw new MediaException("cannot write frame " + framesWritten + " to " + out + ": " + e.getMessage(), e);
         }
         framesWritten++;
     }
@@ -156,28 +237,61 @@ public final class Mp4Writer implements AutoCloseable {
     public void writeAudio(short[] interleaved) throws MediaException {
         ensureOpen();
         Objects.requireNonNull(interleaved, "interleaved");
-        if (channels == 0) {
+        if (audio == null) {
             throw new IllegalStateException(out + " was opened without an audio track");
         }
-        if (interleaved.length % channels != 0) {
+        if (interleaved.length % format.channels() != 0) {
             throw new IllegalArgumentException(interleaved.length + " samples are not a whole number of "
-                    + channels + "-channel frames");
+                    + format.channels() + "-channel frames");
         }
         if (interleaved.length == 0) {
             return;
         }
         try {
-            recorder.recordSamples(sampleRate, channels, ShortBuffer.wrap(interleaved));
-        } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
+            audio.encode(interleaved, this::send);
+        } catch (MediaException e) {
             throw new MediaException("cannot write audio at sample " + samplesWritten + " to " + out + ": "
-                    + FFmpegRuntime.reason(e), e);
+                    + e.getMessage(), e);
         }
-        samplesWritten += interleaved.length / channels;
+        samplesWritten += interleaved.length / format.channels();
+    }
+
+    /** Sends one frame (or the end of the stream) to an encoder and writes what it gives back. */
+    private void send(AVCodecContext encoder, AVStream stream, AVFrame frame, long defaultDuration)
+            throws MediaException {
+        int ret = avcodec.avcodec_send_frame(encoder, frame);
+        if (ret < 0) {
+            throw new MediaException("the encoder refused the " + (frame == null ? "end of stream" : "frame")
+                    + " (" + FFmpegRuntime.describe(ret) + ")");
+        }
+        while (true) {
+            ret = avcodec.avcodec_receive_packet(encoder, packet);
+            if (ret == avutil.AVERROR_EAGAIN() || ret == avutil.AVERROR_EOF) {
+                return;
+            }
+            if (ret < 0) {
+                throw new MediaException("encoding failed (" + FFmpegRuntime.describe(ret) + ")");
+            }
+            if (packet.duration() <= 0) {
+                packet.duration(defaultDuration);
+            }
+            avcodec.av_packet_rescale_ts(packet, encoder.time_base(), stream.time_base());
+            packet.stream_index(stream.index());
+            ret = avformat.av_interleaved_write_frame(container, packet);
+            if (ret < 0) {
+                throw new MediaException("the muxer refused a packet (" + FFmpegRuntime.describe(ret) + ")");
+            }
+        }
     }
 
     /** The FFmpeg encoder writing the video: {@code libopenh264}, or {@code mpeg4} without it. */
     public String videoCodecName() {
-        return videoCodecName;
+        return video.codecName();
+    }
+
+    /** The sample rate the AAC track is encoded at: the audio's own, or the AAC rate it was resampled to. */
+    public int audioEncoderRate() {
+        return audio == null ? 0 : audio.encoderRate();
     }
 
     /** Frames written so far. */
@@ -202,10 +316,21 @@ public final class Mp4Writer implements AutoCloseable {
         }
         closed = true;
         try {
-            recorder.stop();
-        } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
-            release(recorder);
-            throw new MediaException("cannot finish " + out + ": " + FFmpegRuntime.reason(e), e);
+            video.finish(this::send);
+            if (audio != null) {
+                audio.finish(this::send);
+            }
+            int ret = avformat.av_interleaved_write_frame(container, null);
+            if (ret >= 0) {
+                ret = avformat.av_write_trailer(container);
+            }
+            if (ret < 0) {
+                throw new MediaException(FFmpegRuntime.describe(ret));
+            }
+        } catch (MediaException | RuntimeException e) {
+            throw new MediaException("cannot finish " + out + ": " + e.getMessage(), e);
+        } finally {
+            release(container, video, audio, packet);
         }
     }
 
@@ -215,11 +340,19 @@ public final class Mp4Writer implements AutoCloseable {
         }
     }
 
-    private static void release(FFmpegFrameRecorder recorder) {
-        try {
-            recorder.release();
-        } catch (FFmpegFrameRecorder.Exception | RuntimeException ignored) {
-            // already failing: the original error is the one to report
+    private static void release(AVFormatContext container, VideoTrack video, AacTrack audio, AVPacket packet) {
+        if (video != null) {
+            video.close();
         }
+        if (audio != null) {
+            audio.close();
+        }
+        if (packet != null) {
+            avcodec.av_packet_free(packet);
+        }
+        if (container.pb() != null && !container.pb().isNull()) {
+            avformat.avio_closep(container.pb());
+        }
+        avformat.avformat_free_context(container);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * Writes a synthetic clip for tests and demos through {@link Mp4Writer}: a moving colour pattern
  * with the frame index as a barcode of 16 black and white blocks along the top edge (readable after
  * JPEG and H.264 with {@link #readFrameIndex}), and, with audio, a tone that steps to the next note
- * every second.
+ * every second (in stereo the right channel a fifth above the left).
  *
  * <p>The clip has {@code round(seconds * fps)} frames and exactly as much audio as video:
  * {@code frames * sampleRate / fps} samples per channel, rounded down. A 60 s 640x360 25 fps clip
@@ -51,9 +51,12 @@ public final class SampleClipGenerator {
             }
         }
 
-        /** 640x360, 25 fps, 32 s, 44.1 kHz stereo: the upload has to resample it to 16 kHz mono. */
+        /**
+         * 640x360, 25 fps, 32 s (800 frames), 48 kHz stereo (1,536,000 samples per channel) with a
+         * different tone on each channel: an upload keeps that layout.
+         */
         public static Spec defaults() {
-            return new Spec(640, 360, 25, 1, 32, 44_100, 2);
+            return new Spec(640, 360, 25, 1, 32, 48_000, 2);
         }
 
         /** The number of frames the clip has: {@code round(seconds * fps)}. */

@@ -1,11 +1,14 @@
 package io.dubstream.connectors.media;
 
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /** Reads a {@link MediaInfo} and the audio stream's declared length from a started grabber. */
@@ -32,7 +35,40 @@ final class StreamDescriber {
         int sourceChannels = audio == null ? 0 : audio.codecpar().ch_layout().nb_channels();
         return new MediaInfo(format.iformat().name().getString(), codecName(video), audioCodec,
                 (int) fps[0], (int) fps[1], grabber.getImageWidth(), grabber.getImageHeight(), frames,
-                sourceRate, sourceChannels, duration);
+                sourceRate, sourceChannels, duration, rotationDegrees(video), audioStartMicros(video, audio));
+    }
+
+    /**
+     * The clockwise quarter turns the stream's display matrix asks for, in degrees (0, 90, 180, 270).
+     * FFmpeg's {@code av_display_rotation_get} gives the counter-clockwise angle; a matrix that also
+     * mirrors the picture is read for its rotation only.
+     */
+    static int rotationDegrees(AVStream video) {
+        AVCodecParameters par = video.codecpar();
+        AVPacketSideData matrix = avcodec.av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(),
+                avcodec.AV_PKT_DATA_DISPLAYMATRIX);
+        if (matrix == null || matrix.isNull() || matrix.size() < 9 * Integer.BYTES) {
+            return 0;
+        }
+        double counterClockwise = avutil.av_display_rotation_get(new IntPointer(matrix.data()));
+        return Double.isNaN(counterClockwise) ? 0 : clockwiseQuarterTurns(counterClockwise);
+    }
+
+    /** {@code -counterClockwise} rounded to a multiple of 90 in 0..270. */
+    static int clockwiseQuarterTurns(double counterClockwise) {
+        return (int) Math.floorMod(Math.round(-counterClockwise / 90.0), 4L) * 90;
+    }
+
+    private static long audioStartMicros(AVStream video, AVStream audio) {
+        if (audio == null || video.start_time() == avutil.AV_NOPTS_VALUE
+                || audio.start_time() == avutil.AV_NOPTS_VALUE) {
+            return 0;
+        }
+        return micros(audio.start_time(), audio.time_base()) - micros(video.start_time(), video.time_base());
+    }
+
+    private static long micros(long pts, AVRational timeBase) {
+        return Math.round((double) pts * timeBase.num() * 1_000_000 / timeBase.den());
     }
 
     /**

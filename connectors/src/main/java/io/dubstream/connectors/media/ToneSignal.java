@@ -2,8 +2,9 @@ package io.dubstream.connectors.media;
 
 /**
  * A deterministic test tone: each second plays the next note of the A minor scale, A4 (440 Hz) to A5,
- * fading in and out over 10 ms so the steps do not click. In stereo the right channel is the same
- * note at 70 % of the level and a quarter period behind, so the two channels differ slightly.
+ * fading in and out over 10 ms so the steps do not click. In stereo the right channel plays a fifth
+ * above the left (1.5 times its frequency, {@link #rightFrequency}) at 70 % of the level, so a test
+ * can tell the channels apart (and see that they were not swapped or mixed).
  */
 final class ToneSignal {
 
@@ -26,6 +27,11 @@ final class ToneSignal {
         return 440.0 * Math.pow(2, SCALE_SEMITONES[(int) (second % SCALE_SEMITONES.length)] / 12.0);
     }
 
+    /** The frequency the right channel plays during second {@code second}: a fifth above the left. */
+    double rightFrequency(long second) {
+        return 1.5 * frequency(second);
+    }
+
     /** Interleaved samples {@code first .. first + frames - 1} of the signal. */
     short[] samples(long first, int frames) {
         short[] out = new short[frames * channels];
@@ -34,10 +40,11 @@ final class ToneSignal {
             long second = n / sampleRate;
             int inSecond = (int) (n % sampleRate);
             double envelope = envelope(inSecond);
-            double phase = 2 * Math.PI * frequency(second) * inSecond / sampleRate;
-            out[i * channels] = (short) Math.round(LEVEL * envelope * Math.sin(phase));
+            double t = (double) inSecond / sampleRate;
+            out[i * channels] = (short) Math.round(LEVEL * envelope * Math.sin(2 * Math.PI * frequency(second) * t));
             if (channels > 1) {
-                out[i * channels + 1] = (short) Math.round(0.7 * LEVEL * envelope * Math.sin(phase - Math.PI / 2));
+                out[i * channels + 1] = (short) Math.round(0.7 * LEVEL * envelope
+                        * Math.sin(2 * Math.PI * rightFrequency(second) * t));
             }
         }
         return out;

@@ -3,10 +3,12 @@
  * them.
  *
  * <ul>
- *   <li>{@link io.dubstream.connectors.media.MediaReader} decodes a video file into BGR frames and
- *       transport audio (signed 16-bit at a chosen rate and channel count, e.g. 16 kHz mono);
- *   <li>{@link io.dubstream.connectors.media.Mp4Writer} encodes BGR frames and 16-bit audio into an
- *       H.264/AAC mp4;
+ *   <li>{@link io.dubstream.connectors.media.MediaReader} decodes a video file into BGR frames with
+ *       their presentation times and transport audio (signed 16-bit, by default at the source's
+ *       rate and channel count, see {@link io.dubstream.connectors.media.AudioLayout}), and reports
+ *       the display rotation;
+ *   <li>{@link io.dubstream.connectors.media.Mp4Writer} encodes BGR frames, each at its time, and
+ *       16-bit audio into an H.264/AAC mp4 with a display rotation and an audio language;
  *   <li>{@link io.dubstream.connectors.media.JpegCodec} turns BGR frames into JPEGs and back;
  *   <li>{@link io.dubstream.connectors.media.SampleClipGenerator} writes synthetic clips whose
  *       frames carry their own index as a barcode.

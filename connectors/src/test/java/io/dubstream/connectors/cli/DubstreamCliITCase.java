@@ -15,6 +15,7 @@ import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.kafka.TopicSetup;
+import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.ChunkStatus;
@@ -41,17 +42,24 @@ class DubstreamCliITCase {
         CliRun upload = CliRun.of("upload", "--bootstrap", bootstrap, "--input", input.toString(),
                 "--topic-prefix", "dubstream.out.");
         assertThat(upload.exitCode()).as(upload.err()).isZero();
-        assertThat(upload.out()).startsWith("uploaded clip talk: 50 frames, 32000 audio samples (16000 Hz x1)")
+        assertThat(upload.out()).startsWith("uploaded clip talk: 50 frames, 44100 audio samples (22050 Hz x1)")
                 .contains("frames/s", "x real-time");
 
         CliRun download = CliRun.of("download", "--bootstrap", bootstrap, "--clip-id", "talk", "--output",
                 output.toString(), "--timeout", "30");
         assertThat(download.exitCode()).as(download.err()).isZero();
-        assertThat(download.out()).startsWith("downloaded clip talk: 50 frames, 32000 audio samples to " + output);
-        try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
-            assertThat(reader.info().hasAudio()).isTrue();
+        assertThat(download.out()).startsWith("downloaded clip talk: 50 frames, 44100 audio samples to " + output);
+        try (MediaReader reader = MediaReader.open(output, AudioLayout.SOURCE)) {
+            assertThat(reader.info().sourceSampleRate()).isEqualTo(22_050);
+            assertThat(reader.info().sourceChannels()).isEqualTo(1);
             assertThat(reader.info().width()).isEqualTo(256);
         }
+
+        CliRun resampled = CliRun.of("upload", "--bootstrap", bootstrap, "--input", input.toString(),
+                "--clip-id", "talk-16k", "--audio-rate", "16000", "--topic-prefix", "dubstream.out.");
+        assertThat(resampled.exitCode()).as(resampled.err()).isZero();
+        assertThat(resampled.out())
+                .startsWith("uploaded clip talk-16k: 50 frames, 32000 audio samples (16000 Hz x1 from 22050 Hz x1)");
 
         CliRun again = CliRun.of("upload", "--bootstrap", bootstrap, "--input", input.toString(),
                 "--topic-prefix", "dubstream.out.");

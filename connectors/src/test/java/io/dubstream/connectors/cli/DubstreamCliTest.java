@@ -73,6 +73,10 @@ class DubstreamCliTest {
         assertThat(badId.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
         assertThat(badId.err()).contains("clip id 'a b' has characters other than");
 
+        CliRun badRate = CliRun.of("upload", "--bootstrap", NO_BROKER, "--input", file.toString(), "--audio-rate", "4000");
+        assertThat(badRate.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(badRate.err()).contains("audio sample rate 4000 Hz is outside 8000..192000 Hz");
+
         CliRun missingOption = CliRun.of("download", "--bootstrap", NO_BROKER);
         assertThat(missingOption.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
         assertThat(missingOption.err()).contains("Missing required options");

@@ -3,6 +3,7 @@ package io.dubstream.connectors.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,16 +15,84 @@ public final class Ffprobe {
 
     public record Streams(long videoFrames, String frameRate, int audioSampleRate, double durationSeconds) {}
 
+    /**
+     * A file's audio track as ffprobe sees it.
+     *
+     * @param bitRate bits a second of the encoded track (from its size and duration), 0 when not stated
+     * @param language the track's language tag ({@code und} when none was written)
+     */
+    public record Audio(String codec, int sampleRate, int channels, String channelLayout, long bitRate,
+            String language, double startSeconds) {}
+
     private Ffprobe() {}
 
     public static boolean available() {
+        return installed("ffprobe");
+    }
+
+    /** Whether {@code command -version} runs and succeeds. */
+    static boolean installed(String command) {
         try {
-            Process p = new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command, "-version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /** The first audio stream, or {@code null} when there is none. */
+    public static Audio audio(Path file) throws IOException, InterruptedException {
+        JsonNode streams = run(file, "-select_streams", "a:0", "-show_streams").get("streams");
+        if (streams == null || streams.isEmpty()) {
+            return null;
+        }
+        JsonNode a = streams.get(0);
+        JsonNode tags = a.path("tags");
+        return new Audio(a.get("codec_name").asText(), a.get("sample_rate").asInt(), a.get("channels").asInt(),
+                a.path("channel_layout").asText(""), a.path("bit_rate").asLong(0), tags.path("language").asText(""),
+                a.path("start_time").asDouble(0));
+    }
+
+    /**
+     * The rotation the first video stream's display matrix states, in ffprobe's (and FFmpeg's)
+     * counter-clockwise degrees; 0 without a display matrix.
+     */
+    public static int displayRotation(Path file) throws IOException, InterruptedException {
+        JsonNode streams = run(file, "-select_streams", "v:0", "-show_streams").get("streams");
+        for (JsonNode sideData : streams.get(0).path("side_data_list")) {
+            if ("Display Matrix".equals(sideData.path("side_data_type").asText())) {
+                return sideData.path("rotation").asInt();
+            }
+        }
+        return 0;
+    }
+
+    /** The clockwise rotation, 0..270, a player applies to the first video stream. */
+    public static int clockwiseRotation(Path file) throws IOException, InterruptedException {
+        return Math.floorMod(-displayRotation(file), 360);
+    }
+
+    /** The presentation time of every decoded frame of the first video stream, in seconds, in order. */
+    public static List<Double> videoFrameTimes(Path file) throws IOException, InterruptedException {
+        List<Double> times = new ArrayList<>();
+        for (JsonNode frame : run(file, "-select_streams", "v:0", "-show_entries", "frame=pts_time").get("frames")) {
+            times.add(frame.get("pts_time").asDouble());
+        }
+        return times;
+    }
+
+    private static JsonNode run(Path file, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-of", "json", file.toString()));
+        Process p = new ProcessBuilder(command).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !err.isBlank()) {
+            throw new IOException("ffprobe failed on " + file + ": " + err);
+        }
+        return new ObjectMapper().readTree(out);
     }
 
     /** Decodes every frame (-count_frames) and reports the streams. */

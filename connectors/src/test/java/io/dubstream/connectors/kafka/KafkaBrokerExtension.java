@@ -1,8 +1,15 @@
 package io.dubstream.connectors.kafka;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.records.ClipRecord;
 
 /**
  * A real in-process Kafka broker for a test class:
@@ -30,5 +37,27 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             throw new IllegalStateException("the broker runs only inside the test class that registers it");
         }
         return broker.bootstrapServers();
+    }
+
+    /** Every committed record of {@code clipId} on {@code topic} so far, in order. */
+    public List<ClipRecord> committedRecords(String topic, String clipId) {
+        ClipRecordCodec codec = new ClipRecordCodec();
+        List<ClipRecord> records = new ArrayList<>();
+        try (var consumer = KafkaClients.committedReader(bootstrapServers())) {
+            var tp = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
+            if (tp.isEmpty()) {
+                return records;
+            }
+            consumer.assign(List.of(tp.get()));
+            long end = consumer.endOffsets(List.of(tp.get())).get(tp.get());
+            while (consumer.position(tp.get()) < end) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (clipId.equals(r.key())) {
+                        records.add(codec.decode(r.value()).recordOrThrow());
+                    }
+                }
+            }
+        }
+        return records;
     }
 }

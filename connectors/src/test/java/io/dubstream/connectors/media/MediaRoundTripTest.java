@@ -77,24 +77,11 @@ class MediaRoundTripTest {
             // the middle half of the second, away from the fades
             short[] window = Arrays.copyOfRange(audio, second * TRANSPORT_RATE + 4000, second * TRANSPORT_RATE + 12_000);
             double expected = tone.frequency(second);
-            double atTone = goertzelPower(window, expected);
+            double atTone = ToneAnalysis.power(window, expected, TRANSPORT_RATE);
             assertThat(atTone).as("second %d at %.1f Hz", second, expected)
-                    .isGreaterThan(100 * goertzelPower(window, expected * 0.8))
-                    .isGreaterThan(100 * goertzelPower(window, expected * 1.25));
+                    .isGreaterThan(100 * ToneAnalysis.power(window, expected * 0.8, TRANSPORT_RATE))
+                    .isGreaterThan(100 * ToneAnalysis.power(window, expected * 1.25, TRANSPORT_RATE));
         }
-    }
-
-    /** Power of {@code samples} at {@code frequency} (Goertzel). */
-    static double goertzelPower(short[] samples, double frequency) {
-        double coefficient = 2 * Math.cos(2 * Math.PI * frequency / TRANSPORT_RATE);
-        double s1 = 0;
-        double s2 = 0;
-        for (short sample : samples) {
-            double s0 = sample + coefficient * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
     }
 
     @Test
@@ -171,11 +158,23 @@ class MediaRoundTripTest {
     }
 
     @Test
-    void writerRejectsOddSizesAndInexactFrameRates() {
+    void writerRejectsOddSizes() {
         assertThatThrownBy(() -> Mp4Writer.open(dir.resolve("odd.mp4"), 321, 180, 25, 1, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("321x180");
-        assertThatThrownBy(() -> Mp4Writer.open(dir.resolve("odd.mp4"), 320, 180, 1_999_999, 1_000_003, 0, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be stored exactly");
+    }
+
+    @Test
+    void keepsAnAwkwardFrameRateExact() throws MediaException {
+        Path out = dir.resolve("awkward.mp4");
+        try (Mp4Writer writer = Mp4Writer.open(out, 320, 180, 1_999_999, 1_000_003, 0, 0)) {
+            for (int i = 0; i < 4; i++) {
+                writer.writeVideo(new byte[320 * 180 * 3]);
+            }
+        }
+        Decoded decoded = Decoded.read(out, TRANSPORT_RATE, 1);
+        assertThat(decoded.info.fpsNum()).isEqualTo(1_999_999);
+        assertThat(decoded.info.fpsDen()).isEqualTo(1_000_003);
+        assertThat(decoded.frames.get(3).ptsMicros()).isEqualTo(3 * 1_000_003_000_000L / 1_999_999);
     }
 
     static double meanAbsoluteError(byte[] a, byte[] b) {
@@ -190,6 +189,7 @@ class MediaRoundTripTest {
     /** Everything a reader delivered for a file. */
     static final class Decoded {
         MediaInfo info;
+        AudioLayout layout;
         final List<VideoSample> frames = new ArrayList<>();
         long audioSamples;
         int audioChunks;
@@ -202,9 +202,15 @@ class MediaRoundTripTest {
         }
 
         static Decoded read(Path file, int rate, int channels) throws MediaException {
+            return read(file, new AudioLayout(rate, channels));
+        }
+
+        static Decoded read(Path file, AudioLayout wanted) throws MediaException {
             Decoded d = new Decoded();
-            try (MediaReader reader = MediaReader.open(file, rate, channels)) {
+            try (MediaReader reader = MediaReader.open(file, wanted)) {
                 d.info = reader.info();
+                d.layout = reader.audioLayout();
+                int channels = d.layout == null ? 1 : d.layout.channels();
                 MediaSample sample;
                 while ((sample = reader.next()) != null) {
                     if (sample instanceof VideoSample v) {

@@ -3,7 +3,12 @@ package io.dubstream.connectors.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dubstream.connectors.cli.Ffmpeg;
+import io.dubstream.connectors.cli.Ffprobe;
 import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,5 +72,173 @@ class Mp4WriterTest {
         assertThat(decoded.info.sourceChannels()).isEqualTo(2);
         assertThat(decoded.frames).hasSize(24);
         assertThat(decoded.audioSamples).isEqualTo(48_048);
+    }
+
+    @Test
+    void aacBitRateSuitsTheChannels() {
+        assertThat(AacTrack.bitRate(1, 48_000)).isEqualTo(96_000);
+        assertThat(AacTrack.bitRate(2, 48_000)).isEqualTo(160_000);
+        assertThat(AacTrack.bitRate(6, 48_000)).isEqualTo(480_000);
+        assertThat(AacTrack.bitRate(8, 48_000)).isEqualTo(512_000);
+        assertThat(AacTrack.bitRate(1, 8_000)).as("AAC's 6 bits a sample").isEqualTo(48_000);
+    }
+
+    @Test
+    void aacRateIsTheInputRateWhenAacHasIt() {
+        assertThat(AacTrack.encoderRate(48_000)).isEqualTo(48_000);
+        assertThat(AacTrack.encoderRate(44_100)).isEqualTo(44_100);
+        assertThat(AacTrack.encoderRate(8_000)).isEqualTo(8_000);
+        assertThat(AacTrack.encoderRate(96_000)).isEqualTo(96_000);
+        assertThat(AacTrack.encoderRate(37_800)).isEqualTo(44_100);
+        assertThat(AacTrack.encoderRate(50_000)).isEqualTo(64_000);
+        assertThat(AacTrack.encoderRate(192_000)).isEqualTo(96_000);
+        assertThat(AacTrack.encoderRate(176_400)).isEqualTo(88_200);
+        assertThat(AacTrack.encoderRate(120_000)).isEqualTo(96_000);
+    }
+
+    @Test
+    void languageTagsBecomeThreeLetterCodes() {
+        assertThat(AacTrack.iso639Part2("fr")).isEqualTo("fra");
+        assertThat(AacTrack.iso639Part2("pt-BR")).isEqualTo("por");
+        assertThat(AacTrack.iso639Part2("de")).isEqualTo("deu");
+        assertThat(AacTrack.iso639Part2("deu")).isEqualTo("deu");
+        assertThat(AacTrack.iso639Part2("zh-Hant-TW")).isEqualTo("zho");
+        assertThat(AacTrack.iso639Part2("")).isEmpty();
+        assertThat(AacTrack.iso639Part2("und")).isEmpty();
+        assertThat(AacTrack.iso639Part2("qq")).as("no such language").isEmpty();
+    }
+
+    @Test
+    void writesStereoAacAtTheInputRateAndBitRateWithItsLanguage() throws Exception {
+        Path out = dir.resolve("stereo-fr.mp4");
+        ToneSignal tone = new ToneSignal(48_000, 2);
+        try (Mp4Writer writer = Mp4Writer.open(out, Mp4Writer.Format.of(256, 144, 25, 1, 48_000, 2)
+                .withAudioLanguage("fr"))) {
+            for (int i = 0; i < 75; i++) {
+                writer.writeVideo(new byte[256 * 144 * 3]);
+                writer.writeAudio(tone.samples(i * 1920L, 1920));
+            }
+            assertThat(writer.audioEncoderRate()).isEqualTo(48_000);
+        }
+        MediaRoundTripTest.Decoded decoded = MediaRoundTripTest.Decoded.read(out, 48_000, 2);
+        assertThat(decoded.audioSamples).isEqualTo(144_000);
+        short[] audio = decoded.audio();
+        double f = tone.frequency(1);
+        short[] left = ToneAnalysis.channel(audio, 2, 0, 60_000, 24_000);
+        short[] right = ToneAnalysis.channel(audio, 2, 1, 60_000, 24_000);
+        assertThat(ToneAnalysis.power(left, f, 48_000)).isGreaterThan(100 * ToneAnalysis.power(left, 1.5 * f, 48_000));
+        assertThat(ToneAnalysis.power(right, 1.5 * f, 48_000)).isGreaterThan(100 * ToneAnalysis.power(right, f, 48_000));
+
+        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.Audio track = Ffprobe.audio(out);
+        assertThat(List.of(track.codec(), track.sampleRate(), track.channels(), track.channelLayout(), track.language()))
+                .containsExactly("aac", 48_000, 2, "stereo", "fra");
+        assertThat(track.bitRate()).as("bits a second of the AAC track").isBetween(128_000L, 170_000L);
+    }
+
+    @Test
+    void keepsSixChannelsAndTakes192KilohertzDownToAnAacRate() throws Exception {
+        Path out = dir.resolve("surround.mp4");
+        try (Mp4Writer writer = Mp4Writer.open(out, 256, 144, 25, 1, 192_000, 6)) {
+            assertThat(writer.audioEncoderRate()).isEqualTo(96_000);
+            ToneSignal tone = new ToneSignal(192_000, 1);
+            for (int i = 0; i < 25; i++) {
+                writer.writeVideo(new byte[256 * 144 * 3]);
+                short[] mono = tone.samples(i * 7680L, 7680);
+                short[] six = new short[mono.length * 6];
+                for (int k = 0; k < mono.length; k++) {
+                    java.util.Arrays.fill(six, k * 6, k * 6 + 6, mono[k]);
+                }
+                writer.writeAudio(six);
+            }
+        }
+        MediaRoundTripTest.Decoded decoded = MediaRoundTripTest.Decoded.read(out, 96_000, 6);
+        assertThat(decoded.info.sourceSampleRate()).isEqualTo(96_000);
+        assertThat(decoded.info.sourceChannels()).isEqualTo(6);
+        assertThat(decoded.audioSamples).as("1 s at 96 kHz, the resampler flushed").isEqualTo(96_000);
+
+        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.Audio track = Ffprobe.audio(out);
+        assertThat(List.of(track.sampleRate(), track.channels(), track.channelLayout())).containsExactly(96_000, 6, "5.1");
+    }
+
+    @Test
+    void writesEachFrameAtItsOwnTime() throws Exception {
+        Path out = dir.resolve("vfr.mp4");
+        long[] times = variableFrameTimes();
+        try (Mp4Writer writer = Mp4Writer.open(out, 256, 144, 18, 1, 0, 0)) {
+            for (long t : times) {
+                writer.writeVideo(new byte[256 * 144 * 3], t);
+            }
+        }
+        MediaRoundTripTest.Decoded decoded = MediaRoundTripTest.Decoded.read(out, 48_000, 2);
+        assertThat(decoded.frames).hasSize(times.length);
+        for (int i = 0; i < times.length; i++) {
+            assertThat(decoded.frames.get(i).ptsMicros()).as("frame %d", i).isCloseTo(times[i], Offset.offset(10L));
+        }
+
+        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        List<Double> shown = Ffprobe.videoFrameTimes(out);
+        assertThat(shown).hasSize(times.length);
+        for (int i = 0; i < times.length; i++) {
+            assertThat(shown.get(i)).as("frame %d", i).isCloseTo(times[i] / 1e6, Offset.offset(1e-5));
+        }
+    }
+
+    /** 24 frames at 24 fps, then 12 at 12 fps: 2 s, 36 frames, 18 fps on average. */
+    static long[] variableFrameTimes() {
+        long[] times = new long[36];
+        for (int i = 0; i < 36; i++) {
+            times[i] = i < 24 ? Math.round(i * 1e6 / 24) : Math.round(1e6 + (i - 24) * 1e6 / 12);
+        }
+        return times;
+    }
+
+    @Test
+    void refusesAFrameThatIsNotAfterThePreviousOne() throws MediaException {
+        try (Mp4Writer writer = Mp4Writer.open(dir.resolve("backwards.mp4"), 256, 144, 25, 1, 0, 0)) {
+            writer.writeVideo(new byte[256 * 144 * 3], 40_000);
+            assertThatThrownBy(() -> writer.writeVideo(new byte[256 * 144 * 3], 40_000))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("frame 1 of backwards.mp4 at 40000 us is not after the previous frame at 40000 us");
+            assertThatThrownBy(() -> writer.writeVideo(new byte[256 * 144 * 3], -1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative time");
+            writer.writeVideo(new byte[256 * 144 * 3], 80_000);
+            assertThat(writer.framesWritten()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void storesTheDisplayRotationThatPlayersApplyClockwise() throws Exception {
+        for (int degrees : new int[] {0, 90, 180, 270}) {
+            Path out = dir.resolve("rotated-" + degrees + ".mp4");
+            try (Mp4Writer writer = Mp4Writer.open(out, Mp4Writer.Format.of(320, 240, 25, 1, 0, 0)
+                    .withRotation(degrees))) {
+                writer.writeVideo(whiteTopLeftCorner(320, 240));
+            }
+            try (MediaReader reader = MediaReader.open(out, AudioLayout.SOURCE)) {
+                assertThat(reader.info().rotationDegrees()).isEqualTo(degrees);
+                MediaSample.VideoSample frame = (MediaSample.VideoSample) reader.next();
+                assertThat(frame.width()).as("frames stay as stored").isEqualTo(320);
+            }
+            if (Ffprobe.available() && Ffmpeg.available()) {
+                assertThat(Ffprobe.clockwiseRotation(out)).isEqualTo(degrees);
+                // a player turns the stored top-left corner to where a clockwise turn takes it
+                String corner = Ffmpeg.firstFrameAsShown(out, dir.resolve("shown.gray")).brightestCorner();
+                assertThat(corner).as("%d degrees", degrees)
+                        .isEqualTo(switch (degrees) { case 90 -> "TR"; case 180 -> "BR"; case 270 -> "BL"; default -> "TL"; });
+            }
+        }
+        assertThatThrownBy(() -> Mp4Writer.Format.of(320, 240, 25, 1, 0, 0).withRotation(45))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0, 90, 180 or 270");
+    }
+
+    /** A black BGR frame with a white 40x40 square in its top-left corner. */
+    static byte[] whiteTopLeftCorner(int width, int height) {
+        byte[] bgr = new byte[width * height * 3];
+        for (int y = 0; y < 40; y++) {
+            java.util.Arrays.fill(bgr, y * width * 3, (y * width + 40) * 3, (byte) 255);
+        }
+        return bgr;
     }
 }

@@ -14,11 +14,23 @@ class SampleClipGeneratorTest {
     Path dir;
 
     @Test
-    void defaultsNeedResamplingForTheTransport() {
+    void defaultsAreFortyEightKilohertzStereo() {
         Spec spec = Spec.defaults();
-        assertThat(spec).isEqualTo(new Spec(640, 360, 25, 1, 32, 44_100, 2));
+        assertThat(spec).isEqualTo(new Spec(640, 360, 25, 1, 32, 48_000, 2));
         assertThat(spec.frameCount()).isEqualTo(800);
-        assertThat(spec.samplesBefore(800)).isEqualTo(32 * 44_100);
+        assertThat(spec.samplesBefore(800)).isEqualTo(1_536_000);
+    }
+
+    @Test
+    void stereoToneHasADifferentNoteOnEachChannel() {
+        ToneSignal tone = new ToneSignal(48_000, 2);
+        short[] second = tone.samples(3 * 48_000L + 12_000, 24_000); // the middle half of second 3
+        short[] left = ToneAnalysis.channel(second, 2, 0, 0, 24_000);
+        short[] right = ToneAnalysis.channel(second, 2, 1, 0, 24_000);
+        double f = tone.frequency(3);
+        assertThat(tone.rightFrequency(3)).isEqualTo(1.5 * f);
+        assertThat(ToneAnalysis.power(left, f, 48_000)).isGreaterThan(1000 * ToneAnalysis.power(left, 1.5 * f, 48_000));
+        assertThat(ToneAnalysis.power(right, 1.5 * f, 48_000)).isGreaterThan(1000 * ToneAnalysis.power(right, f, 48_000));
     }
 
     @Test

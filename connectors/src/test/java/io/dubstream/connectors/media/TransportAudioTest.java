@@ -3,6 +3,7 @@ package io.dubstream.connectors.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ShortBuffer;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,20 @@ class TransportAudioTest {
             short[] frame = new ToneSignal(44_100, 1).samples(1000, 1024);
             assertThat(audio.accept(ShortBuffer.wrap(frame), 44_100)).isEqualTo(frame);
             assertThat(audio.finish()).isEmpty();
+        }
+    }
+
+    @Test
+    void dropsWhatPlaysBeforeTheFirstFrame() throws MediaException {
+        ToneSignal tone = new ToneSignal(44_100, 1);
+        try (TransportAudio audio = new TransportAudio(44_100, 1, 3000, 1500)) {
+            assertThat(audio.accept(ShortBuffer.wrap(tone.samples(0, 1024)), 44_100)).isEmpty();
+            assertThat(audio.accept(ShortBuffer.wrap(tone.samples(1024, 1024)), 44_100))
+                    .isEqualTo(tone.samples(1500, 548));
+            // the declared length counts from the stream's start: 3000 - 2048 more, 952
+            assertThat(audio.accept(ShortBuffer.wrap(tone.samples(2048, 1024)), 44_100))
+                    .isEqualTo(tone.samples(2048, 952));
+            assertThat(audio.delivered()).isEqualTo(1500);
         }
     }
 

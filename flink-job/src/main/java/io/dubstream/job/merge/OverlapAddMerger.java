@@ -17,6 +17,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
@@ -347,9 +348,15 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         p.setFramesEmitted(index + 1);
     }
 
-    /** Samples per channel in a full audio block of this clip. */
+    /**
+     * Samples per channel in a full audio block of this clip: the configured length, shortened where
+     * that many samples of every channel would not fit one record (above 96 kHz with more than four
+     * channels, at 250 ms).
+     */
     private int blockSamples(ClipManifest m) {
-        return (int) Math.max(1, (long) audioBlockMillis * m.getSampleRate() / 1000);
+        long configured = Math.max(1, (long) audioBlockMillis * m.getSampleRate() / 1000);
+        long fits = RecordLimits.DEFAULTS.maxAudioBlockSamples() / Math.max(1, m.getChannels());
+        return (int) Math.min(configured, fits);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.TestManifests;
@@ -213,7 +214,7 @@ class LipSyncFramesTest {
         Chunk constant = voiceChunk(48_000, 2, 8);
         // from 10 s: 24 fps for four frames, then 12 fps (a clip's times as a source gives them, whole microseconds)
         long[] pts = {10_000_000, 10_041_667, 10_083_333, 10_125_000, 10_208_333, 10_291_667, 10_375_000, 10_458_333};
-        Chunk variable = constant.withTimes(pts, 10_000_000, 10_500_000, new io.dubstream.connectors.records.ScriptLine[0]);
+        Chunk variable = constant.withTimes(pts, 10_000_000, 10_500_000, "gap", new ScriptLine[0]);
 
         LipSyncFrames.Prepared prepared = frames.prepare(variable);
 

@@ -1,0 +1,229 @@
+package io.dubstream.connectors.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * The video track of an {@link Mp4Writer}: converts BGR frames to yuv420p and encodes them, each at
+ * its own presentation time.
+ *
+ * <p>The time base is a multiple of the frame rate's numerator of at least 90,000 ticks a second
+ * (90000 for 25 or 30000/1001 fps, 96000 for 24000/1001): a constant-rate frame lasts a whole
+ * number of ticks, so the rate stays the exact rational, and any other time is kept to within half
+ * a tick (under 6 microseconds). MPEG-4 part 2 allows at most 65535 ticks a second; its time base
+ * is the largest multiple of the numerator below that. Not thread-safe.
+ */
+final class VideoTrack implements AutoCloseable {
+
+    /** The least ticks a second of the time base, as MPEG transport streams use. */
+    static final int MIN_TICKS_PER_SECOND = 90_000;
+    private static final int MPEG4_MAX_TICKS_PER_SECOND = 65_535;
+
+    private final int width;
+    private final int height;
+    private final String codecName;
+    final AVCodecContext context;
+    final AVStream stream;
+    private final int ticksPerSecond;
+    private final long ticksPerFrame;
+    private final AVFrame frame;
+    private final SwsContext converter;
+    private final BytePointer bgr;
+    private final PointerPointer<BytePointer> bgrPlanes;
+    private final IntPointer bgrStrides;
+    private long lastPts = Long.MIN_VALUE;
+
+    /**
+     * Adds the track to {@code container}; the header is not written yet.
+     *
+     * @param fpsNum the frame rate's numerator, reduced
+     * @param fpsDen the frame rate's denominator, reduced
+     * @param rotationDegrees the clockwise display rotation to store, 0, 90, 180 or 270
+     */
+    VideoTrack(AVFormatContext container, String codecName, int width, int height, int fpsNum, int fpsDen,
+            int bitRate, int rotationDegrees) throws MediaException {
+        this.width = width;
+        this.height = height;
+        this.codecName = codecName;
+        AVCodec codec = avcodec.avcodec_find_encoder_by_name(codecName);
+        if (codec == null) {
+            throw new MediaException("this FFmpeg build has no " + codecName + " encoder");
+        }
+        this.ticksPerSecond = ticksPerSecond(codecName, fpsNum);
+        this.ticksPerFrame = (long) fpsDen * (ticksPerSecond / fpsNum);
+        this.stream = avformat.avformat_new_stream(container, null);
+        this.context = avcodec.avcodec_alloc_context3(codec);
+        this.frame = avutil.av_frame_alloc();
+        this.bgr = new BytePointer((long) width * height * 3);
+        this.bgrPlanes = new PointerPointer<>(bgr, null, null, null);
+        this.bgrStrides = new IntPointer(width * 3, 0, 0, 0);
+        this.converter = swscale.sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, AV_PIX_FMT_YUV420P,
+                swscale.SWS_BILINEAR, null, null, (DoublePointer) null);
+        if (stream == null || context == null || frame == null || converter == null) {
+            close();
+            throw new MediaException("FFmpeg is out of memory for a " + width + "x" + height + " video track");
+        }
+        context.width(width).height(height).pix_fmt(AV_PIX_FMT_YUV420P);
+        context.time_base(avutil.av_make_q(1, ticksPerSecond));
+        context.framerate(avutil.av_make_q(fpsNum, fpsDen));
+        context.bit_rate(bitRate);
+        context.gop_size((int) Math.max(1, Math.round(2.0 * fpsNum / fpsDen)));
+        if (codec.id() == avcodec.AV_CODEC_ID_H264) {
+            // plays on anything, and has no B-frames: packets come out in presentation order
+            context.profile(avcodec.AV_PROFILE_H264_CONSTRAINED_BASELINE);
+        }
+        if ((container.oformat().flags() & avformat.AVFMT_GLOBALHEADER) != 0) {
+            context.flags(context.flags() | avcodec.AV_CODEC_FLAG_GLOBAL_HEADER);
+        }
+        int ret = avcodec.avcodec_open2(context, codec, (PointerPointer<?>) null);
+        if (ret >= 0) {
+            ret = avcodec.avcodec_parameters_from_context(stream.codecpar(), context);
+        }
+        if (ret >= 0 && rotationDegrees != 0) {
+            ret = addDisplayMatrix(stream.codecpar(), rotationDegrees);
+        }
+        if (ret >= 0) {
+            frame.format(AV_PIX_FMT_YUV420P).width(width).height(height);
+            ret = avutil.av_frame_get_buffer(frame, 0);
+        }
+        if (ret < 0) {
+            close();
+            throw new MediaException("cannot open the " + codecName + " encoder for " + width + "x" + height + " at "
+                    + fpsNum + "/" + fpsDen + " fps (" + FFmpegRuntime.describe(ret) + ")");
+        }
+        stream.time_base(context.time_base());
+        stream.avg_frame_rate(avutil.av_make_q(fpsNum, fpsDen));
+    }
+
+    /** Ticks a second of the time base for a frame rate whose reduced numerator is {@code fpsNum}. */
+    static int ticksPerSecond(String codecName, int fpsNum) {
+        if (VideoEncoders.FALLBACK.equals(codecName)) {
+            if (fpsNum > MPEG4_MAX_TICKS_PER_SECOND) {
+                throw new IllegalArgumentException("MPEG-4 part 2 cannot store a frame rate with numerator " + fpsNum
+                        + " (at most " + MPEG4_MAX_TICKS_PER_SECOND + ")");
+            }
+            return fpsNum * (MPEG4_MAX_TICKS_PER_SECOND / fpsNum);
+        }
+        long ticks = (long) fpsNum * Math.max(1, (MIN_TICKS_PER_SECOND + fpsNum - 1) / fpsNum);
+        if (ticks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("frame rate numerator " + fpsNum + " is too large");
+        }
+        return (int) ticks;
+    }
+
+    /** Stores a display matrix that turns the frames {@code clockwise} degrees when they are shown. */
+    private static int addDisplayMatrix(AVCodecParameters parameters, int clockwise) {
+        PointerPointer<AVPacketSideData> list = new PointerPointer<>(1);
+        IntPointer count = new IntPointer(1);
+        try {
+            list.put(0, parameters.coded_side_data());
+            count.put(parameters.nb_coded_side_data());
+            AVPacketSideData matrix = avcodec.av_packet_side_data_new(list, count, AV_PKT_DATA_DISPLAYMATRIX,
+                    9 * Integer.BYTES, 0);
+            if (matrix == null || matrix.isNull()) {
+                return avutil.AVERROR_ENOMEM();
+            }
+            parameters.coded_side_data(new AVPacketSideData(list.get(0)));
+            parameters.nb_coded_side_data(count.get());
+            // av_display_rotation_set takes the clockwise angle (av_display_rotation_get returns the
+            // counter-clockwise one)
+            avutil.av_display_rotation_set(new IntPointer(matrix.data()), clockwise);
+            return 0;
+        } finally {
+            list.close();
+            count.close();
+        }
+    }
+
+    /** The time base's ticks of a frame at the nominal rate. */
+    long ticksPerFrame() {
+        return ticksPerFrame;
+    }
+
+    /** {@code micros} in ticks of the time base, rounded to the nearest. */
+    long ticks(long micros) {
+        return Math.floorDiv(micros * ticksPerSecond + 500_000, 1_000_000);
+    }
+
+    /** {@code ticks} of the time base in microseconds, rounded to the nearest. */
+    long micros(long ticks) {
+        return Math.floorDiv(ticks * 1_000_000 + ticksPerSecond / 2, ticksPerSecond);
+    }
+
+    /** The presentation time of the last frame sent, in ticks, or {@link Long#MIN_VALUE} before the first. */
+    long lastPts() {
+        return lastPts;
+    }
+
+    /**
+     * Converts and encodes one frame at {@code pts} ticks, which must be after the previous frame's.
+     *
+     * @param pixels tightly packed BGR24, {@code width * height * 3} bytes
+     * @param sink where the encoded packets go
+     */
+    void encode(byte[] pixels, long pts, PacketSink sink) throws MediaException {
+        bgr.position(0).put(pixels, 0, pixels.length).position(0);
+        int ret = avutil.av_frame_make_writable(frame);
+        if (ret < 0) {
+            throw new MediaException("cannot reuse the video frame buffer (" + FFmpegRuntime.describe(ret) + ")");
+        }
+        swscale.sws_scale(converter, bgrPlanes, bgrStrides, 0, height, frame.data(), frame.linesize());
+        frame.pts(pts);
+        // A frame lasts until the next one, unknown yet: the gap before it is the best guess, and
+        // the muxer needs it only for the last frame. The encoders used here have no delay, so the
+        // packets that come back are this frame's.
+        long duration = lastPts == Long.MIN_VALUE ? ticksPerFrame : pts - lastPts;
+        frame.duration(duration);
+        lastPts = pts;
+        sink.send(context, stream, frame, duration);
+    }
+
+    /** Drains the encoder at the end of the stream. */
+    void finish(PacketSink sink) throws MediaException {
+        sink.send(context, stream, null, ticksPerFrame);
+    }
+
+    String codecName() {
+        return codecName;
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            avcodec.avcodec_free_context(context);
+        }
+        if (frame != null) {
+            avutil.av_frame_free(frame);
+        }
+        if (converter != null) {
+            swscale.sws_freeContext(converter);
+        }
+        bgrPlanes.close();
+        bgrStrides.close();
+        bgr.close();
+    }
+
+    /** Width and height, for messages. */
+    @Override
+    public String toString() {
+        return codecName + " " + width + "x" + height;
+    }
+}
