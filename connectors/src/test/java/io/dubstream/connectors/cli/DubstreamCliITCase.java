@@ -101,8 +101,8 @@ class DubstreamCliITCase {
                 "chunk 0/1 RUNNING (attempt 2)",
                 "chunk 0/1 DONE (attempt 2)",
                 "chunk 0/1 MERGED (attempt 2)",
-                "chunk   state    attempt  retries  last error",
-                "0/1     MERGED   2        1        injected fault",
+                "chunk   state    attempt  retries  core                         last error",
+                "0/1     MERGED   2        1                                     injected fault",
                 "clip done-clip COMPLETED: 1 chunks merged, 1 retries");
 
         CliRun failed = CliRun.of("status", "--bootstrap", KAFKA.bootstrapServers(), "--clip-id", "bad-clip",
