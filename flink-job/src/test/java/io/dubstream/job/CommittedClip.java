@@ -46,8 +46,12 @@ public final class CommittedClip {
     public static CommittedClip read(String bootstrap, String prefix, String clipId, boolean strict) {
         CommittedClip clip = new CommittedClip();
         ClipRecordCodec codec = new ClipRecordCodec();
-        for (String topic : ClipTopics.withPrefix(prefix).all()) {
-            for (ConsumerRecord<String, byte[]> r : readPartition(bootstrap, topic, clipId)) {
+        ClipTopics topics = ClipTopics.withPrefix(prefix);
+        for (String topic : topics.all()) {
+            // the script topic exists once a clip with a script went through it
+            List<ConsumerRecord<String, byte[]>> records = topic.equals(topics.script())
+                    ? readPartitionIfAny(bootstrap, topic, clipId) : readPartition(bootstrap, topic, clipId);
+            for (ConsumerRecord<String, byte[]> r : records) {
                 var decoded = codec.decode(r.value());
                 if (!strict && !decoded.isValid()) {
                     continue;
@@ -83,6 +87,16 @@ public final class CommittedClip {
         try (var consumer = KafkaClients.committedReader(bootstrap)) {
             TopicPartition tp = ClipPartitions.find(consumer, topic, clipId, TIMEOUT).orElseThrow();
             return readAll(consumer, List.of(tp)).stream().filter(r -> clipId.equals(r.key())).toList();
+        }
+    }
+
+    /** As {@link #readPartition}, none when the topic does not exist. */
+    private static List<ConsumerRecord<String, byte[]>> readPartitionIfAny(String bootstrap, String topic,
+            String clipId) {
+        try (var consumer = KafkaClients.committedReader(bootstrap)) {
+            Optional<TopicPartition> tp = ClipPartitions.find(consumer, topic, clipId, TIMEOUT);
+            return tp.isEmpty() ? List.of()
+                    : readAll(consumer, List.of(tp.get())).stream().filter(r -> clipId.equals(r.key())).toList();
         }
     }
 

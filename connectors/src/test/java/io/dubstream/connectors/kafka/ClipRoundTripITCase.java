@@ -193,11 +193,11 @@ class ClipRoundTripITCase {
         assertThat(up.manifest().getScriptLanguage()).isEqualTo("en");
         List<ConsumerRecord<String, byte[]>> lines = committedOf(ClipTopics.INPUT.script(), "scripted");
         assertThat(lines).allSatisfy(r -> assertThat(r.key()).isEqualTo("scripted"));
-        assertThat(decoded(lines)).containsExactly(
+        assertThat(KAFKA.committedRecords(ClipTopics.INPUT.script(), "scripted")).containsExactly(
                 new ScriptLine("scripted", 0, 250_000, 1_500_000, "First line", "en", ""),
                 new ScriptLine("scripted", 1, 2_500_000, 3_750_000, "Second line", "en", ""));
         List<ConsumerRecord<String, byte[]>> clips = committedOf(ClipTopics.INPUT.clips(), "scripted");
-        ClipManifest manifest = (ClipManifest) decoded(clips).get(0);
+        ClipManifest manifest = (ClipManifest) KAFKA.committedRecords(ClipTopics.INPUT.clips(), "scripted").get(0);
         assertThat(manifest.getScriptLineCount()).isEqualTo(2);
         assertThat(manifest.getScriptLanguage()).isEqualTo("en");
         // sent in the manifest's transaction, before the first frame
@@ -382,37 +382,8 @@ class ClipRoundTripITCase {
         producer.send(new ProducerRecord<>(topic, record.getClipId(), codec.encode(record)));
     }
 
-    static List<ClipRecord> recordsOf(String topic, String clipId) {
-        return decoded(committedOf(topic, clipId));
-    }
-
-    private static List<ClipRecord> decoded(List<ConsumerRecord<String, byte[]>> records) {
-        ClipRecordCodec codec = new ClipRecordCodec();
-        List<ClipRecord> decoded = new ArrayList<>();
-        for (var r : records) {
-            decoded.add(codec.decode(r.value()).recordOrThrow());
-        }
-        return decoded;
-    }
-
     /** The committed records of {@code clipId} on {@code topic}, in offset order. */
     private static List<ConsumerRecord<String, byte[]>> committedOf(String topic, String clipId) {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (var consumer = KafkaClients.committedReader(KAFKA.bootstrapServers())) {
-            var tp = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
-            if (tp.isEmpty()) {
-                return records;
-            }
-            consumer.assign(List.of(tp.get()));
-            long end = consumer.endOffsets(List.of(tp.get())).get(tp.get());
-            while (consumer.position(tp.get()) < end) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (clipId.equals(r.key())) {
-                        records.add(r);
-                    }
-                }
-            }
-        }
-        return records;
+        return KAFKA.committedConsumerRecords(topic, clipId);
     }
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.records.ClipRecord;
 
@@ -43,6 +45,15 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     public List<ClipRecord> committedRecords(String topic, String clipId) {
         ClipRecordCodec codec = new ClipRecordCodec();
         List<ClipRecord> records = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : committedConsumerRecords(topic, clipId)) {
+            records.add(codec.decode(r.value()).recordOrThrow());
+        }
+        return records;
+    }
+
+    /** As {@link #committedRecords}, as Kafka gives them: bytes, offsets and timestamps. */
+    public List<ConsumerRecord<String, byte[]>> committedConsumerRecords(String topic, String clipId) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         try (var consumer = KafkaClients.committedReader(bootstrapServers())) {
             var tp = ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10));
             if (tp.isEmpty()) {
@@ -53,7 +64,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             while (consumer.position(tp.get()) < end) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     if (clipId.equals(r.key())) {
-                        records.add(codec.decode(r.value()).recordOrThrow());
+                        records.add(r);
                     }
                 }
             }
