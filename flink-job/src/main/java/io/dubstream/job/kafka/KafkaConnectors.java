@@ -27,7 +27,7 @@ public final class KafkaConnectors {
     private KafkaConnectors() {}
 
     /**
-     * Reads the three input topics from the committed group offsets (earliest for a new group),
+     * Reads the four input topics (clips, frames, audio, script) from the committed group offsets (earliest for a new group),
      * committed records only: an upload's aborted transactions are never seen.
      */
     public static KafkaSource<ClipEvent> source(Configuration conf) {
