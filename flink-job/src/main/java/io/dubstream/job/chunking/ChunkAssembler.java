@@ -423,7 +423,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             Chunk whole = Chunk.whole(manifest, media.images(0, frames),
                     media.samples(manifest.getChannels(), progress.audioHeldFrom, 0, end.getSamplesSent()), end);
             out.collect(whole.withTimes(media.ptsMicros(0, frames), 0, clipEndMicros(manifest, end), CUT_AT_END,
-                    script.overlapping(Long.MIN_VALUE, Long.MAX_VALUE)));
+                    script.overlappingAndNext(Long.MIN_VALUE, Long.MAX_VALUE)));
             chunkFrames.inc(frames);
             finish(progress, ctx);
             return;
@@ -494,7 +494,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 firstSample, media.samples(manifest.getChannels(), progress.audioHeldFrom, firstSample, endSample),
                 nextFirstFrame, nextFirstSample, null);
         out.collect(chunk.withTimes(media.ptsMicros(firstFrame, endFrame), progress.coreStartMicros, cut,
-                label(progress.cutKind), script.overlapping(progress.coreStartMicros - contextMicros, until)));
+                label(progress.cutKind), script.overlappingAndNext(progress.coreStartMicros - contextMicros, until)));
         progress.chunksEmitted++;
         chunkFrames.inc(endFrame - firstFrame);
         progress.framesAssumed = ended ? 0 : endFrame + 1;
@@ -522,7 +522,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 firstSample, media.samples(manifest.getChannels(), progress.audioHeldFrom, firstSample, sampleTotal),
                 frameTotal, sampleTotal, end);
         out.collect(chunk.withTimes(media.ptsMicros(firstFrame, frameTotal), progress.coreStartMicros,
-                clipEndMicros(manifest, end), CUT_AT_END, script.overlapping(progress.coreStartMicros - contextMicros, Long.MAX_VALUE)));
+                clipEndMicros(manifest, end), CUT_AT_END, script.overlappingAndNext(progress.coreStartMicros - contextMicros, Long.MAX_VALUE)));
         progress.chunksEmitted++;
         chunkFrames.inc(frameTotal - firstFrame);
         progress.lastEmitted = true;

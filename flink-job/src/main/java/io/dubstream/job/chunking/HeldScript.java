@@ -64,15 +64,25 @@ final class HeldScript {
         return spans;
     }
 
-    /** The held lines that overlap {@code [from, to)}, by index. */
-    ScriptLine[] overlapping(long from, long to) throws Exception {
-        List<ScriptLine> overlapping = new ArrayList<>();
+    /**
+     * The held lines that overlap {@code [from, to)} and the first line that starts at or after
+     * {@code to} (where it bounds how far the dub of the last one may run), by index.
+     */
+    ScriptLine[] overlappingAndNext(long from, long to) throws Exception {
+        List<ScriptLine> lines = new ArrayList<>();
+        ScriptLine next = null;
         for (ScriptLine line : byIndex()) {
             if (line.getEndMicros() > from && line.getStartMicros() < to) {
-                overlapping.add(line);
+                lines.add(line);
+            } else if (line.getStartMicros() >= to && (next == null || line.getStartMicros() < next.getStartMicros())) {
+                next = line;
             }
         }
-        return overlapping.toArray(new ScriptLine[0]);
+        if (next != null) {
+            lines.add(next);
+            lines.sort(Comparator.comparingInt(ScriptLine::getLineIndex));
+        }
+        return lines.toArray(new ScriptLine[0]);
     }
 
     /** Drops the lines that end at or before {@code micros}: no chunk to come overlaps them. */

@@ -36,7 +36,8 @@ import io.dubstream.connectors.records.ScriptLine;
  * cut, lip-synced and written back by time, not by index. The chunk's core, the part of the clip it
  * stands for alone, is {@code [coreStartMicros, coreEndMicros)}; the context around it is shared with
  * the neighbours. {@code scriptLines} are the clip's script lines that overlap the chunk, context
- * included (none for a clip without a script).
+ * included, and the first line after it, which bounds how far the dub of the last one may run (none
+ * for a clip without a script).
  *
  * <p>A Flink POJO (tested): {@code byte[][]}, {@code long[]}, {@code short[]} and
  * {@code ScriptLine[]} are array types, never Kryo.
@@ -62,6 +63,11 @@ public class Chunk {
     private long coreEndMicros;
     private String coreCut;
     private ScriptLine[] scriptLines;
+    /**
+     * After the dubbing stage, where its dub speaks, as {@code [start, end)} pairs in µs of
+     * presentation time; null when no dubbing ran (lip-sync then follows the chunk's audio throughout).
+     */
+    private long[] spokenMicros;
 
     public Chunk() {}
 
@@ -167,6 +173,31 @@ public class Chunk {
         coreEndMicros = from.coreEndMicros;
         coreCut = from.coreCut;
         scriptLines = from.scriptLines;
+        spokenMicros = from.spokenMicros;
+    }
+
+    /** A copy (sharing the media) that says where its dub speaks ({@link #getSpokenMicros()}). */
+    public Chunk withSpoken(long[] spoken) {
+        if (spoken.length % 2 != 0) {
+            throw new IllegalArgumentException("spoken ranges come in [start, end) pairs, got " + spoken.length
+                    + " values");
+        }
+        Chunk c = withAttempts(attempts);
+        c.spokenMicros = spoken;
+        return c;
+    }
+
+    /** Whether a dub speaks at {@code micros}; true throughout when no dubbing ran. */
+    public boolean isSpokenAt(long micros) {
+        if (spokenMicros == null) {
+            return true;
+        }
+        for (int i = 0; i < spokenMicros.length; i += 2) {
+            if (micros >= spokenMicros[i] && micros < spokenMicros[i + 1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A copy (sharing the media) that carries {@code history} as its attempts. */
@@ -356,6 +387,14 @@ public class Chunk {
         this.coreEndMicros = coreEndMicros;
     }
 
+    public long[] getSpokenMicros() {
+        return spokenMicros;
+    }
+
+    public void setSpokenMicros(long[] spokenMicros) {
+        this.spokenMicros = spokenMicros;
+    }
+
     public String getCoreCut() {
         return coreCut;
     }
@@ -388,7 +427,7 @@ public class Chunk {
                 && Objects.equals(end, c.end) && Objects.equals(failure, c.failure) && mode == c.mode
                 && Arrays.equals(framePtsMicros, c.framePtsMicros) && coreStartMicros == c.coreStartMicros
                 && coreEndMicros == c.coreEndMicros && Objects.equals(coreCut, c.coreCut)
-                && Arrays.equals(scriptLines, c.scriptLines);
+                && Arrays.equals(scriptLines, c.scriptLines) && Arrays.equals(spokenMicros, c.spokenMicros);
     }
 
     @Override

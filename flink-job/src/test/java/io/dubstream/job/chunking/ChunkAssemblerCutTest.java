@@ -60,14 +60,15 @@ class ChunkAssemblerCutTest extends ChunkAssemblerTestBase {
     }
 
     @Test
-    void eachChunkCarriesTheLinesThatOverlapItContextIncluded() throws Exception {
+    void eachChunkCarriesTheLinesThatOverlapItContextIncludedAndTheNextOne() throws Exception {
         SyntheticClip clip = clip25("dialogue", 45_000).withScript(DIALOGUE);
         feed(clip.upload());
 
         List<Chunk> out = harness.extractOutputValues();
-        // chunk 1 covers [8.3, 20.2) with its context: lines 1 to 4 (4.3-9.1 .. 19.8-21.5)
-        assertThat(out.get(1).getScriptLines()).extracting(ScriptLine::getLineIndex).containsExactly(1, 2, 3, 4);
-        assertThat(out.get(0).getScriptLines()).extracting(ScriptLine::getLineIndex).containsExactly(0, 1, 2);
+        // chunk 1 covers [8.3, 20.2) with its context: lines 1 to 4 (4.3-9.1 .. 19.8-21.5), and line 5
+        // (from 21.7 s), the first after it
+        assertThat(out.get(1).getScriptLines()).extracting(ScriptLine::getLineIndex).containsExactly(1, 2, 3, 4, 5);
+        assertThat(out.get(0).getScriptLines()).extracting(ScriptLine::getLineIndex).containsExactly(0, 1, 2, 3);
         assertThat(out.get(4).getScriptLines()).extracting(ScriptLine::getLineIndex).containsExactly(7, 8, 9);
     }
 

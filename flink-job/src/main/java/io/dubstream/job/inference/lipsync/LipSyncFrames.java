@@ -148,7 +148,7 @@ public final class LipSyncFrames implements AutoCloseable {
      * bytes, unchanged.
      *
      * @param outputs per frame, the model's {@code float[3 * 96 * 96]} (B, G, R in [0, 1]); ignored (may be
-     *     null) for frames without a face
+     *     null) for frames without a face; null for a frame with a face leaves it as it came
      * @param jpegQuality 0..1, as {@link JpegCodec#encode}
      */
     public static byte[][] paste(Prepared prepared, float[][] outputs, float jpegQuality) {
@@ -160,11 +160,12 @@ public final class LipSyncFrames implements AutoCloseable {
         byte[][] out = new byte[prepared.frames()][];
         for (int i = 0; i < out.length; i++) {
             Optional<FaceBox> box = prepared.box(i);
-            if (box.isEmpty()) {
+            if (box.isEmpty() || outputs[i] == null) {
+                // no face, or a face the stage left alone (no speech there): the frame as it came
                 out[i] = prepared.jpegs[i];
                 continue;
             }
-            if (outputs[i] == null || outputs[i].length != FaceCrops.OUTPUT_SIZE) {
+            if (outputs[i].length != FaceCrops.OUTPUT_SIZE) {
                 throw new IllegalArgumentException("frame " + (prepared.firstFrame + i) + " has a face and needs a "
                         + "lip-sync output of " + FaceCrops.OUTPUT_SIZE + " values, got "
                         + (outputs[i] == null ? "none" : outputs[i].length));
@@ -263,6 +264,11 @@ public final class LipSyncFrames implements AutoCloseable {
         /** Frames in the chunk. */
         public int frames() {
             return jpegs.length;
+        }
+
+        /** Frame {@code i} as it came, JPEG-encoded. */
+        public byte[] jpeg(int i) {
+            return jpegs[i];
         }
 
         /**

@@ -47,6 +47,7 @@ public final class LipSyncStage implements ChunkModel {
     private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
     private final AtomicLong facesFound = new AtomicLong();
     private final AtomicLong framesWithoutFace = new AtomicLong();
+    private final AtomicLong framesWithoutSpeech = new AtomicLong();
     /** On a GPU, the most device memory seen in use after a batch; null on the CPU. */
     private final GpuMemoryPeak gpuMemory;
 
@@ -77,7 +78,7 @@ public final class LipSyncStage implements ChunkModel {
         LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(),
                 t -> new LipSyncFrames(search));
         LipSyncFrames.Prepared prepared = frames.prepare(chunk);
-        int[] faces = prepared.faceFrames();
+        int[] faces = spoken(chunk, prepared.faceFrames());
         List<FrameInput> inputs = new ArrayList<>(faces.length);
         for (int i : faces) {
             inputs.add(new FrameInput(prepared.melWindow(i), prepared.faceInput(i)));
@@ -95,9 +96,21 @@ public final class LipSyncStage implements ChunkModel {
         }
         facesFound.addAndGet(faces.length);
         framesWithoutFace.addAndGet(prepared.framesWithoutFace());
+        framesWithoutSpeech.addAndGet(prepared.faceFrames().length - faces.length);
         LOG.info("clip {} chunk {}: a face in {} of {} frames ({} pass through unchanged)", chunk.getClipId(),
                 chunk.getIndex(), faces.length, prepared.frames(), prepared.framesWithoutFace());
         return chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
+    }
+
+    /**
+     * The frames of {@code faces} where the chunk's dub speaks: after a dubbing stage, frames between
+     * its lines keep their original mouth; without one, all of them.
+     */
+    private static int[] spoken(Chunk chunk, int[] faces) {
+        if (chunk.getSpokenMicros() == null) {
+            return faces;
+        }
+        return java.util.Arrays.stream(faces).filter(i -> chunk.isSpokenAt(chunk.framePtsMicros(i))).toArray();
     }
 
     /** One model batch: the frames' inputs side by side, the mouths split back per frame. */
@@ -125,12 +138,15 @@ public final class LipSyncStage implements ChunkModel {
     /** Count names: frames that went through the model with a face, and frames passed through without. */
     public static final String FRAMES_WITH_FACE = "lipsyncFramesWithFace";
     public static final String FRAMES_WITHOUT_FACE = "lipsyncFramesWithoutFace";
+    /** Frames with a face that kept their mouth because the dub does not speak there. */
+    public static final String FRAMES_WITHOUT_SPEECH = "lipsyncFramesWithoutSpeech";
     /** Peak name, on a GPU: the most device memory in use after a batch, in bytes; 0 until known. */
     public static final String GPU_PEAK_USED_BYTES = "gpuPeakUsedBytes";
 
     @Override
     public Map<String, Long> counts() {
-        return Map.of(FRAMES_WITH_FACE, facesFound.get(), FRAMES_WITHOUT_FACE, framesWithoutFace.get());
+        return Map.of(FRAMES_WITH_FACE, facesFound.get(), FRAMES_WITHOUT_FACE, framesWithoutFace.get(),
+                FRAMES_WITHOUT_SPEECH, framesWithoutSpeech.get());
     }
 
     @Override

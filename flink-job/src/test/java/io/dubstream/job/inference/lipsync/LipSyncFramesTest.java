@@ -125,8 +125,15 @@ class LipSyncFramesTest {
         assertThat(meanAbsDiff(before, dark, messi.width(), box, true)).isGreaterThan(40);
         assertThat(meanAbsDiff(before, dark, messi.width(), box, false)).isLessThan(1.5);
 
-        assertThatThrownBy(() -> LipSyncFrames.paste(prepared, new float[6][], 0.9f))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("frame 250 has a face");
+        // no output for a face: the frame is left as it came (a frame where the dub does not speak)
+        byte[][] untouched = LipSyncFrames.paste(prepared, new float[6][], 0.9f);
+        for (int i = 0; i < untouched.length; i++) {
+            assertThat(untouched[i]).isSameAs(prepared.jpeg(i));
+        }
+        float[][] wrong = new float[6][];
+        wrong[prepared.faceFrames()[0]] = new float[10];
+        assertThatThrownBy(() -> LipSyncFrames.paste(prepared, wrong, 0.9f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has a face and needs");
     }
 
     /**

@@ -144,7 +144,8 @@ class LipSyncStageTest {
             assertThat(stage.facesFound()).isEqualTo(5);
             assertThat(stage.framesWithoutFace()).isEqualTo(3);
             assertThat(stage.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    LipSyncStage.FRAMES_WITH_FACE, 5L, LipSyncStage.FRAMES_WITHOUT_FACE, 3L));
+                    LipSyncStage.FRAMES_WITH_FACE, 5L, LipSyncStage.FRAMES_WITHOUT_FACE, 3L,
+                    LipSyncStage.FRAMES_WITHOUT_SPEECH, 0L));
             assertThat(stage.peaks()).as("no GPU memory on the CPU").isEmpty();
             for (int i = 5; i < 8; i++) {
                 assertThat(out.getImages()[i]).as("frame %d has no face", i).isSameAs(chunk.getImages()[i]);
@@ -157,6 +158,28 @@ class LipSyncStageTest {
             assertThat(meanDifference(before, after, messi.width(), face, false)).as("outside the face box")
                     .isLessThan(2);
             assertThat(out.getSamples()).isEqualTo(chunk.getSamples());
+        }
+    }
+
+    @Test
+    void afterDubbingFramesWhereTheDubDoesNotSpeakKeepTheirMouth() throws Exception {
+        TestFrames.Frame messi = TestFrames.messi();
+        TestFrames.Frame plain = TestFrames.smooth(messi.width(), messi.height());
+        Chunk chunk = chunk(messi, plain, 0);
+        // the dub speaks from frame 1's time to frame 3's: frames 1 and 2 of the five with a face
+        long[] spoken = {chunk.framePtsMicros(1), chunk.framePtsMicros(3)};
+        try (LipSyncStage stage = new LipSyncStage(new DarkeningModel(), 4, Duration.ofMillis(5), 0.95f)) {
+            Chunk out = stage.process(chunk.withSpoken(spoken));
+
+            assertThat(stage.counts()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    LipSyncStage.FRAMES_WITH_FACE, 2L, LipSyncStage.FRAMES_WITHOUT_FACE, 3L,
+                    LipSyncStage.FRAMES_WITHOUT_SPEECH, 3L));
+            for (int i : new int[] {0, 3, 4, 5, 6, 7}) {
+                assertThat(out.getImages()[i]).as("frame %d", i).isSameAs(chunk.getImages()[i]);
+            }
+            for (int i : new int[] {1, 2}) {
+                assertThat(out.getImages()[i]).as("frame %d", i).isNotEqualTo(chunk.getImages()[i]);
+            }
         }
     }
 
