@@ -132,4 +132,43 @@ public final class Signals {
         }
         return (crossings - 1) * rate / (last - first);
     }
+
+    /**
+     * The fundamental frequency of {@code x[from, to)} from its normalised autocorrelation: the lag
+     * between {@code rate / hi} and {@code rate / lo} with the highest value, refined by a parabola
+     * through it and its neighbours. The first peak above 90% of the best is taken, so a period's
+     * multiples do not win.
+     */
+    public static double autocorrelationPitch(float[] x, int from, int to, int rate, double lo, double hi) {
+        int minLag = (int) Math.floor(rate / hi);
+        int maxLag = (int) Math.ceil(rate / lo);
+        int n = to - from - maxLag - 1;
+        if (n <= maxLag) {
+            throw new AssertionError("too few samples for a period of up to " + maxLag);
+        }
+        double[] r = new double[maxLag + 2];
+        for (int lag = minLag - 1; lag <= maxLag + 1; lag++) {
+            double dot = 0;
+            double e0 = 0;
+            double e1 = 0;
+            for (int i = from; i < from + n; i++) {
+                dot += (double) x[i] * x[i + lag];
+                e0 += (double) x[i] * x[i];
+                e1 += (double) x[i + lag] * x[i + lag];
+            }
+            r[lag] = dot / Math.sqrt(e0 * e1);
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        for (int lag = minLag; lag <= maxLag; lag++) {
+            best = Math.max(best, r[lag]);
+        }
+        for (int lag = minLag; lag <= maxLag; lag++) {
+            if (r[lag] >= 0.9 * best && r[lag] >= r[lag - 1] && r[lag] >= r[lag + 1]) {
+                double denominator = r[lag - 1] - 2 * r[lag] + r[lag + 1];
+                double shift = denominator == 0 ? 0 : 0.5 * (r[lag - 1] - r[lag + 1]) / denominator;
+                return rate / (lag + shift);
+            }
+        }
+        throw new AssertionError("no autocorrelation peak");
+    }
 }

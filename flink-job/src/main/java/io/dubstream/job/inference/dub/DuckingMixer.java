@@ -1,0 +1,99 @@
+package io.dubstream.job.inference.dub;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Mixes placed lines into a chunk's interleaved s16 audio, ducking the original under them.
+ *
+ * <p><b>Gain.</b> Under each line, from its start to its end, the original is scaled by
+ * {@link DubSettings#duckGain()}. Over the {@link DubSettings#duckRampMicros() ramp} of {@code R}
+ * samples before the start the gain falls along a raised cosine from 1 to that gain, and rises the
+ * same way over {@code R} samples after the end: ramp sample {@code j} (from the side away from the
+ * line) has {@code 1 - (1 - gain) * (0.5 - 0.5 cos(pi (j + 1) / (R + 1)))}, strictly between the two.
+ * Where lines' ducked ranges overlap the lower gain wins (ducks do not compound).
+ *
+ * <p><b>Mix.</b> Each line's mono samples ({@code x} in [-1, 1], as {@code s / 32768}) are added to
+ * every channel: {@code out = round(original * gain + x * 32768)}, clipped to s16. Outside every
+ * ducked range (ramps included) the output is a copy of the original, sample for sample. Lines or
+ * ramps that reach outside the chunk are cut at its edges.
+ *
+ * <p>Pure: the original is not changed; stateless after construction.
+ */
+public final class DuckingMixer {
+
+    private final double gain;
+    private final int ramp;
+
+    /**
+     * @param settings the ducking gain and ramp length
+     * @param sampleRate the chunk audio's rate, in Hz
+     */
+    public DuckingMixer(DubSettings settings, int sampleRate) {
+        if (sampleRate <= 0) {
+            throw new IllegalArgumentException("the sample rate must be positive, got " + sampleRate);
+        }
+        this.gain = settings.duckGain();
+        this.ramp = DubSettings.samples(settings.duckRampMicros(), sampleRate);
+    }
+
+    /**
+     * @param original the chunk's audio, interleaved s16
+     * @param channels its channel count
+     * @param lines the placed lines, positions in samples per channel from the chunk's start
+     * @return a new buffer of the original's length
+     */
+    public short[] mix(short[] original, int channels, List<FittedLine> lines) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException("the channel count must be positive, got " + channels);
+        }
+        if (original.length % channels != 0) {
+            throw new IllegalArgumentException(
+                    original.length + " samples are not a whole number of frames of " + channels + " channels");
+        }
+        short[] out = original.clone();
+        int frames = original.length / channels;
+        if (lines.isEmpty() || frames == 0) {
+            return out;
+        }
+        // Per frame: the gain (1 where untouched), the dub, and whether any ducked range covers it.
+        double[] gains = new double[frames];
+        Arrays.fill(gains, 1);
+        double[] dub = new double[frames];
+        boolean[] touched = new boolean[frames];
+        for (FittedLine line : lines) {
+            int start = line.start();
+            int end = line.end();
+            for (int i = Math.max(0, start - ramp); i < Math.min(frames, end + ramp); i++) {
+                double g;
+                if (i < start) {
+                    g = rampGain(start - 1 - i);
+                } else if (i >= end) {
+                    g = rampGain(i - end);
+                } else {
+                    g = gain;
+                    dub[i] += line.samples()[i - start] * 32768.0;
+                }
+                gains[i] = Math.min(gains[i], g);
+                touched[i] = true;
+            }
+        }
+        for (int i = 0; i < frames; i++) {
+            if (!touched[i]) {
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int k = i * channels + c;
+                long v = Math.round(original[k] * gains[i] + dub[i]);
+                out[k] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+            }
+        }
+        return out;
+    }
+
+    /** The gain {@code d} samples away from a line's edge, within the ramp ({@code 0 <= d < R}). */
+    private double rampGain(int d) {
+        double towardsLine = 0.5 - 0.5 * Math.cos(Math.PI * (ramp - d) / (ramp + 1));
+        return 1 - (1 - gain) * towardsLine;
+    }
+}
