@@ -1,12 +1,9 @@
 package io.dubstream.job.inference.dub;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import ai.djl.Device;
-import ai.djl.ModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
@@ -53,16 +50,9 @@ public final class TorchScriptSpeechModel implements SpeechSynthesizer {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("TTS model file " + file + " does not exist or is not a file");
-        }
         this.name = file.toString();
         this.sampleRate = sampleRate;
-        try {
-            this.model = TorchScriptFiles.load(file, device);
-        } catch (ModelException | IOException | RuntimeException e) {
-            throw new SynthesisException("TTS model " + name + " could not be loaded: " + describe(e), e);
-        }
+        this.model = TorchScriptFiles.open("TTS model", file, device, SynthesisException::new);
         this.predictor = model.newPredictor(new SpeechTranslator("TTS model " + name, sampleRate));
     }
 
@@ -91,16 +81,9 @@ public final class TorchScriptSpeechModel implements SpeechSynthesizer {
             }
             LineRequest first = lines.get(0);
             throw new SynthesisException("TTS model " + name + " failed on a batch of " + lines.size()
-                    + " lines from line " + first.lineIndex() + " of clip " + first.clipId() + ": " + describe(e), e);
+                    + " lines from line " + first.lineIndex() + " of clip " + first.clipId() + ": "
+                    + TorchScriptFiles.describe(e), e);
         }
-    }
-
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getMessage() == null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     @Override
