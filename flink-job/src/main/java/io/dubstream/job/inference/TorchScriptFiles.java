@@ -1,7 +1,9 @@
 package io.dubstream.job.inference;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 
 import ai.djl.Device;
 import ai.djl.ModelException;
@@ -28,5 +30,32 @@ public final class TorchScriptFiles {
                 .optDevice(device)
                 .build()
                 .loadModel();
+    }
+
+    /**
+     * {@link #load} for a model of a kind that messages name ({@code "voice model"}): a missing file is an
+     * {@code IllegalArgumentException} ("KIND file F does not exist or is not a file"), a file that does
+     * not load is the kind's own exception, made by {@code failure} from the message ("KIND F could not
+     * be loaded: why") and the cause.
+     */
+    public static <E extends Exception> ZooModel<NDList, NDList> open(String kind, Path file, Device device,
+            BiFunction<String, Exception, E> failure) throws E {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(kind + " file " + file + " does not exist or is not a file");
+        }
+        try {
+            return load(file, device);
+        } catch (ModelException | IOException | RuntimeException e) {
+            throw failure.apply(kind + " " + file + " could not be loaded: " + describe(e), e);
+        }
+    }
+
+    /** What went wrong, for a message: the first message in the cause chain, else the class's name. */
+    public static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getMessage() == null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

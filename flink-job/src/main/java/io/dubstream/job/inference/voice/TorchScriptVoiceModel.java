@@ -1,11 +1,8 @@
 package io.dubstream.job.inference.voice;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import ai.djl.Device;
-import ai.djl.ModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -54,16 +51,9 @@ public final class TorchScriptVoiceModel implements VoiceModel {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("voice model file " + file + " does not exist or is not a file");
-        }
         this.name = file.toString();
         this.sampleRate = sampleRate;
-        try {
-            this.model = TorchScriptFiles.load(file, device);
-        } catch (ModelException | IOException | RuntimeException e) {
-            throw new VoiceModelException("voice model " + name + " could not be loaded: " + describe(e), e);
-        }
+        this.model = TorchScriptFiles.open("voice model", file, device, VoiceModelException::new);
         this.predictor = model.newPredictor();
     }
 
@@ -99,7 +89,7 @@ public final class TorchScriptVoiceModel implements VoiceModel {
                 output = predictor.predict(new NDList(m.create(flat, new Shape(b, n))));
             } catch (TranslateException | RuntimeException e) {
                 throw new VoiceModelException("voice model " + name + " failed on a batch of " + b + " x " + n
-                        + " samples: " + describe(e), e);
+                        + " samples: " + TorchScriptFiles.describe(e), e);
             }
             try {
                 values = check(output, b, n);
@@ -137,10 +127,6 @@ public final class TorchScriptVoiceModel implements VoiceModel {
     public void close() {
         predictor.close();
         model.close();
-    }
-
-    private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     @Override
