@@ -160,7 +160,8 @@ public final class DubstreamJob {
                                         conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
                                         conf.get(DubstreamOptions.INFERENCE_DEVICE),
                                         new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
-                                                conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES)))),
+                                                conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES))),
+                                        DubstreamOptions.dubSettings(conf)),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults),
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))

@@ -11,6 +11,9 @@ import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.IdentityModel;
+import io.dubstream.job.inference.dub.DubSettings;
+import io.dubstream.job.inference.dub.SpeechSynthesizers;
+import io.dubstream.job.inference.dub.TorchScriptSpeechModel;
 import io.dubstream.job.inference.voice.VoiceModels;
 import io.dubstream.job.inference.InferenceDevice;
 
@@ -22,6 +25,26 @@ import io.dubstream.job.inference.InferenceDevice;
 public final class DubstreamOptions {
 
     private DubstreamOptions() {}
+
+    /** The dub settings the options give; {@code dubstream.dub.max-stretch} as {@code SLOWEST-FASTEST}. */
+    public static DubSettings dubSettings(org.apache.flink.configuration.Configuration conf) {
+        String stretch = conf.get(DUB_MAX_STRETCH);
+        String[] speeds = stretch.split("-");
+        double slowest;
+        double fastest;
+        try {
+            if (speeds.length != 2) {
+                throw new NumberFormatException();
+            }
+            slowest = Double.parseDouble(speeds[0].trim());
+            fastest = Double.parseDouble(speeds[1].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(DUB_MAX_STRETCH.key() + " '" + stretch
+                    + "' is not SLOWEST-FASTEST, e.g. 0.8-1.25");
+        }
+        return new DubSettings(conf.get(DUB_DUCK_DB), conf.get(DUB_DUCK_RAMP).toNanos() / 1000,
+                conf.get(DUB_NEXT_LINE_MARGIN).toNanos() / 1000, fastest, slowest);
+    }
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("dubstream.kafka.bootstrap-servers")
             .stringType()
@@ -155,9 +178,37 @@ public final class DubstreamOptions {
     public static final ConfigOption<String> VOICE_MODEL = ConfigOptions.key("dubstream.voice-model")
             .stringType()
             .defaultValue(ChunkModelFactory.VOICE_NONE)
-            .withDescription("The voice stage run on each chunk's audio before the model: none, "
-                    + String.join(", ", VoiceModels.NAMES) + " (a DSP effect, no AI), or a TorchScript file with"
-                    + " forward(audio[B, N]) -> audio[B, N] at 24 kHz.");
+            .withDescription("The voice of the dub. A speech synthesizer speaks each script line of the clip over"
+                    + " its audio (the original ducked under it) before the model, and lip-sync follows it: "
+                    + String.join(", ", SpeechSynthesizers.NAMES) + " (formant synthesis, no AI, 100+ languages) or a"
+                    + " TorchScript text-to-speech file (*" + TorchScriptSpeechModel.SUFFIX + "). Or an audio effect"
+                    + " on each chunk's audio: " + String.join(", ", VoiceModels.NAMES) + " (a DSP effect, no AI), or a"
+                    + " TorchScript file with forward(audio[B, N]) -> audio[B, N] at 24 kHz. Or none.");
+
+    public static final ConfigOption<Double> DUB_DUCK_DB = ConfigOptions.key("dubstream.dub.duck-db")
+            .doubleType()
+            .defaultValue(DubSettings.DEFAULTS.duckDb())
+            .withDescription("The original audio's level under a dubbed line, in dB (at most 0); outside the"
+                    + " lines it is untouched.");
+
+    public static final ConfigOption<Duration> DUB_DUCK_RAMP = ConfigOptions.key("dubstream.dub.duck-ramp")
+            .durationType()
+            .defaultValue(Duration.ofNanos(DubSettings.DEFAULTS.duckRampMicros() * 1000))
+            .withDescription("The ramps into and out of the ducked level, before a line's start and after its end.");
+
+    public static final ConfigOption<Duration> DUB_NEXT_LINE_MARGIN = ConfigOptions
+            .key("dubstream.dub.next-line-margin")
+            .durationType()
+            .defaultValue(Duration.ofNanos(DubSettings.DEFAULTS.nextLineMarginMicros() * 1000))
+            .withDescription("A line too long for its slot first takes the silence after it up to this long before"
+                    + " the next line's start; only then is it sped up.");
+
+    public static final ConfigOption<String> DUB_MAX_STRETCH = ConfigOptions.key("dubstream.dub.max-stretch")
+            .stringType()
+            .defaultValue(DubSettings.DEFAULTS.maxSlowDown() + "-" + DubSettings.DEFAULTS.maxSpeedUp())
+            .withDescription("The playback speeds a dubbed line may take, SLOWEST-FASTEST: a line too long for"
+                    + " its room is sped up (pitch kept) at most to FASTEST, then cut with a short fade. Lines"
+                    + " shorter than their slot are not slowed down.");
 
     public static final ConfigOption<String> INFERENCE_DEVICE = ConfigOptions.key("dubstream.inference.device")
             .stringType()
@@ -284,7 +335,7 @@ public final class DubstreamOptions {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES,
                 FAULT_FAIL_FRACTION, FAULT_FAIL_CHUNKS, FAULT_FAILING_ATTEMPTS, FAULT_OUT_OF_MEMORY);

@@ -12,8 +12,10 @@ final class JobRunOptions {
     String model;
 
     @Option(names = "--voice", paramLabel = "NAME|FILE.pt", defaultValue = "none",
-            description = "The voice stage before the model: none, voice-identity, voice-pitch-shift (a DSP effect,"
-                    + " no AI) or a TorchScript file (default: ${DEFAULT-VALUE}).")
+            description = "The voice of the dub: espeak-ng (speaks the clip's script lines over its audio; formant"
+                    + " synthesis, no AI) or a TorchScript text-to-speech file (.tts.pt); or an effect on the audio:"
+                    + " voice-identity, voice-pitch-shift (DSP, no AI) or a TorchScript voice file (.pt); or none"
+                    + " (default: ${DEFAULT-VALUE}).")
     String voice;
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", defaultValue = "auto",

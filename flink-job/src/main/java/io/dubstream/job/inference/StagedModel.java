@@ -1,18 +1,22 @@
 package io.dubstream.job.inference;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import io.dubstream.job.inference.dub.DubbingStage;
 import io.dubstream.job.inference.voice.VoiceStage;
 import io.dubstream.job.records.Chunk;
 
 /**
- * A chunk through the voice stage (dubbed speech of the same length), then through the frame model
- * (lip-sync, or a test transform). Either stage may be absent.
+ * A chunk through the voice stage (an audio effect of the same length), the dubbing stage (the
+ * script's lines spoken over the audio), then the frame model (lip-sync, which follows the dubbed
+ * audio, or a test transform). The voice and dubbing stages may be absent.
  */
 public final class StagedModel implements ChunkModel {
 
     private final VoiceStage voice;
+    private final DubbingStage dubbing;
     private final ChunkModel frames;
 
     /**
@@ -20,13 +24,24 @@ public final class StagedModel implements ChunkModel {
      * @param frames the model for the rest of the chunk
      */
     public StagedModel(VoiceStage voice, ChunkModel frames) {
+        this(voice, null, frames);
+    }
+
+    /**
+     * @param voice the voice effect, or null for none
+     * @param dubbing the dubbing stage, or null for none
+     * @param frames the model for the rest of the chunk
+     */
+    public StagedModel(VoiceStage voice, DubbingStage dubbing, ChunkModel frames) {
         this.voice = voice;
+        this.dubbing = dubbing;
         this.frames = Objects.requireNonNull(frames);
     }
 
     @Override
     public String name() {
-        return voice == null ? frames.name() : voice.model().name() + "+" + frames.name();
+        String audio = voice != null ? voice.model().name() : dubbing != null ? dubbing.synthesizer().name() : null;
+        return audio == null ? frames.name() : audio + "+" + frames.name();
     }
 
     @Override
@@ -40,13 +55,23 @@ public final class StagedModel implements ChunkModel {
             }
             dubbed = chunk.withMedia(chunk.getImages(), samples);
         }
+        if (dubbing != null) {
+            synchronized (dubbing) { // one synthesizer: one chunk at a time
+                dubbed = dubbing.process(dubbed);
+            }
+        }
         return frames.process(dubbed);
     }
 
-    /** The frame model's counts: the voice stage counts nothing. */
+    /** The frame model's counts, and the dubbing stage's lines; the voice effect counts nothing. */
     @Override
     public Map<String, Long> counts() {
-        return frames.counts();
+        if (dubbing == null) {
+            return frames.counts();
+        }
+        Map<String, Long> counts = new HashMap<>(frames.counts());
+        counts.putAll(dubbing.counts());
+        return counts;
     }
 
     @Override
@@ -61,6 +86,9 @@ public final class StagedModel implements ChunkModel {
         } finally {
             if (voice != null) {
                 voice.close();
+            }
+            if (dubbing != null) {
+                dubbing.close();
             }
         }
     }

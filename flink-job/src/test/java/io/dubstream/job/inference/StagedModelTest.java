@@ -46,7 +46,8 @@ class StagedModelTest {
     @Test
     void unknownVoiceModelsAreRefusedWhenTheGraphIsBuilt() {
         assertThatThrownBy(() -> ChunkModelFactory.staged("voice-robot", "identity", ChunkModels.Settings.of(0.9f)))
-                .hasMessageContaining("unknown voice model 'voice-robot'").hasMessageContaining("voice-pitch-shift");
+                .hasMessageContaining("unknown voice 'voice-robot'").hasMessageContaining("voice-pitch-shift")
+                .hasMessageContaining("espeak-ng").hasMessageContaining(".tts.pt");
         assertThatThrownBy(() -> ChunkModelFactory.staged("none", "wav3lip", ChunkModels.Settings.of(0.9f)))
                 .hasMessageContaining("unknown model 'wav3lip'");
     }

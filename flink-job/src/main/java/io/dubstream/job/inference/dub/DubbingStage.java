@@ -1,0 +1,180 @@
+package io.dubstream.job.inference.dub;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.records.ScriptLine;
+import io.dubstream.job.audio.Resampler;
+import io.dubstream.job.records.Chunk;
+
+/**
+ * The dub of a chunk: each script line spoken by the synthesizer, fitted to its slot
+ * ({@link SlotFitter}) and mixed over the original audio, which is ducked under it
+ * ({@link DuckingMixer}); outside the lines the chunk's audio is untouched, sample for sample. The
+ * chunk comes out with where its dub speaks ({@link Chunk#withSpoken}), so that lip-sync changes
+ * mouths only there.
+ *
+ * <p><b>Which lines.</b> A chunk speaks every line that overlaps it, context included. A line near a
+ * seam thus lies in two chunks and is spoken in both, from the same text, slot and next line, so
+ * that both chunks carry the same dub in their overlap and the crossfade gives it back unchanged;
+ * it is counted ({@link #counts()}) only by the chunk whose core holds its start, so every line
+ * counts once per clip. A line's room ends at the next line's start minus the margin, or one second
+ * after its slot for the script's last line, whatever the chunk, so that the fit does not depend on
+ * where the chunk was cut.
+ *
+ * <p><b>Prompt.</b> The speaker prompt of a line is the chunk's source audio under its slot, mixed
+ * to mono: the whole slot for a line inside the chunk; for a line that runs out of the chunk only its
+ * part inside. A synthesizer whose speech depends on the prompt may thus speak a seam line slightly
+ * differently in the two chunks, which the crossfade then blends; espeak-ng ignores the prompt.
+ *
+ * <p>A clip without a script passes through untouched, without spoken ranges (lip-sync then follows
+ * the audio throughout). Not thread-safe, as its synthesizer: one per subtask.
+ */
+public final class DubbingStage implements AutoCloseable {
+
+    /** Count names: lines spoken, and of them those that took the silence after their slot, were sped up, or cut. */
+    public static final String LINES_SPOKEN = "dubLinesSpoken";
+    public static final String LINES_EXTENDED = "dubLinesExtended";
+    public static final String LINES_STRETCHED = "dubLinesStretched";
+    public static final String LINES_CUT = "dubLinesCut";
+
+    /** The room after the script's last line, which has no next line to stop it. */
+    static final long LAST_LINE_ROOM_MICROS = 1_000_000;
+
+    private final SpeechSynthesizer synthesizer;
+    private final DubSettings settings;
+    private final Map<Long, Resampler> resamplers = new HashMap<>();
+    private final AtomicLong spoken = new AtomicLong();
+    private final AtomicLong extended = new AtomicLong();
+    private final AtomicLong stretched = new AtomicLong();
+    private final AtomicLong cut = new AtomicLong();
+
+    public DubbingStage(SpeechSynthesizer synthesizer, DubSettings settings) {
+        this.synthesizer = Objects.requireNonNull(synthesizer);
+        this.settings = Objects.requireNonNull(settings);
+    }
+
+    public SpeechSynthesizer synthesizer() {
+        return synthesizer;
+    }
+
+    /** The chunk with its lines spoken over its audio, and where they speak. */
+    public Chunk process(Chunk chunk) throws SynthesisException {
+        ClipManifest m = chunk.getManifest();
+        if (!m.hasScript() || !m.hasAudio() || chunk.getSamples().length == 0) {
+            return chunk;
+        }
+        int rate = m.getSampleRate();
+        int channels = m.getChannels();
+        long first = chunk.getFirstSample();
+        long end = chunk.endSample();
+        List<ScriptLine> lines = chunk.getScriptLines() == null ? List.of() : List.of(chunk.getScriptLines());
+        List<ScriptLine> inside = new ArrayList<>();
+        List<LineRequest> requests = new ArrayList<>();
+        for (ScriptLine line : lines) {
+            long start = sampleAt(line.getStartMicros(), rate);
+            long stop = sampleAt(line.getEndMicros(), rate);
+            if (stop > first && start < end) {
+                inside.add(line);
+                requests.add(new LineRequest(line.getClipId(), line.getLineIndex(), line.getText(), line.getLanguage(),
+                        line.getSpeaker(), line.getStartMicros(), line.getEndMicros(),
+                        mono(chunk.getSamples(), channels, Math.max(start, first) - first, Math.min(stop, end) - first),
+                        rate));
+            }
+        }
+        List<Speech> speech = requests.isEmpty() ? List.of() : synthesizer.synthesize(requests);
+        if (speech.size() != requests.size()) {
+            throw new SynthesisException(synthesizer.name() + " returned " + speech.size() + " speeches for "
+                    + requests.size() + " lines of chunk " + chunk.getIndex() + " of clip " + chunk.getClipId());
+        }
+        SlotFitter fitter = new SlotFitter(settings, rate);
+        List<FittedLine> fitted = new ArrayList<>();
+        long[] spokenMicros = new long[2 * inside.size()];
+        for (int i = 0; i < inside.size(); i++) {
+            ScriptLine line = inside.get(i);
+            float[] samples = atRate(speech.get(i), rate);
+            long nextStart = nextStartMicros(line, lines);
+            FittedLine placed = fitter.fit(samples, toInt(sampleAt(line.getStartMicros(), rate) - first),
+                    toInt(sampleAt(line.getEndMicros(), rate) - first), toInt(sampleAt(nextStart, rate) - first));
+            fitted.add(placed);
+            spokenMicros[2 * i] = (first + placed.start()) * 1_000_000L / rate;
+            spokenMicros[2 * i + 1] = (first + placed.end()) * 1_000_000L / rate;
+            if (line.getStartMicros() >= chunk.getCoreStartMicros() && line.getStartMicros() < chunk.getCoreEndMicros()) {
+                count(placed.outcome());
+            }
+        }
+        short[] dubbed = new DuckingMixer(settings, rate).mix(chunk.getSamples(), channels, fitted);
+        return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros);
+    }
+
+    /** Where the line's room ends: the next line's start, or a second after its slot for the last line. */
+    private static long nextStartMicros(ScriptLine line, List<ScriptLine> lines) {
+        long next = Long.MAX_VALUE;
+        for (ScriptLine other : lines) {
+            if (other.getLineIndex() != line.getLineIndex() && other.getStartMicros() >= line.getStartMicros()
+                    && (other.getStartMicros() > line.getStartMicros() || other.getLineIndex() > line.getLineIndex())) {
+                next = Math.min(next, other.getStartMicros());
+            }
+        }
+        return next == Long.MAX_VALUE ? line.getEndMicros() + LAST_LINE_ROOM_MICROS : next;
+    }
+
+    private void count(FittedLine.Outcome outcome) {
+        spoken.incrementAndGet();
+        switch (outcome) {
+            case EXTENDED -> extended.incrementAndGet();
+            case STRETCHED -> stretched.incrementAndGet();
+            case CUT -> cut.incrementAndGet();
+            case FITS -> { }
+        }
+    }
+
+    /** The lines spoken so far and how they were fitted, for the job's metrics. */
+    public Map<String, Long> counts() {
+        return Map.of(LINES_SPOKEN, spoken.get(), LINES_EXTENDED, extended.get(), LINES_STRETCHED, stretched.get(),
+                LINES_CUT, cut.get());
+    }
+
+    /** Speech at the transport rate, through the job's resampler. */
+    private float[] atRate(Speech speech, int rate) {
+        if (speech.sampleRate() == rate || speech.samples().length == 0) {
+            return speech.samples();
+        }
+        Resampler resampler = resamplers.computeIfAbsent(((long) speech.sampleRate() << 32) | rate,
+                k -> new Resampler(speech.sampleRate(), rate));
+        return resampler.resample(speech.samples());
+    }
+
+    /** Samples {@code [from, to)} of interleaved audio, mixed to mono in [-1, 1]. */
+    private static float[] mono(short[] interleaved, int channels, long from, long to) {
+        float[] mono = new float[(int) Math.max(0, to - from)];
+        for (int i = 0; i < mono.length; i++) {
+            int at = (int) (from + i) * channels;
+            float sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += interleaved[at + c];
+            }
+            mono[i] = sum / (channels * 32768f);
+        }
+        return mono;
+    }
+
+    /** The first sample at or after {@code micros}: {@code ceil(micros * rate / 10^6)}, as the assembler cuts. */
+    private static long sampleAt(long micros, int rate) {
+        return -Math.floorDiv(-Math.max(0, micros) * rate, 1_000_000L);
+    }
+
+    private static int toInt(long samples) {
+        return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, samples));
+    }
+
+    @Override
+    public void close() {
+        synthesizer.close();
+    }
+}
