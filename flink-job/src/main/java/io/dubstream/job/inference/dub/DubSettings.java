@@ -19,7 +19,7 @@ package io.dubstream.job.inference.dub;
  * @param maxSlowDown the slowest playback speed the dub path may use, in [0.5, 1]
  */
 public record DubSettings(double duckDb, long duckRampMicros, long nextLineMarginMicros, double maxSpeedUp,
-        double maxSlowDown) {
+        double maxSlowDown) implements java.io.Serializable {
 
     /** -20 dB ducking with 50 ms ramps, 100 ms before the next line, speeds 0.8 to 1.25. */
     public static final DubSettings DEFAULTS = new DubSettings(-20, 50_000, 100_000, 1.25, 0.8);
