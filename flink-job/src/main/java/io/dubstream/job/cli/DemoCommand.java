@@ -40,6 +40,7 @@ import io.dubstream.connectors.script.Script;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.chunking.ChunkAssembler;
+import io.dubstream.job.inference.dub.DubbingStage;
 import io.dubstream.job.inference.InferenceDevice;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 
@@ -177,6 +178,12 @@ final class DemoCommand implements Callable<Integer> {
             // frames the model saw, the chunks' context included, as the assembler counted them
             s.put("chunkFrames", modelMetrics.get(ChunkAssembler.CHUNK_FRAMES));
             s.put("cutsInsideLines", modelMetrics.get(ChunkAssembler.CUTS_INSIDE_LINES));
+            // the dub: lines spoken, and of them those that took the silence after their slot, were sped up or cut
+            s.put("dubLinesSpoken", modelMetrics.get(DubbingStage.LINES_SPOKEN));
+            s.put("dubLinesExtended", modelMetrics.get(DubbingStage.LINES_EXTENDED));
+            s.put("dubLinesStretched", modelMetrics.get(DubbingStage.LINES_STRETCHED));
+            s.put("dubLinesCut", modelMetrics.get(DubbingStage.LINES_CUT));
+            s.put("lipSyncFramesWithoutSpeech", modelMetrics.get(LipSyncStage.FRAMES_WITHOUT_SPEECH));
             s.put("device", skipJob ? "none" : InferenceDevice.resolve(run.device).toString());
             putModelMetrics(s, modelMetrics);
             s.put("clipSeconds", round(clipSeconds));
@@ -204,7 +211,12 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Long> read = new HashMap<>(metrics.readSettled("ChunkInference", Map.of(
                     LipSyncStage.FRAMES_WITH_FACE, JobMetrics.Aggregate.SUM,
                     LipSyncStage.FRAMES_WITHOUT_FACE, JobMetrics.Aggregate.SUM,
-                    LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX), Duration.ofMillis(1500), 6));
+                    LipSyncStage.GPU_PEAK_USED_BYTES, JobMetrics.Aggregate.MAX,
+                    LipSyncStage.FRAMES_WITHOUT_SPEECH, JobMetrics.Aggregate.SUM,
+                    DubbingStage.LINES_SPOKEN, JobMetrics.Aggregate.SUM,
+                    DubbingStage.LINES_EXTENDED, JobMetrics.Aggregate.SUM,
+                    DubbingStage.LINES_STRETCHED, JobMetrics.Aggregate.SUM,
+                    DubbingStage.LINES_CUT, JobMetrics.Aggregate.SUM), Duration.ofMillis(1500), 6));
             read.putAll(metrics.read("ChunkAssembler", Map.of(ChunkAssembler.CHUNK_FRAMES, JobMetrics.Aggregate.SUM,
                     ChunkAssembler.CUTS_INSIDE_LINES, JobMetrics.Aggregate.SUM)));
             return read;
