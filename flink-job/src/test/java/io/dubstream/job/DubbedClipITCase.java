@@ -20,6 +20,8 @@ import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.records.ChunkStatus;
+import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.script.Script;
@@ -90,7 +92,8 @@ class DubbedClipITCase {
         conf.set(DubstreamOptions.VOICE_MODEL, "espeak-ng");
         conf.set(DubstreamOptions.FAULT_FAIL_CHUNKS, failingChunks);
         conf.set(DubstreamOptions.INFERENCE_RETRY_BACKOFF, Duration.ofMillis(20));
-        BoundedJobs.run(conf, input -> input);
+        conf.set(DubstreamOptions.STATUS_TOPIC, name + ".status");
+        BoundedJobs.runWithStatus(conf);
     }
 
     @Test
@@ -135,6 +138,21 @@ class DubbedClipITCase {
         assertThat(retried.end().getStatus()).isEqualTo(EndOfClip.Status.COMPLETE);
         assertThat(retried.samples()).isEqualTo(clean.samples());
         assertThat(retried.script).isEqualTo(clean.script);
+    }
+
+    @Test
+    void theStatusTopicCountsEachLineOnce() {
+        int[] total = new int[4];
+        for (ClipRecord record : CommittedClip.records(KAFKA.bootstrapServers(), "dubretried.status", CLIP)) {
+            if (record instanceof ChunkStatus status && status.getState() == ChunkStatus.State.MERGED) {
+                assertThat(status.hasDubLines()).as("chunk %d", status.getChunkIndex()).isTrue();
+                for (int i = 0; i < 4; i++) {
+                    total[i] += status.getDubLines()[i];
+                }
+            }
+        }
+        assertThat(total[0]).as("lines spoken").isEqualTo(3);
+        assertThat(total[1] + total[2] + total[3]).isLessThanOrEqualTo(3);
     }
 
     /** Whether {@code t} lies where a line's dub may sound: from its ramp to the next line's ramp, or a second after the last. */

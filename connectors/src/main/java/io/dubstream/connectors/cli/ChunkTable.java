@@ -9,7 +9,8 @@ import io.dubstream.connectors.records.ClipStatus;
 /**
  * A clip's chunk state table as its status records tell it: per chunk its latest state, attempt,
  * retries, the part of the clip it stands for (its core, in seconds, and how the cut at its end was
- * chosen) and last error; printed by {@code dubstream status}.
+ * chosen), after a dub its lines and how they were fitted, and last error; printed by
+ * {@code dubstream status}.
  */
 final class ChunkTable {
 
@@ -24,6 +25,7 @@ final class ChunkTable {
         int retries;
         String lastError = "";
         String core = "";
+        String dub = "";
     }
 
     /** Takes one change in. */
@@ -43,6 +45,15 @@ final class ChunkTable {
         if (change.hasCore()) {
             row.core = core(change);
         }
+        if (change.hasDubLines()) {
+            row.dub = dub(change);
+        }
+    }
+
+    /** A chunk's dub as {@code 3 lines: 1 extended, 0 stretched, 0 cut}. */
+    static String dub(ChunkStatus c) {
+        int[] d = c.getDubLines();
+        return d[0] + " lines: " + d[1] + " extended, " + d[2] + " stretched, " + d[3] + " cut";
     }
 
     /** A chunk's core as {@code 9.850-21.400 s gap}. */
@@ -56,6 +67,7 @@ final class ChunkTable {
         return "chunk " + c.getChunkIndex() + (c.hasChunkCount() ? "/" + c.getChunkCount() : "") + " " + c.getState()
                 + (c.getAttempt() > 0 ? " (attempt " + c.getAttempt() + ")" : "")
                 + (c.hasCore() && c.getState() == ChunkStatus.State.PENDING ? ", core " + core(c) : "")
+                + (c.hasDubLines() && c.getState() == ChunkStatus.State.DONE ? ", dub " + dub(c) : "")
                 + (c.getError().isEmpty() ? "" : ": " + c.getError());
     }
 
@@ -67,14 +79,16 @@ final class ChunkTable {
 
     /** The table, one line per chunk under a header. */
     String render() {
-        StringBuilder b = new StringBuilder(String.format("%-7s %-8s %-8s %-8s %-28s %s%n", "chunk", "state",
-                "attempt", "retries", "core", "last error"));
+        boolean dubbed = rows.values().stream().anyMatch(r -> !r.dub.isEmpty());
+        StringBuilder b = new StringBuilder(String.format("%-7s %-8s %-8s %-8s %-28s " + (dubbed ? "%-44s " : "%s")
+                + "%s%n", "chunk", "state", "attempt", "retries", "core", dubbed ? "dub" : "", "last error"));
         for (Map.Entry<Integer, Row> e : rows.entrySet()) {
             Row r = e.getValue();
             String error = r.lastError.length() > ERROR_WIDTH ? r.lastError.substring(0, ERROR_WIDTH - 3) + "..."
                     : r.lastError;
-            b.append(String.format("%-7s %-8s %-8d %-8d %-28s %s", e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""),
-                    r.state, r.attempt, r.retries, r.core, error).stripTrailing()).append(System.lineSeparator());
+            b.append(String.format("%-7s %-8s %-8d %-8d %-28s " + (dubbed ? "%-44s " : "%s") + "%s",
+                    e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""), r.state, r.attempt, r.retries, r.core,
+                    dubbed ? r.dub : "", error).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
     }

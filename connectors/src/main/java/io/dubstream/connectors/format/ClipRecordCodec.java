@@ -261,6 +261,8 @@ public final class ClipRecordCodec {
         w.string(s.getClipMode());
         w.buf.putLong(s.getCoreStartMicros()).putLong(s.getCoreEndMicros());
         w.string(s.getCut());
+        int[] dub = s.hasDubLines() ? s.getDubLines() : new int[] {-1, -1, -1, -1};
+        w.buf.putInt(dub[0]).putInt(dub[1]).putInt(dub[2]).putInt(dub[3]);
     }
 
     private static ChunkStatus readChunkStatus(Reader r, String clipId, byte version) throws InvalidRecordException {
@@ -280,7 +282,12 @@ public final class ClipRecordCodec {
         }
         long coreStart = r.i64("core start");
         long coreEnd = r.i64("core end");
-        return status.withCore(coreStart, coreEnd, r.string("cut"));
+        status = status.withCore(coreStart, coreEnd, r.string("cut"));
+        int spoken = r.i32("dub lines spoken");
+        int extended = r.i32("dub lines extended");
+        int stretched = r.i32("dub lines stretched");
+        int cut = r.i32("dub lines cut");
+        return spoken < 0 ? status : status.withDubLines(spoken, extended, stretched, cut);
     }
 
     private static void writeClipStatus(Writer w, ClipStatus s) {

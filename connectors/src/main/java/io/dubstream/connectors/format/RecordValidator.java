@@ -241,6 +241,15 @@ public final class RecordValidator {
         }
         checkText("chunk status clip mode", s.getClipMode());
         checkText("chunk status cut", s.getCut());
+        if (s.hasDubLines()) {
+            int[] dub = s.getDubLines();
+            if (dub.length != 4 || dub[0] < 0 || dub[1] < 0 || dub[2] < 0 || dub[3] < 0
+                    || dub[1] + dub[2] + dub[3] > dub[0]) {
+                throw new InvalidRecordException("chunk " + s.getChunkIndex() + " states dub lines "
+                        + java.util.Arrays.toString(dub) + ": spoken, extended, stretched and cut must be 0 or more,"
+                        + " and extended + stretched + cut at most spoken");
+            }
+        }
         if (s.getCoreStartMicros() < 0 || s.getCoreEndMicros() < s.getCoreStartMicros()) {
             throw new InvalidRecordException("chunk " + s.getChunkIndex() + " has core " + s.getCoreStartMicros() + ".."
                     + s.getCoreEndMicros() + " us: it must start at 0 or later and not end before it starts");

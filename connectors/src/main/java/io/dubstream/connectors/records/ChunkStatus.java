@@ -75,6 +75,12 @@ public class ChunkStatus extends KeyedByClip {
      * Since format version 2.
      */
     private String cut = "";
+    /**
+     * On a chunk's DONE and MERGED records after a dub: how many script lines whose start lies in its
+     * core it spoke, and of them how many took the silence after their slot, were sped up, or were cut
+     * (spoken, extended, stretched, cut); null otherwise. Since format version 2.
+     */
+    private int[] dubLines;
 
     public ChunkStatus() {}
 
@@ -97,23 +103,54 @@ public class ChunkStatus extends KeyedByClip {
 
     /** The same change with another chunk count. */
     public ChunkStatus withChunkCount(int count) {
-        return new ChunkStatus(getClipId(), chunkIndex, count, state, attempt, error, atMillis, clipMode)
-                .withCore(coreStartMicros, coreEndMicros, cut);
+        ChunkStatus s = copy();
+        s.setChunkCount(count);
+        return s;
     }
 
     /** The same change of a clip processed in {@code mode} ({@code whole} or {@code chunked}). */
     public ChunkStatus withClipMode(String mode) {
-        return new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, mode)
-                .withCore(coreStartMicros, coreEndMicros, cut);
+        ChunkStatus s = copy();
+        s.clipMode = mode;
+        return s;
     }
 
     /** The same change of a chunk whose core is {@code [start, end)} µs, ended by a cut of kind {@code cutKind}. */
     public ChunkStatus withCore(long start, long end, String cutKind) {
-        ChunkStatus s = new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, clipMode);
+        ChunkStatus s = copy();
         s.coreStartMicros = start;
         s.coreEndMicros = end;
         s.cut = cutKind;
         return s;
+    }
+
+    /** The same change with the chunk's dub: lines spoken, extended, stretched and cut ({@link #getDubLines()}). */
+    public ChunkStatus withDubLines(int spoken, int extended, int stretched, int cutLines) {
+        ChunkStatus s = copy();
+        s.dubLines = new int[] {spoken, extended, stretched, cutLines};
+        return s;
+    }
+
+    private ChunkStatus copy() {
+        ChunkStatus s = new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, clipMode);
+        s.coreStartMicros = coreStartMicros;
+        s.coreEndMicros = coreEndMicros;
+        s.cut = cut;
+        s.dubLines = dubLines == null ? null : dubLines.clone();
+        return s;
+    }
+
+    /** Whether the record states the chunk's dub. */
+    public boolean hasDubLines() {
+        return dubLines != null;
+    }
+
+    public int[] getDubLines() {
+        return dubLines;
+    }
+
+    public void setDubLines(int[] dubLines) {
+        this.dubLines = dubLines;
     }
 
     /** Whether the record states the chunk's core. */
@@ -223,7 +260,7 @@ public class ChunkStatus extends KeyedByClip {
                 && atMillis == s.atMillis && state == s.state && Objects.equals(getClipId(), s.getClipId())
                 && Objects.equals(error, s.error) && Objects.equals(clipMode, s.clipMode)
                 && coreStartMicros == s.coreStartMicros && coreEndMicros == s.coreEndMicros
-                && Objects.equals(cut, s.cut);
+                && Objects.equals(cut, s.cut) && java.util.Arrays.equals(dubLines, s.dubLines);
     }
 
     @Override
@@ -237,6 +274,7 @@ public class ChunkStatus extends KeyedByClip {
                 + (hasChunkCount() ? " of " + chunkCount : "") + " " + state + ", attempt " + attempt
                 + (error == null || error.isEmpty() ? "" : ", error=" + error) + ", at " + atMillis
                 + (clipMode == null || clipMode.isEmpty() ? "" : ", mode " + clipMode)
-                + (hasCore() ? ", core " + coreStartMicros + ".." + coreEndMicros + " us, cut " + cut : "") + "}";
+                + (hasCore() ? ", core " + coreStartMicros + ".." + coreEndMicros + " us, cut " + cut : "")
+                + (hasDubLines() ? ", dub lines " + java.util.Arrays.toString(dubLines) : "") + "}";
     }
 }

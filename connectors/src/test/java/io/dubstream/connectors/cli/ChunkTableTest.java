@@ -27,6 +27,19 @@ class ChunkTableTest {
     }
 
     @Test
+    void aDubbedChunkShowsItsLinesAndHowTheyWereFitted() {
+        ChunkTable table = new ChunkTable();
+        table.add(ChunkStatus.of("c", 0, State.PENDING, 0, 1).withChunkCount(1).withCore(0, 9_000_000, "end"));
+        table.add(ChunkStatus.of("c", 0, State.DONE, 1, 2).withDubLines(3, 1, 1, 0));
+
+        assertThat(table.render().lines()).containsExactly(
+                "chunk   state    attempt  retries  core                         dub                                          last error",
+                "0/1     DONE     1        0        0.000-9.000 s end            3 lines: 1 extended, 1 stretched, 0 cut");
+        assertThat(ChunkTable.describe(ChunkStatus.of("c", 0, State.DONE, 1, 2).withDubLines(3, 1, 1, 0)))
+                .isEqualTo("chunk 0 DONE (attempt 1), dub 3 lines: 1 extended, 1 stretched, 0 cut");
+    }
+
+    @Test
     void changesAndOutcomesReadAsOneLineEach() {
         assertThat(ChunkTable.describe(new ChunkStatus("c", 3, 5, State.RETRIED, 2, "boom", 1, "")))
                 .isEqualTo("chunk 3/5 RETRIED (attempt 2): boom");

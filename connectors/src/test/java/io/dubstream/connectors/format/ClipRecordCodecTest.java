@@ -104,6 +104,9 @@ class ClipRecordCodecTest {
         assertThat(roundTrip(chunkStatus())).isEqualTo(chunkStatus());
         assertThat(roundTrip(clipStatus())).isEqualTo(clipStatus());
         assertThat(roundTrip(scriptLine())).isEqualTo(scriptLine());
+        ChunkStatus dubbed = chunkStatus().withDubLines(5, 1, 2, 1);
+        assertThat(roundTrip(dubbed)).isEqualTo(dubbed);
+        assertThat(((ChunkStatus) roundTrip(dubbed)).getDubLines()).containsExactly(5, 1, 2, 1);
     }
 
     @Test
@@ -128,8 +131,8 @@ class ClipRecordCodecTest {
     @Test
     void aVersionOneChunkStatusReadsWithoutItsCore() throws Exception {
         byte[] v2 = codec.encode(chunkStatus());
-        // version 2 appended core start i64, core end i64 and the cut string (2 + 3 bytes)
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 8 - 8 - 2 - "gap".length());
+        // version 2 appended core start i64, core end i64, the cut string (2 + 3 bytes) and four i32 dub counts
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 8 - 8 - 2 - "gap".length() - 4 * 4);
         v1[2] = 1;
         ChunkStatus back = (ChunkStatus) codec.decode(v1).recordOrThrow();
         assertThat(back.hasCore()).isFalse();
@@ -185,6 +188,9 @@ class ClipRecordCodecTest {
         assertThat(b.getShort()).isEqualTo((short) 3);
         assertThat(b.get()).isEqualTo((byte) 'e');
         b.position(b.position() + 2);
+        for (int i = 0; i < 4; i++) {
+            assertThat(b.getInt()).as("no dub lines stated").isEqualTo(-1);
+        }
         assertThat(b.hasRemaining()).isFalse();
     }
 
@@ -308,6 +314,7 @@ class ClipRecordCodecTest {
         assertInvalid(with(chunkStatus(), s -> s.setAtMillis(-1)), "time -1 is negative");
         assertInvalid(with(chunkStatus(), s -> s.setClipMode(null)), "clip mode is missing");
         assertInvalid(with(chunkStatus(), s -> s.setCoreEndMicros(1)), "has core 19850000..1 us");
+        assertInvalid(chunkStatus().withDubLines(2, 1, 1, 1), "extended + stretched + cut at most spoken");
         assertInvalid(with(clipStatus(), s -> s.setReason("")), "FAILED clip status must give a reason");
         assertInvalid(with(clipStatus(), s -> s.setRetries(-2)), "negative counts");
         assertInvalid(with(clipStatus(), s -> s.setOutcome(null)), "has no outcome");

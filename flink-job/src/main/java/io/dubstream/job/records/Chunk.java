@@ -68,6 +68,11 @@ public class Chunk {
      * presentation time; null when no dubbing ran (lip-sync then follows the chunk's audio throughout).
      */
     private long[] spokenMicros;
+    /**
+     * After the dubbing stage: the lines whose start lies in the core that it spoke, and of them those
+     * extended, stretched and cut; null when no dubbing ran.
+     */
+    private int[] dubLines;
 
     public Chunk() {}
 
@@ -174,6 +179,22 @@ public class Chunk {
         coreCut = from.coreCut;
         scriptLines = from.scriptLines;
         spokenMicros = from.spokenMicros;
+        dubLines = from.dubLines;
+    }
+
+    /** A copy (sharing the media) with its dub's line counts: spoken, extended, stretched, cut. */
+    public Chunk withDubLines(int[] counts) {
+        Chunk c = withAttempts(attempts);
+        c.dubLines = counts.clone();
+        return c;
+    }
+
+    public int[] getDubLines() {
+        return dubLines;
+    }
+
+    public void setDubLines(int[] dubLines) {
+        this.dubLines = dubLines;
     }
 
     /** A copy (sharing the media) that says where its dub speaks ({@link #getSpokenMicros()}). */
@@ -427,7 +448,8 @@ public class Chunk {
                 && Objects.equals(end, c.end) && Objects.equals(failure, c.failure) && mode == c.mode
                 && Arrays.equals(framePtsMicros, c.framePtsMicros) && coreStartMicros == c.coreStartMicros
                 && coreEndMicros == c.coreEndMicros && Objects.equals(coreCut, c.coreCut)
-                && Arrays.equals(scriptLines, c.scriptLines) && Arrays.equals(spokenMicros, c.spokenMicros);
+                && Arrays.equals(scriptLines, c.scriptLines) && Arrays.equals(spokenMicros, c.spokenMicros)
+                && Arrays.equals(dubLines, c.dubLines);
     }
 
     @Override

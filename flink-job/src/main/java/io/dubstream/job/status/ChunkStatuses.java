@@ -63,8 +63,11 @@ public final class ChunkStatuses {
         String mode = chunk.getMode() == null ? "" : chunk.getMode().label();
         ChunkStatus status = new ChunkStatus(chunk.getClipId(), chunk.getIndex(), count, state, attempt, error,
                 atMillis, mode);
-        return chunk.getCoreEndMicros() > chunk.getCoreStartMicros() && !chunk.isFailure()
-                ? status.withCore(chunk.getCoreStartMicros(), chunk.getCoreEndMicros(), chunk.getCoreCut())
-                : status;
+        if (chunk.getCoreEndMicros() > chunk.getCoreStartMicros() && !chunk.isFailure()) {
+            status = status.withCore(chunk.getCoreStartMicros(), chunk.getCoreEndMicros(), chunk.getCoreCut());
+        }
+        int[] dub = chunk.getDubLines();
+        boolean done = state == ChunkStatus.State.DONE || state == ChunkStatus.State.MERGED;
+        return dub != null && done ? status.withDubLines(dub[0], dub[1], dub[2], dub[3]) : status;
     }
 }

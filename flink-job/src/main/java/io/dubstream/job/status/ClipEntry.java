@@ -23,9 +23,7 @@ public class ClipEntry {
         if (!change.getClipMode().isEmpty()) {
             clipMode = change.getClipMode();
         }
-        return new ChunkStatus(change.getClipId(), change.getChunkIndex(), chunkCount, change.getState(),
-                change.getAttempt(), change.getError(), change.getAtMillis(), clipMode)
-                .withCore(change.getCoreStartMicros(), change.getCoreEndMicros(), change.getCut());
+        return change.withChunkCount(chunkCount).withClipMode(clipMode);
     }
 
     public int getChunkCount() {

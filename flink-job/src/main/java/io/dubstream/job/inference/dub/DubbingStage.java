@@ -95,6 +95,7 @@ public final class DubbingStage implements AutoCloseable {
         SlotFitter fitter = new SlotFitter(settings, rate);
         List<FittedLine> fitted = new ArrayList<>();
         long[] spokenMicros = new long[2 * inside.size()];
+        int[] own = new int[4];
         for (int i = 0; i < inside.size(); i++) {
             ScriptLine line = inside.get(i);
             float[] samples = atRate(speech.get(i), rate);
@@ -105,11 +106,11 @@ public final class DubbingStage implements AutoCloseable {
             spokenMicros[2 * i] = (first + placed.start()) * 1_000_000L / rate;
             spokenMicros[2 * i + 1] = (first + placed.end()) * 1_000_000L / rate;
             if (line.getStartMicros() >= chunk.getCoreStartMicros() && line.getStartMicros() < chunk.getCoreEndMicros()) {
-                count(placed.outcome());
+                count(placed.outcome(), own);
             }
         }
         short[] dubbed = new DuckingMixer(settings, rate).mix(chunk.getSamples(), channels, fitted);
-        return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros);
+        return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros).withDubLines(own);
     }
 
     /** Where the line's room ends: the next line's start, or a second after its slot for the last line. */
@@ -124,12 +125,23 @@ public final class DubbingStage implements AutoCloseable {
         return next == Long.MAX_VALUE ? line.getEndMicros() + LAST_LINE_ROOM_MICROS : next;
     }
 
-    private void count(FittedLine.Outcome outcome) {
+    /** Counts a line of the chunk's own, in the stage's totals and the chunk's {spoken, extended, stretched, cut}. */
+    private void count(FittedLine.Outcome outcome, int[] own) {
         spoken.incrementAndGet();
+        own[0]++;
         switch (outcome) {
-            case EXTENDED -> extended.incrementAndGet();
-            case STRETCHED -> stretched.incrementAndGet();
-            case CUT -> cut.incrementAndGet();
+            case EXTENDED -> {
+                extended.incrementAndGet();
+                own[1]++;
+            }
+            case STRETCHED -> {
+                stretched.incrementAndGet();
+                own[2]++;
+            }
+            case CUT -> {
+                cut.incrementAndGet();
+                own[3]++;
+            }
             case FITS -> { }
         }
     }

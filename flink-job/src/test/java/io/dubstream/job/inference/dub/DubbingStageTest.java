@@ -63,6 +63,7 @@ class DubbingStageTest {
             // counted by the chunk whose core holds the start: lines 0 and 1
             assertThat(stage.counts()).containsEntry(DubbingStage.LINES_SPOKEN, 2L)
                     .containsEntry(DubbingStage.LINES_EXTENDED, 0L);
+            assertThat(out.getDubLines()).as("spoken, extended, stretched, cut").containsExactly(2, 0, 0, 0);
             assertThat(out.getImages()).isSameAs(chunk.getImages());
         }
     }
