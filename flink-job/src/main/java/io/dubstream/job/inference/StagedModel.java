@@ -56,9 +56,8 @@ public final class StagedModel implements ChunkModel {
             dubbed = chunk.withMedia(chunk.getImages(), samples);
         }
         if (dubbing != null) {
-            synchronized (dubbing) { // one synthesizer: one chunk at a time
-                dubbed = dubbing.process(dubbed);
-            }
+            // the stage batches the lines of the chunks in flight on its own thread
+            dubbed = dubbing.process(dubbed);
         }
         return frames.process(dubbed);
     }

@@ -1,15 +1,18 @@
 package io.dubstream.job.inference.dub;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.job.audio.Resampler;
+import io.dubstream.job.inference.batching.MicroBatcher;
 import io.dubstream.job.records.Chunk;
 
 /**
@@ -32,8 +35,14 @@ import io.dubstream.job.records.Chunk;
  * part inside. A synthesizer whose speech depends on the prompt may thus speak a seam line slightly
  * differently in the two chunks, which the crossfade then blends; espeak-ng ignores the prompt.
  *
+ * <p><b>Batches.</b> The lines of the chunks in flight on a subtask are spoken in batches across
+ * chunks ({@link MicroBatcher}: a batch starts when {@code batchSize} lines wait or the oldest has
+ * waited {@code maxWait}), on one thread that owns the synthesizer; so chunks may call
+ * {@link #process} from several threads at once. A batch whose synthesis fails fails the attempts of
+ * the chunks with a line in it, which are retried.
+ *
  * <p>A clip without a script passes through untouched, without spoken ranges (lip-sync then follows
- * the audio throughout). Not thread-safe, as its synthesizer: one per subtask.
+ * the audio throughout).
  */
 public final class DubbingStage implements AutoCloseable {
 
@@ -46,17 +55,28 @@ public final class DubbingStage implements AutoCloseable {
     /** The room after the script's last line, which has no next line to stop it. */
     static final long LAST_LINE_ROOM_MICROS = 1_000_000;
 
+    /** Lines per synthesis batch and how long the first line of a batch may wait for more, by default. */
+    public static final int DEFAULT_BATCH_SIZE = 8;
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
+
     private final SpeechSynthesizer synthesizer;
     private final DubSettings settings;
-    private final Map<Long, Resampler> resamplers = new HashMap<>();
+    private final MicroBatcher<LineRequest, Speech> batcher;
+    private final Map<Long, Resampler> resamplers = new ConcurrentHashMap<>();
     private final AtomicLong spoken = new AtomicLong();
     private final AtomicLong extended = new AtomicLong();
     private final AtomicLong stretched = new AtomicLong();
     private final AtomicLong cut = new AtomicLong();
 
     public DubbingStage(SpeechSynthesizer synthesizer, DubSettings settings) {
+        this(synthesizer, settings, DEFAULT_BATCH_SIZE, DEFAULT_MAX_WAIT);
+    }
+
+    /** @param batchSize lines per synthesis batch, across the chunks in flight; {@code maxWait} for a full one */
+    public DubbingStage(SpeechSynthesizer synthesizer, DubSettings settings, int batchSize, Duration maxWait) {
         this.synthesizer = Objects.requireNonNull(synthesizer);
         this.settings = Objects.requireNonNull(settings);
+        this.batcher = new MicroBatcher<>(synthesizer::synthesize, batchSize, maxWait, "dub-" + synthesizer.name());
     }
 
     public SpeechSynthesizer synthesizer() {
@@ -87,11 +107,8 @@ public final class DubbingStage implements AutoCloseable {
                         rate));
             }
         }
-        List<Speech> speech = requests.isEmpty() ? List.of() : synthesizer.synthesize(requests);
-        if (speech.size() != requests.size()) {
-            throw new SynthesisException(synthesizer.name() + " returned " + speech.size() + " speeches for "
-                    + requests.size() + " lines of chunk " + chunk.getIndex() + " of clip " + chunk.getClipId());
-        }
+        // one speech per line, in order: the batcher refuses a batch that comes back with another count
+        List<Speech> speech = speak(requests);
         SlotFitter fitter = new SlotFitter(settings, rate);
         List<FittedLine> fitted = new ArrayList<>();
         long[] spokenMicros = new long[2 * inside.size()];
@@ -111,6 +128,22 @@ public final class DubbingStage implements AutoCloseable {
         }
         short[] dubbed = new DuckingMixer(settings, rate).mix(chunk.getSamples(), channels, fitted);
         return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros).withDubLines(own);
+    }
+
+    /** The lines' speech, through the batcher; its failure as the synthesizer's. */
+    private List<Speech> speak(List<LineRequest> requests) throws SynthesisException {
+        try {
+            return batcher.submit(requests).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SynthesisException synthesis) {
+                throw synthesis;
+            }
+            throw new SynthesisException(synthesizer.name() + " failed: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SynthesisException("interrupted while " + synthesizer.name() + " spoke the lines", e);
+        }
     }
 
     /** Where the line's room ends: the next line's start, or a second after its slot for the last line. */
@@ -187,6 +220,12 @@ public final class DubbingStage implements AutoCloseable {
 
     @Override
     public void close() {
-        synthesizer.close();
+        try {
+            batcher.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            synthesizer.close();
+        }
     }
 }

@@ -92,6 +92,42 @@ class DubbingStageTest {
     }
 
     @Test
+    void theLinesOfChunksInFlightAreSpokenInBatchesAcrossChunks() throws Exception {
+        List<Integer> batches = new ArrayList<>();
+        TestingSynthesizer counting = new TestingSynthesizer(0.5) {
+            @Override
+            public List<Speech> synthesize(List<LineRequest> lines) {
+                synchronized (batches) {
+                    batches.add(lines.size());
+                }
+                return super.synthesize(lines);
+            }
+        };
+        Chunk first = chunk(0, 0, 11 * S, 0, 10 * S);
+        Chunk second = chunk(1, 9 * S, 21 * S, 10 * S, 20 * S);
+        try (DubbingStage stage = new DubbingStage(counting, DubSettings.DEFAULTS, 5, java.time.Duration.ofSeconds(5))) {
+            var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> process(stage, first));
+            var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> process(stage, second));
+            Chunk outA = a.get();
+            Chunk outB = b.get();
+            // 3 + 2 lines: one full batch of 5, long before the 5 s wait
+            assertThat(batches).containsExactly(5);
+            try (DubbingStage alone = new DubbingStage(new TestingSynthesizer(0.5), DubSettings.DEFAULTS)) {
+                assertThat(outA.getSamples()).isEqualTo(alone.process(first).getSamples());
+                assertThat(outB.getSamples()).isEqualTo(alone.process(second).getSamples());
+            }
+        }
+    }
+
+    private static Chunk process(DubbingStage stage, Chunk chunk) {
+        try {
+            return stage.process(chunk);
+        } catch (SynthesisException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aClipWithoutAScriptPassesThrough() throws Exception {
         Chunk chunk = chunk(0, 0, 2 * S, 0, 2 * S);
         chunk.getManifest().setScriptLineCount(0);
@@ -110,7 +146,7 @@ class DubbingStageTest {
         };
         try (DubbingStage stage = new DubbingStage(losing, DubSettings.DEFAULTS)) {
             assertThatThrownBy(() -> stage.process(chunk(0, 0, 11 * S, 0, 10 * S)))
-                    .isInstanceOf(SynthesisException.class).hasMessageContaining("returned 1 speeches for 3 lines");
+                    .isInstanceOf(SynthesisException.class).hasMessageContaining("testing-tone failed: the model returned 1 outputs for a batch of 3");
         }
     }
 
