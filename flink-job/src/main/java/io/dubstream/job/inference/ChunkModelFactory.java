@@ -4,6 +4,8 @@ import java.io.Serializable;
 
 import io.dubstream.job.inference.dub.DubSettings;
 import io.dubstream.job.inference.dub.DubbingStage;
+import io.dubstream.job.inference.dub.EspeakSynthesizer;
+import io.dubstream.job.inference.dub.SynthesisException;
 import io.dubstream.job.inference.dub.SpeechSynthesizers;
 import io.dubstream.job.inference.dub.TorchScriptSpeechModel;
 import io.dubstream.job.inference.voice.TorchScriptVoiceModel;
@@ -45,6 +47,14 @@ public interface ChunkModelFactory extends Serializable {
             throw new IllegalArgumentException("unknown voice '" + voice + "': none, a speech synthesizer "
                     + SpeechSynthesizers.NAMES + " or a TorchScript text-to-speech file (" + TorchScriptSpeechModel.SUFFIX
                     + "), a voice effect " + VoiceModels.NAMES + " or a TorchScript voice model (.pt)");
+        }
+        if (EspeakSynthesizer.NAME.equals(voice)) {
+            // a missing espeak-ng is said once when the job is built, not by every task manager in a restart loop
+            try {
+                new EspeakSynthesizer().close();
+            } catch (SynthesisException e) {
+                throw new IllegalArgumentException("--voice " + voice + ": " + e.getMessage(), e);
+            }
         }
         if (synthesizer) {
             return () -> new StagedModel(null, new DubbingStage(SpeechSynthesizers.open(voice,
