@@ -81,7 +81,8 @@ public final class UploadCommand implements Callable<Integer> {
                         + "%.1fx real-time; %s",
                 r.clipId(), r.frames(), r.samples(),
                 r.manifest().hasAudio() ? audioLayout(r.manifest()) : "no audio track",
-                describeScript(r.manifest()),
+                describeScript(r.manifest()) + (r.framesRetimed() > 0 ? ", " + r.framesRetimed()
+                        + " frames whose time did not go forward sent a frame after the previous" : ""),
                 r.bytes() / 1e6, r.seconds(), r.frames() / r.seconds(), r.realtimeFactor(),
                 JvmMemory.describe());
     }

@@ -99,7 +99,7 @@ public final class ClipUploader {
 
     /** What an upload sent. */
     public record Result(String clipId, ClipManifest manifest, long frames, long samples, long bytes,
-            double seconds) {
+            double seconds, long framesRetimed) {
 
         /** Media seconds sent per wall-clock second. */
         public double realtimeFactor() {
@@ -201,7 +201,8 @@ public final class ClipUploader {
                     EndOfClip.complete(clipId, session.frames, session.samples, System.currentTimeMillis()));
             session.commit();
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Result(clipId, manifest, session.frames, session.samples, session.bytes, seconds);
+            return new Result(clipId, manifest, session.frames, session.samples, session.bytes, seconds,
+                    session.framesRetimed);
         } catch (ProducerFencedException e) {
             throw new TransferException("upload of clip " + clipId
                     + " was fenced: another upload of the same clip id started meanwhile", e);
@@ -259,6 +260,10 @@ public final class ClipUploader {
         long bytes;
         int framesInTransaction;
         long firstPtsMicros = -1;
+        /** The time sent with the previous frame; frame times only go forward on the wire. */
+        long lastPtsMicros = -1;
+        /** Frames whose time was not after the previous one's (a damaged or odd file), sent a frame later. */
+        long framesRetimed;
         final FrameEncoder encoder = new FrameEncoder(ENCODER_THREADS, ENCODER_WINDOW, options.jpegQuality());
 
         Session(KafkaProducer<String, byte[]> producer, ClipManifest manifest, AudioTransport audio,
@@ -348,6 +353,13 @@ public final class ClipUploader {
                 firstPtsMicros = v.ptsMicros();
             }
             long pts = Math.max(0, v.ptsMicros() - firstPtsMicros);
+            if (pts <= lastPtsMicros) {
+                // a time that does not go forward (a damaged file, or a decoder without times): one nominal
+                // frame after the previous, so that the job can cut and match audio by time
+                pts = lastPtsMicros + Math.max(1, 1_000_000L * manifest.getFpsDen() / manifest.getFpsNum());
+                framesRetimed++;
+            }
+            lastPtsMicros = pts;
             send(options.topics().frames(),
                     new VideoFrame(manifest.getClipId(), frames, pts, v.width(), v.height(), jpeg));
             frames++;

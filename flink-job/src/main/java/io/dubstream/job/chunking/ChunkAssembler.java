@@ -396,7 +396,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         progress.frameEnd = total;
         if (progress.framesContiguous > total) {
             progress.framesContiguous = total;
-            progress.lastContiguousPts = media.frame(total - 1).getPtsMicros();
+            // frame total - 1 is held: a chunk that went out proved at most total frames (checked above)
+            progress.lastContiguousPts = total == 0 ? 0 : media.frame(total - 1).getPtsMicros();
         }
     }
 

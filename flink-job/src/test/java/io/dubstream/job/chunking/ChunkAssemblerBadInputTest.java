@@ -306,6 +306,26 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         assertOnlyFinishedMarkersLeft(2);
     }
 
+    @Test
+    void anEndOfClipThatSaysNoFramesAfterFramesFailsTheClip() throws Exception {
+        SyntheticClip clip = clip25("none", 3_000);
+        List<ClipEvent> upload = clip.upload();
+        EndOfClip noFrames = EndOfClip.complete(clip.id, 0, 0, 1L);
+        List<ClipEvent> events = new ArrayList<>(upload.subList(0, upload.size() - 1));
+        events.add(ClipEvent.of(noFrames));
+
+        feedWithClean(events);
+
+        // every frame held is past an end of 0 frames: each is refused, then the clip fails on the totals
+        List<Chunk> out = only(harness.extractOutputValues(), clip.id);
+        assertThat(out).singleElement().satisfies(c -> {
+            assertThat(c.isFailure()).isTrue();
+            assertThat(c.getFailure()).isEqualTo("the end-of-clip record says the clip has 0 frames");
+        });
+        assertThat(deadLetters()).hasSize((int) clip.frames + 1);
+        assertOnlyFinishedMarkersLeft(2);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** The clip's records interleaved with the clean clip's upload. */
