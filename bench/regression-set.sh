@@ -30,13 +30,16 @@ done
 for clip in "${clips[@]}"; do
   for mode in chunked whole; do
     threshold=15s
-    [ "$mode" = whole ] && threshold=1h
+    held=1800
+    # whole: one chunk of the whole clip, as whole-clip inference runs it; it holds every frame
+    [ "$mode" = whole ] && threshold=1h && held=1000000
     name="$(basename "$clip" .mp4)"
     echo "== $mode $name" >&2
     rm -f "$dir/$name-$mode.json"
     deploy/dubstream demo --input "$clip" --model "$model" --voice "$voice" --clip-id "$name-$mode" \
       --output "$dir/$name-$mode.mp4" --summary "$dir/$name-$mode.json" \
-      --set dubstream.chunk.hybrid-threshold="$threshold" > "$dir/$name-$mode.log" 2>&1 \
+      --set dubstream.chunk.hybrid-threshold="$threshold" --set dubstream.clip.max-held-frames="$held" \
+      > "$dir/$name-$mode.log" 2>&1 \
       || echo "   failed: $(tail -n 1 "$dir/$name-$mode.log")" >&2
   done
 done
