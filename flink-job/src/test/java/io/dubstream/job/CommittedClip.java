@@ -50,7 +50,8 @@ public final class CommittedClip {
         for (String topic : topics.all()) {
             // the script topic exists once a clip with a script went through it
             List<ConsumerRecord<String, byte[]>> records = topic.equals(topics.script())
-                    ? readPartitionIfAny(bootstrap, topic, clipId) : readPartition(bootstrap, topic, clipId);
+                    ? readPartitionIfAny(bootstrap, topic, clipId).orElse(List.of())
+                    : readPartition(bootstrap, topic, clipId);
             for (ConsumerRecord<String, byte[]> r : records) {
                 var decoded = codec.decode(r.value());
                 if (!strict && !decoded.isValid()) {
@@ -84,19 +85,16 @@ public final class CommittedClip {
 
     /** The committed records keyed {@code clipId} in its partition of {@code topic}, in order. */
     public static List<ConsumerRecord<String, byte[]>> readPartition(String bootstrap, String topic, String clipId) {
-        try (var consumer = KafkaClients.committedReader(bootstrap)) {
-            TopicPartition tp = ClipPartitions.find(consumer, topic, clipId, TIMEOUT).orElseThrow();
-            return readAll(consumer, List.of(tp)).stream().filter(r -> clipId.equals(r.key())).toList();
-        }
+        return readPartitionIfAny(bootstrap, topic, clipId)
+                .orElseThrow(() -> new IllegalStateException("topic " + topic + " does not exist"));
     }
 
-    /** As {@link #readPartition}, none when the topic does not exist. */
-    private static List<ConsumerRecord<String, byte[]>> readPartitionIfAny(String bootstrap, String topic,
+    /** As {@link #readPartition}, empty when the topic does not exist. */
+    private static Optional<List<ConsumerRecord<String, byte[]>>> readPartitionIfAny(String bootstrap, String topic,
             String clipId) {
         try (var consumer = KafkaClients.committedReader(bootstrap)) {
             Optional<TopicPartition> tp = ClipPartitions.find(consumer, topic, clipId, TIMEOUT);
-            return tp.isEmpty() ? List.of()
-                    : readAll(consumer, List.of(tp.get())).stream().filter(r -> clipId.equals(r.key())).toList();
+            return tp.map(p -> readAll(consumer, List.of(p)).stream().filter(r -> clipId.equals(r.key())).toList());
         }
     }
 

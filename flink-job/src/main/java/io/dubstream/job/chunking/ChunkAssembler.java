@@ -27,6 +27,7 @@ import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.DubstreamOptions;
+import io.dubstream.job.audio.SampleTimes;
 import io.dubstream.job.chunking.ChunkCutPlanner.Cut;
 import io.dubstream.job.chunking.ChunkCutPlanner.CutKind;
 import io.dubstream.job.chunking.ChunkCutPlanner.Decision;
@@ -478,7 +479,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         long cut = progress.cutMicros;
         long until = cut + contextMicros;
         int rate = manifest.getSampleRate();
-        boolean audioIn = !manifest.hasAudio() || progress.samplesContiguous >= HeldTimeline.sampleAt(until, rate);
+        boolean audioIn = !manifest.hasAudio() || progress.samplesContiguous >= SampleTimes.sampleAt(until, rate);
         if (!ended && !(timeline.hasFrameAtOrAfter(until) && audioIn)) {
             return false;
         }
@@ -488,9 +489,9 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         long nextFirstFrame = media.firstFrameAtOrAfter(cut - contextMicros, firstFrame, frameLimit);
         long sampleLimit = ended ? end.getSamplesSent() : Long.MAX_VALUE;
         long firstSample = progress.nextFirstSample;
-        long endSample = manifest.hasAudio() ? Math.min(HeldTimeline.sampleAt(until, rate), sampleLimit) : 0;
+        long endSample = manifest.hasAudio() ? Math.min(SampleTimes.sampleAt(until, rate), sampleLimit) : 0;
         long nextFirstSample = manifest.hasAudio()
-                ? Math.min(HeldTimeline.sampleAt(cut - contextMicros, rate), sampleLimit) : 0;
+                ? Math.min(SampleTimes.sampleAt(cut - contextMicros, rate), sampleLimit) : 0;
         Chunk chunk = Chunk.of(manifest, progress.chunksEmitted, false, firstFrame, media.images(firstFrame, endFrame),
                 firstSample, media.samples(manifest.getChannels(), progress.audioHeldFrom, firstSample, endSample),
                 nextFirstFrame, nextFirstSample, null);

@@ -3,6 +3,7 @@ package io.dubstream.job.chunking;
 import java.util.List;
 
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.job.audio.SampleTimes;
 
 /**
  * What {@link ChunkAssembler} knows of a clip, as {@link ChunkCutPlanner} asks for it: frames known
@@ -24,11 +25,6 @@ final class HeldTimeline implements ChunkCutPlanner.Timeline {
         this.ended = ended;
         this.media = media;
         this.lines = lines;
-    }
-
-    /** The first sample at or after {@code micros} at {@code rate}: {@code ceil(micros * rate / 10^6)}. */
-    static long sampleAt(long micros, int rate) {
-        return -Math.floorDiv(-Math.max(0, micros) * rate, 1_000_000L);
     }
 
     @Override
@@ -62,7 +58,7 @@ final class HeldTimeline implements ChunkCutPlanner.Timeline {
     public long[] energies(long fromMicros, long stepMicros, int steps) {
         long[] bounds = new long[steps + 1];
         for (int j = 0; j <= steps; j++) {
-            bounds[j] = sampleAt(fromMicros + j * stepMicros, manifest.getSampleRate());
+            bounds[j] = SampleTimes.sampleAt(fromMicros + j * stepMicros, manifest.getSampleRate());
         }
         try {
             return media.energies(manifest.getChannels(), progress.audioHeldFrom, progress.samplesContiguous, bounds);

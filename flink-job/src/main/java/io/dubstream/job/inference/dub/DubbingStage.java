@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.job.audio.Resampler;
+import io.dubstream.job.audio.SampleTimes;
 import io.dubstream.job.inference.batching.MicroBatcher;
 import io.dubstream.job.records.Chunk;
 
@@ -97,8 +98,8 @@ public final class DubbingStage implements AutoCloseable {
         List<ScriptLine> inside = new ArrayList<>();
         List<LineRequest> requests = new ArrayList<>();
         for (ScriptLine line : lines) {
-            long start = sampleAt(line.getStartMicros(), rate);
-            long stop = sampleAt(line.getEndMicros(), rate);
+            long start = SampleTimes.sampleAt(line.getStartMicros(), rate);
+            long stop = SampleTimes.sampleAt(line.getEndMicros(), rate);
             if (stop > first && start < end) {
                 inside.add(line);
                 requests.add(new LineRequest(line.getClipId(), line.getLineIndex(), line.getText(), line.getLanguage(),
@@ -117,8 +118,9 @@ public final class DubbingStage implements AutoCloseable {
             ScriptLine line = inside.get(i);
             float[] samples = atRate(speech.get(i), rate);
             long nextStart = nextStartMicros(line, lines);
-            FittedLine placed = fitter.fit(samples, toInt(sampleAt(line.getStartMicros(), rate) - first),
-                    toInt(sampleAt(line.getEndMicros(), rate) - first), toInt(sampleAt(nextStart, rate) - first));
+            // positions relative to the chunk: the fit depends only on their differences, the same in any chunk
+            FittedLine placed = fitter.fit(samples, relative(line.getStartMicros(), first, rate),
+                    relative(line.getEndMicros(), first, rate), relative(nextStart, first, rate));
             fitted.add(placed);
             spokenMicros[2 * i] = (first + placed.start()) * 1_000_000L / rate;
             spokenMicros[2 * i + 1] = (first + placed.end()) * 1_000_000L / rate;
@@ -209,12 +211,9 @@ public final class DubbingStage implements AutoCloseable {
         return mono;
     }
 
-    /** The first sample at or after {@code micros}: {@code ceil(micros * rate / 10^6)}, as the assembler cuts. */
-    private static long sampleAt(long micros, int rate) {
-        return -Math.floorDiv(-Math.max(0, micros) * rate, 1_000_000L);
-    }
-
-    private static int toInt(long samples) {
+    /** The sample of {@code micros} counted from the chunk's first sample, kept within int range. */
+    private static int relative(long micros, long firstSample, int rate) {
+        long samples = SampleTimes.sampleAt(micros, rate) - firstSample;
         return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, samples));
     }
 
