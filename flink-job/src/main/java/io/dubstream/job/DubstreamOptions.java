@@ -136,7 +136,7 @@ public final class DubstreamOptions {
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
             .withDescription("Context on each side of a chunk's core; neighbouring chunks overlap by twice this and"
-                    + " are crossfaded there. At most half the core.");
+                    + " are crossfaded there (dubbed chunks join at the cut). At most half the core.");
 
     public static final ConfigOption<Duration> CHUNK_HYBRID_THRESHOLD = ConfigOptions
             .key("dubstream.chunk.hybrid-threshold")

@@ -36,7 +36,8 @@ import io.dubstream.job.inference.dub.SynthesisException;
  * synthesizer (espeak-ng; skipped where it is not installed): outside the lines the output's audio
  * is the source's, sample for sample; under each line it carries the synthesized speech. Run again
  * with chunk 1's first attempt failing, the output is the same to the sample: the retried chunk
- * speaks its lines again, and each comes out once.
+ * speaks its lines again, and each comes out once. Run whole (one chunk), the audio is the same
+ * to the sample as chunked: chunks join at their cuts, each line spoken by the chunk that owns it.
  */
 class DubbedClipITCase {
 
@@ -83,12 +84,16 @@ class DubbedClipITCase {
         new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
                 .upload(clip, CLIP, script, TransferProgress.NONE);
 
-        run("dub", "");
-        run("dubretried", CLIP + ":1");
+        run("dub", "", false);
+        run("dubretried", CLIP + ":1", false);
+        run("dubwhole", "", true);
     }
 
-    private static void run(String name, String failingChunks) throws Exception {
+    private static void run(String name, String failingChunks, boolean whole) throws Exception {
         Configuration conf = BoundedJobs.configuration(KAFKA.bootstrapServers(), name, tmp);
+        if (whole) {
+            conf.set(DubstreamOptions.CHUNK_HYBRID_THRESHOLD, Duration.ofMinutes(1));
+        }
         conf.set(DubstreamOptions.VOICE_MODEL, "espeak-ng");
         conf.set(DubstreamOptions.FAULT_FAIL_CHUNKS, failingChunks);
         conf.set(DubstreamOptions.INFERENCE_RETRY_BACKOFF, Duration.ofMillis(20));
@@ -138,6 +143,16 @@ class DubbedClipITCase {
         assertThat(retried.end().getStatus()).isEqualTo(EndOfClip.Status.COMPLETE);
         assertThat(retried.samples()).isEqualTo(clean.samples());
         assertThat(retried.script).isEqualTo(clean.script);
+    }
+
+    @Test
+    void theChunksJoinedAtTheirCutsSoundAsTheClipDubbedWhole() {
+        CommittedClip chunked = CommittedClip.read(KAFKA.bootstrapServers(), "dub.out.", CLIP);
+        CommittedClip whole = CommittedClip.read(KAFKA.bootstrapServers(), "dubwhole.out.", CLIP);
+        assertThat(whole.end().getReason()).contains("mode=whole");
+        assertThat(chunked.end().getReason()).contains("mode=chunked chunks=3");
+        // every line is spoken once, by the chunk that owns it, and no line needed the room past a cut
+        assertThat(chunked.samples()).isEqualTo(whole.samples());
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.audio.SampleTimes;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
 import io.dubstream.job.status.ChunkDeadLetters;
@@ -44,7 +45,10 @@ import io.dubstream.job.status.ChunkStatuses;
  * <ol>
  *   <li>the held tail of chunk {@code k-1} (its output over the shared range) is crossfaded with the
  *       head of chunk {@code k} and emitted, with the raised-cosine weights of {@link Crossfade};
- *       identical JPEGs are passed through untouched, others are decoded, blended and re-encoded;</li>
+ *       identical JPEGs are passed through untouched, others are decoded, blended and re-encoded.
+ *       Dubbed chunks ({@link Chunk#isDubbed()}) join at the cut instead, the step that the
+ *       complementary weights become for outputs that belong to one chunk: frames and samples before
+ *       chunk {@code k}'s core start come from the tail of {@code k-1}, the rest from {@code k};</li>
  *   <li>chunk {@code k}'s own part, up to its {@code nextFirst}, is emitted as it is;</li>
  *   <li>its tail {@code [nextFirst_k, end_k)} is held for chunk {@code k+1}, or emitted if {@code k}
  *       is the last chunk, which is followed by the input's end-of-clip record (or a {@code FAILED}
@@ -234,7 +238,13 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         byte[][] tail = p.getTailImages();
         int ownFrames = c.isLast() ? images.length : (int) (c.getNextFirstFrame() - c.getFirstFrame());
         byte[][] overlap = new byte[tail.length][];
+        // a dubbed chunk carries only its own lines' speech: the seam is its cut, not a crossfade
+        boolean atCut = c.isDubbed();
         for (int j = 0; j < tail.length; j++) {
+            if (atCut) {
+                overlap[j] = c.framePtsMicros(j) < c.getCoreStartMicros() ? tail[j] : images[j];
+                continue;
+            }
             try {
                 overlap[j] = crossfadeFrame(tail[j], images[j], Crossfade.weight(j, tail.length), m);
             } catch (IllegalArgumentException e) {
@@ -267,7 +277,12 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             int ownValues = c.isLast() ? samples.length
                     : (int) (c.getNextFirstSample() - c.getFirstSample()) * channels;
             short[] emitted = Arrays.copyOf(samples, ownValues);
-            for (int s = 0; s < overlapSamples; s++) {
+            if (atCut) {
+                long cut = SampleTimes.sampleAt(c.getCoreStartMicros(), m.getSampleRate()) - c.getFirstSample();
+                int fromTail = (int) Math.max(0, Math.min(overlapSamples, cut)) * channels;
+                System.arraycopy(tailSamples, 0, emitted, 0, fromTail);
+            }
+            for (int s = 0; s < overlapSamples && !atCut; s++) {
                 double w = Crossfade.weight(s, overlapSamples);
                 for (int ch = 0; ch < channels; ch++) {
                     int v = s * channels + ch;

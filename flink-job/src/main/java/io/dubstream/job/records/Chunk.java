@@ -208,6 +208,14 @@ public class Chunk {
         return c;
     }
 
+    /**
+     * Whether the dubbing stage ran on this chunk. A dubbed chunk carries the speech of its own lines
+     * only, so it joins its neighbours at the cut between their cores rather than by a crossfade.
+     */
+    public boolean isDubbed() {
+        return spokenMicros != null;
+    }
+
     /** Whether a dub speaks at {@code micros}; true throughout when no dubbing ran. */
     public boolean isSpokenAt(long micros) {
         if (spokenMicros == null) {

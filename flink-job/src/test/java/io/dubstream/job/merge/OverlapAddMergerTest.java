@@ -270,6 +270,61 @@ class OverlapAddMergerTest {
     }
 
     @Test
+    void dubbedChunksJoinAtTheirCutWithEachFrameAndSampleFromTheChunkWhoseCoreHoldsIt() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-dubbed", 25, 8);
+        LevelShiftModel model = new LevelShiftModel();
+        List<Chunk> chunks = clip.chunks();
+        assertThat(chunks).hasSize(3);
+        // the cut between chunks k-1 and k: 0.6 s into their 2 s overlap, off its middle on purpose
+        long[] coreStart = new long[chunks.size() + 1];
+        for (int k = 1; k < chunks.size(); k++) {
+            coreStart[k] = chunks.get(k).framePtsMicros(15);
+        }
+        coreStart[chunks.size()] = Long.MAX_VALUE;
+        List<Chunk> processed = new ArrayList<>();
+        for (int k = 0; k < chunks.size(); k++) {
+            Chunk c = chunks.get(k);
+            long[] pts = new long[c.getImages().length];
+            for (int i = 0; i < pts.length; i++) {
+                pts[i] = c.framePtsMicros(i);
+            }
+            Chunk timed = c.withTimes(pts, coreStart[k], coreStart[k + 1], "gap", null);
+            processed.add(model.process(timed).withSpoken(new long[0]));
+        }
+        for (Chunk chunk : reorder(processed, Order.SHUFFLED)) {
+            harness.processElement(chunk, 0L);
+        }
+
+        byte[][] frames = new byte[clip.frameCount()][];
+        short[] samples = new short[clip.samples.length];
+        int channels = clip.channels;
+        for (int k = 0; k < processed.size(); k++) {
+            Chunk c = processed.get(k);
+            for (int j = 0; j < c.getImages().length; j++) {
+                long t = c.framePtsMicros(j);
+                if (t >= coreStart[k] && t < coreStart[k + 1]) {
+                    frames[(int) c.getFirstFrame() + j] = c.getImages()[j];
+                }
+            }
+            long from = io.dubstream.job.audio.SampleTimes.sampleAt(coreStart[k], SAMPLE_RATE);
+            long to = k + 1 < processed.size()
+                    ? io.dubstream.job.audio.SampleTimes.sampleAt(coreStart[k + 1], SAMPLE_RATE) : c.endSample();
+            for (long s = from; s < to; s++) {
+                for (int ch = 0; ch < channels; ch++) {
+                    samples[(int) s * channels + ch] = c.getSamples()[(int) (s - c.getFirstSample()) * channels + ch];
+                }
+            }
+        }
+        // the bytes of the chunks' own frames: nothing blended, nothing encoded again
+        assertClip(harness.extractOutputValues(), clip, frames, samples, clip.mergedEnd());
+        short[] merged = audioOf(harness.extractOutputValues(), clip.samples.length);
+        int cut = (int) io.dubstream.job.audio.SampleTimes.sampleAt(coreStart[1], SAMPLE_RATE) * channels;
+        assertThat(merged[cut - channels] - clip.samples[cut - channels]).as("before the cut: chunk 0").isZero();
+        assertThat(merged[cut] - clip.samples[cut]).as("from the cut: chunk 1").isEqualTo(LevelShiftModel.AUDIO_SHIFT);
+        assertNothingIsLeft();
+    }
+
+    @Test
     void aFailureMarkerWaitsForTheChunksBeforeItThenFlushesTheTail() throws Exception {
         SyntheticClip clip = SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3);
         List<Chunk> chunks = clip.chunks();

@@ -23,18 +23,22 @@ import io.dubstream.job.records.Chunk;
  * chunk comes out with where its dub speaks ({@link Chunk#withSpoken}), so that lip-sync changes
  * mouths only there.
  *
- * <p><b>Which lines.</b> A chunk speaks every line that overlaps it, context included. A line near a
- * seam thus lies in two chunks and is spoken in both, from the same text, slot and next line, so
- * that both chunks carry the same dub in their overlap and the crossfade gives it back unchanged;
- * it is counted ({@link #counts()}) only by the chunk whose core holds its start, so every line
- * counts once per clip. A line's room ends at the next line's start minus the margin, or one second
- * after its slot for the script's last line, whatever the chunk, so that the fit does not depend on
- * where the chunk was cut.
+ * <p><b>Which lines.</b> Each line is spoken once, by the chunk whose core holds its start (its
+ * owner), so a retried chunk speaks exactly its own lines again, and a synthesizer that samples (as
+ * VALL-E X class models do) gives every line one rendition. A line's speech stays inside its owner's
+ * core: it ends by the core's end less the ducking ramp ({@link SlotFitter}'s outer bound), besides
+ * the next line's start less the margin (or one second after its slot for the script's last line). A
+ * chunk ducks the original under the slot of every line it overlaps, its own and its neighbours',
+ * and under its own lines' speech where it runs past the slot. Since a neighbour's slot is known from
+ * the script alone, both chunks of a seam agree on the audio at their cut; a dubbed chunk
+ * ({@link Chunk#isDubbed()}) therefore joins its neighbours at the cut, not by a crossfade: the
+ * merger takes each sample and frame from the chunk whose core holds it. The only difference from a
+ * clip dubbed whole is that a line does not grow past a cut into the silence after it: cuts fall in
+ * the middle of the widest pause between lines, so a line that needs more room is sped up sooner.
  *
  * <p><b>Prompt.</b> The speaker prompt of a line is the chunk's source audio under its slot, mixed
- * to mono: the whole slot for a line inside the chunk; for a line that runs out of the chunk only its
- * part inside. A synthesizer whose speech depends on the prompt may thus speak a seam line slightly
- * differently in the two chunks, which the crossfade then blends; espeak-ng ignores the prompt.
+ * to mono: the whole slot, or for a line that runs out of the chunk (a cut inside a line) its part
+ * inside.
  *
  * <p><b>Batches.</b> The lines of the chunks in flight on a subtask are spoken in batches across
  * chunks ({@link MicroBatcher}: a batch starts when {@code batchSize} lines wait or the oldest has
@@ -84,7 +88,7 @@ public final class DubbingStage implements AutoCloseable {
         return synthesizer;
     }
 
-    /** The chunk with its lines spoken over its audio, and where they speak. */
+    /** The chunk with its own lines spoken over its audio, and where they speak. */
     public Chunk process(Chunk chunk) throws SynthesisException {
         ClipManifest m = chunk.getManifest();
         if (!m.hasScript() || !m.hasAudio() || chunk.getSamples().length == 0) {
@@ -95,13 +99,18 @@ public final class DubbingStage implements AutoCloseable {
         long first = chunk.getFirstSample();
         long end = chunk.endSample();
         List<ScriptLine> lines = chunk.getScriptLines() == null ? List.of() : List.of(chunk.getScriptLines());
-        List<ScriptLine> inside = new ArrayList<>();
+        List<ScriptLine> own = new ArrayList<>();
         List<LineRequest> requests = new ArrayList<>();
+        List<int[]> slots = new ArrayList<>();
         for (ScriptLine line : lines) {
             long start = SampleTimes.sampleAt(line.getStartMicros(), rate);
             long stop = SampleTimes.sampleAt(line.getEndMicros(), rate);
-            if (stop > first && start < end) {
-                inside.add(line);
+            if (stop <= first || start >= end) {
+                continue;
+            }
+            slots.add(new int[] {relative(line.getStartMicros(), first, rate), relative(line.getEndMicros(), first, rate)});
+            if (line.getStartMicros() >= chunk.getCoreStartMicros() && line.getStartMicros() < chunk.getCoreEndMicros()) {
+                own.add(line);
                 requests.add(new LineRequest(line.getClipId(), line.getLineIndex(), line.getText(), line.getLanguage(),
                         line.getSpeaker(), line.getStartMicros(), line.getEndMicros(),
                         mono(chunk.getSamples(), channels, Math.max(start, first) - first, Math.min(stop, end) - first),
@@ -109,27 +118,26 @@ public final class DubbingStage implements AutoCloseable {
             }
         }
         // one speech per line, in order: the batcher refuses a batch that comes back with another count
-        List<Speech> speech = speak(requests);
+        List<Speech> speech = requests.isEmpty() ? List.of() : speak(requests);
         SlotFitter fitter = new SlotFitter(settings, rate);
+        int endBy = relative(chunk.getCoreEndMicros(), first, rate) - DubSettings.samples(settings.duckRampMicros(), rate);
         List<FittedLine> fitted = new ArrayList<>();
-        long[] spokenMicros = new long[2 * inside.size()];
-        int[] own = new int[4];
-        for (int i = 0; i < inside.size(); i++) {
-            ScriptLine line = inside.get(i);
+        long[] spokenMicros = new long[2 * own.size()];
+        int[] counts = new int[4];
+        for (int i = 0; i < own.size(); i++) {
+            ScriptLine line = own.get(i);
             float[] samples = atRate(speech.get(i), rate);
-            long nextStart = nextStartMicros(line, lines);
             // positions relative to the chunk: the fit depends only on their differences, the same in any chunk
             FittedLine placed = fitter.fit(samples, relative(line.getStartMicros(), first, rate),
-                    relative(line.getEndMicros(), first, rate), relative(nextStart, first, rate));
+                    relative(line.getEndMicros(), first, rate), relative(nextStartMicros(line, lines), first, rate),
+                    endBy);
             fitted.add(placed);
             spokenMicros[2 * i] = (first + placed.start()) * 1_000_000L / rate;
             spokenMicros[2 * i + 1] = (first + placed.end()) * 1_000_000L / rate;
-            if (line.getStartMicros() >= chunk.getCoreStartMicros() && line.getStartMicros() < chunk.getCoreEndMicros()) {
-                count(placed.outcome(), own);
-            }
+            count(placed.outcome(), counts);
         }
-        short[] dubbed = new DuckingMixer(settings, rate).mix(chunk.getSamples(), channels, fitted);
-        return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros).withDubLines(own);
+        short[] dubbed = new DuckingMixer(settings, rate).mix(chunk.getSamples(), channels, fitted, slots);
+        return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros).withDubLines(counts);
     }
 
     /** The lines' speech, through the batcher; its failure as the synthesizer's. */

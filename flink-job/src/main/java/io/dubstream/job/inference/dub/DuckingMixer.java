@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Mixes placed lines into a chunk's interleaved s16 audio, ducking the original under them.
  *
- * <p><b>Gain.</b> Under each line, from its start to its end, the original is scaled by
+ * <p><b>Gain.</b> Under each line, from its start to its end, and under each slot given without
+ * speech (a script line's time, {@link #mix(short[], int, List, List)}), the original is scaled by
  * {@link DubSettings#duckGain()}. Over the {@link DubSettings#duckRampMicros() ramp} of {@code R}
  * samples before the start the gain falls along a raised cosine from 1 to that gain, and rises the
  * same way over {@code R} samples after the end: ramp sample {@code j} (from the side away from the
@@ -44,6 +45,14 @@ public final class DuckingMixer {
      * @return a new buffer of the original's length
      */
     public short[] mix(short[] original, int channels, List<FittedLine> lines) {
+        return mix(original, channels, lines, List.of());
+    }
+
+    /**
+     * As {@link #mix(short[], int, List)}, ducking also under {@code slots}, each {@code [start, end)}
+     * in samples per channel from the chunk's start, with the same ramps, adding nothing there.
+     */
+    public short[] mix(short[] original, int channels, List<FittedLine> lines, List<int[]> slots) {
         if (channels <= 0) {
             throw new IllegalArgumentException("the channel count must be positive, got " + channels);
         }
@@ -53,7 +62,7 @@ public final class DuckingMixer {
         }
         short[] out = original.clone();
         int frames = original.length / channels;
-        if (lines.isEmpty() || frames == 0) {
+        if ((lines.isEmpty() && slots.isEmpty()) || frames == 0) {
             return out;
         }
         // Per frame: the gain (1 where untouched), the dub, and whether any ducked range covers it.
@@ -62,21 +71,13 @@ public final class DuckingMixer {
         double[] dub = new double[frames];
         boolean[] touched = new boolean[frames];
         for (FittedLine line : lines) {
-            int start = line.start();
-            int end = line.end();
-            for (int i = Math.max(0, start - ramp); i < Math.min(frames, end + ramp); i++) {
-                double g;
-                if (i < start) {
-                    g = rampGain(start - 1 - i);
-                } else if (i >= end) {
-                    g = rampGain(i - end);
-                } else {
-                    g = gain;
-                    dub[i] += line.samples()[i - start] * 32768.0;
-                }
-                gains[i] = Math.min(gains[i], g);
-                touched[i] = true;
+            duck(gains, touched, line.start(), line.end());
+            for (int i = Math.max(0, line.start()); i < Math.min(frames, line.end()); i++) {
+                dub[i] += line.samples()[i - line.start()] * 32768.0;
             }
+        }
+        for (int[] slot : slots) {
+            duck(gains, touched, slot[0], slot[1]);
         }
         for (int i = 0; i < frames; i++) {
             if (!touched[i]) {
@@ -89,6 +90,17 @@ public final class DuckingMixer {
             }
         }
         return out;
+    }
+
+    /** Lowers {@code gains} to the ducked gain over {@code [start, end)} and along the ramps around it. */
+    private void duck(double[] gains, boolean[] touched, int start, int end) {
+        long from = Math.max(0L, (long) start - ramp);
+        long to = Math.min(gains.length, (long) end + ramp);
+        for (int i = (int) from; i < to; i++) {
+            double g = i < start ? rampGain(start - 1 - i) : i >= end ? rampGain(i - end) : gain;
+            gains[i] = Math.min(gains[i], g);
+            touched[i] = true;
+        }
     }
 
     /** The gain {@code d} samples away from a line's edge, within the ramp ({@code 0 <= d < R}). */

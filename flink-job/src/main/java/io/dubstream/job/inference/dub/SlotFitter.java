@@ -6,7 +6,8 @@ import io.dubstream.job.inference.dub.FittedLine.Outcome;
  * Fits one line's speech into its slot in the chunk's audio.
  *
  * <p><b>Rules</b>, tried in order; the line always starts at its slot's start and always ends by
- * {@code nextStart - margin} (the hard end), so it never overlaps the next line or its margin:
+ * {@code nextStart - margin} or by an outer bound ({@code endBy}, e.g. the end of the chunk's core),
+ * whichever comes first (the hard end), so it never overlaps the next line or its margin:
  * <ol>
  *   <li>{@link Outcome#FITS}: it fits between the slot's start and the slot's end (or the hard end,
  *       if that comes first): placed unchanged. A line shorter than its slot is not slowed down.</li>
@@ -55,6 +56,15 @@ public final class SlotFitter {
      *     (the margin is kept before it either way)
      */
     public FittedLine fit(float[] speech, int slotStart, int slotEnd, int nextStart) {
+        return fit(speech, slotStart, slotEnd, nextStart, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #fit(float[], int, int, int)}, ending by {@code endBy} at the latest, even inside its
+     * slot (a line that may not cross a chunk's cut); at or before the slot's start the line is cut to
+     * nothing.
+     */
+    public FittedLine fit(float[] speech, int slotStart, int slotEnd, int nextStart, int endBy) {
         if (slotEnd <= slotStart) {
             throw new IllegalArgumentException("the slot must end after its start, got [" + slotStart + ", " + slotEnd + ")");
         }
@@ -62,7 +72,7 @@ public final class SlotFitter {
             throw new IllegalArgumentException(
                     "the next line starts at " + nextStart + ", before this line's slot at " + slotStart);
         }
-        int hardEnd = Math.max(slotStart, nextStart - margin);
+        int hardEnd = Math.max(slotStart, Math.min(nextStart - margin, endBy));
         int slotRoom = Math.min(slotEnd, hardEnd) - slotStart;
         int room = hardEnd - slotStart;
         int n = speech.length;

@@ -16,9 +16,9 @@ import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.job.records.Chunk;
 
 /**
- * {@link DubbingStage} on chunks of a 48 kHz stereo clip with a script: audio outside the lines
- * sample-exact, the dub under them, the same dub in both chunks of a seam, every line counted once,
- * and where the dub speaks.
+ * {@link DubbingStage} on chunks of a 48 kHz stereo clip with a script: audio outside the slots
+ * sample-exact, the dub under them, each line spoken and counted once by the chunk that owns it,
+ * chunks that joined at their cut give the clip dubbed whole, and where the dub speaks.
  */
 class DubbingStageTest {
 
@@ -32,24 +32,28 @@ class DubbingStageTest {
             new ScriptLine("clip", 2, 10_200_000, 12 * S, "Très bien, merci.", "fr", "Ben"));
 
     @Test
-    void theDubSpeaksUnderItsLinesAndTheAudioOutsideIsUntouched() throws Exception {
+    void theDubSpeaksItsOwnLinesAndTheAudioOutsideTheSlotsIsUntouched() throws Exception {
         Chunk chunk = chunk(0, 0, 11 * S, 0, 10 * S);
         TestingSynthesizer synthesizer = new TestingSynthesizer(0.5);
         try (DubbingStage stage = new DubbingStage(synthesizer, DubSettings.DEFAULTS)) {
             Chunk out = stage.process(chunk);
 
+            // lines 0 and 1 start in the core [0, 10 s): each is as long as half its slot, it fits
             long[] spoken = out.getSpokenMicros();
-            // lines 0, 1 and 2 overlap [0, 11 s); each is as long as half its slot: it fits
-            assertThat(spoken).containsExactly(1 * S, 2 * S, 7 * S, 8_350_000, 10_200_000, 11_100_000);
+            assertThat(spoken).containsExactly(1 * S, 2 * S, 7 * S, 8_350_000);
+            assertThat(synthesizer.spoken).as("line 2 belongs to the next chunk").containsExactly(0, 1);
+            // ducked: every line's slot the chunk overlaps, line 2's [10.2 s, 11 s) too
+            long[] ducked = {1 * S, 3 * S, 7 * S, 9_700_000, 10_200_000, 12 * S};
             short[] in = chunk.getSamples();
             short[] dubbed = out.getSamples();
             long ramp = DubSettings.DEFAULTS.duckRampMicros();
             int changed = 0;
+            int duckedOnly = 0;
             for (int s = 0; s < in.length / 2; s++) {
                 long t = s * S / RATE;
                 boolean near = false;
-                for (int i = 0; i < spoken.length; i += 2) {
-                    near |= t >= spoken[i] - ramp - 100 && t < spoken[i + 1] + ramp + 100;
+                for (int i = 0; i < ducked.length; i += 2) {
+                    near |= t >= ducked[i] - ramp - 100 && t < ducked[i + 1] + ramp + 100;
                 }
                 if (!near) {
                     assertThat(dubbed[2 * s]).as("left sample %d", s).isEqualTo(in[2 * s]);
@@ -57,37 +61,59 @@ class DubbingStageTest {
                 } else if (dubbed[2 * s] != in[2 * s]) {
                     changed++;
                 }
+                if (t >= 10_300_000 && in[2 * s] > 1000) {
+                    // line 2's slot: the original at -20 dB, nothing added
+                    assertThat((double) dubbed[2 * s]).isCloseTo(in[2 * s] * 0.1, org.assertj.core.data.Offset.offset(1.0));
+                    duckedOnly++;
+                }
             }
             assertThat(changed).as("samples changed under the lines").isGreaterThan(RATE * 2);
-            assertThat(synthesizer.spoken).containsExactly(0, 1, 2);
-            // counted by the chunk whose core holds the start: lines 0 and 1
+            assertThat(duckedOnly).isGreaterThan(1000);
             assertThat(stage.counts()).containsEntry(DubbingStage.LINES_SPOKEN, 2L)
                     .containsEntry(DubbingStage.LINES_EXTENDED, 0L);
             assertThat(out.getDubLines()).as("spoken, extended, stretched, cut").containsExactly(2, 0, 0, 0);
             assertThat(out.getImages()).isSameAs(chunk.getImages());
+            assertThat(out.isDubbed()).isTrue();
         }
     }
 
     @Test
-    void bothChunksOfASeamCarryTheSameDubInTheirOverlap() throws Exception {
+    void eachLineIsSpokenOnceAndTheChunksJoinedAtTheirCutGiveTheClipDubbedWhole() throws Exception {
         // chunk 0: core [0, 10 s), audio [0, 11 s); chunk 1: core [10 s, 20 s), audio [9 s, 21 s)
-        Chunk first = chunk(0, 0, 11 * S, 0, 10 * S);
-        Chunk second = chunk(1, 9 * S, 21 * S, 10 * S, 20 * S);
-        try (DubbingStage stage = new DubbingStage(new TestingSynthesizer(1.6), DubSettings.DEFAULTS)) {
-            Chunk a = stage.process(first);
-            Chunk b = stage.process(second);
+        TestingSynthesizer synthesizer = new TestingSynthesizer(0.5);
+        try (DubbingStage stage = new DubbingStage(synthesizer, DubSettings.DEFAULTS);
+                DubbingStage wholeStage = new DubbingStage(new TestingSynthesizer(0.5), DubSettings.DEFAULTS)) {
+            Chunk a = stage.process(chunk(0, 0, 11 * S, 0, 10 * S));
+            Chunk b = stage.process(chunk(1, 9 * S, 21 * S, 10 * S, 20 * S));
+            Chunk whole = wholeStage.process(chunk(0, 0, 21 * S, 0, 21 * S));
 
-            // the overlap [9 s, 11 s): the same samples in both, so the crossfade gives them back unchanged
-            int from = (int) (9 * RATE) * 2;
-            int to = (int) (11 * RATE) * 2;
-            short[] overlapA = Arrays.copyOfRange(a.getSamples(), from, to);
-            short[] overlapB = Arrays.copyOfRange(b.getSamples(), 0, to - from);
-            assertThat(overlapA).isEqualTo(overlapB);
-            assertThat(overlapA).isNotEqualTo(Arrays.copyOfRange(first.getSamples(), from, to));
-            // every line counted once over the two chunks; line 1 (1.6 x its slot) took the silence after it
+            assertThat(synthesizer.spoken).as("each line once, by its owner").containsExactly(0, 1, 2);
             assertThat(stage.counts()).containsEntry(DubbingStage.LINES_SPOKEN, 3L);
-            assertThat(stage.counts().get(DubbingStage.LINES_EXTENDED) + stage.counts().get(DubbingStage.LINES_STRETCHED)
-                    + stage.counts().get(DubbingStage.LINES_CUT)).isEqualTo(3L);
+            int cut = 10 * RATE * 2;
+            short[] joined = new short[whole.getSamples().length];
+            System.arraycopy(a.getSamples(), 0, joined, 0, cut);
+            System.arraycopy(b.getSamples(), cut - 9 * RATE * 2, joined, cut, joined.length - cut);
+            assertThat(joined).isEqualTo(whole.getSamples());
+            assertThat(a.getSamples()).isNotEqualTo(chunk(0, 0, 11 * S, 0, 10 * S).getSamples());
+        }
+    }
+
+    @Test
+    void aLineNeverGrowsPastItsChunksCut() throws Exception {
+        // line 1 (7 s to 9.7 s) spoken 1.6 times as long as its slot: 4.32 s
+        try (DubbingStage stage = new DubbingStage(new TestingSynthesizer(1.6), DubSettings.DEFAULTS)) {
+            Chunk a = stage.process(chunk(0, 0, 11 * S, 0, 10 * S));
+
+            long[] spoken = a.getSpokenMicros();
+            // it may run to the cut at 10 s less the 50 ms ramp (not to the next line at 10.2 s less
+            // the margin): 2.95 s of room, 1.46 times too short at most 1.25 times faster: cut
+            assertThat(spoken[3]).isEqualTo(9_950_000);
+            assertThat(a.getDubLines()).containsExactly(2, 1, 0, 1);
+            // from the cut on, chunk 0's audio is the original under line 2's ramp and slot, no speech
+            short[] in = chunk(0, 0, 11 * S, 0, 10 * S).getSamples();
+            for (int s = 10 * RATE; s < 10_150_000 / 1_000 * RATE / 1_000; s++) {
+                assertThat(a.getSamples()[2 * s]).as("sample %d", s).isEqualTo(in[2 * s]);
+            }
         }
     }
 
@@ -105,13 +131,13 @@ class DubbingStageTest {
         };
         Chunk first = chunk(0, 0, 11 * S, 0, 10 * S);
         Chunk second = chunk(1, 9 * S, 21 * S, 10 * S, 20 * S);
-        try (DubbingStage stage = new DubbingStage(counting, DubSettings.DEFAULTS, 5, java.time.Duration.ofSeconds(5))) {
+        try (DubbingStage stage = new DubbingStage(counting, DubSettings.DEFAULTS, 3, java.time.Duration.ofSeconds(5))) {
             var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> process(stage, first));
             var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> process(stage, second));
             Chunk outA = a.get();
             Chunk outB = b.get();
-            // 3 + 2 lines: one full batch of 5, long before the 5 s wait
-            assertThat(batches).containsExactly(5);
+            // 2 + 1 lines: one full batch of 3, long before the 5 s wait
+            assertThat(batches).containsExactly(3);
             try (DubbingStage alone = new DubbingStage(new TestingSynthesizer(0.5), DubSettings.DEFAULTS)) {
                 assertThat(outA.getSamples()).isEqualTo(alone.process(first).getSamples());
                 assertThat(outB.getSamples()).isEqualTo(alone.process(second).getSamples());
@@ -146,7 +172,7 @@ class DubbingStageTest {
         };
         try (DubbingStage stage = new DubbingStage(losing, DubSettings.DEFAULTS)) {
             assertThatThrownBy(() -> stage.process(chunk(0, 0, 11 * S, 0, 10 * S)))
-                    .isInstanceOf(SynthesisException.class).hasMessageContaining("testing-tone failed: the model returned 1 outputs for a batch of 3");
+                    .isInstanceOf(SynthesisException.class).hasMessageContaining("testing-tone failed: the model returned 1 outputs for a batch of 2");
         }
     }
 
@@ -165,7 +191,7 @@ class DubbingStageTest {
             Chunk out = stage.process(chunk);
             System.out.printf("dubbing stage with espeak-ng: 3 lines over 11 s of 48 kHz stereo in %.0f ms%n",
                     (System.nanoTime() - started) / 1e6);
-            assertThat(out.getSpokenMicros()).hasSize(6);
+            assertThat(out.getSpokenMicros()).as("lines 0 and 1").hasSize(4);
             assertThat(out.getSpokenMicros()[0]).isEqualTo(1 * S);
             assertThat(out.getSamples()).isNotEqualTo(chunk.getSamples()).hasSameSizeAs(chunk.getSamples());
         }

@@ -54,6 +54,19 @@ class DuckingMixerTest {
     }
 
     @Test
+    void aSlotWithoutSpeechIsDuckedLikeALineAndNothingIsAdded() {
+        short[] original = noise(96_000, 2, 7);
+        short[] asLine = MIXER.mix(original, 2, List.of(line(24_000, new float[24_000])));
+        short[] asSlot = MIXER.mix(original, 2, List.of(), List.of(new int[] {24_000, 48_000}));
+        assertThat(asSlot).isEqualTo(asLine);
+        // a slot and a longer line over it duck the union of the two, ramps at its ends
+        short[] both = MIXER.mix(original, 2, List.of(line(24_000, new float[36_000])), List.of(new int[] {24_000, 48_000}));
+        assertThat(both).isEqualTo(MIXER.mix(original, 2, List.of(line(24_000, new float[36_000]))));
+        assertThat(Arrays.copyOfRange(both, 2 * (60_000 + RAMP), both.length))
+                .isEqualTo(Arrays.copyOfRange(original, 2 * (60_000 + RAMP), original.length));
+    }
+
+    @Test
     void theRampsAreMonotonicAndOfTheSetLengthAndTheRestIsUntouched() {
         short[] original = constant(96_000, 20_000);
         short[] out = MIXER.mix(original, 1, List.of(line(24_000, new float[24_000])));

@@ -98,6 +98,22 @@ class SlotFitterTest {
     }
 
     @Test
+    void anOuterBoundEndsTheLineBeforeTheNextLineWouldAndInsideItsSlot() {
+        // the bound at 110 000 comes before the next line less the margin (115 200): room 62 000
+        FittedLine extended = FITTER.fit(speech(1.2), SLOT_START, SLOT_END, SLOT_END + 24_000, 110_000);
+        assertThat(extended.end()).isEqualTo(SLOT_START + 57_600);
+        assertThat(extended.outcome()).isEqualTo(Outcome.EXTENDED);
+        FittedLine stretched = FITTER.fit(speech(1.4), SLOT_START, SLOT_END, SLOT_END + 24_000, 110_000);
+        assertThat(stretched.outcome()).isEqualTo(Outcome.STRETCHED);
+        assertThat(stretched.end()).isEqualTo(110_000);
+        // inside the slot, and at its start: nothing left of the line
+        FittedLine inside = FITTER.fit(speech(1.0), SLOT_START, SLOT_END, SLOT_END + 24_000, SLOT_START + 10_000);
+        assertThat(inside.outcome()).isEqualTo(Outcome.CUT);
+        assertThat(inside.end()).isEqualTo(SLOT_START + 10_000);
+        assertThat(FITTER.fit(speech(1.0), SLOT_START, SLOT_END, SLOT_END + 24_000, SLOT_START - 5).samples()).isEmpty();
+    }
+
+    @Test
     void aNextLineInsideTheSlotShortensIt() {
         int nextStart = 72_000; // room to 67 200: 19 200 samples
         assertThat(FITTER.fit(speech(0.3), SLOT_START, SLOT_END, nextStart).outcome()).isEqualTo(Outcome.FITS);
