@@ -77,12 +77,14 @@ public final class DubstreamJob {
     /** Defines the whole job on {@code env}: checkpoints, Kafka source, workflow, exactly-once Kafka sinks. */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf) throws TransferException {
         KafkaConnectors.createMissingTopics(conf);
+        KafkaConnectors.checkRecordSizes(conf, true);
         defineKafkaJob(env, conf, KafkaConnectors.source(conf));
     }
 
     /** As {@link #defineKafkaJob(StreamExecutionEnvironment, Configuration)}, reading from {@code source}. */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf,
             Source<ClipEvent, ?, ?> source) {
+        KafkaConnectors.checkRecordSizes(conf, false);
         configureCheckpoints(env, conf);
         DataStream<ClipEvent> input = env.fromSource(source, WatermarkStrategy.noWatermarks(),
                 "Kafka clips, frames, audio").uid("kafka-source");
@@ -129,7 +131,8 @@ public final class DubstreamJob {
 
         SingleOutputStreamOperator<ClipEvent> merged = infer(chunks, conf)
                 .keyBy(Chunk::getClipId)
-                .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis()))
+                .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis(),
+                        conf.get(DubstreamOptions.MAX_FRAME_BYTES)))
                 .uid("overlap-add-merger").name("OverlapAddMerger");
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
@@ -162,7 +165,8 @@ public final class DubstreamJob {
                                         new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
                                                 conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES))),
                                         DubstreamOptions.dubSettings(conf)),
-                                conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults),
+                                conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults,
+                                conf.get(DubstreamOptions.MAX_FRAME_BYTES)),
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");

@@ -7,6 +7,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.ChunkModelFactory;
@@ -299,7 +300,22 @@ public final class DubstreamOptions {
             .intType()
             .defaultValue(RecordLimits.DEFAULTS.maxFrameBytes())
             .withDescription("Largest encoded frame accepted and written; keeps records under Kafka's default 1 MiB"
-                    + " limit.");
+                    + " limit. Checked at start against dubstream.kafka.max-request-size and the output topics'"
+                    + " max.message.bytes; a frame a model makes larger fails that chunk's attempt.");
+
+    public static final ConfigOption<Integer> KAFKA_MAX_REQUEST_SIZE = ConfigOptions
+            .key("dubstream.kafka.max-request-size")
+            .intType()
+            .defaultValue(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES)
+            .withDescription("The job's producers' max.request.size, in bytes: the largest record it writes. The"
+                    + " largest frame and dead-letter records the other options allow must fit (checked at start).");
+
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_ORIGINAL_BYTES = ConfigOptions
+            .key("dubstream.dead-letter.max-original-bytes")
+            .intType()
+            .defaultValue(DeadLetter.DEFAULT_MAX_KEPT_BYTES)
+            .withDescription("How many bytes of a refused record a dead letter keeps; it always carries the whole"
+                    + " record's length and SHA-256, and its source topic, partition and offset.");
 
     public static final ConfigOption<Double> FAULT_FAIL_FRACTION = ConfigOptions
             .key("dubstream.fault-injection.fail-fraction")
@@ -337,7 +353,8 @@ public final class DubstreamOptions {
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
                 CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
-                INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES,
+                INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, KAFKA_MAX_REQUEST_SIZE,
+                DEAD_LETTER_MAX_ORIGINAL_BYTES,
                 FAULT_FAIL_FRACTION, FAULT_FAIL_CHUNKS, FAULT_FAILING_ATTEMPTS, FAULT_OUT_OF_MEMORY);
     }
 }

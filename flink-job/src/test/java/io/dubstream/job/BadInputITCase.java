@@ -30,7 +30,10 @@ import io.dubstream.connectors.records.VideoFrame;
 /**
  * The whole job on a MiniCluster (parallelism 2) against a real Kafka broker, with a good clip and
  * bad records produced straight to the input topics: the good clip comes out complete and bit for
- * bit, and every bad record has its one dead letter on the dead-letter topic (read_committed).
+ * bit, and every bad record has its one dead letter on the dead-letter topic (read_committed). Among
+ * them a record of random bytes just under Kafka's 1 MiB limit, whose dead letter keeps its first
+ * 64 KiB with its length and SHA-256: written whole, it would be over the limit and fail the job
+ * over and over.
  */
 class BadInputITCase {
 
@@ -64,11 +67,15 @@ class BadInputITCase {
         byte[] truncated = Arrays.copyOf(frameAgain, frameAgain.length - 2);
         ClipManifest otherManifest = TestManifests.of(OTHER, 64, 36, 25, 1, 25, 16_000, 1, 1_700_000_000_000L);
         byte[] wrongSize = codec.encode(new VideoFrame(OTHER, 0, 0, 32, 18, new byte[] {1, 2, 3}));
+        // random bytes just under the broker's limit: its dead letter must fit under the producer's
+        byte[] huge = new byte[1_048_400];
+        new java.util.Random(5).nextBytes(huge);
         try (KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(bootstrap, "bad-input")) {
             producer.initTransactions();
             producer.beginTransaction();
             ClipTopics topics = ClipTopics.INPUT;
             producer.send(new ProducerRecord<>(topics.frames(), GOOD, garbage));
+            producer.send(new ProducerRecord<>(topics.frames(), GOOD, huge));
             producer.send(new ProducerRecord<>(topics.frames(), GOOD, truncated));
             producer.send(new ProducerRecord<>(topics.clips(), GOOD, manifestAgain));
             producer.send(new ProducerRecord<>(topics.frames(), GOOD, frameAgain));
@@ -100,8 +107,9 @@ class BadInputITCase {
         List<DeadLetter> dead = CommittedClip.readTopic(bootstrap, "bad.dlq").stream()
                 .map(r -> (DeadLetter) codec.decode(r.value()).recordOrThrow())
                 .toList();
-        assertThat(dead).hasSize(5);
+        assertThat(dead).hasSize(6);
         assertDeadLetter(dead, garbage, GOOD, "dubstream.frames", "record does not start with the dubstream magic");
+        assertDeadLetter(dead, huge, GOOD, "dubstream.frames", "record does not start with the dubstream magic");
         assertDeadLetter(dead, truncated, GOOD, "dubstream.frames", "VIDEO_FRAME record is truncated");
         assertDeadLetter(dead, manifestAgain, GOOD, "dubstream.clips", "duplicate manifest of clip good");
         // the job may read it before or after the clip's end-of-clip record, which is on another topic
@@ -113,9 +121,14 @@ class BadInputITCase {
     /** One dead letter holds {@code original}, for {@code clipId}, and its reason starts with one of {@code reasons}. */
     private static void assertDeadLetter(List<DeadLetter> dead, byte[] original, String clipId, String topic,
             String... reasons) {
-        List<DeadLetter> matching = dead.stream().filter(d -> Arrays.equals(d.getOriginalValue(), original)).toList();
+        byte[] digest = DeadLetter.sha256(original);
+        List<DeadLetter> matching = dead.stream().filter(d -> Arrays.equals(d.getOriginalSha256(), digest)).toList();
         assertThat(matching).as("dead letters of %s", reasons[0]).hasSize(1);
         DeadLetter letter = matching.get(0);
+        // the original, or for a large one its first bytes, with its whole length
+        assertThat(letter.getOriginalLength()).isEqualTo(original.length);
+        assertThat(letter.getOriginalValue()).isEqualTo(
+                Arrays.copyOf(original, Math.min(original.length, DeadLetter.DEFAULT_MAX_KEPT_BYTES)));
         assertThat(letter.getClipId()).isEqualTo(clipId);
         assertThat(letter.getSourceTopic()).isEqualTo(topic);
         assertThat(letter.getReason()).satisfiesAnyOf(

@@ -36,11 +36,14 @@ public final class ClipRecordCodec {
     public static final byte MAGIC_0 = 'D';
     public static final byte MAGIC_1 = 'S';
     /**
-     * The format version this code writes. It reads version 1 too: version 2 added the script line
-     * record and, at the end of the manifest, the script line count, the display rotation and the
-     * script language; a version 1 manifest reads with no script, no rotation and no language.
+     * The format version this code writes. It reads versions 1 and 2 too: version 2 added the script
+     * line record and, at the end of the manifest, the script line count, the display rotation and
+     * the script language (a version 1 manifest reads with no script, no rotation and no language);
+     * version 3 added, at the end of the dead letter, the whole original's length and SHA-256, since
+     * a dead letter may keep only the first bytes of the original (an older dead letter kept all of
+     * them: its length and digest are computed when it is read).
      */
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
     /** The oldest format version this code reads. */
     public static final byte OLDEST_READABLE_VERSION = 1;
     public static final int HEADER_BYTES = 4;
@@ -119,7 +122,7 @@ public final class ClipRecordCodec {
                 case END_OF_CLIP -> readEnd(r, clipId);
                 case VIDEO_FRAME -> readFrame(r, clipId);
                 case AUDIO_BLOCK -> readAudio(r, clipId);
-                case DEAD_LETTER -> readDeadLetter(r, clipId);
+                case DEAD_LETTER -> readDeadLetter(r, clipId, version);
                 case CHUNK_STATUS -> readChunkStatus(r, clipId, version);
                 case CLIP_STATUS -> readClipStatus(r, clipId);
                 case SCRIPT_LINE -> readScriptLine(r, clipId);
@@ -243,15 +246,22 @@ public final class ClipRecordCodec {
         w.string(d.getReason());
         w.bytes(d.getOriginalValue());
         w.buf.putLong(d.getRejectedAtMillis());
+        w.buf.putInt(d.getOriginalLength());
+        w.bytes(d.getOriginalSha256());
     }
 
-    private static DeadLetter readDeadLetter(Reader r, String clipId) throws InvalidRecordException {
+    private static DeadLetter readDeadLetter(Reader r, String clipId, byte version) throws InvalidRecordException {
         String topic = r.string("source topic");
         int partition = r.i32("source partition");
         long offset = r.i64("source offset");
         String reason = r.string("reason");
         byte[] original = r.bytes("original value", Integer.MAX_VALUE);
-        return new DeadLetter(clipId, topic, partition, offset, reason, original, r.i64("rejected-at"));
+        DeadLetter d = new DeadLetter(clipId, topic, partition, offset, reason, original, r.i64("rejected-at"));
+        if (version >= 3) {
+            d.setOriginalLength(r.i32("original length"));
+            d.setOriginalSha256(r.bytes("original SHA-256", DeadLetter.SHA256_BYTES));
+        }
+        return d;
     }
 
     private static void writeChunkStatus(Writer w, ChunkStatus s) {

@@ -48,6 +48,32 @@ public record RecordLimits(
         }
     }
 
+    /** Kafka's bytes around one record's key and value: a record batch's header (61) and a record's (up to 21), rounded up. */
+    public static final int KAFKA_RECORD_OVERHEAD = 128;
+
+    /** The longest topic name Kafka allows. */
+    public static final int MAX_TOPIC_NAME_LENGTH = 249;
+
+    /**
+     * The most bytes a Kafka record of one frame can take within these limits: key (the clip id),
+     * value (header, clip id, index, time, size, the JPEG) and Kafka's overhead. A producer's
+     * {@code max.request.size} and a topic's {@code max.message.bytes} must allow it.
+     */
+    public int largestFrameRecordBytes() {
+        return KAFKA_RECORD_OVERHEAD + 2 * utf8(maxClipIdLength) + 4 + 8 + 8 + 4 + 4 + 4 + maxFrameBytes;
+    }
+
+    /** As {@link #largestFrameRecordBytes()}, for a dead letter that keeps up to {@code maxKept} original bytes. */
+    public int largestDeadLetterRecordBytes(int maxKept) {
+        return KAFKA_RECORD_OVERHEAD + utf8(maxClipIdLength) + 4 + utf8(maxTextLength) + utf8(MAX_TOPIC_NAME_LENGTH)
+                + 4 + 8 + utf8(maxTextLength) + 4 + maxKept + 8 + 4 + 4 + 32;
+    }
+
+    /** A string of {@code chars} on the wire at most: its u16 length and up to 3 UTF-8 bytes a char. */
+    private static int utf8(int chars) {
+        return 2 + 3 * chars;
+    }
+
     /** The same limits with another bound on the encoded size of one frame. */
     public RecordLimits withMaxFrameBytes(int bytes) {
         return new RecordLimits(maxClipIdLength, maxWidth, maxHeight, bytes, maxAudioBlockSamples, maxFps,

@@ -215,6 +215,13 @@ public final class RecordValidator {
         if (d.getOriginalValue() == null) {
             throw new InvalidRecordException("dead letter has no original value (use an empty array)");
         }
+        if (d.getOriginalLength() < d.getOriginalValue().length) {
+            throw new InvalidRecordException("dead letter keeps " + d.getOriginalValue().length
+                    + " original bytes of an original of " + d.getOriginalLength());
+        }
+        if (d.getOriginalSha256() == null || d.getOriginalSha256().length != DeadLetter.SHA256_BYTES) {
+            throw new InvalidRecordException("dead letter's original SHA-256 must be " + DeadLetter.SHA256_BYTES + " bytes");
+        }
     }
 
     private void checkChunkStatus(ChunkStatus s) throws InvalidRecordException {

@@ -8,9 +8,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -65,6 +72,39 @@ public final class TopicSetup {
             throw new TransferException("interrupted while creating topics", e);
         } catch (Exception e) {
             throw new TransferException("cannot create the dubstream topics " + topics + " at " + bootstrap + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Each of {@code topics}' {@code max.message.bytes}: the largest record batch its brokers accept.
+     *
+     * @throws TransferException when the cluster cannot say (unreachable, or not allowed to describe them)
+     */
+    public static Map<String, Integer> maxMessageBytes(String bootstrap, Collection<String> topics)
+            throws TransferException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<ConfigResource> resources = new ArrayList<>();
+        for (String topic : topics) {
+            resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+        }
+        try (Admin admin = Admin.create(p)) {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<String, Integer> limits = new TreeMap<>();
+            for (var entry : configs.entrySet()) {
+                ConfigEntry max = entry.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (max != null && max.value() != null) {
+                    limits.put(entry.getKey().name(), Integer.parseInt(max.value()));
+                }
+            }
+            return limits;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException("interrupted while describing topics", e);
+        } catch (Exception e) {
+            throw new TransferException("cannot describe the topics " + topics + " at " + bootstrap + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }

@@ -141,6 +141,37 @@ class ClipRecordCodecTest {
     }
 
     @Test
+    void aDeadLetterKeepsTheFirstBytesOfALargeOriginalWithItsLengthAndDigest() throws Exception {
+        byte[] original = new byte[1_048_400];
+        new java.util.Random(11).nextBytes(original);
+        DeadLetter dead = DeadLetter.keeping("clip-1", "dubstream.frames", 0, 7, "record does not start with the magic",
+                original, DeadLetter.DEFAULT_MAX_KEPT_BYTES, 1_700_000_000_000L);
+        byte[] bytes = codec.encode(dead);
+        assertThat(bytes.length).isLessThan(DeadLetter.DEFAULT_MAX_KEPT_BYTES + 1_000);
+        DeadLetter back = (DeadLetter) codec.decode(bytes).recordOrThrow();
+        assertThat(back).isEqualTo(dead);
+        assertThat(back.isOriginalCut()).isTrue();
+        assertThat(back.getOriginalLength()).isEqualTo(1_048_400);
+        assertThat(back.getOriginalValue()).isEqualTo(Arrays.copyOf(original, 65_536));
+        assertThat(back.getOriginalSha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(original));
+        assertInvalid(with(dead, d -> d.setOriginalLength(10)), "keeps 65536 original bytes of an original of 10");
+    }
+
+    @Test
+    void aVersionTwoDeadLetterReadsWithItsWholeOriginalsLengthAndDigest() throws Exception {
+        DeadLetter dead = new DeadLetter("clip-1", "dubstream.frames", 3, 12345, "frame index -1 is negative",
+                new byte[] {1, 2, 3}, 1_700_000_000_000L);
+        byte[] v3 = codec.encode(dead);
+        // version 3 appended the original's length i32 and its digest (4 + 32 bytes)
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 4 - 4 - DeadLetter.SHA256_BYTES);
+        v2[2] = 2;
+        DeadLetter back = (DeadLetter) codec.decode(v2).recordOrThrow();
+        assertThat(back).isEqualTo(dead);
+        assertThat(back.getOriginalLength()).isEqualTo(3);
+        assertThat(back.isOriginalCut()).isFalse();
+    }
+
+    @Test
     void aScriptLineIsNoVersionOneRecord() throws Exception {
         assertRejected(mutate(codec.encode(scriptLine()), b -> b[2] = 1), "unknown type byte 8 for format version 1");
     }
@@ -232,7 +263,7 @@ class ClipRecordCodecTest {
         byte[] good = codec.encode(frame());
         assertRejected(new byte[] {'D', 'S'}, "shorter than the 4-byte header");
         assertRejected(mutate(good, b -> b[0] = 'X'), "magic");
-        assertRejected(mutate(good, b -> b[2] = 3), "format version 3; this reader knows versions 1 to 2");
+        assertRejected(mutate(good, b -> b[2] = 4), "format version 4; this reader knows versions 1 to 3");
         assertRejected(mutate(good, b -> b[2] = 0), "format version 0");
         assertRejected(mutate(good, b -> b[3] = 77), "unknown type byte 77");
         byte[] status = codec.encode(chunkStatus());

@@ -17,6 +17,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
+import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.job.records.Chunk;
 
 /**
@@ -30,7 +31,9 @@ import io.dubstream.job.records.Chunk;
  *
  * <h2>Attempts and retries</h2>
  * An attempt fails when the model throws (any exception, a non-finite voice output among them), runs
- * out of memory, or returns a chunk of another length, or when {@link FaultInjection} says so. Only
+ * out of memory, returns a chunk of another length or a frame that encodes to more than the record
+ * limit allows ({@code dubstream.max-frame-bytes}: the sink could not write it), or when
+ * {@link FaultInjection} says so. Only
  * that chunk is tried again, after the {@link RetryPolicy}'s backoff, which a timer thread waits out
  * (no inference thread sleeps), up to the policy's attempts. The chunk emitted carries every attempt
  * (start, end, error): the model's output when one attempt succeeded, else a failure marker with the
@@ -52,6 +55,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private final int threads;
     private final RetryPolicy retries;
     private final FaultInjection faults;
+    private final int maxFrameBytes;
     private transient ChunkModel model;
     private transient ExecutorService inferenceThreads;
     private transient ScheduledExecutorService retryTimer;
@@ -78,6 +82,12 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
      * @param faults attempts made to fail on purpose ({@link FaultInjection#NONE} in production)
      */
     public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults) {
+        this(models, threads, retries, faults, RecordLimits.DEFAULTS.maxFrameBytes());
+    }
+
+    /** @param maxFrameBytes the largest encoded frame the job may write: a model's larger frame fails its attempt */
+    public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults,
+            int maxFrameBytes) {
         if (threads < 1) {
             throw new IllegalArgumentException("inference threads must be at least 1, got " + threads);
         }
@@ -85,6 +95,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         this.threads = threads;
         this.retries = retries;
         this.faults = faults;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -159,7 +170,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         try {
             faults.beforeAttempt(chunk.getClipId(), chunk.getIndex(), attempt);
             output = model.process(chunk);
-            error = lengthProblem(chunk, output);
+            error = outputProblem(chunk, output);
         } catch (Exception e) {
             error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         } catch (OutOfMemoryError e) {
@@ -194,11 +205,19 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     }
 
     /** Why the model's output cannot stand in for the chunk, or null when it can. */
-    private static String lengthProblem(Chunk chunk, Chunk output) {
+    private String outputProblem(Chunk chunk, Chunk output) {
         if (output.getImages().length != chunk.getImages().length
                 || output.getSamples().length != chunk.getSamples().length) {
             return "it returned " + output.getImages().length + " frames and " + output.getSamples().length
                     + " sample values for " + chunk.getImages().length + " and " + chunk.getSamples().length;
+        }
+        byte[][] images = output.getImages();
+        for (int i = 0; i < images.length; i++) {
+            if (images[i] != null && images[i].length > maxFrameBytes) {
+                return "it returned frame " + (output.getFirstFrame() + i) + " encoded to " + images[i].length
+                        + " bytes, above the " + maxFrameBytes + " a frame record may hold (dubstream.max-frame-bytes;"
+                        + " a lower dubstream.output.jpeg-quality makes smaller frames)";
+            }
         }
         return null;
     }

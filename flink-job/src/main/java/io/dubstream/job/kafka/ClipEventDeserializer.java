@@ -11,24 +11,26 @@ import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.DecodeResult;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.records.ClipRecord;
-import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.RecordType;
 import io.dubstream.job.records.ClipEvent;
 
 /**
  * Reads the input topics' records into {@link ClipEvent}s. A record that fails validation, or whose
- * key is not its clip id, becomes a {@link DeadLetter} event that names its topic, partition,
- * offset and the reason, and carries the original bytes: nothing is dropped.
+ * key is not its clip id, becomes a {@link io.dubstream.connectors.records.DeadLetter} event that names its topic, partition,
+ * offset and the reason, and carries the original bytes (up to the dead letters' cap, with the whole
+ * record's length and SHA-256: {@link InputDeadLetters#unreadable}): nothing is dropped.
  */
 public final class ClipEventDeserializer implements KafkaRecordDeserializationSchema<ClipEvent> {
 
     private static final long serialVersionUID = 1L;
 
     private final RecordLimits limits;
+    private final InputDeadLetters deadLetters;
     private transient ClipRecordCodec codec;
 
-    public ClipEventDeserializer(RecordLimits limits) {
+    public ClipEventDeserializer(RecordLimits limits, InputDeadLetters deadLetters) {
         this.limits = limits;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -63,10 +65,10 @@ public final class ClipEventDeserializer implements KafkaRecordDeserializationSc
         };
     }
 
-    private static ClipEvent deadLetter(ConsumerRecord<byte[], byte[]> record, String key, String reason) {
+    private ClipEvent deadLetter(ConsumerRecord<byte[], byte[]> record, String key, String reason) {
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        return ClipEvent.of(new DeadLetter(key, record.topic(), record.partition(), record.offset(), reason, value,
-                record.timestamp()));
+        return deadLetters.unreadable(record.topic(), record.partition(), record.offset(), key, reason, value,
+                record.timestamp());
     }
 
     @Override

@@ -4,12 +4,15 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.InvalidRecordException;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.job.records.ClipEvent;
 
 /**
@@ -21,6 +24,8 @@ import io.dubstream.job.records.ClipEvent;
 public final class ClipEventSerializer implements KafkaRecordSerializationSchema<ClipEvent> {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipEventSerializer.class);
 
     private final ClipTopics topics;
     private final String deadLetterTopic;
@@ -53,9 +58,25 @@ public final class ClipEventSerializer implements KafkaRecordSerializationSchema
             return new ProducerRecord<>(topic, record.getClipId().getBytes(StandardCharsets.UTF_8),
                     codec.encode(record));
         } catch (InvalidRecordException e) {
-            // the job only emits records it built from valid ones: this is a bug, fail loudly
-            throw new IllegalStateException("the job produced an invalid " + record.recordType() + " for clip "
-                    + record.getClipId() + ": " + e.getMessage(), e);
+            // The job only emits records it built from valid ones, so this is a bug. Failing the job would
+            // fail it again on the same record after every restart: the record's dead letter says what it was.
+            String why = "the job produced an invalid " + record.recordType() + " for clip " + record.getClipId()
+                    + " (a bug; the record is not written): " + e.getMessage();
+            LOG.error(why, e);
+            return deadLetterOf(record, why);
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetterOf(ClipRecord record, String why) {
+        int max = limits.maxTextLength();
+        String clipId = record.getClipId() == null ? "" : record.getClipId();
+        clipId = clipId.length() <= max ? clipId : clipId.substring(0, max);
+        DeadLetter d = new DeadLetter(clipId, "dubstream job output", -1, -1,
+                why.length() <= max ? why : why.substring(0, max - 3) + "...", new byte[0], System.currentTimeMillis());
+        try {
+            return new ProducerRecord<>(deadLetterTopic, clipId.getBytes(StandardCharsets.UTF_8), codec.encode(d));
+        } catch (InvalidRecordException e) {
+            throw new IllegalStateException(why + "; and its dead letter is invalid too: " + e.getMessage(), e);
         }
     }
 }

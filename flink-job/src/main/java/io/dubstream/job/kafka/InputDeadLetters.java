@@ -19,8 +19,14 @@ import io.dubstream.job.records.ClipEvent;
  *
  * <p>The record is encoded again with the codec: for a record that was read with the same limits
  * these are its original bytes. The source topic is the input topic of the record's type; the
- * partition and offset are not known after reading and are {@value #UNKNOWN}. Reasons longer than
- * the record limits allow are cut, so that a dead letter is always a valid record.
+ * partition and offset are not known after reading and are {@value #UNKNOWN}. Also the dead letters
+ * of records that could not be read at all ({@link #unreadable}), with where they came from.
+ *
+ * <p>Every dead letter made here is a valid record that fits under the producer's request size
+ * ({@link io.dubstream.job.kafka.RecordSizes}), whatever the input: a clip id or reason longer than
+ * the record limits allow is cut, and of the original bytes only the first {@code maxKept} are kept
+ * (with the whole original's length and SHA-256). A dead letter that could not be written would fail
+ * the job and, after its restart, fail it again on the same record.
  */
 public final class InputDeadLetters implements Serializable {
 
@@ -31,17 +37,37 @@ public final class InputDeadLetters implements Serializable {
 
     private final ClipTopics input;
     private final RecordLimits limits;
+    private final int maxKept;
     private transient ClipRecordCodec codec;
 
+    /** Keeping up to {@link DeadLetter#DEFAULT_MAX_KEPT_BYTES} of each original. */
     public InputDeadLetters(ClipTopics input, RecordLimits limits) {
-        this.input = input;
-        this.limits = limits;
+        this(input, limits, DeadLetter.DEFAULT_MAX_KEPT_BYTES);
     }
 
-    /** Dead letters for the job's input topics and record limits. */
+    /** @param maxKept the most original bytes a dead letter keeps */
+    public InputDeadLetters(ClipTopics input, RecordLimits limits, int maxKept) {
+        this.input = input;
+        this.limits = limits;
+        this.maxKept = maxKept;
+    }
+
+    /** Dead letters for the job's input topics, record limits and dead-letter cap. */
     public static InputDeadLetters of(Configuration conf) {
         return new InputDeadLetters(ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)),
-                KafkaConnectors.limits(conf));
+                KafkaConnectors.limits(conf), conf.get(DubstreamOptions.DEAD_LETTER_MAX_ORIGINAL_BYTES));
+    }
+
+    /**
+     * The dead letter of a Kafka record that could not be read as an input record.
+     *
+     * @param key the record's key as text (the clip id it claims), cut to the text limit
+     * @param value its value (empty for none)
+     */
+    public ClipEvent unreadable(String topic, int partition, long offset, String key, String reason, byte[] value,
+            long atMillis) {
+        return ClipEvent.of(DeadLetter.keeping(fit(key), fit(topic), partition, offset, fit(reason), value, maxKept,
+                atMillis));
     }
 
     /** A dead letter of {@code record}, with its bytes. */
@@ -66,7 +92,7 @@ public final class InputDeadLetters implements Serializable {
     }
 
     private ClipEvent deadLetter(String clipId, String topic, String reason, byte[] value, long atMillis) {
-        return ClipEvent.of(new DeadLetter(clipId, topic, UNKNOWN, UNKNOWN, fit(reason), value, atMillis));
+        return unreadable(topic, UNKNOWN, UNKNOWN, clipId, reason, value, atMillis);
     }
 
     /** The reason, cut to the longest text a record may hold. */

@@ -2,6 +2,7 @@ package io.dubstream.job.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.flink.configuration.Configuration;
@@ -13,6 +14,8 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
@@ -23,6 +26,8 @@ import io.dubstream.job.records.ClipEvent;
 
 /** The job's Kafka source and exactly-once sink, built from {@link DubstreamOptions}. */
 public final class KafkaConnectors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnectors.class);
 
     private KafkaConnectors() {}
 
@@ -50,7 +55,7 @@ public final class KafkaConnectors {
                 .setTopics(in.all())
                 .setGroupId(conf.get(DubstreamOptions.CONSUMER_GROUP))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new ClipEventDeserializer(limits(conf)))
+                .setDeserializer(new ClipEventDeserializer(limits(conf), InputDeadLetters.of(conf)))
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024))
                 .setProperty("partition.discovery.interval.ms", "10000");
@@ -76,7 +81,8 @@ public final class KafkaConnectors {
         Properties producer = new Properties();
         producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(conf.get(DubstreamOptions.TRANSACTION_TIMEOUT).toMillis()));
-        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES));
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                String.valueOf(conf.get(DubstreamOptions.KAFKA_MAX_REQUEST_SIZE)));
         producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         return KafkaSink.<ClipEvent>builder()
                 .setBootstrapServers(bootstrap(conf))
@@ -101,6 +107,27 @@ public final class KafkaConnectors {
         topics.add(conf.get(DubstreamOptions.DEAD_LETTER_TOPIC));
         topics.add(conf.get(DubstreamOptions.STATUS_TOPIC));
         TopicSetup.ensureExist(bootstrap(conf), topics, partitions);
+    }
+
+    /**
+     * Checks that the largest frame and dead letter the job may write fit the producers' request
+     * size and, where the cluster can say, the output frames and dead-letter topics' limits
+     * ({@link RecordSizes}).
+     */
+    public static void checkRecordSizes(Configuration conf, boolean askTheCluster) {
+        String frames = ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)).frames();
+        String deadLetters = conf.get(DubstreamOptions.DEAD_LETTER_TOPIC);
+        Map<String, Integer> topicLimits = Map.of();
+        if (askTheCluster) {
+            try {
+                topicLimits = TopicSetup.maxMessageBytes(bootstrap(conf), List.of(frames, deadLetters));
+            } catch (TransferException e) {
+                LOG.warn("Cannot check the topics' max.message.bytes against the job's largest records: {}",
+                        e.getMessage());
+            }
+        }
+        RecordSizes.check(limits(conf), conf.get(DubstreamOptions.DEAD_LETTER_MAX_ORIGINAL_BYTES),
+                conf.get(DubstreamOptions.KAFKA_MAX_REQUEST_SIZE), topicLimits, frames, deadLetters);
     }
 
     private static String bootstrap(Configuration conf) {

@@ -120,6 +120,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
 
     private final float jpegQuality;
     private final int audioBlockMillis;
+    private final int maxFrameBytes;
 
     private transient ValueState<MergeProgress> progress;
     private transient MapState<Integer, Chunk> early;
@@ -131,6 +132,14 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
      * @param audioBlockMillis length of the emitted audio blocks, e.g. {@link #DEFAULT_AUDIO_BLOCK_MILLIS}
      */
     public OverlapAddMerger(float jpegQuality, int audioBlockMillis) {
+        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS.maxFrameBytes());
+    }
+
+    /**
+     * @param maxFrameBytes the largest encoded frame a record may hold: a crossfaded frame that encodes
+     *     larger fails its clip with the reason, since the sink could not write it
+     */
+    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, int maxFrameBytes) {
         if (!(jpegQuality >= 0f && jpegQuality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + jpegQuality);
         }
@@ -139,6 +148,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         }
         this.jpegQuality = jpegQuality;
         this.audioBlockMillis = audioBlockMillis;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -334,7 +344,12 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         int height = m.getHeight();
         byte[] blended = Crossfade.blendBgr(JpegCodec.decodeBgr(outgoing, width, height),
                 JpegCodec.decodeBgr(incoming, width, height), w);
-        return JpegCodec.encode(blended, width, height, jpegQuality);
+        byte[] jpeg = JpegCodec.encode(blended, width, height, jpegQuality);
+        if (jpeg.length > maxFrameBytes) {
+            throw new IllegalArgumentException("it encodes to " + jpeg.length + " bytes, above the " + maxFrameBytes
+                    + " a frame record may hold (dubstream.max-frame-bytes)");
+        }
+        return jpeg;
     }
 
     /**

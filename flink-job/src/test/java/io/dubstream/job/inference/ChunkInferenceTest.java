@@ -249,6 +249,19 @@ class ChunkInferenceTest {
     }
 
     @Test
+    void aFrameLargerThanItsRecordMayHoldIsAFailedAttemptNotASinkFailure() throws Exception {
+        // the test model's frames of two bytes against a limit of none: every attempt fails, the chunk fails alone
+        List<Chunk> out = run(new ChunkInference(TestModel::new, 1, QUICK_RETRIES, FaultInjection.NONE, 0),
+                clip("a", 1));
+
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).failedInference()).isTrue();
+        assertThat(out.get(0).getAttempts()).hasSize(3);
+        assertThat(out.get(0).getAttempts()[0].getError()).startsWith(
+                "it returned frame 0 encoded to 2 bytes, above the 0 a frame record may hold (dubstream.max-frame-bytes");
+    }
+
+    @Test
     void aChunkWithoutResultWithinTheTimeoutFailsOnce() throws Exception {
         TestModel.gate = new CountDownLatch(1);
         try (OneInputStreamOperatorTestHarness<Chunk, Chunk> h = harness(

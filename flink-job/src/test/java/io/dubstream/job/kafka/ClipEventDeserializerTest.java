@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.RecordLimits;
+import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.VideoFrame;
@@ -31,7 +32,8 @@ class ClipEventDeserializerTest {
     private static final String TOPIC = "dubstream.frames";
     private static final long TIMESTAMP = 1_700_000_000_123L;
 
-    private final ClipEventDeserializer deserializer = new ClipEventDeserializer(RecordLimits.DEFAULTS);
+    private final ClipEventDeserializer deserializer = new ClipEventDeserializer(RecordLimits.DEFAULTS,
+            new InputDeadLetters(ClipTopics.INPUT, RecordLimits.DEFAULTS));
     private final ClipRecordCodec codec = new ClipRecordCodec();
 
     @Test
@@ -65,6 +67,25 @@ class ClipEventDeserializerTest {
 
         assertDeadLetter(read("clip", big), "VIDEO_FRAME field 'image' declares 1000001 bytes, outside 0..1000000",
                 big);
+    }
+
+    @Test
+    void aRecordNearKafkasLimitMakesADeadLetterThatFitsUnderIt() throws Exception {
+        // random bytes just under the broker's default limit, with a key far longer than a clip id
+        byte[] random = new byte[1_048_400];
+        new java.util.Random(3).nextBytes(random);
+        String key = "k".repeat(20_000);
+
+        List<ClipEvent> out = read(key, random);
+
+        DeadLetter letter = out.get(0).getDeadLetter();
+        assertThat(letter.isOriginalCut()).isTrue();
+        assertThat(letter.getOriginalLength()).isEqualTo(1_048_400);
+        assertThat(letter.getClipId()).hasSize(RecordLimits.DEFAULTS.maxTextLength());
+        byte[] written = codec.encode(letter);
+        assertThat(written.length + key.length()).as("value and key").isLessThan(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES / 10);
+        assertThat(RecordLimits.DEFAULTS.largestDeadLetterRecordBytes(DeadLetter.DEFAULT_MAX_KEPT_BYTES))
+                .isGreaterThan(written.length + RecordLimits.DEFAULTS.maxTextLength());
     }
 
     @Test
@@ -121,7 +142,11 @@ class ClipEventDeserializerTest {
         assertThat(letter.getSourcePartition()).isEqualTo(3);
         assertThat(letter.getSourceOffset()).isEqualTo(42L);
         assertThat(letter.getRejectedAtMillis()).isEqualTo(TIMESTAMP);
-        assertThat(letter.getOriginalValue()).isEqualTo(original);
+        // the first 64 KiB of the original, with its whole length and digest
+        assertThat(letter.getOriginalValue())
+                .isEqualTo(Arrays.copyOf(original, Math.min(original.length, DeadLetter.DEFAULT_MAX_KEPT_BYTES)));
+        assertThat(letter.getOriginalLength()).isEqualTo(original.length);
+        assertThat(letter.getOriginalSha256()).isEqualTo(DeadLetter.sha256(original));
     }
 
     private static VideoFrame frame(byte[] image) {

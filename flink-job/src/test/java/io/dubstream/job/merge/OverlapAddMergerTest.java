@@ -421,6 +421,33 @@ class OverlapAddMergerTest {
     }
 
     @Test
+    void aCrossfadedFrameTooLargeForItsRecordFailsTheClipNotTheSink() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-big", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        LevelShiftModel model = new LevelShiftModel();
+        int largest = 0;
+        for (byte[] jpeg : model.process(chunks.get(1)).getImages()) {
+            largest = Math.max(largest, jpeg.length);
+        }
+        harness.close();
+        // a limit that every chunk's own frames fit, and a blended frame at quality 1 does not
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OverlapAddMerger(1f,
+                OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, largest + 1)), Chunk::getClipId, Types.STRING);
+        harness.open();
+        harness.processElement(model.process(chunks.get(0)), 0L);
+        harness.processElement(model.process(chunks.get(1)), 0L);
+
+        List<ClipEvent> events = harness.extractOutputValues();
+        EndOfClip end = events.get(events.size() - 1).getEnd();
+        assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.FAILED);
+        assertThat(end.getReason()).startsWith("chunk 1 of clip clip-big: cannot crossfade frame 225: it encodes to ")
+                .endsWith(" bytes, above the " + (largest + 1) + " a frame record may hold (dubstream.max-frame-bytes)");
+        for (ClipEvent e : events) {
+            VALIDATOR.validate(e.record());
+        }
+    }
+
+    @Test
     void totalsThatDifferFromTheInputsEndFailTheClip() throws Exception {
         SyntheticClip clip = SyntheticClip.at25Fps("clip-5s", 5, 1);
         Chunk only = clip.chunks().get(0);
