@@ -261,10 +261,11 @@ public final class DubstreamOptions {
     public static final ConfigOption<Integer> INFERENCE_MAX_ATTEMPTS = ConfigOptions
             .key("dubstream.inference.max-attempts")
             .intType()
-            .defaultValue(3)
+            .defaultValue(7)
             .withDescription("Attempts of the model per chunk: an attempt that fails (an exception, out of memory, an"
                     + " output of the wrong length) is retried for that chunk alone, up to this many in all; then the"
-                    + " chunk fails its clip and goes to the dead-letter topic. 1 retries nothing.");
+                    + " chunk fails its clip and goes to the dead-letter topic. 1 retries nothing. 7 lets 999 of 1000"
+                    + " 90 s clips complete (and more) when 20% of attempts fail at random.");
 
     public static final ConfigOption<Duration> INFERENCE_RETRY_BACKOFF = ConfigOptions
             .key("dubstream.inference.retry-backoff")
