@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -94,8 +96,22 @@ public final class DubstreamJob {
                 .name("Kafka status (exactly once)");
     }
 
+    /** Exactly-once checkpoints at the configured interval, in the configured state backend. */
     public static void configureCheckpoints(StreamExecutionEnvironment env, Configuration conf) {
         env.enableCheckpointing(conf.get(DubstreamOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        String backend = conf.get(DubstreamOptions.STATE_BACKEND);
+        Configuration state = new Configuration();
+        switch (backend) {
+            case DubstreamOptions.STATE_BACKEND_HASHMAP -> state.set(StateBackendOptions.STATE_BACKEND, backend);
+            case DubstreamOptions.STATE_BACKEND_ROCKSDB -> {
+                state.set(StateBackendOptions.STATE_BACKEND, backend);
+                state.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            }
+            default -> throw new IllegalArgumentException(DubstreamOptions.STATE_BACKEND.key() + " must be "
+                    + DubstreamOptions.STATE_BACKEND_HASHMAP + " or " + DubstreamOptions.STATE_BACKEND_ROCKSDB
+                    + ", got '" + backend + "'");
+        }
+        env.configure(state);
     }
 
     private static String describeModels(Configuration conf) {

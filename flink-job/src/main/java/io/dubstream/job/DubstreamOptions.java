@@ -101,6 +101,19 @@ public final class DubstreamOptions {
                     + " interval plus the time to restart after a failure, and be at most the brokers'"
                     + " transaction.max.timeout.ms (15 min by default).");
 
+    /** The state backend that keeps operator state on the heap (Flink's default). */
+    public static final String STATE_BACKEND_HASHMAP = "hashmap";
+    /** The state backend that keeps operator state in RocksDB on local disk, checkpointed incrementally. */
+    public static final String STATE_BACKEND_ROCKSDB = "rocksdb";
+
+    public static final ConfigOption<String> STATE_BACKEND = ConfigOptions
+            .key("dubstream.state.backend")
+            .stringType()
+            .defaultValue(STATE_BACKEND_HASHMAP)
+            .withDescription("Where operator state lives: hashmap (the JVM heap; every checkpoint writes all of it) or"
+                    + " rocksdb (local disk, with incremental checkpoints that write only what changed since the last:"
+                    + " held frames make large state, so this suits many clips in flight or long chunks).");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions
             .key("dubstream.checkpoint-interval")
             .durationType()
@@ -351,7 +364,7 @@ public final class DubstreamOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 TOPIC_PARTITIONS, CONSUMER_GROUP,
-                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
+                TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
                 CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, KAFKA_MAX_REQUEST_SIZE,

@@ -32,7 +32,8 @@ import io.dubstream.job.records.ClipEvent;
 
 /**
  * The whole job on a MiniCluster (parallelism 2) against a real Kafka broker: a 90 s clip goes in,
- * and a read_committed consumer finds every frame and sample exactly once, also across a failure;
+ * and a read_committed consumer finds every frame and sample exactly once, also across a failure (restored
+ * from RocksDB incremental checkpoints);
  * a record that is no dubstream record goes to the dead-letter topic.
  */
 class DubstreamJobITCase {
@@ -106,6 +107,10 @@ class DubstreamJobITCase {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        if (injectFailure) {
+            // restored from RocksDB's incremental checkpoints, the output is the same as from the heap's
+            conf.set(DubstreamOptions.STATE_BACKEND, DubstreamOptions.STATE_BACKEND_ROCKSDB);
+        }
         BoundedJobs.run(conf, input -> injectFailure
                 ? input.map(new FailOnceAfterCheckpoint(FRAMES / 2)).uid("fail-once") : input);
     }

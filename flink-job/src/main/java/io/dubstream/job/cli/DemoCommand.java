@@ -192,6 +192,12 @@ final class DemoCommand implements Callable<Integer> {
             s.put("wallSeconds", round(wall));
             s.put("realtimeFactor", round(clipSeconds / wall));
             s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
+            s.put("stateBackend", skipJob ? "none" : Configuration.fromMap(run.settings).get(DubstreamOptions.STATE_BACKEND));
+            s.put("checkpointsCompleted", modelMetrics.get(JobMetrics.CHECKPOINTS_COMPLETED));
+            s.put("lastCheckpointBytes", modelMetrics.get(JobMetrics.CHECKPOINT_BYTES));
+            s.put("lastCheckpointWrittenBytes", modelMetrics.get(JobMetrics.CHECKPOINT_WRITTEN_BYTES));
+            s.put("peakCheckpointBytes", modelMetrics.get(JobMetrics.CHECKPOINT_PEAK_BYTES));
+            s.put("peakCheckpointWrittenBytes", modelMetrics.get(JobMetrics.CHECKPOINT_PEAK_WRITTEN_BYTES));
             s.put("flinkWebUi", flink.webUi().toString());
             Files.createDirectories(summary.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summary.toFile(), s);
@@ -219,6 +225,7 @@ final class DemoCommand implements Callable<Integer> {
                     DubbingStage.LINES_CUT, JobMetrics.Aggregate.SUM), Duration.ofMillis(1500), 6));
             read.putAll(metrics.read("ChunkAssembler", Map.of(ChunkAssembler.CHUNK_FRAMES, JobMetrics.Aggregate.SUM,
                     ChunkAssembler.CUTS_INSIDE_LINES, JobMetrics.Aggregate.SUM)));
+            read.putAll(metrics.lastCheckpoint());
             return read;
         } catch (IOException e) {
             out.println("warning: could not read the job's metrics, the summary leaves them out: " + e.getMessage());

@@ -92,6 +92,36 @@ final class JobMetrics {
         return previous;
     }
 
+    /** Names of {@link #lastCheckpoint()}'s figures. */
+    static final String CHECKPOINT_BYTES = "lastCheckpointBytes";
+    static final String CHECKPOINT_WRITTEN_BYTES = "lastCheckpointWrittenBytes";
+    static final String CHECKPOINTS_COMPLETED = "checkpointsCompleted";
+    static final String CHECKPOINT_PEAK_BYTES = "peakCheckpointBytes";
+    static final String CHECKPOINT_PEAK_WRITTEN_BYTES = "peakCheckpointWrittenBytes";
+
+    /**
+     * The job's last completed checkpoint, from {@code /jobs/<id>/checkpoints}: its whole state size
+     * ({@link #CHECKPOINT_BYTES}), what it wrote ({@link #CHECKPOINT_WRITTEN_BYTES}: less than the whole
+     * with incremental checkpoints), how many completed, and the largest of them all
+     * ({@link #CHECKPOINT_PEAK_BYTES}, {@link #CHECKPOINT_PEAK_WRITTEN_BYTES}: the state with the most
+     * in flight); empty when none completed.
+     */
+    Map<String, Long> lastCheckpoint() throws IOException, InterruptedException {
+        JsonNode checkpoints = get("/jobs/" + job + "/checkpoints");
+        JsonNode latest = checkpoints.path("latest").path("completed");
+        Map<String, Long> figures = new LinkedHashMap<>();
+        if (latest.isMissingNode() || latest.isNull()) {
+            return figures;
+        }
+        figures.put(CHECKPOINT_BYTES, latest.path("state_size").asLong());
+        figures.put(CHECKPOINT_WRITTEN_BYTES, latest.path("checkpointed_size").asLong());
+        figures.put(CHECKPOINTS_COMPLETED, checkpoints.path("counts").path("completed").asLong());
+        JsonNode summary = checkpoints.path("summary");
+        figures.put(CHECKPOINT_PEAK_BYTES, summary.path("state_size").path("max").asLong());
+        figures.put(CHECKPOINT_PEAK_WRITTEN_BYTES, summary.path("checkpointed_size").path("max").asLong());
+        return figures;
+    }
+
     private JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(rest.resolve(path))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());

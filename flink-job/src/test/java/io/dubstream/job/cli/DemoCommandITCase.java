@@ -52,6 +52,11 @@ class DemoCommandITCase {
         assertThat(json.get("wallSeconds").asDouble()).isPositive();
         assertThat(json.get("realtimeFactor").asDouble()).isPositive();
         assertThat(json.get("peakHeapBytes").asLong()).isPositive();
+        // the demo checkpoints every 2 s: frames were held in state at some checkpoint
+        assertThat(json.get("stateBackend").asText()).isEqualTo("hashmap");
+        assertThat(json.get("checkpointsCompleted").asLong()).isPositive();
+        assertThat(json.get("peakCheckpointBytes").asLong()).isPositive()
+                .isGreaterThanOrEqualTo(json.get("lastCheckpointBytes").asLong());
 
         // an independent player's view of the file, where Debian's ffprobe is installed (.ci/run does)
         Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
