@@ -91,7 +91,7 @@ import io.dubstream.job.status.ChunkStatuses;
  * {@code lateChunksDropped} metric: they cannot recreate state that would wait forever for chunks
  * merged long ago, nor emit a second end-of-clip record. A chunk arriving after the marker has expired
  * would be held as an early chunk again, so the retention must exceed any delay between a clip's
- * chunks; the job refuses one shorter than the inference timeout.
+ * chunks; the job refuses one not longer than the inference timeout.
  *
  * <h2>Reports</h2>
  * The merger is where a clip's chunks meet in one place, so it reports on them, to side outputs:
