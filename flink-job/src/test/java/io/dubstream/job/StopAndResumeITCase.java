@@ -31,6 +31,7 @@ import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipRecord;
+import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
 
@@ -39,6 +40,8 @@ import io.dubstream.connectors.records.VideoFrame;
  * timeout and the stalled-input timeout while the uploader writes the rest of the clip, then resumed
  * from the savepoint: the clip comes out exact, frame for frame and sample for sample, with no dead
  * letter. Before the idle timeout ran on the input's time, the resumed job failed the clip at once.
+ * Records of the clip that straggle in after its end become dead letters, and its output keeps its
+ * one end-of-clip record.
  * The job runs as in production, on the unbounded Kafka source, at parallelism 2; about 45 s.
  */
 class StopAndResumeITCase {
@@ -94,12 +97,20 @@ class StopAndResumeITCase {
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         JobClient resumed = start(conf);
         await(() -> CommittedClip.committedEnd(bootstrap, "resume.out.", CLIP).isPresent(), "the clip's end");
+        assertThat(CommittedClip.readTopic(bootstrap, "resume.dlq")).as("dead letters").isEmpty();
+        // stragglers after the clip's end: dead letters, never a second end-of-clip record
+        write(bootstrap, in, "stragglers", List.of(staged.frames.get(3), staged.control.get(1)));
+        await(() -> CommittedClip.readTopic(bootstrap, "resume.dlq").size() == 2, "the stragglers' dead letters");
         resumed.cancel().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         CommittedClip out = CommittedClip.read(bootstrap, "resume.out.", CLIP);
         out.assertExactCopyOf(staged, FRAMES, SAMPLES);
         assertThat(out.end().getReason()).startsWith("mode=chunked");
-        assertThat(CommittedClip.readTopic(bootstrap, "resume.dlq")).as("dead letters").isEmpty();
+        ClipRecordCodec codec = new ClipRecordCodec();
+        assertThat(CommittedClip.readTopic(bootstrap, "resume.dlq"))
+                .extracting(r -> ((DeadLetter) codec.decode(r.value()).recordOrThrow()).getReason())
+                .containsExactlyInAnyOrder("frame 3 of clip resumed arrived after the clip ended",
+                        "end-of-clip record of clip resumed arrived after the clip ended");
     }
 
     /** The manifest, the frames before the cut and the audio blocks that start before it. */
