@@ -26,6 +26,7 @@ import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.kafka.InputDeadLetters;
+import io.dubstream.job.kafka.InputWatermarks;
 import io.dubstream.job.inference.FaultInjection;
 import io.dubstream.job.inference.RetryPolicy;
 import io.dubstream.job.kafka.KafkaConnectors;
@@ -47,6 +48,9 @@ import io.dubstream.job.status.PendingChunkReporter;
  * chunks cut (ChunkAssembler), attempts, merges and outcomes (OverlapAddMerger) -> keyBy clip
  *     -> ChunkStateTracker -> Kafka (status topic), exactly once
  * </pre>
+ *
+ * The source's records keep their Kafka timestamps, with watermarks ({@link InputWatermarks}) that
+ * the assembler's idle timeout runs on; they end before inference.
  *
  * {@link #main} only reads options and plugs in the Kafka source and sink; {@link #defineWorkflow}
  * builds the graph, so that tests can run it on bounded input with a collecting sink.
@@ -88,7 +92,7 @@ public final class DubstreamJob {
             Source<ClipEvent, ?, ?> source) {
         KafkaConnectors.checkRecordSizes(conf, false);
         configureCheckpoints(env, conf);
-        DataStream<ClipEvent> input = env.fromSource(source, WatermarkStrategy.noWatermarks(),
+        DataStream<ClipEvent> input = env.fromSource(source, InputWatermarks.of(conf),
                 "Kafka clips, frames, audio").uid("kafka-source");
         Outputs out = defineWorkflow(input, conf);
         out.clips().sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink").name("Kafka out (exactly once)");
@@ -136,6 +140,7 @@ public final class DubstreamJob {
                 .uid("valid-records").name("valid records");
 
         float jpegQuality = conf.get(DubstreamOptions.JPEG_QUALITY);
+        Duration finishedRetention = finishedRetention(conf);
         SingleOutputStreamOperator<Chunk> chunks = clips
                 .keyBy(ClipEvent::clipId)
                 .process(new ChunkAssembler(AssemblerSettings.of(conf), InputDeadLetters.of(conf)))
@@ -148,12 +153,12 @@ public final class DubstreamJob {
         SingleOutputStreamOperator<ClipEvent> merged = infer(chunks, conf)
                 .keyBy(Chunk::getClipId)
                 .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis(),
-                        conf.get(DubstreamOptions.MAX_FRAME_BYTES)))
+                        conf.get(DubstreamOptions.MAX_FRAME_BYTES), finishedRetention))
                 .uid("overlap-add-merger").name("OverlapAddMerger");
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
                 .keyBy(ClipEvent::clipId)
-                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class), ChunkStateTracker.operator())
+                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class), ChunkStateTracker.operator(finishedRetention))
                 .uid("chunk-state-tracker");
         DataStream<ClipEvent> allDeadLetters = deadLetters.union(refused, merged.getSideOutput(OverlapAddMerger.DEAD_LETTERS))
                 .map(new DeadLetterCounter())
@@ -161,7 +166,12 @@ public final class DubstreamJob {
         return new Outputs(merged.union(allDeadLetters), status);
     }
 
-    /** Runs the models on the chunks, retrying failed attempts ({@link ChunkInference}). */
+    /**
+     * Runs the models on the chunks, retrying failed attempts ({@link ChunkInference}). The input's
+     * watermarks end at the assembler, whose idle timeout runs on them: in the async operator they would
+     * be barriers that no chunk result may overtake, so a slow chunk would hold back the results of all
+     * chunks cut after it.
+     */
     private static DataStream<Chunk> infer(DataStream<Chunk> chunks, Configuration conf) {
         String model = conf.get(DubstreamOptions.MODEL);
         Duration timeout = conf.get(DubstreamOptions.INFERENCE_TIMEOUT);
@@ -171,8 +181,10 @@ public final class DubstreamJob {
         if (faults.isOn()) {
             LOG.warn("Fault injection is on: {}", faults);
         }
+        DataStream<Chunk> withoutWatermarks = chunks.assignTimestampsAndWatermarks(WatermarkStrategy.noWatermarks())
+                .uid("chunks-without-watermarks").name("chunks (input watermarks end here)");
         return AsyncDataStream.unorderedWait(
-                        chunks.rebalance(),
+                        withoutWatermarks.rebalance(),
                         new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
                                 new ChunkModels.Settings(conf.get(DubstreamOptions.JPEG_QUALITY),
                                         conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
@@ -186,6 +198,23 @@ public final class DubstreamJob {
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");
+    }
+
+    /**
+     * How long the assembler, the merger and the tracker keep a finished clip's marker; refused when
+     * not longer than the inference timeout, since a failed clip's chunks still in inference reach the
+     * merger up to that long after its end and must find its marker there.
+     */
+    static Duration finishedRetention(Configuration conf) {
+        Duration retention = conf.get(DubstreamOptions.CLIP_FINISHED_RETENTION);
+        Duration timeout = conf.get(DubstreamOptions.INFERENCE_TIMEOUT);
+        if (retention.compareTo(timeout) <= 0) {
+            throw new IllegalArgumentException(DubstreamOptions.CLIP_FINISHED_RETENTION.key() + " (" + retention
+                    + ") must exceed " + DubstreamOptions.INFERENCE_TIMEOUT.key() + " (" + timeout + "): chunks of a"
+                    + " failed clip still in inference reach the merger up to that long after the clip's end, and"
+                    + " must find its finished marker there");
+        }
+        return retention;
     }
 
     /** The retries of failed attempts; refused when their backoffs alone would outlast the inference timeout. */

@@ -165,15 +165,28 @@ public final class DubstreamOptions {
             .durationType()
             .defaultValue(Duration.ofMinutes(5))
             .withDescription("A clip that receives no record for this long before its end-of-clip record is closed"
-                    + " as FAILED and its state is freed.");
+                    + " as FAILED and its state is freed. The time is the input's: the Kafka timestamps of the records"
+                    + " the job has read (its event time), so neither the job's downtime nor a backlog waiting to be"
+                    + " read counts, only the input of other clips going on without this one's.");
+
+    public static final ConfigOption<Duration> CLIP_STALLED_INPUT_TIMEOUT = ConfigOptions
+            .key("dubstream.clip.stalled-input-timeout")
+            .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("When no record at all reaches a subtask of the chunk assembler for this long (processing"
+                    + " time, counted from the job's start or restore), its clips in progress fail: the input has"
+                    + " stopped, and the input's time with it, so dubstream.clip.idle-timeout cannot strike. At least"
+                    + " the idle timeout.");
 
     public static final ConfigOption<Duration> CLIP_FINISHED_RETENTION = ConfigOptions
             .key("dubstream.clip.finished-retention")
             .durationType()
-            .defaultValue(Duration.ofMinutes(10))
-            .withDescription("After a clip ends, a marker of it (one entry and one timer) is kept this long after"
-                    + " its last record, so that records still arriving for it are dropped instead of starting it"
-                    + " again. 0 keeps nothing after the end.");
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("After a clip ends, the chunk assembler, the merger and the status tracker each keep a"
+                    + " marker of it this long after the last record or chunk of it they saw, so that what still"
+                    + " arrives for it becomes a dead letter or is dropped instead of giving the clip a second"
+                    + " outcome. Must exceed dubstream.inference.timeout: chunks of a failed clip still in inference"
+                    + " reach the merger up to that long after its end.");
 
     public static final ConfigOption<Integer> CLIP_MAX_HELD_FRAMES = ConfigOptions
             .key("dubstream.clip.max-held-frames")
@@ -365,7 +378,7 @@ public final class DubstreamOptions {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, KAFKA_MAX_REQUEST_SIZE,
                 DEAD_LETTER_MAX_ORIGINAL_BYTES,

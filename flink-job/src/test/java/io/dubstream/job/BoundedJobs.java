@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -12,6 +11,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import io.dubstream.job.kafka.InputWatermarks;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.records.ClipEvent;
 
@@ -63,7 +63,7 @@ final class BoundedJobs {
         env.setParallelism(2);
         DubstreamJob.configureCheckpoints(env, conf);
         DataStream<ClipEvent> input = env.fromSource(KafkaConnectors.boundedSource(conf),
-                WatermarkStrategy.noWatermarks(), "Kafka in").uid("kafka-source");
+                InputWatermarks.of(conf), "Kafka in").uid("kafka-source");
         DubstreamJob.defineWorkflow(beforeWorkflow.apply(input), conf).clips().sinkTo(KafkaConnectors.sink(conf))
                 .uid("kafka-sink");
         env.execute(conf.get(DubstreamOptions.CONSUMER_GROUP));

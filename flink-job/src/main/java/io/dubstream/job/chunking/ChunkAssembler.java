@@ -1,7 +1,5 @@
 package io.dubstream.job.chunking;
 
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +11,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -74,9 +73,13 @@ import io.dubstream.job.records.ClipEvent;
  * before it, and all its state cleared, when its upload was aborted, when a frame's size or an audio
  * block's layout disagrees with the manifest, when a second, different manifest, end-of-clip record
  * or script line arrives, when the end-of-clip totals disagree with what arrived, when frames go
- * back in time, when more than {@code maxHeldFrames} frames would be held, or when no record of the
- * clip arrives for {@code idleTimeout} (processing time) before it is complete. The idle check keeps
- * one timer per clip: when it fires early it is moved to the last record's time plus the timeout.
+ * back in time, when more than {@code maxHeldFrames} frames would be held, or when it is not complete
+ * and its input has stopped ({@link ClipTimeouts}): no record of it while the input went on for the
+ * idle timeout (in the input's time, the records' Kafka timestamps as the watermark has them, so
+ * that neither a downtime nor a backlog counts), or no record of any clip reached the subtask for the
+ * stalled-input timeout (processing time since its start or restore, for when there is no input at
+ * all). Each check keeps one timer per clip, moved forward when it fires early. A bounded input read
+ * to its end (the watermark at the end of time) fails the clips it left incomplete.
  *
  * <h2>State, per clip</h2>
  * The manifest, the end-of-clip record, the frames and audio blocks a chunk still to come needs
@@ -85,7 +88,8 @@ import io.dubstream.job.records.ClipEvent;
  * start are dropped, so a clip whose video and audio arrive together holds at most one chunk with its
  * context and look-ahead, however long the clip. When the clip ends all of it is cleared but a
  * finished marker and the manifest, which refuse records still arriving for the clip until the
- * finished retention has passed without one.
+ * finished retention has passed without one (counted from the subtask's restore at the earliest, so
+ * that stragglers read after a downtime are refused too). The merger keeps its own marker as long.
  *
  * <p>Records carrying a dead letter are not this operator's business and are ignored without state.
  */
@@ -110,8 +114,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     private final long contextMicros;
     private final ChunkCutPlanner planner;
     private final HybridThreshold hybrid;
-    private final long idleTimeoutMillis;
-    private final long finishedRetentionMillis;
+    private final ClipTimeouts timeouts;
     private final int maxHeldFrames;
     private final InputDeadLetters deadLetters;
 
@@ -129,9 +132,9 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         this.contextMicros = settings.context().toNanos() / 1000;
         this.planner = new ChunkCutPlanner(settings.core(), settings.cutTolerance(), settings.maxCore());
         this.hybrid = new HybridThreshold(settings.hybridThreshold());
-        this.idleTimeoutMillis = settings.idleTimeout().toMillis();
+        this.timeouts = new ClipTimeouts(settings.idleTimeout(), settings.stalledInputTimeout(),
+                settings.finishedRetention());
         this.maxHeldFrames = settings.maxHeldFrames();
-        this.finishedRetentionMillis = settings.finishedRetention().toMillis();
         this.deadLetters = Objects.requireNonNull(deadLetters);
     }
 
@@ -155,6 +158,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
+        timeouts.recordArrived(now);
         if (finishedState.value() != null) {
             finishedState.update(now);
             refuse(event.record(), ClipRecordChecks.afterEndReason(event.record(), manifestState.value()), ctx);
@@ -165,8 +169,16 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             progress = new Progress();
         }
         progress.lastSeenAt = now;
+        long inputTime = ClipTimeouts.inputTime(ctx.timestamp(), ctx.timerService().currentWatermark());
+        if (inputTime != Long.MIN_VALUE) {
+            progress.lastInputAt = Math.max(progress.lastInputAt, inputTime);
+            if (progress.inputTimerAt == 0) {
+                progress.inputTimerAt = timeouts.idleDue(progress.lastInputAt);
+                ctx.timerService().registerEventTimeTimer(progress.inputTimerAt);
+            }
+        }
         if (progress.timerAt == 0) {
-            progress.timerAt = now + idleTimeoutMillis;
+            progress.timerAt = timeouts.stalledDueFrom(now);
             ctx.timerService().registerProcessingTimeTimer(progress.timerAt);
         }
         try {
@@ -192,13 +204,20 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Chunk> out) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        timeouts.running(now);
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            onInputTimer(timestamp, ctx, out);
+            return;
+        }
         Long finishedSeen = finishedState.value();
         if (finishedSeen != null) {
-            if (timestamp >= finishedSeen + finishedRetentionMillis) {
+            long expiry = timeouts.markerExpiry(finishedSeen);
+            if (now >= expiry) {
                 finishedState.clear();
                 manifestState.clear();
             } else {
-                ctx.timerService().registerProcessingTimeTimer(finishedSeen + finishedRetentionMillis);
+                ctx.timerService().registerProcessingTimeTimer(expiry);
             }
             return;
         }
@@ -206,20 +225,46 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         if (progress == null || progress.timerAt != timestamp) {
             return;
         }
-        if (timestamp < progress.lastSeenAt + idleTimeoutMillis) {
-            progress.timerAt = progress.lastSeenAt + idleTimeoutMillis;
-            ctx.timerService().registerProcessingTimeTimer(progress.timerAt);
+        long due = timeouts.stalledDue();
+        if (now < due) {
+            progress.timerAt = due;
+            ctx.timerService().registerProcessingTimeTimer(due);
             progressState.update(progress);
             return;
         }
         progress.timerAt = 0;
+        timeOut(ClipTimeouts.Cause.STALLED, progress, ctx, out);
+    }
+
+    /** The idle check, in the input's time: the watermark has passed the clip's last record plus the timeout. */
+    private void onInputTimer(long timestamp, OnTimerContext ctx, Collector<Chunk> out) throws Exception {
+        Progress progress = progressState.value();
+        if (progress == null || progress.inputTimerAt != timestamp) {
+            return;
+        }
+        long due = timeouts.idleDue(progress.lastInputAt);
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark < due) {
+            progress.inputTimerAt = due;
+            ctx.timerService().registerEventTimeTimer(due);
+            progressState.update(progress);
+            return;
+        }
+        progress.inputTimerAt = 0;
+        timeOut(watermark == Long.MAX_VALUE ? ClipTimeouts.Cause.INPUT_ENDED : ClipTimeouts.Cause.IDLE, progress, ctx,
+                out);
+    }
+
+    /** Fails a clip whose input stopped, with one dead letter that counts what it held. */
+    private void timeOut(ClipTimeouts.Cause cause, Progress progress, OnTimerContext ctx, Collector<Chunk> out)
+            throws Exception {
         String clipId = ctx.getCurrentKey();
-        String reason = idleReason(progress);
+        String reason = timeouts.reason(cause, endState.value(), received(progress));
         int lines = script.size();
         ctx.output(DEAD_LETTERS, deadLetters.clipRefused(clipId, "clip " + clipId + " timed out: " + reason
                 + "; dropped the " + count(media.frameIndexes()) + " frames" + (lines > 0 ? ", " : " and ")
                 + count(media.blocks()) + " audio blocks" + (lines > 0 ? " and " + lines + " script lines" : "")
-                + " held", timestamp));
+                + " held", ctx.timerService().currentProcessingTime()));
         fail(clipId, progress, reason, ctx, out);
     }
 
@@ -556,40 +601,33 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     }
 
     /**
-     * Clears the clip's state and timer, leaving only the finished marker, the manifest and the
-     * marker's expiry timer (nothing at all when the retention is zero).
+     * Clears the clip's state and timers, leaving only the finished marker, the manifest and the
+     * marker's expiry timer.
      */
     private void finish(Progress progress, Context ctx) throws Exception {
         if (progress.timerAt != 0) {
             ctx.timerService().deleteProcessingTimeTimer(progress.timerAt);
         }
+        if (progress.inputTimerAt != 0) {
+            ctx.timerService().deleteEventTimeTimer(progress.inputTimerAt);
+        }
         endState.clear();
         media.clear();
         script.clear();
         progressState.clear();
-        if (finishedRetentionMillis == 0) {
-            manifestState.clear();
-            return;
-        }
         long now = ctx.timerService().currentProcessingTime();
         finishedState.update(now);
-        ctx.timerService().registerProcessingTimeTimer(now + finishedRetentionMillis);
+        ctx.timerService().registerProcessingTimeTimer(timeouts.markerExpiry(now));
     }
 
-    private String idleReason(Progress progress) throws Exception {
-        String seconds = BigDecimal.valueOf(idleTimeoutMillis, 3).stripTrailingZeros().toPlainString();
+    /** What arrived of the clip, for the reason it timed out. */
+    private String received(Progress progress) throws Exception {
         ClipManifest manifest = manifestState.value();
-        String received = progress.framesReceived + " frames, " + progress.samplesReceived + " samples"
+        return progress.framesReceived + " frames, " + progress.samplesReceived + " samples"
                 + (manifest != null && manifest.hasScript()
                         ? ", " + progress.scriptLinesReceived + " of " + manifest.getScriptLineCount() + " script lines"
                         : "")
                 + " received" + (manifest == null ? ", no manifest" : "");
-        EndOfClip end = endState.value();
-        if (end == null) {
-            return "no end-of-clip record within " + seconds + " s of the last record (" + received + ")";
-        }
-        return "clip incomplete " + seconds + " s after its last record: the end-of-clip record says "
-                + end.getFramesSent() + " frames and " + end.getSamplesSent() + " samples (" + received + ")";
     }
 
     /** The frames held for the current key; for tests of the state bound. */
@@ -617,9 +655,9 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
 
     /**
      * How far a clip has come: a Flink POJO kept in one value state, read and written once per
-     * record. Times are processing time in milliseconds, except the {@code *Micros} and
-     * {@code *Pts} fields, which are the clip's presentation time; {@code timerAt} is 0 when no timer
-     * is set.
+     * record. Times are in milliseconds: {@code lastSeenAt} and {@code timerAt} processing time,
+     * {@code lastInputAt} and {@code inputTimerAt} the input's time (event time); the {@code *Micros}
+     * and {@code *Pts} fields are the clip's presentation time. A timer field is 0 when no timer is set.
      */
     public static class Progress {
         /** Whole or chunked; null while it cannot be told yet ({@link HybridThreshold}). */
@@ -659,8 +697,14 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         public long waitUntilMicros;
         /** How many frames the chunks emitted so far proved the clip to have. */
         public long framesAssumed;
+        /** When its last record arrived (processing time). */
         public long lastSeenAt;
+        /** The stalled-input check's timer (processing time). */
         public long timerAt;
+        /** The input time of its latest record ({@link ClipTimeouts#inputTime}); none yet: the least long. */
+        public long lastInputAt = Long.MIN_VALUE;
+        /** The idle check's timer (event time). */
+        public long inputTimerAt;
 
         public Progress() {}
     }

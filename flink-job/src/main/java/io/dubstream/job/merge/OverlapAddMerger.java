@@ -2,6 +2,7 @@ package io.dubstream.job.merge;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -26,6 +27,7 @@ import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
+import io.dubstream.job.DubstreamOptions;
 import io.dubstream.job.audio.SampleTimes;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
@@ -80,14 +82,16 @@ import io.dubstream.job.status.ChunkStatuses;
  * parallelism of inference; a chunk leaves it as soon as it is merged. The merger holds no whole
  * clip and registers no timers.
  *
- * <p>When a clip completes, all its state is cleared: every chunk has been merged and the assembler
- * emits none after the last. When a clip fails, chunks behind the failure may still be in flight,
- * so all its state is cleared except a one-byte finished marker with a time-to-live of
- * {@link #FINISHED_MARKER_TTL} ({@link FinishedClipMarker}).
- * Chunks of a failed clip are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
- * state that would wait forever for chunks merged long ago. A chunk arriving after the marker has
- * expired would be held as an early chunk again, so the time-to-live must exceed any delay between
- * a clip's chunks.
+ * <p>When a clip ends, all its state is cleared except a one-byte finished marker
+ * ({@link FinishedClipMarker}) that lasts the finished retention ({@code dubstream.clip.finished-retention},
+ * the assembler's too) after the last chunk of the clip: one clip, one outcome. When it failed, chunks
+ * behind the failure may still be in flight; when it completed, none should come, but a record that
+ * straggled into the assembler after its own marker expired would come back as a new clip's chunks,
+ * which end in a failure. Either way, chunks of a finished clip are dropped and counted in the
+ * {@code lateChunksDropped} metric: they cannot recreate state that would wait forever for chunks
+ * merged long ago, nor emit a second end-of-clip record. A chunk arriving after the marker has expired
+ * would be held as an early chunk again, so the retention must exceed any delay between a clip's
+ * chunks; the job refuses one not longer than the inference timeout.
  *
  * <h2>Reports</h2>
  * The merger is where a clip's chunks meet in one place, so it reports on them, to side outputs:
@@ -105,9 +109,6 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     /** The length of the audio blocks the merger emits, as the upload sends them. */
     public static final int DEFAULT_AUDIO_BLOCK_MILLIS = 250;
 
-    /** How long a finished clip's marker keeps dropping its late chunks. */
-    public static final Duration FINISHED_MARKER_TTL = FinishedClipMarker.TTL;
-
     /** Chunk status changes and clip outcomes ({@code ChunkStatus}, {@code ClipStatus} events). */
     public static final OutputTag<ClipEvent> STATUS = new OutputTag<>("chunk-status", TypeInformation.of(ClipEvent.class));
 
@@ -121,6 +122,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     private final float jpegQuality;
     private final int audioBlockMillis;
     private final int maxFrameBytes;
+    private final Duration finishedRetention;
 
     private transient ValueState<MergeProgress> progress;
     private transient MapState<Integer, Chunk> early;
@@ -128,18 +130,23 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     private transient Counter lateChunksDropped;
 
     /**
+     * A merger with the default frame limit and finished retention.
+     *
      * @param jpegQuality quality (0..1) of the overlap frames that are blended and re-encoded
      * @param audioBlockMillis length of the emitted audio blocks, e.g. {@link #DEFAULT_AUDIO_BLOCK_MILLIS}
      */
     public OverlapAddMerger(float jpegQuality, int audioBlockMillis) {
-        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS.maxFrameBytes());
+        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS.maxFrameBytes(),
+                DubstreamOptions.CLIP_FINISHED_RETENTION.defaultValue());
     }
 
     /**
      * @param maxFrameBytes the largest encoded frame a record may hold: a crossfaded frame that encodes
      *     larger fails its clip with the reason, since the sink could not write it
+     * @param finishedRetention how long a finished clip's marker lasts after its last chunk
+     *     ({@code dubstream.clip.finished-retention}, as in the assembler)
      */
-    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, int maxFrameBytes) {
+    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, int maxFrameBytes, Duration finishedRetention) {
         if (!(jpegQuality >= 0f && jpegQuality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + jpegQuality);
         }
@@ -149,6 +156,9 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         this.jpegQuality = jpegQuality;
         this.audioBlockMillis = audioBlockMillis;
         this.maxFrameBytes = maxFrameBytes;
+        this.finishedRetention = Objects.requireNonNull(finishedRetention);
+        // refused here, not when the job's first subtask opens
+        FinishedClipMarker.descriptor(finishedRetention);
     }
 
     @Override
@@ -157,7 +167,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
                 new ValueStateDescriptor<>("merge-progress", TypeInformation.of(MergeProgress.class)));
         early = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("early-chunks", Types.INT, TypeInformation.of(Chunk.class)));
-        finished = getRuntimeContext().getState(FinishedClipMarker.descriptor());
+        finished = getRuntimeContext().getState(FinishedClipMarker.descriptor(finishedRetention));
         lateChunksDropped = getRuntimeContext().getMetricGroup().counter("lateChunksDropped");
     }
 
@@ -169,6 +179,8 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         }
         if (finished.value() != null) {
             dropLate(clipId, chunk, "the clip has finished");
+            // the marker lasts the retention after the clip's last chunk, as the assembler's after its last record
+            finished.update(Boolean.TRUE);
             return;
         }
         MergeProgress p = progress.value();
@@ -464,10 +476,6 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             ClipMode mode = last.getMode() == null ? ClipMode.CHUNKED : last.getMode();
             end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.COMPLETE,
                     new ProcessingNote(mode, last.getIndex() + 1).text(), end.getFinishedAtMillis()), p, ctx, out);
-            // every chunk of the clip is merged, so none can follow: nothing of the clip stays
-            progress.clear();
-            early.clear();
-            return;
         }
         clearAndMarkFinished();
     }

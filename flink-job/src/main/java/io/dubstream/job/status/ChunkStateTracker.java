@@ -1,5 +1,8 @@
 package io.dubstream.job.status;
 
+import java.time.Duration;
+import java.util.Objects;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -45,7 +48,8 @@ import io.dubstream.job.records.ClipEvent;
  * carry the chunk count from the moment the last chunk is known. When the clip's outcome arrives it
  * is published with the retries of all its chunks, and the clip's table is cleared; a
  * {@link FinishedClipMarker} then drops the changes still arriving for it (inference of chunks behind
- * a failure), so the {@link ClipStatus} stays the clip's last status record.
+ * a failure) for the finished retention after the last of them, so the {@link ClipStatus} stays the
+ * clip's last status record.
  *
  * <h2>Metrics</h2>
  * Gauges of the tables of this subtask: {@value #CHUNKS_PENDING} (cut, inference not finished),
@@ -91,9 +95,21 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
     private transient Counter lateChanges;
     private transient Histogram inferenceLatency;
 
-    /** The operator to run the tracker in: it recounts the gauges from restored state when it opens. */
-    public static OneInputStreamOperator<ClipEvent, ClipEvent> operator() {
-        return new RecountingOperator(new ChunkStateTracker());
+    private final Duration finishedRetention;
+
+    /** @param finishedRetention how long a finished clip's marker lasts after its last status record */
+    public ChunkStateTracker(Duration finishedRetention) {
+        this.finishedRetention = Objects.requireNonNull(finishedRetention);
+    }
+
+    /**
+     * The operator to run the tracker in: it recounts the gauges from restored state when it opens.
+     *
+     * @param finishedRetention {@code dubstream.clip.finished-retention}: how long a finished clip's
+     *     marker lasts after its last status record ({@link FinishedClipMarker})
+     */
+    public static OneInputStreamOperator<ClipEvent, ClipEvent> operator(Duration finishedRetention) {
+        return new RecountingOperator(new ChunkStateTracker(finishedRetention));
     }
 
     @Override
@@ -102,7 +118,7 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         clipDescriptor = new ValueStateDescriptor<>("clip", TypeInformation.of(ClipEntry.class));
         table = getRuntimeContext().getMapState(tableDescriptor);
         clip = getRuntimeContext().getState(clipDescriptor);
-        finished = getRuntimeContext().getState(FinishedClipMarker.descriptor());
+        finished = getRuntimeContext().getState(FinishedClipMarker.descriptor(finishedRetention));
 
         counts = new ChunkStateCounts();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -132,7 +148,7 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
 
     private void onChange(ChunkStatus change, Collector<ClipEvent> out) throws Exception {
         if (finished.value() != null) {
-            lateChanges.inc();
+            dropLate();
             return;
         }
         ClipEntry c = clip.value();
@@ -207,7 +223,7 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
 
     private void onClipEnd(ClipStatus outcome, Collector<ClipEvent> out) throws Exception {
         if (finished.value() != null) {
-            lateChanges.inc();
+            dropLate();
             return;
         }
         int clipRetries = 0;
@@ -222,6 +238,12 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         (outcome.isCompleted() ? clipsCompleted : clipsFailed).inc();
         table.clear();
         clip.clear();
+        finished.update(Boolean.TRUE);
+    }
+
+    /** Drops a change of a clip that has ended, and keeps its marker for the retention from now. */
+    private void dropLate() throws Exception {
+        lateChanges.inc();
         finished.update(Boolean.TRUE);
     }
 

@@ -157,7 +157,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         // audio block 0 and frames 0..3, and never a manifest
         feedWithClean(orphan.media().subList(0, 5));
 
-        harness.setProcessingTime(T0 + IDLE_MS);
+        liveInputReaches(T0 + IDLE_MS);
 
         String reason = "no end-of-clip record within 30 s of the last record (4 frames, 4000 samples received,"
                 + " no manifest)";
@@ -199,7 +199,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         List<ClipEvent> upload = clip.upload();
         feedWithClean(upload.subList(0, upload.size() - 1));
 
-        harness.setProcessingTime(T0 + IDLE_MS);
+        liveInputReaches(T0 + IDLE_MS);
 
         String reason = "no end-of-clip record within 30 s of the last record (125 frames, 80000 samples received)";
         assertThat(only(harness.extractOutputValues(), clip.id))

@@ -302,17 +302,18 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         feed(clip.manifest());
         feedAll(clip.blocks().subList(0, 4));
         feedFrames(clip, 0, 10);
-        assertThat(harness.numProcessingTimeTimers()).as("one timer, not one per record").isEqualTo(1);
-        harness.setProcessingTime(T0 + 20_000);
+        assertThat(harness.numEventTimeTimers()).as("one idle timer, not one per record").isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).as("one stalled-input timer").isEqualTo(1);
+        liveInputReaches(T0 + 20_000);
         feed(clip.frame(10));
 
-        harness.setProcessingTime(T0 + IDLE_MS);
+        liveInputReaches(T0 + IDLE_MS);
         assertThat(harness.extractOutputValues()).as("20 s after the first record, 10 s after the last").isEmpty();
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
-        harness.setProcessingTime(T0 + 20_000 + IDLE_MS - 1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        liveInputReaches(T0 + 20_000 + IDLE_MS - 1);
         assertThat(harness.extractOutputValues()).isEmpty();
 
-        harness.setProcessingTime(T0 + 20_000 + IDLE_MS);
+        liveInputReaches(T0 + 20_000 + IDLE_MS);
 
         assertThat(harness.extractOutputValues()).containsExactly(Chunk.failure(clip.id, clip.manifest(),
                 ClipMode.CHUNKED, 0,
@@ -330,7 +331,7 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         upload.remove(ClipEvent.of(clip.frame(60)));
         feed(upload);
 
-        harness.setProcessingTime(T0 + IDLE_MS);
+        liveInputReaches(T0 + IDLE_MS);
 
         String reason = "clip incomplete 30 s after its last record: the end-of-clip record says 125 frames and 80000"
                 + " samples (124 frames, 80000 samples received)";
@@ -403,23 +404,11 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
     }
 
     @Test
-    void withoutRetentionNothingOfAClipIsLeftAfterItsEnd() throws Exception {
-        reopenHarness(new AssemblerSettings(CORE, CONTEXT, Duration.ZERO, IDLE, Duration.ZERO, MAX_HELD_FRAMES));
-        SyntheticClip clip = clip25("45s", 45_000);
-
-        feed(clip.upload());
-
-        assertThat(harness.extractOutputValues()).extracting(Chunk::getIndex).containsExactly(0, 1, 2, 3, 4);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numProcessingTimeTimers()).isZero();
-    }
-
-    @Test
     void recordsAfterAnIdleFailureAreRefusedWithoutASecondFailure() throws Exception {
         SyntheticClip clip = clip25("45s", 45_000);
         List<ClipEvent> upload = clip.upload();
         feed(upload.subList(0, 100));
-        harness.setProcessingTime(T0 + IDLE_MS);
+        liveInputReaches(T0 + IDLE_MS);
         assertThat(harness.extractOutputValues()).extracting(Chunk::isFailure).containsExactly(true);
 
         // The upload resumes: everything else, then the end, 10 s apart at most.
@@ -472,6 +461,10 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
     void refusesBadSettings() {
         assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, Duration.ZERO, IDLE, MAX_HELD_FRAMES))
                 .hasMessage("idle timeout must be positive, got PT0S");
+        assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ZERO, MAX_HELD_FRAMES))
+                .hasMessage("finished-clip retention must be positive, got PT0S");
+        assertThatThrownBy(() -> settings(CONTEXT, HYBRID).withStalledInputTimeout(Duration.ofSeconds(29)))
+                .hasMessage("the stalled-input timeout PT29S must be at least the idle timeout PT30S");
         assertThatThrownBy(() -> settings(Duration.ofSeconds(6), HYBRID))
                 .hasMessage("the shortest core, PT10S minus the cut tolerance PT0S, must be at least twice the context PT6S");
         assertThatThrownBy(() -> settings(CONTEXT, HYBRID).withCuts(Duration.ofSeconds(9), Duration.ofSeconds(20)))
@@ -481,7 +474,7 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
         assertThatThrownBy(() -> settings(CONTEXT, Duration.ofSeconds(-1)))
                 .hasMessage("hybrid threshold must not be negative, got PT-1S");
         assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, Duration.ofSeconds(-1),
-                MAX_HELD_FRAMES)).hasMessage("finished-clip retention must not be negative, got PT-1S");
+                MAX_HELD_FRAMES)).hasMessage("finished-clip retention must be positive, got PT-1S");
         assertThatThrownBy(() -> new AssemblerSettings(CORE, CONTEXT, HYBRID, IDLE, IDLE, 0))
                 .hasMessage("the frames held per clip must be at least 1, got 0");
     }

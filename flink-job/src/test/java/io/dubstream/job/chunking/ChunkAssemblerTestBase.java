@@ -39,6 +39,9 @@ abstract class ChunkAssemblerTestBase {
     static final long IDLE_MS = IDLE.toMillis();
     /** How long a finished clip's marker outlives its last record: twice the idle timeout. */
     static final long RETENTION_MS = 2 * IDLE_MS;
+    /** How long a subtask may receive no record at all before its clips fail. */
+    static final Duration STALLED = Duration.ofMinutes(10);
+    static final long STALLED_MS = STALLED.toMillis();
     /** The default of dubstream.clip.max-held-frames. */
     static final int MAX_HELD_FRAMES = 1800;
     /** The default hybrid threshold: clips up to 15 s run whole. */
@@ -59,13 +62,15 @@ abstract class ChunkAssemblerTestBase {
     ChunkAssembler assembler;
     KeyedProcessOperator<String, ClipEvent, Chunk> operator;
     KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, Chunk> harness;
+    /** The last watermark given to the harness: they must not go back. */
+    long watermark;
 
     /** The settings of the harness each test starts with. */
     abstract AssemblerSettings settings();
 
     static AssemblerSettings settings(Duration context, Duration hybridThreshold) {
         return new AssemblerSettings(CORE, context, hybridThreshold, IDLE, Duration.ofMillis(RETENTION_MS),
-                MAX_HELD_FRAMES);
+                MAX_HELD_FRAMES).withStalledInputTimeout(STALLED);
     }
 
     @BeforeEach
@@ -79,14 +84,24 @@ abstract class ChunkAssemblerTestBase {
 
     /** Opens a harness restored from {@code snapshot}, or a fresh one when it is null. */
     void openHarness(AssemblerSettings settings, OperatorSubtaskState snapshot) throws Exception {
+        openHarness(settings, snapshot, T0);
+    }
+
+    /** Opens a harness restored from {@code snapshot} (or a fresh one) with processing time {@code now}. */
+    void openHarness(AssemblerSettings settings, OperatorSubtaskState snapshot, long now) throws Exception {
         assembler = new ChunkAssembler(settings, DEAD_LETTERS);
         operator = new KeyedProcessOperator<>(assembler);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(operator, ClipEvent::clipId, Types.STRING);
-        harness.setProcessingTime(T0);
+        harness.setProcessingTime(now);
+        watermark = Long.MIN_VALUE;
         if (snapshot != null) {
             harness.initializeState(snapshot);
         }
         harness.open();
+        if (snapshot != null) {
+            // timers that came due while the job was down fire at once, as after a real restore
+            harness.setProcessingTime(now);
+        }
     }
 
     /** Closes the harness of the test and opens one with other settings. */
@@ -129,6 +144,35 @@ abstract class ChunkAssemblerTestBase {
         for (ClipRecord record : records) {
             feed(record);
         }
+    }
+
+    /**
+     * Time passes for a live input, read as it is written: processing time and the input's time (the
+     * watermark) both reach {@code time}. The records {@link #feed} gives have the processing time as
+     * their Kafka timestamp.
+     */
+    void liveInputReaches(long time) throws Exception {
+        harness.setProcessingTime(time);
+        inputTimeReaches(time);
+    }
+
+    /** The input's time, the watermark, reaches {@code time}; processing time stays. */
+    void inputTimeReaches(long time) throws Exception {
+        if (time > watermark) {
+            harness.processWatermark(time);
+            watermark = time;
+        }
+    }
+
+    /**
+     * Feeds a record that the uploader wrote to Kafka at {@code writtenAt} (its timestamp) and the job
+     * read at {@code readAt} (processing time); then the watermark follows the timestamps read, as the
+     * source's does: the latest one less a millisecond.
+     */
+    void feedRead(ClipEvent event, long writtenAt, long readAt) throws Exception {
+        harness.setProcessingTime(readAt);
+        harness.processElement(event, writtenAt);
+        inputTimeReaches(writtenAt - 1);
     }
 
     // ---------------------------------------------------------------- what came out, what is held

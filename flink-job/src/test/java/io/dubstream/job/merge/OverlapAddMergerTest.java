@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,6 +20,8 @@ import java.util.stream.Stream;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +48,7 @@ import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ChunkAttempt;
 import io.dubstream.job.records.ClipEvent;
 import io.dubstream.job.status.ChunkDeadLetters;
+import io.dubstream.job.status.ReadableMetrics;
 
 class OverlapAddMergerTest {
 
@@ -53,19 +57,31 @@ class OverlapAddMergerTest {
     /** 250 ms blocks at 16 kHz. */
     private static final int BLOCK_SAMPLES = 4000;
 
+    /** How long a finished clip's marker lasts after its last chunk (dubstream.clip.finished-retention). */
+    private static final Duration RETENTION = Duration.ofMinutes(20);
+
+    private ReadableMetrics metrics;
+    private MockEnvironment environment;
     private KeyedOneInputStreamOperatorTestHarness<String, Chunk, ClipEvent> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS)),
-                Chunk::getClipId, Types.STRING);
+        metrics = new ReadableMetrics();
+        environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(merger()), Chunk::getClipId,
+                Types.STRING, environment);
         harness.open();
+    }
+
+    private static OverlapAddMerger merger() {
+        return new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS,
+                RecordLimits.DEFAULTS.maxFrameBytes(), RETENTION);
     }
 
     @AfterEach
     void closeHarness() throws Exception {
         harness.close();
+        environment.close();
     }
 
     static Stream<Arguments> identityCases() {
@@ -102,7 +118,7 @@ class OverlapAddMergerTest {
         }
 
         assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.mergedEnd());
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
     @Test
@@ -116,7 +132,7 @@ class OverlapAddMergerTest {
         assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples,
                 clip.mergedEnd(ClipMode.WHOLE, 1));
         assertThat(clip.mergedEnd(ClipMode.WHOLE, 1).getReason()).isEqualTo("mode=whole chunks=1");
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
     @Test
@@ -138,7 +154,7 @@ class OverlapAddMergerTest {
         }
         assertThat(frames[0]).isNotEqualTo(clip.jpegs[0]);
         assertClip(harness.extractOutputValues(), clip, frames, samples, clip.mergedEnd());
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
     /** Even chunks unchanged; odd chunks 100 louder and 40 brighter: every seam needs the crossfade. */
@@ -266,7 +282,7 @@ class OverlapAddMergerTest {
                 previous = share;
             }
         }
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
     @Test
@@ -321,7 +337,7 @@ class OverlapAddMergerTest {
         int cut = (int) io.dubstream.job.audio.SampleTimes.sampleAt(coreStart[1], SAMPLE_RATE) * channels;
         assertThat(merged[cut - channels] - clip.samples[cut - channels]).as("before the cut: chunk 0").isZero();
         assertThat(merged[cut] - clip.samples[cut]).as("from the cut: chunk 1").isEqualTo(LevelShiftModel.AUDIO_SHIFT);
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
     @Test
@@ -432,7 +448,7 @@ class OverlapAddMergerTest {
         harness.close();
         // a limit that every chunk's own frames fit, and a blended frame at quality 1 does not
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OverlapAddMerger(1f,
-                OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, largest + 1)), Chunk::getClipId, Types.STRING);
+                OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, largest + 1, RETENTION)), Chunk::getClipId, Types.STRING);
         harness.open();
         harness.processElement(model.process(chunks.get(0)), 0L);
         harness.processElement(model.process(chunks.get(1)), 0L);
@@ -478,7 +494,7 @@ class OverlapAddMergerTest {
         assertClip(eventsOf(events, "clip-a"), a, a.jpegs, a.samples, a.mergedEnd());
         assertClip(eventsOf(events, "clip-b"), b, b.jpegs, b.samples, b.mergedEnd());
         assertThat(eventsOf(events, "clip-a").size() + eventsOf(events, "clip-b").size()).isEqualTo(events.size());
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(2);
     }
 
     @Test
@@ -501,9 +517,60 @@ class OverlapAddMergerTest {
 
         assertThat(harness.extractOutputValues()).isEqualTo(finished);
         assertOnlyTheFinishedMarkerIsLeft(1);
-        // once expired, the marker goes with the incremental clean-up that runs as records of other
-        // clips pass (on every change of key), a few entries at a time
-        harness.setStateTtlProcessingTime(OverlapAddMerger.FINISHED_MARKER_TTL.toMillis() + 1);
+        harness.setStateTtlProcessingTime(RETENTION.toMillis() + 1);
+        assertMarkersCleanedUp();
+    }
+
+    @Test
+    void chunksAfterAClipCompletedAreDroppedAndCountedWithoutASecondEnd() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        for (Chunk chunk : chunks) {
+            harness.processElement(chunk, 0L);
+        }
+        List<ClipEvent> completed = new ArrayList<>(harness.extractOutputValues());
+        assertClip(completed, clip, clip.jpegs, clip.samples, clip.mergedEnd());
+        List<ClipRecord> reported = reports(OverlapAddMerger.STATUS);
+
+        // what straggling input could still make of the clip: a chunk again, the last one with its end,
+        // and the failure marker of a clip that a straggler started again in the assembler
+        harness.processElement(chunks.get(1), 0L);
+        harness.processElement(chunks.get(chunks.size() - 1), 0L);
+        harness.processElement(Chunk.failure("clip-25s", null, ClipMode.CHUNKED, 0,
+                "no end-of-clip record within 300 s of the last record (1 frames, 0 samples received)"), 0L);
+        harness.processElement(chunks.get(0), 0L);
+
+        assertThat(harness.extractOutputValues()).as("no second end-of-clip record").isEqualTo(completed);
+        assertThat(reports(OverlapAddMerger.STATUS)).as("no second outcome").isEqualTo(reported);
+        assertThat(metrics.count("lateChunksDropped")).isEqualTo(4);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void theFinishedMarkerLastsTheRetentionAfterTheClipsLastChunk() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        long retention = RETENTION.toMillis();
+        harness.processElement(Chunk.failure("clip-25s", clip.manifest, 0, "model failed on chunk 0"), 0L);
+        List<ClipEvent> finished = harness.extractOutputValues();
+
+        // each chunk dropped keeps the marker for the retention from then on
+        harness.setStateTtlProcessingTime(retention - 1);
+        harness.processElement(chunks.get(1), 0L);
+        harness.setStateTtlProcessingTime(2 * retention - 2);
+        harness.processElement(chunks.get(2), 0L);
+        assertThat(harness.extractOutputValues()).as("dropped, 2 retentions after the end").isEqualTo(finished);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+
+        harness.setStateTtlProcessingTime(3 * retention - 2);
+        assertMarkersCleanedUp();
+    }
+
+    /**
+     * Expired markers go with the incremental clean-up that runs as records of other clips pass (on
+     * every change of key), a few entries at a time: nothing is left after a few changes.
+     */
+    private void assertMarkersCleanedUp() throws Exception {
         int keyChanges = 0;
         while (harness.numKeyedStateEntries() > 0 && keyChanges < 100) {
             harness.getOperator().setCurrentKey("clip-other-" + keyChanges++);
@@ -523,8 +590,7 @@ class OverlapAddMergerTest {
         List<ClipEvent> events = new ArrayList<>(harness.extractOutputValues());
 
         try (KeyedOneInputStreamOperatorTestHarness<String, Chunk, ClipEvent> restored =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                        new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS)),
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(merger()),
                         Chunk::getClipId, Types.STRING)) {
             restored.initializeState(snapshot);
             restored.open();
@@ -532,7 +598,7 @@ class OverlapAddMergerTest {
             restored.processElement(chunks.get(2), 0L);
             restored.processElement(chunks.get(1), 0L);
             events.addAll(restored.extractOutputValues());
-            assertThat(restored.numKeyedStateEntries()).isZero();
+            assertThat(restored.numKeyedStateEntries()).as("the finished marker").isEqualTo(1);
         }
         assertClip(events, clip, clip.jpegs, clip.samples, clip.mergedEnd());
     }
@@ -572,7 +638,7 @@ class OverlapAddMergerTest {
                 new ClipStatus(id, ClipStatus.Outcome.COMPLETED, 3, 0, "", 5_000));
         assertThat(reports(OverlapAddMerger.DEAD_LETTERS)).isEmpty();
         assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples, clip.mergedEnd());
-        assertNothingIsLeft();
+        assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
     @Test
@@ -630,12 +696,7 @@ class OverlapAddMergerTest {
         return new ChunkStatus(clipId, chunk, count, state, attempt, error, at, ClipMode.CHUNKED.label());
     }
 
-    private void assertNothingIsLeft() {
-        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(harness.numProcessingTimeTimers()).isZero();
-    }
-
+    /** Of each ended clip only its finished marker is left: one entry, no timer. */
     private void assertOnlyTheFinishedMarkerIsLeft(int clips) {
         assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isEqualTo(clips);
         assertThat(harness.numEventTimeTimers()).isZero();

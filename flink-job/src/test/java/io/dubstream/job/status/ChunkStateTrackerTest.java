@@ -3,6 +3,7 @@ package io.dubstream.job.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,8 @@ import io.dubstream.job.records.ClipEvent;
 class ChunkStateTrackerTest {
 
     private static final RecordValidator VALIDATOR = new RecordValidator(RecordLimits.DEFAULTS);
+    /** How long a finished clip's marker lasts after its last status record. */
+    private static final Duration RETENTION = Duration.ofMinutes(20);
 
     private ReadableMetrics metrics;
     private MockEnvironment environment;
@@ -42,7 +45,7 @@ class ChunkStateTrackerTest {
     private KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, ClipEvent> newHarness() throws Exception {
         metrics = new ReadableMetrics();
         environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
-        return new KeyedOneInputStreamOperatorTestHarness<>(ChunkStateTracker.operator(), ClipEvent::clipId,
+        return new KeyedOneInputStreamOperatorTestHarness<>(ChunkStateTracker.operator(RETENTION), ClipEvent::clipId,
                 Types.STRING, environment);
     }
 
@@ -171,6 +174,28 @@ class ChunkStateTrackerTest {
         assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_FAILED)).isZero();
         assertThat(metrics.gaugeValue(ChunkStateTracker.CLIPS_IN_PROGRESS)).isZero();
         assertThat(harness.numKeyedStateEntries()).as("two finished markers").isEqualTo(2);
+    }
+
+    @Test
+    void theFinishedMarkerLastsTheRetentionAfterTheClipsLastStatusRecord() throws Exception {
+        long retention = RETENTION.toMillis();
+        send(change("a", 0, State.PENDING, 0, 1), new ClipStatus("a", ClipStatus.Outcome.FAILED, 0, 0, "aborted", 2));
+        List<ClipRecord> ended = published();
+
+        // each change dropped keeps the marker for the retention from then on
+        harness.setStateTtlProcessingTime(retention - 1);
+        send(change("a", 1, State.RUNNING, 1, 3));
+        harness.setStateTtlProcessingTime(2 * retention - 2);
+        send(new ClipStatus("a", ClipStatus.Outcome.FAILED, 1, 0, "a second outcome", 4));
+
+        assertThat(published()).as("no second outcome, 2 retentions after the end").isEqualTo(ended);
+        assertThat(metrics.count(ChunkStateTracker.LATE_CHANGES)).isEqualTo(2);
+        harness.setStateTtlProcessingTime(3 * retention - 2);
+        int keyChanges = 0;
+        while (harness.numKeyedStateEntries() > 0 && keyChanges < 100) {
+            harness.getOperator().setCurrentKey("clip-other-" + keyChanges++);
+        }
+        assertThat(harness.numKeyedStateEntries()).as("the expired marker, cleaned up").isZero();
     }
 
     @Test

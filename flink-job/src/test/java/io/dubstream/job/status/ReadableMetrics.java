@@ -14,7 +14,7 @@ import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
  * A task metric group for operator test harnesses ({@code MockEnvironmentBuilder.setMetricGroup}) that
  * gives the operator one group whose metrics the test can read by name.
  */
-final class ReadableMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
+public final class ReadableMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
 
     private final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
 
@@ -23,15 +23,15 @@ final class ReadableMetrics extends UnregisteredMetricGroups.UnregisteredTaskMet
         return operator;
     }
 
-    long gaugeValue(String name) {
+    public long gaugeValue(String name) {
         return ((Number) ((Gauge<?>) operator.get(name)).getValue()).longValue();
     }
 
-    long count(String name) {
+    public long count(String name) {
         return ((Counter) operator.get(name)).getCount();
     }
 
-    Histogram histogramNamed(String name) {
+    public Histogram histogramNamed(String name) {
         return (Histogram) operator.get(name);
     }
 }
