@@ -234,8 +234,9 @@ class MicroBatcherTest {
     void aCancelledSubmissionsItemsLeaveTheQueueAndNeverRun() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
-        try (MicroBatcher<Integer, Long> batcher = new MicroBatcher<>(firstBatchWaitsFor(release, seen), 2,
-                Duration.ofMillis(20), "x")) {
+        MicroBatcher<Integer, Long> batcher = new MicroBatcher<>(firstBatchWaitsFor(release, seen), 2,
+                Duration.ofMillis(20), "x");
+        try {
             CompletableFuture<List<Long>> running = batcher.submit(List.of(1, 2));
             awaitSeen(seen, 2);
             CompletableFuture<List<Long>> cancelled = batcher.submit(List.of(10, 11, 12));
@@ -249,6 +250,9 @@ class MicroBatcherTest {
             assertThat(running.get(10, TimeUnit.SECONDS)).containsExactly(1L, 2L);
             assertThat(after.get(10, TimeUnit.SECONDS)).containsExactly(20L);
             assertThat(cancelled).isCancelled();
+        } finally {
+            release.countDown();
+            batcher.close();
         }
         assertThat(seen).containsExactly(1, 2, 20);
     }
@@ -257,8 +261,9 @@ class MicroBatcherTest {
     void anInterruptedWaitCancelsItsSubmission() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
-        try (MicroBatcher<Integer, Long> batcher = new MicroBatcher<>(firstBatchWaitsFor(release, seen), 2,
-                Duration.ofMillis(20), "i")) {
+        MicroBatcher<Integer, Long> batcher = new MicroBatcher<>(firstBatchWaitsFor(release, seen), 2,
+                Duration.ofMillis(20), "i");
+        try {
             CompletableFuture<List<Long>> running = batcher.submit(List.of(1, 2));
             awaitSeen(seen, 2);
             AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -281,6 +286,9 @@ class MicroBatcherTest {
             assertThat(batcher.queuedItems()).isZero();
             release.countDown();
             assertThat(running.get(10, TimeUnit.SECONDS)).containsExactly(1L, 2L);
+        } finally {
+            release.countDown();
+            batcher.close();
         }
         assertThat(seen).containsExactly(1, 2);
     }
