@@ -362,15 +362,17 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         if (left == null) {
             return;
         }
+        // where the attempt hangs, taken before the interrupt makes its thread move on
+        WhereTheThreadWas where = left.attemptThread() == null ? null : WhereTheThreadWas.of(left.attemptThread());
         awaitingRetry.remove(run);
         Future<?> next = left.nextStep();
         if (next != null) {
             next.cancel(true);
         }
-        if (left.attemptThread() != null) {
+        if (where != null) {
             LOG.warn("Chunk {} of clip {} has no result within the inference timeout: it fails, and its attempt {}"
                     + " is interrupted; the attempt's thread was here", chunk.getIndex(), chunk.getClipId(),
-                    left.attempt(), WhereTheThreadWas.of(left.attemptThread()));
+                    left.attempt(), where);
         } else {
             LOG.warn("Chunk {} of clip {} has no result within the inference timeout: it fails (no attempt was"
                     + " running)", chunk.getIndex(), chunk.getClipId());

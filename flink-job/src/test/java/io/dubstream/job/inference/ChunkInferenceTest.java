@@ -519,9 +519,12 @@ class ChunkInferenceTest {
             assertThat(out.get(1).isFailure()).isFalse();
             assertThat(out.get(1).getSamples()).containsExactly(200, -400, 600);
         }
-        assertThat(log.getMessages()).anySatisfy(m -> assertThat(m).startsWith(
+        assertThat(log.getEvents()).filteredOn(e -> e.getMessage().getFormattedMessage().startsWith(
                 "Chunk 0 of clip clip has no result within the inference timeout: it fails, and its attempt 1 is"
-                        + " interrupted"));
+                        + " interrupted")).singleElement()
+                .satisfies(e -> assertThat(e.getThrown().getStackTrace()).as("where the model hung")
+                        .anySatisfy(frame -> assertThat(frame.getClassName())
+                                .isEqualTo(HangsOnChunkZero.class.getName())));
     }
 
     @Test
