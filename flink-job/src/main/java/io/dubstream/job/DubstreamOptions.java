@@ -281,17 +281,20 @@ public final class DubstreamOptions {
     public static final ConfigOption<Duration> INFERENCE_TIMEOUT = ConfigOptions.key("dubstream.inference.timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(10))
-            .withDescription("A chunk without a result after this long fails its clip. It spans all the chunk's"
-                    + " attempts and the backoffs between them, so it must exceed the backoffs' sum.");
+            .withDescription("A chunk without a result after this long fails its clip, and its running attempt is"
+                    + " interrupted. It spans all the chunk's attempts and the backoffs between them, so it must exceed"
+                    + " the backoffs' sum.");
 
     public static final ConfigOption<Integer> INFERENCE_MAX_ATTEMPTS = ConfigOptions
             .key("dubstream.inference.max-attempts")
             .intType()
             .defaultValue(7)
-            .withDescription("Attempts of the model per chunk: an attempt that fails (an exception, out of memory, an"
-                    + " output of the wrong length) is retried for that chunk alone, up to this many in all; then the"
-                    + " chunk fails its clip and goes to the dead-letter topic. 1 retries nothing. 7 lets 999 of 1000"
-                    + " 90 s clips complete (and more) when 20% of attempts fail at random.");
+            .withDescription("Attempts of the model per chunk: an attempt that fails (an exception, a GPU out of memory,"
+                    + " an output of the wrong length) is retried for that chunk alone, up to this many in all; then"
+                    + " the chunk fails its clip and goes to the dead-letter topic. 1 retries nothing. 7 lets 999 of"
+                    + " 1000 90 s clips complete (and more) when 20% of attempts fail at random. A JVM error"
+                    + " (OutOfMemoryError of the Java heap, StackOverflowError) or a LinkageError fails the job"
+                    + " instead, which restarts from its last checkpoint.");
 
     public static final ConfigOption<Duration> INFERENCE_RETRY_BACKOFF = ConfigOptions
             .key("dubstream.inference.retry-backoff")
@@ -371,7 +374,9 @@ public final class DubstreamOptions {
             .key("dubstream.fault-injection.out-of-memory")
             .booleanType()
             .defaultValue(false)
-            .withDescription("Fault injection: injected failures throw OutOfMemoryError instead of an exception.");
+            .withDescription("Fault injection: injected failures look like a GPU out of memory (DJL's EngineException"
+                    + " \"CUDA out of memory\"), which fails the attempt and is retried. A Java OutOfMemoryError from a"
+                    + " model fails the job instead.");
 
     /** All options, in the order the configuration reference lists them. */
     public static List<ConfigOption<?>> all() {

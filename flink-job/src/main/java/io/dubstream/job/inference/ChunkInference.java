@@ -2,20 +2,24 @@ package io.dubstream.job.inference;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.job.records.Chunk;
@@ -30,24 +34,47 @@ import io.dubstream.job.records.Chunk;
  * <p>The model is opened in {@link #open} and closed in {@link #close}, one per subtask, never shared.
  *
  * <h2>Attempts and retries</h2>
- * An attempt fails when the model throws (any exception, a non-finite voice output among them), runs
- * out of memory, returns a chunk of another length or a frame that encodes to more than the record
- * limit allows ({@code dubstream.max-frame-bytes}: the sink could not write it), or when
- * {@link FaultInjection} says so. Only
- * that chunk is tried again, after the {@link RetryPolicy}'s backoff, which a timer thread waits out
- * (no inference thread sleeps), up to the policy's attempts. The chunk emitted carries every attempt
- * (start, end, error): the model's output when one attempt succeeded, else a failure marker with the
- * last error, which the merger turns into a FAILED clip; the job keeps running. The async
- * operator's timeout spans the whole chunk, its attempts and backoffs together: a chunk without a
- * result by then fails the same way. Failure markers from upstream pass through untouched.
+ * An attempt fails when the model throws (any exception, a non-finite voice output or a GPU out of
+ * memory among them: DJL reports the latter as an ordinary {@code EngineException}), returns a chunk
+ * of another length or a frame that encodes to more than the record limit allows
+ * ({@code dubstream.max-frame-bytes}: the sink could not write it), or when {@link FaultInjection}
+ * says so. Only that chunk is tried again, after the {@link RetryPolicy}'s backoff, which a timer
+ * thread waits out (no inference thread sleeps), up to the policy's attempts. Each failed attempt is
+ * logged once, at WARN, with the stack trace of what the model threw. The chunk emitted carries every
+ * attempt (start, end, error): the model's output when one attempt succeeded, else a failure marker
+ * with the last error, which the merger turns into a FAILED clip; the job keeps running. Failure
+ * markers from upstream pass through untouched.
+ *
+ * <h2>Timeout: hung models</h2>
+ * The async operator's timeout spans the whole chunk, its attempts and backoffs together: a chunk
+ * without a result by then fails the same way, and what it still has going is cancelled. Its running
+ * attempt's thread is interrupted (the log shows where that thread was), a queued attempt or a waiting
+ * retry never runs, and a model that waits in a {@code MicroBatcher} takes its items that have not run
+ * out of the batcher's queue. So a model that hangs interruptibly (waiting on a lock, a queue, a
+ * socket) gives its inference thread back and later chunks go on. A model that ignores interrupts (a
+ * native call that never returns) keeps its thread until it returns: Java cannot take it back. The
+ * gauge {@code attemptsRunningPastTimeout} counts such attempts, and {@code attemptsRunning} stays up
+ * with them; with every inference thread held so, every chunk of the subtask times out, and the
+ * TaskManager needs a restart.
+ *
+ * <h2>Fatal errors</h2>
+ * A {@link VirtualMachineError} ({@link OutOfMemoryError} of the Java heap, {@link StackOverflowError},
+ * {@link InternalError}) or a {@link LinkageError} (a model class or native library that cannot load,
+ * a static initialiser that failed) is not a failed attempt: the JVM or the model's code is broken, not
+ * the chunk, and every further chunk would fail alike and quietly turn into FAILED clips. It completes
+ * the chunk's result exceptionally, which fails the async operator and its task, and Flink restarts the
+ * job from its last checkpoint (its restart strategy applies; a chunk in flight runs again there). Any
+ * other {@link Error} (an {@link AssertionError}, say) belongs to the chunk and fails the attempt.
  *
  * <p>The model's running counts and peaks ({@link ChunkModel#counts()}, e.g. frames in which the
  * lip-sync stage found a face, and the GPU memory in use) are gauges of this operator, in the Flink
- * web UI and the REST API.
+ * web UI and the REST API, beside the attempts running, past the timeout, and awaiting a retry.
  */
 public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkInference.class);
 
     static final String TIMEOUT_ERROR = "no result within the inference timeout";
 
@@ -61,7 +88,12 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private transient ScheduledExecutorService retryTimer;
     private transient Map<ResultFuture<Chunk>, InferenceRun> inFlight;
     private transient AtomicInteger attemptsRunning;
-    private transient AtomicInteger awaitingRetry;
+    /** Attempts still running although their chunk timed out: models that ignore the interrupt. */
+    private transient AtomicInteger attemptsPastTimeout;
+    /** Runs whose retry waits out its backoff; a run leaves when the retry fires or is cancelled. */
+    private transient Set<InferenceRun> awaitingRetry;
+    /** The first fatal error a model threw, when no chunk could carry it to the task yet. */
+    private transient volatile Throwable fatalError;
 
     public ChunkInference(ChunkModelFactory models) {
         this(models, 1);
@@ -104,12 +136,19 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         registerGauges(model);
         String name = "inference-" + model.name() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         inferenceThreads = Executors.newFixedThreadPool(threads, daemon(name));
-        retryTimer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-retry"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon(name + "-retry"));
+        // a cancelled retry lets go of its chunk at once, not when its backoff would have ended
+        timer.setRemoveOnCancelPolicy(true);
+        retryTimer = timer;
         inFlight = new ConcurrentHashMap<>();
         attemptsRunning = new AtomicInteger();
-        awaitingRetry = new AtomicInteger();
-        getRuntimeContext().getMetricGroup().gauge("attemptsRunning", (Gauge<Integer>) attemptsRunning::get);
-        getRuntimeContext().getMetricGroup().gauge("chunksAwaitingRetry", (Gauge<Integer>) awaitingRetry::get);
+        attemptsPastTimeout = new AtomicInteger();
+        awaitingRetry = ConcurrentHashMap.newKeySet();
+        fatalError = null;
+        var group = getRuntimeContext().getMetricGroup();
+        group.gauge("attemptsRunning", (Gauge<Integer>) attemptsRunning::get);
+        group.gauge("attemptsRunningPastTimeout", (Gauge<Integer>) attemptsPastTimeout::get);
+        group.gauge("chunksAwaitingRetry", (Gauge<Integer>) awaitingRetry::size);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -141,18 +180,33 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
             result.complete(List.of(chunk));
             return;
         }
+        Throwable fatal = fatalError;
+        if (fatal != null) {
+            // a model broke the JVM after its own chunk had timed out: this chunk takes the error to the task
+            result.completeExceptionally(fatal);
+            return;
+        }
         InferenceRun run = new InferenceRun(chunk, result, model.name());
         inFlight.put(result, run);
         submit(run);
     }
 
+    /** Queues the run's next attempt on the inference threads. */
     private void submit(InferenceRun run) {
         try {
-            inferenceThreads.execute(() -> attempt(run));
+            run.queueNext(() -> inferenceThreads.submit(() -> {
+                try {
+                    attempt(run);
+                } catch (Throwable t) {
+                    // the Future would keep it unread: a bug here would look like a hung model
+                    LOG.error("Inference of chunk {} of clip {} broke", run.chunk().getIndex(),
+                            run.chunk().getClipId(), t);
+                }
+            }));
         } catch (RejectedExecutionException e) {
             long now = System.currentTimeMillis();
             if (run.start(now) > 0 && run.fail("the inference thread has stopped", now)) {
-                finish(run, InferenceRun::giveUp);
+                giveUp(run);
             }
         }
     }
@@ -165,43 +219,106 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         }
         Chunk chunk = run.chunk();
         Chunk output = null;
+        Throwable thrown = null;
         String error;
         attemptsRunning.incrementAndGet();
         try {
             faults.beforeAttempt(chunk.getClipId(), chunk.getIndex(), attempt);
             output = model.process(chunk);
             error = outputProblem(chunk, output);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            thrown = e;
             error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        } catch (OutOfMemoryError e) {
-            error = "out of memory (" + e.getMessage() + ")";
         } finally {
             attemptsRunning.decrementAndGet();
         }
         long now = System.currentTimeMillis();
-        if (error == null) {
-            Chunk result = output;
-            finish(run, r -> r.succeed(result, now));
-        } else if (run.fail(error, now)) {
-            if (retries.retriesAfter(attempt)) {
-                retryLater(run, attempt);
-            } else {
-                finish(run, InferenceRun::giveUp);
+        if (thrown != null && isFatal(thrown)) {
+            failTheTask(run, attempt, thrown);
+            return;
+        }
+        boolean current = error == null ? run.succeed(output, now) : run.fail(error, now);
+        if (!current) {
+            endedAfterTimeout(run, attempt, error);
+        } else if (error == null) {
+            inFlight.remove(run.result());
+        } else if (retries.retriesAfter(attempt)) {
+            long backoff = retries.backoffAfter(attempt).toMillis();
+            logFailed(run, attempt, "retrying in " + backoff + " ms", error, thrown);
+            retryLater(run, backoff);
+        } else {
+            logFailed(run, attempt, "no attempt left, the chunk fails", error, thrown);
+            giveUp(run);
+        }
+    }
+
+    /**
+     * Whether the model's {@code error} breaks more than the chunk: the JVM itself (out of heap or
+     * stack) or the model's code (a class or native library that cannot be loaded). Retrying the chunk
+     * cannot help, and turning it into a failed chunk would hide it; see the class comment.
+     */
+    static boolean isFatal(Throwable error) {
+        return error instanceof VirtualMachineError || error instanceof LinkageError;
+    }
+
+    /** Logs a failed attempt once, with the stack trace of what the model threw, if it threw. */
+    private void logFailed(InferenceRun run, int attempt, String next, String error, Throwable thrown) {
+        Chunk chunk = run.chunk();
+        String message = "Model {} failed attempt {} of chunk {} of clip {} ({}): {}";
+        if (thrown == null) {
+            LOG.warn(message, model.name(), attempt, chunk.getIndex(), chunk.getClipId(), next, error);
+        } else {
+            LOG.warn(message, model.name(), attempt, chunk.getIndex(), chunk.getClipId(), next, error, thrown);
+        }
+    }
+
+    /** An attempt whose chunk timed out while it ran has ended: its thread is free again. */
+    private void endedAfterTimeout(InferenceRun run, int attempt, String error) {
+        attemptsPastTimeout.decrementAndGet();
+        LOG.info("Attempt {} of chunk {} of clip {} ended after its chunk had timed out{}", attempt,
+                run.chunk().getIndex(), run.chunk().getClipId(), error == null ? "" : ": " + error);
+    }
+
+    /**
+     * Hands {@code fatal} to Flink: the run's result completes exceptionally, which fails the task.
+     * When the run had timed out already, the next chunk that arrives carries it instead.
+     */
+    private void failTheTask(InferenceRun run, int attempt, Throwable fatal) {
+        Chunk chunk = run.chunk();
+        LOG.error("Model {} threw a fatal error on attempt {} of chunk {} of clip {}: failing the task, so that"
+                + " Flink restarts the job from its last checkpoint", model.name(), attempt, chunk.getIndex(),
+                chunk.getClipId(), fatal);
+        if (run.failFatally(fatal)) {
+            inFlight.remove(run.result());
+        } else {
+            attemptsPastTimeout.decrementAndGet();
+            if (fatalError == null) {
+                fatalError = fatal;
             }
         }
     }
 
-    private void retryLater(InferenceRun run, int failedAttempt) {
-        awaitingRetry.incrementAndGet();
+    private void retryLater(InferenceRun run, long backoffMillis) {
+        awaitingRetry.add(run);
         try {
-            retryTimer.schedule(() -> {
-                awaitingRetry.decrementAndGet();
-                submit(run);
-            }, retries.backoffAfter(failedAttempt).toMillis(), TimeUnit.MILLISECONDS);
+            Runnable retry = () -> {
+                if (awaitingRetry.remove(run)) {
+                    submit(run);
+                }
+            };
+            if (!run.queueNext(() -> retryTimer.schedule(retry, backoffMillis, TimeUnit.MILLISECONDS))) {
+                awaitingRetry.remove(run);
+            }
         } catch (RejectedExecutionException e) {
-            awaitingRetry.decrementAndGet();
-            finish(run, InferenceRun::giveUp);
+            awaitingRetry.remove(run);
+            giveUp(run);
         }
+    }
+
+    /** No attempt follows: the chunk completes with a failure marker. */
+    private void giveUp(InferenceRun run) {
+        run.giveUp();
+        inFlight.remove(run.result());
     }
 
     /** Why the model's output cannot stand in for the chunk, or null when it can. */
@@ -222,11 +339,10 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         return null;
     }
 
-    private void finish(InferenceRun run, Consumer<InferenceRun> completion) {
-        inFlight.remove(run.result());
-        completion.accept(run);
-    }
-
+    /**
+     * The chunk has no result within the async operator's timeout: it fails, and what it still has
+     * going is cancelled, its running attempt interrupted (see the class comment).
+     */
     @Override
     public void timeout(Chunk chunk, ResultFuture<Chunk> result) {
         InferenceRun run = inFlight.remove(result);
@@ -237,7 +353,45 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
                             + TIMEOUT_ERROR)));
             return;
         }
-        run.timeOut(TIMEOUT_ERROR, System.currentTimeMillis());
+        // counted before the run lets go of its attempt, which may end (and count down) at once
+        attemptsPastTimeout.incrementAndGet();
+        InferenceRun.TimedOut left = run.timeOut(TIMEOUT_ERROR, System.currentTimeMillis());
+        if (left == null || left.attemptThread() == null) {
+            attemptsPastTimeout.decrementAndGet();
+        }
+        if (left == null) {
+            return;
+        }
+        // where the attempt hangs, taken before the interrupt makes its thread move on
+        WhereTheThreadWas where = left.attemptThread() == null ? null : WhereTheThreadWas.of(left.attemptThread());
+        awaitingRetry.remove(run);
+        Future<?> next = left.nextStep();
+        if (next != null) {
+            next.cancel(true);
+        }
+        if (where != null) {
+            LOG.warn("Chunk {} of clip {} has no result within the inference timeout: it fails, and its attempt {}"
+                    + " is interrupted; the attempt's thread was here", chunk.getIndex(), chunk.getClipId(),
+                    left.attempt(), where);
+        } else {
+            LOG.warn("Chunk {} of clip {} has no result within the inference timeout: it fails (no attempt was"
+                    + " running)", chunk.getIndex(), chunk.getClipId());
+        }
+    }
+
+    /** The stack of another thread, to log where a hung attempt was (not an error of its own). */
+    private static final class WhereTheThreadWas extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        private WhereTheThreadWas(Thread thread) {
+            super("stack of " + thread.getName(), null, false, true);
+        }
+
+        static WhereTheThreadWas of(Thread thread) {
+            WhereTheThreadWas where = new WhereTheThreadWas(thread);
+            where.setStackTrace(thread.getStackTrace());
+            return where;
+        }
     }
 
     @Override

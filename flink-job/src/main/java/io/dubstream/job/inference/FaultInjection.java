@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import ai.djl.engine.EngineException;
+
 /**
  * Fault injection, for tests and demos: makes chosen attempts of the model fail, so that retries and
  * failed clips can be seen and tested. Off ({@link #NONE}) unless configured.
@@ -12,8 +14,11 @@ import java.util.Set;
  * one of their first {@code failingAttempts} attempts, or when the attempt's draw falls under
  * {@code failFraction}. The draw is a hash of the clip id, the chunk index and the attempt number,
  * not a random number, so the same attempts fail in every run, after a restore too, and a test can
- * tell which ones ({@link #fails}). A failing attempt throws {@link InjectedFault}, or an
- * {@link OutOfMemoryError} when {@code outOfMemory} is set, before the model sees the chunk.
+ * tell which ones ({@link #fails}). A failing attempt throws {@link InjectedFault} before the model
+ * sees the chunk; with {@code outOfMemory} set it throws what a GPU out of memory looks like instead:
+ * DJL's {@link EngineException} with PyTorch's "CUDA out of memory" message, an ordinary exception
+ * that fails the attempt, which is retried. (A Java {@link OutOfMemoryError} would fail the job, see
+ * {@link ChunkInference}: a drill of retries must not do that.)
  */
 public final class FaultInjection implements Serializable {
 
@@ -37,7 +42,8 @@ public final class FaultInjection implements Serializable {
      * @param failFraction the share of all attempts that fail, 0 to 1
      * @param namedChunks chunks whose first attempts fail, e.g. {@code "clipA:2,clipB:0"}; empty for none
      * @param failingAttempts how many first attempts of each named chunk fail (1: the first only)
-     * @param outOfMemory throw {@link OutOfMemoryError} instead of an exception
+     * @param outOfMemory throw a GPU out of memory as DJL reports it ({@link EngineException}) instead of
+     *     {@link InjectedFault}
      */
     public static FaultInjection of(double failFraction, String namedChunks, int failingAttempts,
             boolean outOfMemory) {
@@ -102,11 +108,11 @@ public final class FaultInjection implements Serializable {
         if (!fails(clipId, chunk, attempt)) {
             return;
         }
-        String message = "injected fault: attempt " + attempt + " of chunk " + chunk + " of clip " + clipId;
+        String which = "attempt " + attempt + " of chunk " + chunk + " of clip " + clipId;
         if (outOfMemory) {
-            throw new OutOfMemoryError(message);
+            throw new EngineException("injected fault: CUDA out of memory on " + which);
         }
-        throw new InjectedFault(message);
+        throw new InjectedFault("injected fault: " + which);
     }
 
     /**
@@ -133,7 +139,7 @@ public final class FaultInjection implements Serializable {
         }
         return "fault injection: " + failFraction + " of all attempts" + (namedChunks.isEmpty() ? ""
                 : ", the first " + failingAttempts + " attempt(s) of chunks " + namedChunks)
-                + (outOfMemory ? ", as OutOfMemoryError" : "");
+                + (outOfMemory ? ", as a GPU out of memory" : "");
     }
 
     /** The exception an injected fault throws. */

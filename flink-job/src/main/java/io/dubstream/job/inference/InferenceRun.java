@@ -2,6 +2,8 @@ package io.dubstream.job.inference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 
@@ -12,11 +14,26 @@ import io.dubstream.job.records.ChunkAttempt;
  * The attempts of the model on one chunk, until the chunk has its result: the chunk's output or,
  * when the attempts ran out or the inference timeout struck, a failure marker. Either carries the
  * attempt history, and is completed exactly once; whatever happens after that (a late model result
- * after a timeout) is ignored.
+ * after a timeout) is ignored. A fatal error instead completes the result exceptionally, which fails
+ * the task ({@link #failFatally}).
  *
- * <p>Thread-safe: attempts run on inference threads, timeouts come from the task thread.
+ * <p>The run also holds the handle of its next step, the attempt queued or running or the retry
+ * waiting out its backoff, so that a timeout can cancel it ({@link #timeOut}): the attempt's thread
+ * is interrupted, a retry never fires.
+ *
+ * <p>Thread-safe: attempts run on inference threads, retries come from the timer thread, timeouts
+ * from the task thread.
  */
 final class InferenceRun {
+
+    /**
+     * What a timeout leaves to cancel.
+     *
+     * @param nextStep the attempt queued or running, or the retry waiting; null when none
+     * @param attemptThread the thread of the attempt that was running; null when none was
+     * @param attempt the number of that attempt; 0 when none was running
+     */
+    record TimedOut(Future<?> nextStep, Thread attemptThread, int attempt) {}
 
     private final Chunk chunk;
     private final ResultFuture<Chunk> result;
@@ -24,6 +41,10 @@ final class InferenceRun {
     private final List<ChunkAttempt> attempts = new ArrayList<>();
     /** Start of the attempt running now, or -1. */
     private long runningSince = -1;
+    /** The thread of the attempt running now, or null. */
+    private Thread runningOn;
+    /** The attempt queued or running, or the retry waiting; null before the first. */
+    private Future<?> nextStep;
     private boolean finished;
 
     InferenceRun(Chunk chunk, ResultFuture<Chunk> result, String modelName) {
@@ -40,22 +61,48 @@ final class InferenceRun {
         return result;
     }
 
-    /** Starts the next attempt: its number, or 0 when the run has finished and nothing is to be run. */
+    /**
+     * Queues the run's next step, an attempt or a retry, unless the run has finished, and keeps its
+     * handle for a timeout to cancel. {@code queue} runs under the run's lock, so that a step which
+     * starts at once (and could itself queue the step after it) never finds its handle overwritten
+     * by its own, older one.
+     *
+     * @param queue queues the step and returns its handle; what it throws (a refused task) propagates
+     * @return whether the step was queued (false when the run has finished)
+     */
+    synchronized boolean queueNext(Supplier<? extends Future<?>> queue) {
+        if (finished) {
+            return false;
+        }
+        nextStep = queue.get();
+        return true;
+    }
+
+    /**
+     * Starts the next attempt on the calling thread: its number, or 0 when the run has finished and
+     * nothing is to be run.
+     */
     synchronized int start(long now) {
         if (finished) {
             return 0;
         }
         runningSince = now;
+        runningOn = Thread.currentThread();
         return attempts.size() + 1;
     }
 
-    /** The attempt running now produced {@code output}: completes the run with it. */
-    synchronized void succeed(Chunk output, long now) {
+    /**
+     * The attempt running now produced {@code output}: completes the run with it.
+     *
+     * @return false when the run had finished meanwhile (timed out), and the output is dropped
+     */
+    synchronized boolean succeed(Chunk output, long now) {
         if (finished) {
-            return;
+            return false;
         }
         attempts.add(ChunkAttempt.succeeded(attempts.size() + 1, runningSince, now));
         finish(output);
+        return true;
     }
 
     /**
@@ -69,6 +116,7 @@ final class InferenceRun {
         }
         attempts.add(ChunkAttempt.failed(attempts.size() + 1, runningSince, now, error));
         runningSince = -1;
+        runningOn = null;
         return true;
     }
 
@@ -81,13 +129,36 @@ final class InferenceRun {
     }
 
     /**
-     * The run took too long: the attempt running now, if any, fails with {@code error}, and the run
-     * completes with a failure marker. When it was waiting to retry, the marker gives the last error too.
+     * The attempt running now threw an error the JVM may not survive: completes the result
+     * exceptionally with it, which fails the async operator and so the task; Flink restarts the job
+     * from its last checkpoint.
+     *
+     * @return false when the run had finished meanwhile, and the error is not passed on
      */
-    synchronized void timeOut(String error, long now) {
+    synchronized boolean failFatally(Throwable fatal) {
         if (finished) {
-            return;
+            return false;
         }
+        finished = true;
+        runningSince = -1;
+        runningOn = null;
+        nextStep = null;
+        result.completeExceptionally(fatal);
+        return true;
+    }
+
+    /**
+     * The run took too long: the attempt running now, if any, fails with {@code error}, and the run
+     * completes with a failure marker. When it was waiting to retry, the marker gives the last error
+     * too. The caller cancels what the run leaves ({@link TimedOut}).
+     *
+     * @return what to cancel, or null when the run had finished already
+     */
+    synchronized TimedOut timeOut(String error, long now) {
+        if (finished) {
+            return null;
+        }
+        TimedOut left = new TimedOut(nextStep, runningOn, runningOn == null ? 0 : attempts.size() + 1);
         if (runningSince >= 0 || attempts.isEmpty()) {
             attempts.add(ChunkAttempt.failed(attempts.size() + 1, runningSince >= 0 ? runningSince : now, now, error));
             finish(marker(error));
@@ -96,6 +167,7 @@ final class InferenceRun {
             finish(marker(error + " (waiting to retry after attempt " + last.getNumber() + ": " + last.getError()
                     + ")"));
         }
+        return left;
     }
 
     private Chunk marker(String lastError) {
@@ -108,6 +180,8 @@ final class InferenceRun {
     private void finish(Chunk output) {
         finished = true;
         runningSince = -1;
+        runningOn = null;
+        nextStep = null;
         result.complete(List.of(output.withAttempts(attempts.toArray(new ChunkAttempt[0]))));
     }
 }

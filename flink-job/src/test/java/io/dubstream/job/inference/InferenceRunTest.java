@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 import org.apache.flink.streaming.api.functions.async.CollectionSupplier;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -24,6 +26,7 @@ class InferenceRunTest {
     /** Records what the run completes with. */
     static final class RecordingResult implements ResultFuture<Chunk> {
         final List<Collection<Chunk>> completions = new ArrayList<>();
+        final List<Throwable> errors = new ArrayList<>();
 
         @Override
         public void complete(Collection<Chunk> result) {
@@ -32,7 +35,7 @@ class InferenceRunTest {
 
         @Override
         public void completeExceptionally(Throwable error) {
-            throw new AssertionError("a run never completes exceptionally", error);
+            errors.add(error);
         }
 
         @Override
@@ -41,6 +44,7 @@ class InferenceRunTest {
         }
 
         Chunk only() {
+            assertThat(errors).isEmpty();
             assertThat(completions).hasSize(1);
             assertThat(completions.get(0)).hasSize(1);
             return completions.get(0).iterator().next();
@@ -113,5 +117,56 @@ class InferenceRunTest {
 
         String error = result.only().getAttempts()[0].getError();
         assertThat(error).hasSize(ChunkAttempt.MAX_ERROR_LENGTH).endsWith("...");
+    }
+
+    private static Future<?> step() {
+        return new FutureTask<>(() -> null);
+    }
+
+    @Test
+    void aTimeoutHandsBackTheRunningAttemptToCancel() {
+        Future<?> attempt = step();
+        assertThat(run.queueNext(() -> attempt)).isTrue();
+        run.start(100);
+
+        InferenceRun.TimedOut left = run.timeOut("no result within the inference timeout", 700);
+
+        assertThat(left.nextStep()).isSameAs(attempt);
+        assertThat(left.attemptThread()).isSameAs(Thread.currentThread());
+        assertThat(left.attempt()).isEqualTo(1);
+        assertThat(run.timeOut("again", 800)).isNull();
+        assertThat(run.queueNext(() -> {
+            throw new AssertionError("nothing is queued for a finished run");
+        })).isFalse();
+    }
+
+    @Test
+    void aTimeoutWhileWaitingToRetryHandsBackTheRetry() {
+        run.queueNext(InferenceRunTest::step);
+        run.start(100);
+        run.fail("boom", 200);
+        Future<?> retry = step();
+        run.queueNext(() -> retry);
+
+        InferenceRun.TimedOut left = run.timeOut("no result within the inference timeout", 700);
+
+        assertThat(left.nextStep()).isSameAs(retry);
+        assertThat(left.attemptThread()).isNull();
+        assertThat(left.attempt()).isZero();
+    }
+
+    @Test
+    void aFatalErrorCompletesTheResultExceptionallyOnceAndNothingAfter() {
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        run.start(100);
+
+        assertThat(run.failFatally(heap)).isTrue();
+
+        assertThat(result.errors).containsExactly(heap);
+        assertThat(run.failFatally(new OutOfMemoryError())).isFalse();
+        assertThat(run.succeed(CHUNK, 200)).isFalse();
+        assertThat(run.timeOut("late", 300)).isNull();
+        assertThat(result.errors).hasSize(1);
+        assertThat(result.completions).isEmpty();
     }
 }

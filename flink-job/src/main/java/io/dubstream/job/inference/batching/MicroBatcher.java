@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Runs a model on items from many submissions (the frames of the chunks in flight, across clips) in
@@ -13,8 +14,21 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A batch starts as soon as {@code batchSize} items wait, or when the oldest waiting item has
  * waited {@code maxWait}: full batches under load, low latency when idle. Each submission's future
- * completes with its outputs in its own order once its last item has run. When the model throws,
- * every submission with an item in that batch fails with the exception; the others go on.
+ * completes with its outputs in its own order once its last item has run.
+ *
+ * <p><b>Failures.</b> Whatever the model throws, an {@link Error} included, and a batch that comes
+ * back with another number of outputs than it had inputs, fails every submission with an item in
+ * that batch, with the cause; their items still queued leave the queue, and the worker goes on with
+ * the other submissions. The batcher does not judge errors: an {@link OutOfMemoryError} reaches the
+ * submitters as the cause of their failure like any exception, and they decide (ChunkInference fails
+ * the job on it).
+ *
+ * <p><b>Cancelling.</b> Cancelling a submission's future ({@link CompletableFuture#cancel}) takes its
+ * items that have not run out of the queue, so that a chunk whose attempt was given up holds no place
+ * in later batches; {@link #submitAndWait} does so when its thread is interrupted. Items already in
+ * the batch that runs now run to the end (the batch serves other submissions too); their outputs are
+ * dropped. A model that never returns therefore holds the worker, and every submission behind it
+ * waits: its submitters' timeouts, not the batcher, give them up.
  *
  * <p>Items are processed in submission order, so a deterministic model gives the same outputs
  * batched as unbatched, whatever the batch boundaries.
@@ -51,25 +65,47 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         this.worker.start();
     }
 
-    /** Queues {@code items}; the future completes with one output per item, in order. */
+    /**
+     * Queues {@code items}; the future completes with one output per item, in order. Cancelling it
+     * takes the items that have not run out of the queue.
+     */
     public CompletableFuture<List<O>> submit(List<I> items) {
-        Submission<I, O> submission = new Submission<>(items);
+        Submission submission = new Submission(items);
         if (items.isEmpty()) {
-            submission.future.complete(List.of());
-            return submission.future;
+            submission.complete(List.of());
+            return submission;
         }
         long now = System.nanoTime();
         synchronized (queue) {
             if (closed) {
-                submission.future.completeExceptionally(new IllegalStateException("the batcher is closed"));
-                return submission.future;
+                submission.completeExceptionally(new IllegalStateException("the batcher is closed"));
+                return submission;
             }
             for (int i = 0; i < items.size(); i++) {
                 queue.add(new Pending(submission, i, now));
             }
             queue.notifyAll();
         }
-        return submission.future;
+        return submission;
+    }
+
+    /**
+     * Queues {@code items} and waits for their outputs, one per item, in order.
+     *
+     * @throws InterruptedException when the calling thread is interrupted while it waits (its chunk's
+     *     attempt was cancelled): the submission is cancelled first, so its items that have not run
+     *     leave the queue
+     * @throws ExecutionException when the batch of one of the items failed; the cause is what the
+     *     model threw
+     */
+    public List<O> submitAndWait(List<I> items) throws InterruptedException, ExecutionException {
+        CompletableFuture<List<O>> outputs = submit(items);
+        try {
+            return outputs.get();
+        } catch (InterruptedException e) {
+            outputs.cancel(true);
+            throw e;
+        }
     }
 
     /** Batches run so far (for metrics and tests). */
@@ -82,13 +118,41 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         return itemsRun;
     }
 
+    /** Items waiting for a batch now (not those of the batch that runs). */
+    public int queuedItems() {
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
     private void work() {
-        while (true) {
-            List<Pending> batch = nextBatch();
-            if (batch == null) {
-                return;
+        try {
+            while (true) {
+                List<Pending> batch = nextBatch();
+                if (batch == null) {
+                    return;
+                }
+                run(batch);
             }
-            run(batch);
+        } finally {
+            refuseWhatIsLeft();
+        }
+    }
+
+    /**
+     * When the worker stops (closed and drained, or interrupted), nothing queued may wait for it
+     * forever: what is left fails, and later submissions are refused.
+     */
+    private void refuseWhatIsLeft() {
+        List<Pending> left;
+        synchronized (queue) {
+            closed = true;
+            left = new ArrayList<>(queue);
+            queue.clear();
+        }
+        IllegalStateException stopped = new IllegalStateException("the batcher's worker stopped");
+        for (Pending p : left) {
+            p.submission.completeExceptionally(stopped);
         }
     }
 
@@ -125,21 +189,22 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         }
     }
 
+    /** Runs one batch; whatever goes wrong fails the batch's submissions, never the worker. */
     private void run(List<Pending> batch) {
-        List<I> inputs = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            inputs.add(p.submission.items.get(p.index));
-        }
         List<O> outputs;
         try {
+            List<I> inputs = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+                inputs.add(p.submission.items.get(p.index));
+            }
             outputs = model.run(inputs);
             if (outputs == null || outputs.size() != inputs.size()) {
                 throw new IllegalStateException("the model returned " + (outputs == null ? "nothing" : outputs.size()
                         + " outputs") + " for a batch of " + inputs.size());
             }
-        } catch (Exception | OutOfMemoryError e) {
+        } catch (Throwable e) {
             for (Pending p : batch) {
-                p.submission.future.completeExceptionally(e);
+                p.submission.completeExceptionally(e);
             }
             return;
         }
@@ -162,22 +227,26 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         worker.join();
     }
 
+    /** One item of a submission, waiting in the queue. */
     private final class Pending {
-        final Submission<I, O> submission;
+        final Submission submission;
         final int index;
         final long enqueuedNanos;
 
-        Pending(Submission<I, O> submission, int index, long enqueuedNanos) {
+        Pending(Submission submission, int index, long enqueuedNanos) {
             this.submission = submission;
             this.index = index;
             this.enqueuedNanos = enqueuedNanos;
         }
     }
 
-    private static final class Submission<I, O> {
+    /**
+     * One call's items and their outputs as they come, and the future the caller holds: once it is
+     * done (all outputs in, a batch failed, or cancelled) its items still queued leave the queue.
+     */
+    private final class Submission extends CompletableFuture<List<O>> {
         final List<I> items;
         final Object[] outputs;
-        final CompletableFuture<List<O>> future = new CompletableFuture<>();
         int remaining;
 
         Submission(List<I> items) {
@@ -188,7 +257,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
 
         @SuppressWarnings("unchecked")
         synchronized void complete(int index, O output) {
-            if (future.isDone()) {
+            if (isDone()) {
                 return;
             }
             outputs[index] = output;
@@ -197,7 +266,32 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                 for (Object o : outputs) {
                     list.add((O) o);
                 }
-                future.complete(list);
+                complete(list);
+            }
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            boolean failed = super.completeExceptionally(error);
+            if (failed) {
+                unqueue();
+            }
+            return failed;
+        }
+
+        /** Cancels the submission: its items that have not run leave the queue; {@code interrupt} has no effect. */
+        @Override
+        public boolean cancel(boolean interrupt) {
+            boolean cancelled = super.cancel(interrupt);
+            if (cancelled) {
+                unqueue();
+            }
+            return cancelled;
+        }
+
+        private void unqueue() {
+            synchronized (queue) {
+                queue.removeIf(p -> p.submission == this);
             }
         }
     }

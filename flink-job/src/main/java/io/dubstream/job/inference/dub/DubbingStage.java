@@ -140,14 +140,21 @@ public final class DubbingStage implements AutoCloseable {
         return chunk.withMedia(chunk.getImages(), dubbed).withSpoken(spokenMicros).withDubLines(counts);
     }
 
-    /** The lines' speech, through the batcher; its failure as the synthesizer's. */
+    /**
+     * The lines' speech, through the batcher; its failure as the synthesizer's, but an {@link Error} as it
+     * is, for ChunkInference to tell a fatal one. Interrupted (the chunk timed out), the lines that have
+     * not been spoken leave the batcher's queue.
+     */
     private List<Speech> speak(List<LineRequest> requests) throws SynthesisException {
         try {
-            return batcher.submit(requests).get();
+            return batcher.submitAndWait(requests);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SynthesisException synthesis) {
                 throw synthesis;
+            }
+            if (cause instanceof Error error) {
+                throw error;
             }
             throw new SynthesisException(synthesizer.name() + " failed: " + cause.getMessage(), cause);
         } catch (InterruptedException e) {

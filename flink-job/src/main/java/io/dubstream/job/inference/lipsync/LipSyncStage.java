@@ -85,9 +85,14 @@ public final class LipSyncStage implements ChunkModel {
         }
         List<float[]> mouths;
         try {
-            mouths = batcher.submit(inputs).get();
+            // interrupted (the chunk timed out), it takes this chunk's frames that have not run out of the queue
+            mouths = batcher.submitAndWait(inputs);
         } catch (ExecutionException e) {
+            // the model's own failure, an Error as it is: ChunkInference tells a fatal one from a failed attempt
             Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
             throw cause instanceof Exception ex ? ex : new IllegalStateException(cause.getMessage(), cause);
         }
         float[][] outputs = new float[prepared.frames()][];
