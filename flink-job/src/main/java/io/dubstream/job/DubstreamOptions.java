@@ -191,11 +191,29 @@ public final class DubstreamOptions {
     public static final ConfigOption<Integer> CLIP_MAX_HELD_FRAMES = ConfigOptions
             .key("dubstream.clip.max-held-frames")
             .intType()
-            .defaultValue(1800)
+            .defaultValue(2400)
             .withDescription("The most frames the job holds for one clip while it waits for what a chunk still needs"
                     + " (the manifest, a missing frame, the audio): one more fails the clip with a dead letter, so"
-                    + " that a clip without manifest or with a gap cannot fill the job's memory. A chunk holds about"
-                    + " 12 s of frames (15 s for a clip run whole): 1800 is 30 s at 60 fps.");
+                    + " that a clip without manifest or with a gap cannot fill the job's memory. Checked at start: it"
+                    + " must hold the longest chunk window (dubstream.chunk.max-core plus twice the context plus 1 s,"
+                    + " 18 s by default, or the hybrid threshold) at dubstream.clip.max-fps, so that no valid clip"
+                    + " reaches it: 2400 is 20 s at 120 fps.");
+
+    public static final ConfigOption<Duration> CLIP_MAX_HELD_AUDIO = ConfigOptions
+            .key("dubstream.clip.max-held-audio")
+            .durationType()
+            .defaultValue(Duration.ofMinutes(2))
+            .withDescription("The most audio the job holds for one clip, as time: more fails the clip with a dead"
+                    + " letter (audio sent far ahead of the frames, or without a manifest). Checked at start against"
+                    + " the longest chunk window, as dubstream.clip.max-held-frames. 2 min of 48 kHz stereo is 23 MB"
+                    + " (92 MB in 8 channels); audio is cheap next to frames, so a sender may send it well ahead.");
+
+    public static final ConfigOption<Integer> CLIP_MAX_FPS = ConfigOptions
+            .key("dubstream.clip.max-fps")
+            .intType()
+            .defaultValue(120)
+            .withDescription("The highest frame rate a clip's manifest may state; a faster clip fails at its manifest"
+                    + " with the reason. It sizes dubstream.clip.max-held-frames (checked at start).");
 
     public static final ConfigOption<String> MODEL = ConfigOptions.key("dubstream.model")
             .stringType()
@@ -383,7 +401,7 @@ public final class DubstreamOptions {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, KAFKA_MAX_REQUEST_SIZE,
                 DEAD_LETTER_MAX_ORIGINAL_BYTES,

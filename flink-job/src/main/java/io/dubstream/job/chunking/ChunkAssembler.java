@@ -116,6 +116,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     private final HybridThreshold hybrid;
     private final ClipTimeouts timeouts;
     private final int maxHeldFrames;
+    private final java.time.Duration maxHeldAudio;
+    private final int maxFps;
     private final InputDeadLetters deadLetters;
 
     private transient ValueState<ClipManifest> manifestState;
@@ -135,6 +137,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         this.timeouts = new ClipTimeouts(settings.idleTimeout(), settings.stalledInputTimeout(),
                 settings.finishedRetention());
         this.maxHeldFrames = settings.maxHeldFrames();
+        this.maxHeldAudio = settings.maxHeldAudio();
+        this.maxFps = settings.maxFps();
         this.deadLetters = Objects.requireNonNull(deadLetters);
     }
 
@@ -278,6 +282,11 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             refuse(manifest, "duplicate manifest of clip " + manifest.getClipId(), ctx);
             return;
         }
+        if ((double) manifest.getFpsNum() / manifest.getFpsDen() > maxFps) {
+            throw new ClipFailure("clip " + manifest.getClipId() + " is " + manifest.getFpsNum() + "/"
+                    + manifest.getFpsDen() + " fps, faster than " + DubstreamOptions.CLIP_MAX_FPS.key() + " (" + maxFps
+                    + ") allows", manifest);
+        }
         manifestState.update(manifest);
         // What arrived before the manifest could not be checked against it yet.
         for (VideoFrame frame : media.frames()) {
@@ -367,7 +376,15 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
             refuse(block, ClipRecordChecks.pastEndReason(block, end), ctx);
             return;
         }
+        long allowed = maxHeldAudio.toMillis() * block.getSampleRate() / 1000;
+        if (progress.samplesHeld + block.sampleCount() > allowed) {
+            throw new ClipFailure("clip " + block.getClipId() + " has " + progress.samplesHeld + " samples of audio held"
+                    + " (" + progress.framesHeld + " frames) and the block at sample " + first + " would be more than "
+                    + DubstreamOptions.CLIP_MAX_HELD_AUDIO.key() + " (" + maxHeldAudio.toMillis() / 1000.0 + " s, "
+                    + allowed + " samples at " + block.getSampleRate() + " Hz) allows", block);
+        }
         media.putBlock(block);
+        progress.samplesHeld += block.sampleCount();
         progress.samplesReceived += block.sampleCount();
         AudioBlock next;
         while ((next = media.blockAt(progress.samplesContiguous)) != null) {
@@ -546,7 +563,9 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         chunkFrames.inc(endFrame - firstFrame);
         progress.framesAssumed = ended ? 0 : endFrame + 1;
         // Nothing below the next chunk's start is needed again.
-        progress.audioHeldFrom = media.dropBelow(firstFrame, nextFirstFrame, progress.audioHeldFrom, nextFirstSample);
+        long heldFrom = progress.audioHeldFrom;
+        progress.audioHeldFrom = media.dropBelow(firstFrame, nextFirstFrame, heldFrom, nextFirstSample);
+        progress.samplesHeld -= progress.audioHeldFrom - heldFrom;
         progress.framesHeld = Math.max(0, progress.framesHeld - (nextFirstFrame - firstFrame));
         script.dropEndingBy(cut - contextMicros);
         progress.nextFirstFrame = nextFirstFrame;
@@ -684,6 +703,8 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
         public int scriptLinesReceived;
         /** The first sample of the earliest block of that contiguous run still held. */
         public long audioHeldFrom;
+        /** Samples (per channel) of audio held now (arrived and not yet dropped). */
+        public long samplesHeld;
         /** Where the next chunk's core starts. */
         public long coreStartMicros;
         /** The next chunk's first frame and sample, its context included. */

@@ -194,6 +194,39 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
     }
 
     @Test
+    void audioBeyondWhatMayBeHeldFailsTheClip() throws Exception {
+        // 150 s of audio sent ahead of any frame: the clip may hold 2 min (dubstream.clip.max-held-audio)
+        SyntheticClip ahead = clip25("ahead", 150_000);
+        List<ClipEvent> records = new ArrayList<>();
+        records.add(ClipEvent.of(ahead.manifest()));
+        for (AudioBlock block : ahead.blocks()) {
+            records.add(ClipEvent.of(block));
+        }
+
+        feedWithClean(records);
+
+        AudioBlock over = ahead.blocks().stream().filter(b -> b.getFirstSample() + b.sampleCount() > 120 * 16_000)
+                .findFirst().orElseThrow();
+        String reason = "clip ahead has " + over.getFirstSample() + " samples of audio held (0 frames) and the block at"
+                + " sample " + over.getFirstSample() + " would be more than dubstream.clip.max-held-audio (120.0 s,"
+                + " 1920000 samples at 16000 Hz) allows";
+        assertThat(only(harness.extractOutputValues(), ahead.id)).singleElement()
+                .satisfies(c -> assertThat(c.getFailure()).isEqualTo(reason));
+        assertRefused(deadLetters().get(0), over, "dubstream.audio", reason);
+    }
+
+    @Test
+    void aClipFasterThanTheHighestFrameRateFailsAtItsManifest() throws Exception {
+        SyntheticClip fast = SyntheticClip.of("fast", 2_000, 240, 1, 16_000, 1);
+
+        feedWithClean(fast.upload());
+
+        String reason = "clip fast is 240/1 fps, faster than dubstream.clip.max-fps (120) allows";
+        assertThat(only(harness.extractOutputValues(), fast.id)).containsExactly(Chunk.failure(fast.id, null, 0, reason));
+        assertRefused(deadLetters().get(0), fast.manifest(), "dubstream.clips", reason);
+    }
+
+    @Test
     void missingEndOfClipFailsTheClipAtTheIdleTimeoutWithOneDeadLetter() throws Exception {
         SyntheticClip clip = clip25("endless", 5_000);
         List<ClipEvent> upload = clip.upload();
