@@ -57,9 +57,20 @@ import io.dubstream.job.status.ChunkStatuses;
  * A clip run whole ({@link ClipMode#WHOLE}) is one chunk that shares nothing: it is emitted as it
  * is. The complete end-of-clip record says how the clip ran, {@code mode=whole chunks=1} or
  * {@code mode=chunked chunks=5} ({@link ProcessingNote}) as its reason, so that the downloaded clip
- * says so. Chunk 0 is preceded by its manifest, unchanged. Audio goes out in blocks of
+ * says so. Audio goes out in blocks of
  * {@code audioBlockMillis} (the last block of a clip shorter) that start at multiples of the block
  * length, whatever the chunk boundaries: the samples of a block not yet full wait in state.
+ *
+ * <h2>The manifest, as soon as the clip starts</h2>
+ * The clip's manifest goes out, unchanged, when the merger first hears of the clip: normally from the
+ * assembler's start marker ({@link Chunk#isClipStart()}), which it sends when the manifest arrives,
+ * so the output shows the clip at the next checkpoint while its first chunk is still being cut or
+ * processed. The marker skips inference and travels on another channel than the chunks, so chunk 0
+ * or a failure marker may come first; then that emits the manifest and the marker emits nothing.
+ * Either way the manifest goes out once and before any other record of the clip: the clip's
+ * {@link MergeProgress} exists exactly when its manifest has been emitted, and both are part of the
+ * same checkpoint (state from before the marker existed has progress only after chunk 0, whose
+ * manifest went out with it).
  *
  * <h2>Failures</h2>
  * A failure marker ({@link Chunk#isFailure()}) with index {@code i} finishes the clip once chunks
@@ -81,10 +92,12 @@ import io.dubstream.job.status.ChunkStatuses;
  * clip and registers no timers.
  *
  * <p>When a clip completes, all its state is cleared: every chunk has been merged and the assembler
- * emits none after the last. When a clip fails, chunks behind the failure may still be in flight,
+ * emits none after the last. Only a clip that completed before its start marker arrived (the marker
+ * overtaken by every chunk, which is rare) keeps the finished marker below, which then drops the
+ * start marker. When a clip fails, chunks behind the failure may still be in flight,
  * so all its state is cleared except a one-byte finished marker with a time-to-live of
  * {@link #FINISHED_MARKER_TTL} ({@link FinishedClipMarker}).
- * Chunks of a failed clip are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
+ * Chunks of a finished clip are dropped and counted in the {@code lateChunksDropped} metric, so they cannot recreate
  * state that would wait forever for chunks merged long ago. A chunk arriving after the marker has
  * expired would be held as an early chunk again, so the time-to-live must exceed any delay between
  * a clip's chunks.
@@ -164,6 +177,10 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     @Override
     public void processElement(Chunk chunk, Context ctx, Collector<ClipEvent> out) throws Exception {
         String clipId = ctx.getCurrentKey();
+        if (chunk.isClipStart()) {
+            onClipStarted(chunk, out);
+            return;
+        }
         if (chunk.failedInference()) {
             ctx.output(DEAD_LETTERS, ClipEvent.of(ChunkDeadLetters.of(chunk)));
         }
@@ -197,7 +214,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
                     finishFailed(clipId, null, null, "chunk 0 of clip " + clipId + " has no manifest", ctx, out);
                     return;
                 }
-                p = MergeProgress.start(c.getManifest());
+                p = start(c.getManifest(), out);
             }
             String problem = merge(clipId, p, c, out);
             if (problem != null) {
@@ -217,6 +234,32 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             c = n;
         }
         progress.update(p);
+    }
+
+    /**
+     * The clip's start marker: emits the manifest unless the clip's first chunk (or its end) came
+     * first and did. A marker overtaken by the whole clip finds its finished marker and is dropped.
+     */
+    private void onClipStarted(Chunk marker, Collector<ClipEvent> out) throws Exception {
+        if (finished.value() != null) {
+            return;
+        }
+        MergeProgress p = progress.value();
+        if (p == null) {
+            p = start(marker.getManifest(), out);
+        }
+        p.setClipStartSeen(true);
+        progress.update(p);
+    }
+
+    /**
+     * The progress of a clip the merger first hears of, and its manifest on the output: the progress
+     * exists exactly when the manifest has gone out, so it goes out once, before anything else of the
+     * clip, whether the start marker, chunk 0 or a failure came first, also after a restore.
+     */
+    private static MergeProgress start(ClipManifest manifest, Collector<ClipEvent> out) {
+        out.collect(ClipEvent.of(manifest));
+        return MergeProgress.start(manifest);
     }
 
     /** Keeps a chunk that came before its predecessors; of two with one index, the first stays. */
@@ -263,9 +306,6 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             }
         }
 
-        if (c.getIndex() == 0) {
-            out.collect(ClipEvent.of(m));
-        }
         emitScriptLines(p, c, out);
         for (int j = 0; j < overlap.length; j++) {
             emitFrame(clipId, p, overlap[j], c.framePtsMicros(j), out);
@@ -464,10 +504,13 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             ClipMode mode = last.getMode() == null ? ClipMode.CHUNKED : last.getMode();
             end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.COMPLETE,
                     new ProcessingNote(mode, last.getIndex() + 1).text(), end.getFinishedAtMillis()), p, ctx, out);
-            // every chunk of the clip is merged, so none can follow: nothing of the clip stays
-            progress.clear();
-            early.clear();
-            return;
+            if (p.isClipStartSeen()) {
+                // every chunk and the start marker are in, so nothing can follow: nothing of the clip stays
+                progress.clear();
+                early.clear();
+                return;
+            }
+            // the start marker is still on its way: the finished marker drops it, else it would start the clip again
         }
         clearAndMarkFinished();
     }
@@ -482,14 +525,19 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
 
     /**
      * Ends the clip as failed: the held tail as it is, the audio waiting for a block, then a FAILED
-     * end-of-clip record with what was emitted. Before chunk 0 is merged, the manifest (when known)
-     * is emitted first so that readers of the output see the clip they wait for end.
+     * end-of-clip record with what was emitted. When the manifest has not gone out yet (no start
+     * marker and no chunk came before), it is emitted first (when known) so that readers of the output
+     * see the clip they wait for end.
      */
     private void finishFailed(String clipId, MergeProgress p, ClipManifest manifest, String reason, Context ctx,
             Collector<ClipEvent> out) throws Exception {
         long frames = 0;
         long samples = 0;
-        if (p != null && p.getNextIndex() > 0) {
+        if (p == null) {
+            if (manifest != null) {
+                out.collect(ClipEvent.of(manifest));
+            }
+        } else if (p.getNextIndex() > 0) {
             byte[][] tail = p.getTailImages();
             long[] pts = new long[tail.length];
             for (int j = 0; j < tail.length; j++) {
@@ -504,8 +552,6 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             }
             frames = p.getFramesEmitted();
             samples = p.getSamplesEmitted();
-        } else if (manifest != null) {
-            out.collect(ClipEvent.of(manifest));
         }
         long finishedAt = manifest == null ? 0 : manifest.getCreatedAtMillis();
         end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED, reason, finishedAt), p, ctx, out);
