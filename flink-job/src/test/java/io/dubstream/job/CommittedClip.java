@@ -124,7 +124,8 @@ public final class CommittedClip {
         Map<Integer, ChunkStatus> last = new HashMap<>();
         for (ClipRecord r : status) {
             if (r instanceof ChunkStatus s && !s.repeats(last.put(s.getChunkIndex(), s))) {
-                changes.computeIfAbsent(s.getChunkIndex(), k -> new ArrayList<>()).add(s.getState() + " " + s.getAttempt());
+                changes.computeIfAbsent(s.getChunkIndex(), k -> new ArrayList<>())
+                        .add(s.getState() + " " + s.getAttempt());
             }
         }
         return changes;

@@ -48,7 +48,8 @@ public final class StatusCommand implements Callable<Integer> {
         ClipStatus end = new ClipStatusFollower(kafka.bootstrap, topic, wait)
                 .follow(clipId, record -> {
                     if (record instanceof ChunkStatus change) {
-                        out.println(table.add(change) ? ChunkTable.describe(change) : ChunkTable.describeRepeat(change));
+                        boolean changed = table.add(change);
+                        out.println(changed ? ChunkTable.describe(change) : ChunkTable.describeRepeat(change));
                         out.flush();
                     }
                 });

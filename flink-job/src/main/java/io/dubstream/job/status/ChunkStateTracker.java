@@ -68,8 +68,8 @@ import io.dubstream.job.records.ClipEvent;
  * {@value #CHUNKS_DONE} (inferred, not merged yet), {@value #CHUNKS_FAILED}, {@value #CHUNKS_MERGED}
  * (chunks of clips in progress), {@value #CLIPS_IN_PROGRESS}. Counters {@value #RETRIES},
  * {@value #CHUNK_FAILURES} (chunks that failed every attempt), {@value #CLIPS_COMPLETED},
- * {@value #CLIPS_FAILED}, {@value #LATE_CHANGES}, {@value #HEARTBEATS}. Histogram {@value #INFERENCE_LATENCY}: the length of
- * every attempt. RUNNING and RETRIED chunks are not gauged here: inference reports a chunk's attempts
+ * {@value #CLIPS_FAILED}, {@value #LATE_CHANGES}, {@value #HEARTBEATS}. Histogram
+ * {@value #INFERENCE_LATENCY}: the length of every attempt. RUNNING and RETRIED chunks are not gauged here: inference reports a chunk's attempts
  * when it is done with them, so the table passes through those states at once;
  * {@code ChunkInference} gauges the attempts running and the chunks waiting to retry as they happen.
  * After a restore the gauges are recounted from the restored tables ({@link #operator()}).
@@ -114,7 +114,8 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
     /** @param heartbeatInterval how often a clip's lowest pending chunk is reported again; 0: never */
     public ChunkStateTracker(Duration heartbeatInterval) {
         if (heartbeatInterval.isNegative()) {
-            throw new IllegalArgumentException("the heartbeat interval must not be negative, got " + heartbeatInterval);
+            throw new IllegalArgumentException("the heartbeat interval must not be negative, got "
+                    + heartbeatInterval);
         }
         this.heartbeatMillis = heartbeatInterval.toMillis();
     }

@@ -242,7 +242,8 @@ class ChunkStateTrackerTest {
         assertThat(records.get(1).repeats(records.get(0))).as("a heartbeat repeats its chunk's state").isTrue();
         assertThat(records.get(2).repeats(records.get(1))).isTrue();
         assertThat(metrics.count(ChunkStateTracker.HEARTBEATS)).isEqualTo(2);
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).as("a heartbeat changes no state").isEqualTo(1);
+        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).as("a heartbeat changes no state")
+                .isEqualTo(1);
 
         send(whole(0, State.RUNNING, 1, 1_010), whole(0, State.DONE, 1, 1_000 + 2 * BEAT + 5),
                 whole(0, State.MERGED, 1, 1_000 + 2 * BEAT + 6),
