@@ -43,6 +43,7 @@ import io.dubstream.job.status.PendingChunkReporter;
  * <pre>
  * Kafka (clips, frames, audio) -> keyBy clip -> ChunkAssembler -> ChunkInference -> keyBy clip
  *     -> OverlapAddMerger -> Kafka (out.clips, out.frames, out.audio), exactly once
+ * ChunkAssembler's clip-start markers (at each manifest) -> keyBy clip -> OverlapAddMerger (the manifest goes out)
  * Kafka records that fail validation, records ChunkAssembler refuses, chunks that failed every attempt
  *     -> Kafka (dead-letter topic)
  * chunks cut (ChunkAssembler), attempts, merges and outcomes (OverlapAddMerger) -> keyBy clip
@@ -150,7 +151,10 @@ public final class DubstreamJob {
         DataStream<ClipEvent> pending = chunks.process(new PendingChunkReporter())
                 .uid("pending-chunk-reporter").name("pending chunks");
 
+        // the clips' start markers skip inference: the merger emits each clip's manifest on them
+        DataStream<Chunk> started = chunks.getSideOutput(ChunkAssembler.CLIPS_STARTED);
         SingleOutputStreamOperator<ClipEvent> merged = infer(chunks, conf)
+                .union(started)
                 .keyBy(Chunk::getClipId)
                 .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis(),
                         conf.get(DubstreamOptions.MAX_FRAME_BYTES), finishedRetention))
@@ -158,7 +162,8 @@ public final class DubstreamJob {
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
                 .keyBy(ClipEvent::clipId)
-                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class), ChunkStateTracker.operator(finishedRetention))
+                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class),
+                        ChunkStateTracker.operator(finishedRetention, conf.get(DubstreamOptions.STATUS_HEARTBEAT)))
                 .uid("chunk-state-tracker");
         DataStream<ClipEvent> allDeadLetters = deadLetters.union(refused, merged.getSideOutput(OverlapAddMerger.DEAD_LETTERS))
                 .map(new DeadLetterCounter())

@@ -74,6 +74,16 @@ public final class DubstreamOptions {
             .withDescription("Where the job publishes a status record per change of a chunk's state (pending, running,"
                     + " retried, failed, done, merged) and one per clip when it ends, keyed by clip id.");
 
+    public static final ConfigOption<Duration> STATUS_HEARTBEAT = ConfigOptions
+            .key("dubstream.status.heartbeat-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("How often a clip's lowest chunk still pending (cut, inference not finished) is reported"
+                    + " again on the status topic, unchanged but for its time, so that readers that judge a clip"
+                    + " alive by its records (download, status) wait for a chunk that runs long. Readers see it at"
+                    + " the next checkpoint: keep their --timeout above this plus dubstream.checkpoint-interval."
+                    + " 0 turns heartbeats off.");
+
     public static final ConfigOption<Integer> TOPIC_PARTITIONS = ConfigOptions.key("dubstream.kafka.topic-partitions")
             .intType()
             .defaultValue(4)
@@ -399,7 +409,7 @@ public final class DubstreamOptions {
     /** All options, in the order the configuration reference lists them. */
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
-                TOPIC_PARTITIONS, CONSUMER_GROUP,
+                STATUS_HEARTBEAT, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
                 CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -179,15 +178,9 @@ class ChunkRetriesITCase {
         return records;
     }
 
-    /** Per chunk, its changes as "STATE attempt", in the order of the topic. */
+    /** Per chunk, its changes as "STATE attempt", in the order of the topic (heartbeats left out). */
     private static Map<Integer, List<String>> byChunk(List<ClipRecord> status) {
-        Map<Integer, List<String>> byChunk = new LinkedHashMap<>();
-        for (ClipRecord r : status) {
-            if (r instanceof ChunkStatus s) {
-                byChunk.computeIfAbsent(s.getChunkIndex(), k -> new ArrayList<>()).add(s.getState() + " " + s.getAttempt());
-            }
-        }
-        return byChunk;
+        return CommittedClip.chunkChanges(status);
     }
 
     private static List<DeadLetter> deadLetters(String clipId) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +20,7 @@ import io.dubstream.connectors.kafka.ClipPartitions;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.records.AudioBlock;
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
@@ -89,6 +93,12 @@ public final class CommittedClip {
                 .orElseThrow(() -> new IllegalStateException("topic " + topic + " does not exist"));
     }
 
+    /** As {@link #readPartition}; no records when the topic does not exist yet. */
+    public static List<ConsumerRecord<String, byte[]>> readPartitionOrEmpty(String bootstrap, String topic,
+            String clipId) {
+        return readPartitionIfAny(bootstrap, topic, clipId).orElse(List.of());
+    }
+
     /** As {@link #readPartition}, empty when the topic does not exist. */
     private static Optional<List<ConsumerRecord<String, byte[]>>> readPartitionIfAny(String bootstrap, String topic,
             String clipId) {
@@ -103,6 +113,22 @@ public final class CommittedClip {
         ClipRecordCodec codec = new ClipRecordCodec();
         return readPartition(bootstrap, topic, clipId).stream().map(r -> codec.decode(r.value()).recordOrThrow())
                 .toList();
+    }
+
+    /**
+     * Per chunk, the changes of its state as "STATE attempt", in the order of {@code status}, without
+     * the heartbeats that repeat a chunk's state while it stays pending ({@link ChunkStatus#repeats}).
+     */
+    public static Map<Integer, List<String>> chunkChanges(List<ClipRecord> status) {
+        Map<Integer, List<String>> changes = new TreeMap<>();
+        Map<Integer, ChunkStatus> last = new HashMap<>();
+        for (ClipRecord r : status) {
+            if (r instanceof ChunkStatus s && !s.repeats(last.put(s.getChunkIndex(), s))) {
+                changes.computeIfAbsent(s.getChunkIndex(), k -> new ArrayList<>())
+                        .add(s.getState() + " " + s.getAttempt());
+            }
+        }
+        return changes;
     }
 
     /** The committed records of every partition of {@code topic}. */

@@ -26,11 +26,25 @@ final class ChunkTable {
         String lastError = "";
         String core = "";
         String dub = "";
+        ChunkStatus last;
     }
 
-    /** Takes one change in. */
-    void add(ChunkStatus change) {
+    /**
+     * Takes one record in.
+     *
+     * @return whether it changed its chunk's state; false for a heartbeat, which repeats it
+     *     ({@link ChunkStatus#repeats})
+     */
+    boolean add(ChunkStatus change) {
         Row row = rows.computeIfAbsent(change.getChunkIndex(), k -> new Row());
+        boolean repeat = change.repeats(row.last);
+        row.last = change;
+        if (change.hasChunkCount()) {
+            chunkCount = change.getChunkCount();
+        }
+        if (repeat) {
+            return false;
+        }
         row.state = change.getState();
         row.attempt = change.getAttempt();
         if (!change.getError().isEmpty()) {
@@ -39,15 +53,13 @@ final class ChunkTable {
         if (change.getState() == ChunkStatus.State.RETRIED) {
             row.retries++;
         }
-        if (change.hasChunkCount()) {
-            chunkCount = change.getChunkCount();
-        }
         if (change.hasCore()) {
             row.core = core(change);
         }
         if (change.hasDubLines()) {
             row.dub = dub(change);
         }
+        return true;
     }
 
     /** A chunk's dub as {@code 3 lines: 1 extended, 0 stretched, 0 cut}. */
@@ -69,6 +81,12 @@ final class ChunkTable {
                 + (c.hasCore() && c.getState() == ChunkStatus.State.PENDING ? ", core " + core(c) : "")
                 + (c.hasDubLines() && c.getState() == ChunkStatus.State.DONE ? ", dub " + dub(c) : "")
                 + (c.getError().isEmpty() ? "" : ": " + c.getError());
+    }
+
+    /** One line for a heartbeat: the chunk is still where its last change left it. */
+    static String describeRepeat(ChunkStatus c) {
+        return "chunk " + c.getChunkIndex() + (c.hasChunkCount() ? "/" + c.getChunkCount() : "") + " still "
+                + c.getState() + (c.getAttempt() > 0 ? " (attempt " + c.getAttempt() + ")" : "");
     }
 
     /** One line for the clip's outcome. */

@@ -20,7 +20,8 @@ import io.dubstream.connectors.records.ProcessingNote;
 /** {@code dubstream download}: writes a clip's committed output records to an mp4. */
 @Command(name = "download", mixinStandardHelpOptions = true,
         description = {"Reads a clip's committed records (read_committed) and writes a playable mp4 with audio.",
-            "Waits for the end-of-clip record; gives up after --timeout seconds without new records."})
+            "Waits for the end-of-clip record; gives up after --timeout seconds without new output records of the"
+                + " clip and without status records of it (the job reports on a chunk that runs long)."})
 public final class DownloadCommand implements Callable<Integer> {
 
     @Spec
@@ -39,6 +40,11 @@ public final class DownloadCommand implements Callable<Integer> {
             description = "Reads PREFIXclips, PREFIXframes, PREFIXaudio (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
+    @Option(names = "--status-topic", paramLabel = "TOPIC", defaultValue = ClipTopics.STATUS_TOPIC,
+            description = "The job's status topic: its records of the clip show the job is working on it, so they"
+                    + " count as progress for --timeout; '' for none (default: ${DEFAULT-VALUE}).")
+    String statusTopic;
+
     @Mixin
     WaitOption timeout;
 
@@ -49,9 +55,11 @@ public final class DownloadCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        ClipDownloader.Options options = new ClipDownloader.Options(ClipTopics.withPrefix(topicPrefix),
-                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes), wait,
-                ClipDownloader.Options.defaults().maxReorderFrames());
+        ClipDownloader.Options options = ClipDownloader.Options.defaults()
+                .withTopics(ClipTopics.withPrefix(topicPrefix))
+                .withStatusTopic(statusTopic)
+                .withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes))
+                .withIdleTimeout(wait);
         ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
                 p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));
         spec.commandLine().getOut().println(describe(result, output));

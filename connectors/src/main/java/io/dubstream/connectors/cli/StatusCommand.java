@@ -19,7 +19,8 @@ import io.dubstream.connectors.records.ClipStatus;
 /** {@code dubstream status}: follows a clip's chunks on the job's status topic and prints their table. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Follows a clip on the job's status topic (read_committed): prints each change of a chunk's"
-                + " state as it comes, then the chunk table and the clip's outcome.",
+                + " state as it comes (and 'still PENDING' when the job reports a long chunk again), then the chunk"
+                + " table and the clip's outcome.",
             "Exit code 0 when the clip completed, 1 when it failed or nothing came for --timeout seconds."})
 public final class StatusCommand implements Callable<Integer> {
 
@@ -47,8 +48,8 @@ public final class StatusCommand implements Callable<Integer> {
         ClipStatus end = new ClipStatusFollower(kafka.bootstrap, topic, wait)
                 .follow(clipId, record -> {
                     if (record instanceof ChunkStatus change) {
-                        table.add(change);
-                        out.println(ChunkTable.describe(change));
+                        boolean changed = table.add(change);
+                        out.println(changed ? ChunkTable.describe(change) : ChunkTable.describeRepeat(change));
                         out.flush();
                     }
                 });

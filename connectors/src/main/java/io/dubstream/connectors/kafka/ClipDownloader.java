@@ -41,36 +41,66 @@ import io.dubstream.connectors.records.VideoFrame;
  * <p>Only the clip's partition of each topic is read, starting shortly before the manifest's
  * timestamp. Frames and blocks that arrive out of order are held until their turn, up to
  * {@link Options#maxReorderFrames()}; duplicates are skipped and counted. The download fails with a
- * clear message when no record of the clip arrives for {@link Options#idleTimeout()}, when the clip
- * ended as aborted or failed, or when a record is invalid; the partial output file is then deleted.
+ * clear message when the clip ended as aborted or failed, when a record is invalid, or when for
+ * {@link Options#idleTimeout()} neither an output record of the clip nor a status record of it on
+ * {@link Options#statusTopic()} arrives; the partial output file is then deleted.
+ *
+ * <h2>Why status records count</h2>
+ * The job's output of a chunk appears only when the chunk has been processed and merged, and a
+ * chunk may take minutes (a clip run whole is one chunk). Meanwhile the job reports on the clip on its
+ * status topic: chunks cut, attempts, merges, and a heartbeat while a chunk stays pending. So a
+ * status record of the clip counts as progress ({@link ClipStatusWatch}): the download waits as long
+ * as the job works on the clip, and still gives up, saying that neither came, when the clip id is
+ * wrong or the job has stopped.
  */
 public final class ClipDownloader {
 
-    /** Where and how long to read. */
-    public record Options(ClipTopics topics, RecordLimits limits, Duration idleTimeout, int maxReorderFrames) {
+    /**
+     * Where and how long to read.
+     *
+     * @param statusTopic the job's status topic, whose records of the clip count as progress; empty to
+     *     judge progress by the output alone
+     * @param idleTimeout give up after this long without an output or status record of the clip
+     */
+    public record Options(ClipTopics topics, String statusTopic, RecordLimits limits, Duration idleTimeout,
+            int maxReorderFrames) {
 
         /** Records written up to this long before the manifest's timestamp are still read (clock skew). */
         static final long TIMESTAMP_SLACK_MS = 60_000;
 
         public static Options defaults() {
-            return new Options(ClipTopics.OUTPUT, RecordLimits.DEFAULTS, Duration.ofSeconds(120), 512);
+            return new Options(ClipTopics.OUTPUT, ClipTopics.STATUS_TOPIC, RecordLimits.DEFAULTS,
+                    Duration.ofSeconds(120), 512);
         }
 
         public Options {
             Objects.requireNonNull(topics);
+            Objects.requireNonNull(statusTopic);
             Objects.requireNonNull(limits);
             Objects.requireNonNull(idleTimeout);
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
+            }
             if (maxReorderFrames < 1) {
                 throw new IllegalArgumentException("maxReorderFrames must be positive");
             }
         }
 
         public Options withTopics(ClipTopics t) {
-            return new Options(t, limits, idleTimeout, maxReorderFrames);
+            return new Options(t, statusTopic, limits, idleTimeout, maxReorderFrames);
+        }
+
+        /** The same options reading the status records of {@code topic}; empty: none. */
+        public Options withStatusTopic(String topic) {
+            return new Options(topics, topic, limits, idleTimeout, maxReorderFrames);
         }
 
         public Options withIdleTimeout(Duration d) {
-            return new Options(topics, limits, d, maxReorderFrames);
+            return new Options(topics, statusTopic, limits, d, maxReorderFrames);
+        }
+
+        public Options withLimits(RecordLimits l) {
+            return new Options(topics, statusTopic, l, idleTimeout, maxReorderFrames);
         }
     }
 
@@ -91,8 +121,10 @@ public final class ClipDownloader {
     public Result download(String clipId, Path output, TransferProgress progress)
             throws TransferException, MediaException {
         long started = System.nanoTime();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap)) {
-            Reader reader = new Reader(consumer, clipId);
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap);
+                ClipStatusWatch status = options.statusTopic().isEmpty() ? ClipStatusWatch.none()
+                        : ClipStatusWatch.open(bootstrap, options.statusTopic(), clipId, codec)) {
+            Reader reader = new Reader(consumer, status, clipId);
             ClipManifest manifest = reader.awaitManifest();
             Result result;
             try (Mp4Writer writer = Mp4Writer.open(output, format(manifest))) {
@@ -121,6 +153,7 @@ public final class ClipDownloader {
     /** The state of one download: where each partition is and what is held back. */
     private final class Reader {
         final KafkaConsumer<String, byte[]> consumer;
+        final ClipStatusWatch status;
         final String clipId;
         final TreeMap<Long, VideoFrame> heldFrames = new TreeMap<>();
         final TreeMap<Long, AudioBlock> heldAudio = new TreeMap<>();
@@ -132,10 +165,12 @@ public final class ClipDownloader {
         long lastPtsMicros = -1;
         long nextSample;
         long duplicates;
+        /** When an output or status record of the clip last arrived, or the download began. */
         long lastProgressNanos = System.nanoTime();
 
-        Reader(KafkaConsumer<String, byte[]> consumer, String clipId) {
+        Reader(KafkaConsumer<String, byte[]> consumer, ClipStatusWatch status, String clipId) {
             this.consumer = consumer;
+            this.status = status;
             this.clipId = clipId;
         }
 
@@ -276,13 +311,25 @@ public final class ClipDownloader {
             return ((DecodeResult.Valid) result).record();
         }
 
+        /**
+         * Gives up when neither an output record nor a status record of the clip has arrived for the
+         * idle timeout; takes in the status records that arrived meanwhile.
+         */
         private void checkIdle(String waitingFor) throws TransferException {
-            long idle = System.nanoTime() - lastProgressNanos;
-            if (idle > options.idleTimeout().toNanos()) {
-                throw new TransferException("timed out after " + options.idleTimeout().toSeconds()
-                        + " s without new records of clip " + clipId + " while waiting for " + waitingFor
-                        + " (have " + nextFrame + " frames, " + nextSample + " samples); is the clip id right and "
-                        + "is the job running?");
+            long now = System.nanoTime();
+            if (status.poll() > 0) {
+                lastProgressNanos = now;
+            }
+            if (now - lastProgressNanos > options.idleTimeout().toNanos()) {
+                String seconds = Long.toString(options.idleTimeout().toSeconds());
+                String none = status.watching() ? "no output and no status records of clip " + clipId
+                        : "no output records of clip " + clipId;
+                String lastStatus = status.records() == 0 ? ""
+                        : "; the last status record came " + (now - status.lastRecordNanos()) / 1_000_000_000L
+                                + " s ago";
+                throw new TransferException("timed out: " + none + " for " + seconds + " s while waiting for "
+                        + waitingFor + " (have " + nextFrame + " frames, " + nextSample + " samples" + lastStatus
+                        + "); is the clip id right and is the job running?");
             }
         }
 

@@ -11,6 +11,8 @@ import java.util.Objects;
  * <p>A chunk goes {@code PENDING -> RUNNING -> DONE -> MERGED}; an attempt that fails goes to
  * {@code RETRIED} (another attempt follows after a backoff: {@code RUNNING} again with the next
  * attempt number) or, when it was the last attempt allowed, to {@code FAILED}, which fails the clip.
+ * A chunk that stays {@code PENDING} is reported again now and then, as a heartbeat
+ * ({@link #repeats}).
  */
 public class ChunkStatus extends KeyedByClip {
 
@@ -138,6 +140,18 @@ public class ChunkStatus extends KeyedByClip {
         s.cut = cut;
         s.dubLines = dubLines == null ? null : dubLines.clone();
         return s;
+    }
+
+    /**
+     * Whether this record repeats what {@code previous}, the record before it of the same chunk, said:
+     * the same clip, chunk, state and attempt. No change of state does that (each one moves a chunk on
+     * or starts another attempt); the job does it on purpose as a heartbeat, reporting a chunk that
+     * stays pending again at the heartbeat's time, so that readers see the clip is being worked on.
+     * Readers that want the changes only skip such records.
+     */
+    public boolean repeats(ChunkStatus previous) {
+        return previous != null && Objects.equals(getClipId(), previous.getClipId())
+                && chunkIndex == previous.chunkIndex && state == previous.state && attempt == previous.attempt;
     }
 
     /** Whether the record states the chunk's dub. */

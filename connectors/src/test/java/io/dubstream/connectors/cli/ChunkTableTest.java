@@ -40,6 +40,21 @@ class ChunkTableTest {
     }
 
     @Test
+    void aHeartbeatChangesNothingAndReadsAsStillInItsState() {
+        ChunkTable table = new ChunkTable();
+        assertThat(table.add(ChunkStatus.of("c", 0, State.PENDING, 0, 1).withChunkCount(1).withCore(0, 40_000_000,
+                "end"))).as("a change").isTrue();
+        String before = table.render();
+
+        ChunkStatus beat = ChunkStatus.of("c", 0, State.PENDING, 0, 30_001).withChunkCount(1);
+        assertThat(table.add(beat)).as("a heartbeat").isFalse();
+
+        assertThat(table.render()).isEqualTo(before);
+        assertThat(ChunkTable.describeRepeat(beat)).isEqualTo("chunk 0/1 still PENDING");
+        assertThat(table.add(ChunkStatus.of("c", 0, State.RUNNING, 1, 60_000))).isTrue();
+    }
+
+    @Test
     void changesAndOutcomesReadAsOneLineEach() {
         assertThat(ChunkTable.describe(new ChunkStatus("c", 3, 5, State.RETRIED, 2, "boom", 1, "")))
                 .isEqualTo("chunk 3/5 RETRIED (attempt 2): boom");

@@ -259,8 +259,8 @@ class ClipRoundTripITCase {
         assertThatThrownBy(() -> downloader(Duration.ofSeconds(2)).download("unfinished", output,
                         TransferProgress.NONE))
                 .isInstanceOf(TransferException.class)
-                .hasMessageContaining("timed out after 2 s without new records of clip unfinished while waiting "
-                        + "for the end-of-clip record (have 1 frames, 0 samples)");
+                .hasMessageContaining("timed out: no output and no status records of clip unfinished for 2 s while"
+                        + " waiting for the end-of-clip record (have 1 frames, 0 samples)");
         assertThat((System.nanoTime() - started) / 1e9).isBetween(2.0, 30.0);
         assertThat(output).doesNotExist();
     }

@@ -61,6 +61,13 @@ import io.dubstream.job.records.ClipEvent;
  * one carrying the end-of-clip record. Frames must come in order of presentation time: a frame whose
  * time is not after its predecessor's fails the clip.
  *
+ * <h2>Clip started</h2>
+ * When a clip's manifest arrives and is accepted, a {@link Chunk#clipStarted} marker goes to the
+ * {@link #CLIPS_STARTED} side output, once per clip: the merger puts the manifest on the output from
+ * it, so that readers of the output see the clip as soon as the job does, not only when its first
+ * chunk has been processed (a clip run whole is one chunk, which may take minutes). The marker skips
+ * inference, so it is not on the main output, which holds chunks and failure markers only.
+ *
  * <h2>Records it refuses</h2>
  * A record that is valid on its own but wrong for its clip ({@link ClipRecordChecks}) goes to the
  * {@link #DEAD_LETTERS} side output as a dead letter with the reason ({@link InputDeadLetters}),
@@ -102,6 +109,13 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
     /** Dead letters of the records this operator refuses and of the clips that time out. */
     public static final OutputTag<ClipEvent> DEAD_LETTERS = new OutputTag<>("assembler-dead-letters",
             TypeInformation.of(ClipEvent.class));
+
+    /**
+     * One {@link Chunk#clipStarted} marker per clip whose manifest was accepted, as it arrives; it
+     * goes to the merger past inference.
+     */
+    public static final OutputTag<Chunk> CLIPS_STARTED = new OutputTag<>("clips-started",
+            TypeInformation.of(Chunk.class));
 
     /** The metric counting the cuts that fell inside a script line: no gap within the longest core. */
     public static final String CUTS_INSIDE_LINES = "cutsInsideLines";
@@ -303,6 +317,7 @@ public class ChunkAssembler extends KeyedProcessFunction<String, ClipEvent, Chun
                 progress.scriptLinesReceived--;
             }
         }
+        ctx.output(CLIPS_STARTED, Chunk.clipStarted(manifest));
     }
 
     private void onFrame(VideoFrame frame, Progress progress, Context ctx) throws Exception {

@@ -136,14 +136,19 @@ final class DemoCommand implements Callable<Integer> {
         {
             long processingStarted = System.nanoTime();
             Path file = clip;
-            ClipTopics uploadTo = skipJob ? ClipTopics.OUTPUT : ClipTopics.INPUT;
+            ClipTopics outputTopics = ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX));
+            ClipTopics uploadTo = skipJob ? outputTopics
+                    : ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX));
             ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
                     p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
                             .withTopics(uploadTo)).upload(file, clipId, script, p));
             out.println(UploadCommand.describe(uploaded));
+            // the job's status records of the clip count as progress: a chunk may run for minutes
+            ClipDownloader.Options downloadFrom = ClipDownloader.Options.defaults()
+                    .withTopics(outputTopics)
+                    .withStatusTopic(skipJob ? "" : conf.get(DubstreamOptions.STATUS_TOPIC));
             ClipDownloader.Result downloaded = ConsoleProgress.showing("download " + clipId,
-                    p -> new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
-                            .withTopics(ClipTopics.OUTPUT)).download(clipId, output, p));
+                    p -> new ClipDownloader(broker.bootstrapServers(), downloadFrom).download(clipId, output, p));
             out.println(DownloadCommand.describe(downloaded, output));
             double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
             Map<String, Long> modelMetrics = Map.of();

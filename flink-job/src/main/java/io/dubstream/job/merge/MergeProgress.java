@@ -3,7 +3,8 @@ package io.dubstream.job.merge;
 import io.dubstream.connectors.records.ClipManifest;
 
 /**
- * How far {@link OverlapAddMerger} has merged one clip: keyed state, one per clip in progress.
+ * How far {@link OverlapAddMerger} has merged one clip: keyed state, one per clip in progress. It
+ * exists from the moment the clip's manifest went out.
  *
  * <p>Frames {@code 0 .. framesEmitted-1} and samples {@code 0 .. samplesEmitted-1} have been emitted
  * (the samples of {@code audioCarry} are counted but wait to fill an audio block). The tail is the
@@ -28,6 +29,11 @@ public class MergeProgress {
     private short[] tailSamples;
     /** Script lines {@code 0 .. scriptLinesEmitted-1} are out. */
     private int scriptLinesEmitted;
+    /**
+     * Whether the clip's start marker has arrived; false in state from before the marker existed. A
+     * clip that completes without it keeps a finished marker that drops it when it comes.
+     */
+    private boolean clipStartSeen;
 
     public MergeProgress() {}
 
@@ -88,6 +94,14 @@ public class MergeProgress {
 
     public void setScriptLinesEmitted(int scriptLinesEmitted) {
         this.scriptLinesEmitted = scriptLinesEmitted;
+    }
+
+    public boolean isClipStartSeen() {
+        return clipStartSeen;
+    }
+
+    public void setClipStartSeen(boolean clipStartSeen) {
+        this.clipStartSeen = clipStartSeen;
     }
 
     public long[] getTailPts() {

@@ -59,9 +59,20 @@ import io.dubstream.job.status.ChunkStatuses;
  * A clip run whole ({@link ClipMode#WHOLE}) is one chunk that shares nothing: it is emitted as it
  * is. The complete end-of-clip record says how the clip ran, {@code mode=whole chunks=1} or
  * {@code mode=chunked chunks=5} ({@link ProcessingNote}) as its reason, so that the downloaded clip
- * says so. Chunk 0 is preceded by its manifest, unchanged. Audio goes out in blocks of
+ * says so. Audio goes out in blocks of
  * {@code audioBlockMillis} (the last block of a clip shorter) that start at multiples of the block
  * length, whatever the chunk boundaries: the samples of a block not yet full wait in state.
+ *
+ * <h2>The manifest, as soon as the clip starts</h2>
+ * The clip's manifest goes out, unchanged, when the merger first hears of the clip: normally from the
+ * assembler's start marker ({@link Chunk#isClipStart()}), which it sends when the manifest arrives,
+ * so the output shows the clip at the next checkpoint while its first chunk is still being cut or
+ * processed. The marker skips inference and travels on another channel than the chunks, so chunk 0
+ * or a failure marker may come first; then that emits the manifest and the marker emits nothing.
+ * Either way the manifest goes out once and before any other record of the clip: the clip's
+ * {@link MergeProgress} exists exactly when its manifest has been emitted, and both are part of the
+ * same checkpoint (state from before the marker existed has progress only after chunk 0, whose
+ * manifest went out with it).
  *
  * <h2>Failures</h2>
  * A failure marker ({@link Chunk#isFailure()}) with index {@code i} finishes the clip once chunks
@@ -87,7 +98,8 @@ import io.dubstream.job.status.ChunkStatuses;
  * the assembler's too) after the last chunk of the clip: one clip, one outcome. When it failed, chunks
  * behind the failure may still be in flight; when it completed, none should come, but a record that
  * straggled into the assembler after its own marker expired would come back as a new clip's chunks,
- * which end in a failure. Either way, chunks of a finished clip are dropped and counted in the
+ * which end in a failure; and a clip's start marker overtaken by all of its chunks (rare: they travel
+ * on different channels) arrives after the end. Either way, chunks of a finished clip are dropped and counted in the
  * {@code lateChunksDropped} metric: they cannot recreate state that would wait forever for chunks
  * merged long ago, nor emit a second end-of-clip record. A chunk arriving after the marker has expired
  * would be held as an early chunk again, so the retention must exceed any delay between a clip's
@@ -174,6 +186,10 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     @Override
     public void processElement(Chunk chunk, Context ctx, Collector<ClipEvent> out) throws Exception {
         String clipId = ctx.getCurrentKey();
+        if (chunk.isClipStart()) {
+            onClipStarted(chunk, out);
+            return;
+        }
         if (chunk.failedInference()) {
             ctx.output(DEAD_LETTERS, ClipEvent.of(ChunkDeadLetters.of(chunk)));
         }
@@ -209,7 +225,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
                     finishFailed(clipId, null, null, "chunk 0 of clip " + clipId + " has no manifest", ctx, out);
                     return;
                 }
-                p = MergeProgress.start(c.getManifest());
+                p = start(c.getManifest(), out);
             }
             String problem = merge(clipId, p, c, out);
             if (problem != null) {
@@ -229,6 +245,32 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             c = n;
         }
         progress.update(p);
+    }
+
+    /**
+     * The clip's start marker: emits the manifest unless the clip's first chunk (or its end) came
+     * first and did. A marker overtaken by the whole clip finds its finished marker and is dropped.
+     */
+    private void onClipStarted(Chunk marker, Collector<ClipEvent> out) throws Exception {
+        if (finished.value() != null) {
+            return;
+        }
+        MergeProgress p = progress.value();
+        if (p == null) {
+            p = start(marker.getManifest(), out);
+        }
+        p.setClipStartSeen(true);
+        progress.update(p);
+    }
+
+    /**
+     * The progress of a clip the merger first hears of, and its manifest on the output: the progress
+     * exists exactly when the manifest has gone out, so it goes out once, before anything else of the
+     * clip, whether the start marker, chunk 0 or a failure came first, also after a restore.
+     */
+    private static MergeProgress start(ClipManifest manifest, Collector<ClipEvent> out) {
+        out.collect(ClipEvent.of(manifest));
+        return MergeProgress.start(manifest);
     }
 
     /** Keeps a chunk that came before its predecessors; of two with one index, the first stays. */
@@ -275,9 +317,6 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             }
         }
 
-        if (c.getIndex() == 0) {
-            out.collect(ClipEvent.of(m));
-        }
         emitScriptLines(p, c, out);
         for (int j = 0; j < overlap.length; j++) {
             emitFrame(clipId, p, overlap[j], c.framePtsMicros(j), out);
@@ -490,14 +529,19 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
 
     /**
      * Ends the clip as failed: the held tail as it is, the audio waiting for a block, then a FAILED
-     * end-of-clip record with what was emitted. Before chunk 0 is merged, the manifest (when known)
-     * is emitted first so that readers of the output see the clip they wait for end.
+     * end-of-clip record with what was emitted. When the manifest has not gone out yet (no start
+     * marker and no chunk came before), it is emitted first (when known) so that readers of the output
+     * see the clip they wait for end.
      */
     private void finishFailed(String clipId, MergeProgress p, ClipManifest manifest, String reason, Context ctx,
             Collector<ClipEvent> out) throws Exception {
         long frames = 0;
         long samples = 0;
-        if (p != null && p.getNextIndex() > 0) {
+        if (p == null) {
+            if (manifest != null) {
+                out.collect(ClipEvent.of(manifest));
+            }
+        } else if (p.getNextIndex() > 0) {
             byte[][] tail = p.getTailImages();
             long[] pts = new long[tail.length];
             for (int j = 0; j < tail.length; j++) {
@@ -512,8 +556,6 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             }
             frames = p.getFramesEmitted();
             samples = p.getSamplesEmitted();
-        } else if (manifest != null) {
-            out.collect(ClipEvent.of(manifest));
         }
         long finishedAt = manifest == null ? 0 : manifest.getCreatedAtMillis();
         end(new EndOfClip(clipId, frames, samples, EndOfClip.Status.FAILED, reason, finishedAt), p, ctx, out);

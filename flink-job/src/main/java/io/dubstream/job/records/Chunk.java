@@ -26,6 +26,11 @@ import io.dubstream.connectors.records.ScriptLine;
  * reason given) after {@code index} chunks had been emitted, so the merger finishes it as failed
  * once it has merged those. Its mode is null when the clip failed before its mode was decided.
  *
+ * <p>A chunk with {@code clipStart} set is no chunk of media either but the marker that the clip
+ * started ({@link #clipStarted}): the assembler sends it when the clip's manifest arrives, so that the
+ * merger can put the manifest on the output long before the first chunk is processed. It carries the
+ * manifest and nothing else, and it never goes to a model.
+ *
  * <p>After inference a chunk carries its {@code attempts}: every run of the model on it, in order,
  * the failed ones with their error. A failure marker with attempts is a chunk that inference gave up
  * on ({@link #failedInference()}). The attempts are bookkeeping with wall-clock times, not media:
@@ -73,6 +78,8 @@ public class Chunk {
      * extended, stretched and cut; null when no dubbing ran.
      */
     private int[] dubLines;
+    /** Whether this is the marker that the clip started: it carries only the manifest. */
+    private boolean clipStart;
 
     public Chunk() {}
 
@@ -126,6 +133,21 @@ public class Chunk {
         c.images = new byte[0][];
         c.samples = new short[0];
         c.failure = Objects.requireNonNull(reason);
+        return c;
+    }
+
+    /**
+     * The marker that the clip of {@code manifest} started: the manifest arrived and was accepted. It has
+     * index 0, no media and no end; the merger emits the clip's manifest when it first hears of the
+     * clip, from this marker or from the clip's first chunk, whichever comes first.
+     */
+    public static Chunk clipStarted(ClipManifest manifest) {
+        Chunk c = new Chunk();
+        c.clipId = manifest.getClipId();
+        c.manifest = manifest;
+        c.images = new byte[0][];
+        c.samples = new short[0];
+        c.clipStart = true;
         return c;
     }
 
@@ -252,6 +274,15 @@ public class Chunk {
 
     public boolean isFailure() {
         return failure != null;
+    }
+
+    /** Whether this is the marker that the clip started ({@link #clipStarted}), not a chunk of media. */
+    public boolean isClipStart() {
+        return clipStart;
+    }
+
+    public void setClipStart(boolean clipStart) {
+        this.clipStart = clipStart;
     }
 
     /** How many times the model ran on this chunk; 0 before inference. */
@@ -457,7 +488,7 @@ public class Chunk {
                 && Arrays.equals(framePtsMicros, c.framePtsMicros) && coreStartMicros == c.coreStartMicros
                 && coreEndMicros == c.coreEndMicros && Objects.equals(coreCut, c.coreCut)
                 && Arrays.equals(scriptLines, c.scriptLines) && Arrays.equals(spokenMicros, c.spokenMicros)
-                && Arrays.equals(dubLines, c.dubLines);
+                && Arrays.equals(dubLines, c.dubLines) && clipStart == c.clipStart;
     }
 
     @Override
@@ -467,6 +498,9 @@ public class Chunk {
 
     @Override
     public String toString() {
+        if (clipStart) {
+            return "Chunk{clipId=" + clipId + ", clip started}";
+        }
         return isFailure()
                 ? "Chunk{clipId=" + clipId + ", failed after " + index + " chunks: " + failure + "}"
                 : "Chunk{clipId=" + clipId + ", " + (mode == null ? "" : mode.label() + " ") + "#" + index

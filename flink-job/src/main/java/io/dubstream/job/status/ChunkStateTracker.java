@@ -18,6 +18,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -51,13 +52,26 @@ import io.dubstream.job.records.ClipEvent;
  * a failure) for the finished retention after the last of them, so the {@link ClipStatus} stays the
  * clip's last status record.
  *
+ * <h2>Heartbeats</h2>
+ * A chunk's inference is reported only when it is done with the chunk, so a chunk that runs for
+ * minutes (a long clip run whole, a slow machine) would leave its clip without a status record all
+ * that time, and readers that judge a clip alive by its records (the download, {@code dubstream
+ * status}) would give up on a clip the job is working on. So every heartbeat interval, while a clip
+ * has a chunk still PENDING (cut, inference not finished), its lowest such chunk is reported again:
+ * the same state and attempt, at the heartbeat's time. A record that repeats its chunk's previous
+ * state and attempt is such a heartbeat ({@link ChunkStatus#repeats}); no change of state ever does.
+ * One processing-time timer per clip in progress, deleted with the clip's table; a clip whose chunks
+ * are all done waits for its upload, not for the job, and gets no heartbeat. The heartbeat stops
+ * when the job does, and a chunk that hangs in inference gets them at most until the inference
+ * timeout fails it.
+ *
  * <h2>Metrics</h2>
  * Gauges of the tables of this subtask: {@value #CHUNKS_PENDING} (cut, inference not finished),
  * {@value #CHUNKS_DONE} (inferred, not merged yet), {@value #CHUNKS_FAILED}, {@value #CHUNKS_MERGED}
  * (chunks of clips in progress), {@value #CLIPS_IN_PROGRESS}. Counters {@value #RETRIES},
  * {@value #CHUNK_FAILURES} (chunks that failed every attempt), {@value #CLIPS_COMPLETED},
- * {@value #CLIPS_FAILED}, {@value #LATE_CHANGES}. Histogram {@value #INFERENCE_LATENCY}: the length of
- * every attempt. RUNNING and RETRIED chunks are not gauged here: inference reports a chunk's attempts
+ * {@value #CLIPS_FAILED}, {@value #LATE_CHANGES}, {@value #HEARTBEATS}. Histogram
+ * {@value #INFERENCE_LATENCY}: the length of every attempt. RUNNING and RETRIED chunks are not gauged here: inference reports a chunk's attempts
  * when it is done with them, so the table passes through those states at once;
  * {@code ChunkInference} gauges the attempts running and the chunks waiting to retry as they happen.
  * After a restore the gauges are recounted from the restored tables ({@link #operator()}).
@@ -77,9 +91,12 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
     public static final String CLIPS_FAILED = "clipsFailed";
     public static final String LATE_CHANGES = "lateStatusDropped";
     public static final String INFERENCE_LATENCY = "inferenceLatencyMillis";
+    public static final String HEARTBEATS = "statusHeartbeats";
 
     /** Attempts the latency histogram keeps its statistics over. */
     static final int LATENCY_WINDOW = 1000;
+
+    private final long heartbeatMillis;
 
     private transient MapStateDescriptor<Integer, ChunkEntry> tableDescriptor;
     private transient ValueStateDescriptor<ClipEntry> clipDescriptor;
@@ -93,13 +110,22 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
     private transient Counter clipsCompleted;
     private transient Counter clipsFailed;
     private transient Counter lateChanges;
+    private transient Counter heartbeats;
     private transient Histogram inferenceLatency;
 
     private final Duration finishedRetention;
 
-    /** @param finishedRetention how long a finished clip's marker lasts after its last status record */
-    public ChunkStateTracker(Duration finishedRetention) {
+    /**
+     * @param finishedRetention how long a finished clip's marker lasts after its last status record
+     * @param heartbeatInterval how often a clip's lowest pending chunk is reported again; 0: never
+     */
+    public ChunkStateTracker(Duration finishedRetention, Duration heartbeatInterval) {
         this.finishedRetention = Objects.requireNonNull(finishedRetention);
+        if (heartbeatInterval.isNegative()) {
+            throw new IllegalArgumentException("the heartbeat interval must not be negative, got "
+                    + heartbeatInterval);
+        }
+        this.heartbeatMillis = heartbeatInterval.toMillis();
     }
 
     /**
@@ -107,9 +133,11 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
      *
      * @param finishedRetention {@code dubstream.clip.finished-retention}: how long a finished clip's
      *     marker lasts after its last status record ({@link FinishedClipMarker})
+     * @param heartbeatInterval how often a clip's lowest pending chunk is reported again; 0: never
      */
-    public static OneInputStreamOperator<ClipEvent, ClipEvent> operator(Duration finishedRetention) {
-        return new RecountingOperator(new ChunkStateTracker(finishedRetention));
+    public static OneInputStreamOperator<ClipEvent, ClipEvent> operator(Duration finishedRetention,
+            Duration heartbeatInterval) {
+        return new RecountingOperator(new ChunkStateTracker(finishedRetention, heartbeatInterval));
     }
 
     @Override
@@ -132,21 +160,22 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         clipsCompleted = metrics.counter(CLIPS_COMPLETED);
         clipsFailed = metrics.counter(CLIPS_FAILED);
         lateChanges = metrics.counter(LATE_CHANGES);
+        heartbeats = metrics.counter(HEARTBEATS);
         inferenceLatency = metrics.histogram(INFERENCE_LATENCY, new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
     }
 
     @Override
     public void processElement(ClipEvent event, Context ctx, Collector<ClipEvent> out) throws Exception {
         if (event.getChunkStatus() != null) {
-            onChange(event.getChunkStatus(), out);
+            onChange(event.getChunkStatus(), ctx.timerService(), out);
         } else if (event.getClipStatus() != null) {
-            onClipEnd(event.getClipStatus(), out);
+            onClipEnd(event.getClipStatus(), ctx.timerService(), out);
         } else {
             throw new IllegalArgumentException("the chunk state tracker takes status records only, got " + event);
         }
     }
 
-    private void onChange(ChunkStatus change, Collector<ClipEvent> out) throws Exception {
+    private void onChange(ChunkStatus change, TimerService timers, Collector<ClipEvent> out) throws Exception {
         if (finished.value() != null) {
             dropLate();
             return;
@@ -155,6 +184,9 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         if (c == null) {
             c = new ClipEntry();
             counts.clipStarted();
+        }
+        if (heartbeatMillis > 0 && c.getHeartbeatAtMillis() == 0) {
+            scheduleHeartbeat(c, timers.currentProcessingTime() + heartbeatMillis, timers);
         }
         int index = change.getChunkIndex();
         ChunkEntry entry = table.get(index);
@@ -221,17 +253,51 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         out.collect(ClipEvent.of(c.learnFrom(change)));
     }
 
-    private void onClipEnd(ClipStatus outcome, Collector<ClipEvent> out) throws Exception {
+    /**
+     * Reports the clip's lowest chunk still pending again, unchanged but for its time, and sets the
+     * next heartbeat; nothing when no chunk is pending.
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ClipEvent> out) throws Exception {
+        ClipEntry c = clip.value();
+        if (c == null || c.getHeartbeatAtMillis() != timestamp) {
+            return;
+        }
+        Integer lowest = null;
+        for (var chunk : table.entries()) {
+            if (chunk.getValue().getState() == ChunkStatus.State.PENDING
+                    && (lowest == null || chunk.getKey() < lowest)) {
+                lowest = chunk.getKey();
+            }
+        }
+        if (lowest != null) {
+            publish(c, ChunkStatus.of(ctx.getCurrentKey(), lowest, ChunkStatus.State.PENDING, 0, timestamp), out);
+            heartbeats.inc();
+        }
+        scheduleHeartbeat(c, timestamp + heartbeatMillis, ctx.timerService());
+        clip.update(c);
+    }
+
+    private static void scheduleHeartbeat(ClipEntry c, long at, TimerService timers) {
+        timers.registerProcessingTimeTimer(at);
+        c.setHeartbeatAtMillis(at);
+    }
+
+    private void onClipEnd(ClipStatus outcome, TimerService timers, Collector<ClipEvent> out) throws Exception {
         if (finished.value() != null) {
             dropLate();
             return;
+        }
+        ClipEntry c = clip.value();
+        if (c != null && c.getHeartbeatAtMillis() != 0) {
+            timers.deleteProcessingTimeTimer(c.getHeartbeatAtMillis());
         }
         int clipRetries = 0;
         for (ChunkEntry entry : table.values()) {
             clipRetries += entry.getRetries();
             counts.remove(entry.getState());
         }
-        if (clip.value() != null) {
+        if (c != null) {
             counts.clipEnded();
         }
         out.collect(ClipEvent.of(outcome.withRetries(clipRetries)));

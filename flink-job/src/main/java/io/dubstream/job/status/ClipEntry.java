@@ -4,7 +4,7 @@ import io.dubstream.connectors.records.ChunkStatus;
 
 /**
  * What the chunk state table knows about a clip as a whole: its chunk count, once the last chunk has
- * been cut, and its processing mode, when the job reports one.
+ * been cut, its processing mode, when the job reports one, and when its next heartbeat is due.
  *
  * <p>A Flink POJO (tested), never Kryo.
  */
@@ -12,6 +12,8 @@ public class ClipEntry {
 
     private int chunkCount = ChunkStatus.UNKNOWN_COUNT;
     private String clipMode = "";
+    /** When the clip's next heartbeat is due (processing time, ms); 0 when none is set. */
+    private long heartbeatAtMillis;
 
     public ClipEntry() {}
 
@@ -40,5 +42,13 @@ public class ClipEntry {
 
     public void setClipMode(String clipMode) {
         this.clipMode = clipMode;
+    }
+
+    public long getHeartbeatAtMillis() {
+        return heartbeatAtMillis;
+    }
+
+    public void setHeartbeatAtMillis(long heartbeatAtMillis) {
+        this.heartbeatAtMillis = heartbeatAtMillis;
     }
 }

@@ -20,6 +20,7 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
 
@@ -196,6 +197,39 @@ class ChunkAssemblerTest extends ChunkAssemblerTestBase {
     }
 
     // ---------------------------------------------------------------- arrival order
+
+    @Test
+    void aClipStartsOnceWhenItsManifestArrivesLongBeforeItsFirstChunk() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        List<ClipEvent> media = clip.media();
+        int split = media.indexOf(ClipEvent.of(clip.frame(100)));
+        feed(media.subList(0, split));
+        assertThat(clipsStarted()).as("no manifest yet").isEmpty();
+
+        feed(clip.manifest());
+
+        assertThat(clipsStarted()).containsExactly(Chunk.clipStarted(clip.manifest()));
+        assertThat(clipsStarted().get(0).isClipStart()).isTrue();
+        assertThat(harness.extractOutputValues()).as("no chunk yet: the marker is not one").isEmpty();
+        feed(clip.manifest());
+        feed(media.subList(split, media.size()));
+        feed(clip.end());
+        feed(clip.manifest());
+        assertThat(clipsStarted()).as("a manifest sent again, also after the end, starts nothing").hasSize(1);
+        assertThat(harness.extractOutputValues()).extracting(Chunk::getIndex).containsExactly(0, 1, 2, 3, 4);
+        assertOnlyFinishedMarkersLeft(1);
+    }
+
+    @Test
+    void aManifestThatFailsItsClipStartsNothing() throws Exception {
+        SyntheticClip clip = clip25("45s", 45_000);
+        feed(new VideoFrame(clip.id, 0, 0, SyntheticClip.WIDTH / 2, SyntheticClip.HEIGHT / 2, clip.image(0)));
+
+        feed(clip.manifest());
+
+        assertThat(clipsStarted()).isEmpty();
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.isFailure()).isTrue());
+    }
 
     @Test
     void manifestAfterFramesAndAudio() throws Exception {

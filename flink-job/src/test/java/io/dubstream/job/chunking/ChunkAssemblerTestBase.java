@@ -189,6 +189,15 @@ abstract class ChunkAssemblerTestBase {
                 .toList();
     }
 
+    /** The clip-start markers of the side output so far, in order. */
+    List<Chunk> clipsStarted() {
+        var side = harness.getSideOutput(ChunkAssembler.CLIPS_STARTED);
+        if (side == null) {
+            return List.of();
+        }
+        return side.stream().map(StreamRecord::getValue).toList();
+    }
+
     int heldFrames(SyntheticClip clip) throws Exception {
         operator.setCurrentKey(clip.id);
         return assembler.heldFrames();

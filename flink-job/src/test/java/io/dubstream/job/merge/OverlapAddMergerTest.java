@@ -66,11 +66,16 @@ class OverlapAddMergerTest {
 
     @BeforeEach
     void openHarness() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    /** A merger's harness with readable metrics ({@link #metrics}), not yet open. */
+    private KeyedOneInputStreamOperatorTestHarness<String, Chunk, ClipEvent> newHarness() throws Exception {
         metrics = new ReadableMetrics();
         environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(merger()), Chunk::getClipId,
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(merger()), Chunk::getClipId,
                 Types.STRING, environment);
-        harness.open();
     }
 
     private static OverlapAddMerger merger() {
@@ -106,6 +111,7 @@ class OverlapAddMergerTest {
     void identityChunksMergeBackIntoTheClipBitForBit(SyntheticClip clip, Order order) throws Exception {
         List<Chunk> chunks = reorder(clip.chunks(), order);
 
+        startClip(clip);
         for (Chunk chunk : chunks) {
             harness.processElement(chunk, 0L);
             if (order == Order.IN_ORDER && !chunk.isLast()) {
@@ -113,7 +119,8 @@ class OverlapAddMergerTest {
                 assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
             }
             if (order == Order.REVERSED && chunk.getIndex() > 0) {
-                assertThat(harness.extractOutputValues()).as("output before chunk 0").isEmpty();
+                assertThat(harness.extractOutputValues()).as("output before chunk 0: the manifest")
+                        .containsExactly(ClipEvent.of(clip.manifest));
             }
         }
 
@@ -127,6 +134,7 @@ class OverlapAddMergerTest {
         SyntheticClip clip = SyntheticClip.at25Fps("clip-10s", 10.5, 2);
         assertThat(clip.chunks()).hasSize(2);
 
+        startClip(clip);
         harness.processElement(clip.wholeChunk(), 0L);
 
         assertClip(harness.extractOutputValues(), clip, clip.jpegs, clip.samples,
@@ -139,6 +147,7 @@ class OverlapAddMergerTest {
     void colourGainChunksMergeIntoTheTransformOfTheWholeClip() throws Exception {
         SyntheticClip clip = SyntheticClip.of("clip-gain", 30_000, 1001, 1348, 45 * SAMPLE_RATE, 5);
         ColourGainModel model = new ColourGainModel(JPEG_QUALITY);
+        startClip(clip);
         for (Chunk chunk : reorder(clip.chunks(), Order.SHUFFLED)) {
             harness.processElement(model.process(chunk), 0L);
         }
@@ -198,6 +207,7 @@ class OverlapAddMergerTest {
             processed.add(model.process(chunk));
         }
         assertThat(processed).hasSize(3);
+        startClip(clip);
         for (Chunk chunk : reorder(processed, Order.SHUFFLED)) {
             harness.processElement(chunk, 0L);
         }
@@ -307,6 +317,7 @@ class OverlapAddMergerTest {
             Chunk timed = c.withTimes(pts, coreStart[k], coreStart[k + 1], "gap", null);
             processed.add(model.process(timed).withSpoken(new long[0]));
         }
+        startClip(clip);
         for (Chunk chunk : reorder(processed, Order.SHUFFLED)) {
             harness.processElement(chunk, 0L);
         }
@@ -486,6 +497,8 @@ class OverlapAddMergerTest {
         all.addAll(b.chunks());
         Collections.shuffle(all, new Random(7));
 
+        startClip(a);
+        startClip(b);
         for (Chunk chunk : all) {
             harness.processElement(chunk, 0L);
         }
@@ -582,6 +595,7 @@ class OverlapAddMergerTest {
     void mergingGoesOnFromASnapshot() throws Exception {
         SyntheticClip clip = SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3);
         List<Chunk> chunks = clip.chunks();
+        startClip(clip);
         harness.processElement(chunks.get(3), 0L);
         harness.processElement(chunks.get(0), 0L);
         // a tail, less than an audio block and an early chunk go into the snapshot
@@ -603,6 +617,97 @@ class OverlapAddMergerTest {
         assertClip(events, clip, clip.jpegs, clip.samples, clip.mergedEnd());
     }
 
+    // ------------------------------------------------------------------ the manifest at the clip's start
+
+    @Test
+    void theManifestGoesOutWhenTheClipStartsBeforeItsFirstChunkIsMerged() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-whole", 10.5, 2);
+
+        startClip(clip);
+
+        // a clip run whole is one chunk that may take minutes: its manifest does not wait for it
+        assertThat(harness.extractOutputValues()).containsExactly(ClipEvent.of(clip.manifest));
+        assertThat(reports(OverlapAddMerger.STATUS)).as("no chunk has been reported").isEmpty();
+        harness.processElement(clip.wholeChunk(), 0L);
+        List<ClipEvent> events = harness.extractOutputValues();
+        assertThat(events).filteredOn(e -> e.getManifest() != null).as("one manifest").hasSize(1);
+        assertClip(events, clip, clip.jpegs, clip.samples, clip.mergedEnd(ClipMode.WHOLE, 1));
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void theManifestGoesOutOnceAcrossASnapshotTakenAfterTheClipStarted() throws Exception {
+        SyntheticClip clip = SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3);
+        startClip(clip);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        List<ClipEvent> events = new ArrayList<>(harness.extractOutputValues());
+        assertThat(events).containsExactly(ClipEvent.of(clip.manifest));
+
+        // the start marker lies behind the checkpoint: after the restore only the chunks come
+        try (var restored = newHarness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (Chunk chunk : reorder(clip.chunks(), Order.REVERSED)) {
+                restored.processElement(chunk, 0L);
+            }
+            assertThat(restored.extractOutputValues()).as("no manifest again").noneMatch(e -> e.getManifest() != null);
+            events.addAll(restored.extractOutputValues());
+            assertThat(restored.numKeyedStateEntries()).as("the finished marker").isEqualTo(1);
+        }
+        assertClip(events, clip, clip.jpegs, clip.samples, clip.mergedEnd());
+    }
+
+    @Test
+    void aStartMarkerOvertakenByChunkZeroAddsNothingAlsoAfterARestore() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-25s", 25, 9);
+        List<Chunk> chunks = clip.chunks();
+        harness.processElement(chunks.get(0), 0L);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        List<ClipEvent> events = new ArrayList<>(harness.extractOutputValues());
+        assertThat(events.get(0)).isEqualTo(ClipEvent.of(clip.manifest));
+
+        try (var restored = newHarness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(Chunk.clipStarted(clip.manifest), 0L);
+            assertThat(restored.extractOutputValues()).as("the manifest went out with chunk 0").isEmpty();
+            for (Chunk chunk : chunks.subList(1, chunks.size())) {
+                restored.processElement(chunk, 0L);
+            }
+            events.addAll(restored.extractOutputValues());
+            // the start marker has come: nothing of the clip can follow, so nothing of it stays
+            assertThat(restored.numKeyedStateEntries()).as("the finished marker").isEqualTo(1);
+        }
+        assertClip(events, clip, clip.jpegs, clip.samples, clip.mergedEnd());
+    }
+
+    @Test
+    void aStartMarkerOvertakenByTheWholeClipIsDroppedByTheFinishedMarker() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-10s", 10.5, 2);
+        harness.processElement(clip.wholeChunk(), 0L);
+        List<ClipEvent> complete = new ArrayList<>(harness.extractOutputValues());
+        assertClip(complete, clip, clip.jpegs, clip.samples, clip.mergedEnd(ClipMode.WHOLE, 1));
+        assertOnlyTheFinishedMarkerIsLeft(1);
+
+        startClip(clip);
+
+        assertThat(harness.extractOutputValues()).as("no manifest after the end").isEqualTo(complete);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aClipThatFailsAfterItStartedEndsWithOneManifestAndItsFailedEnd() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-5s", 5, 1);
+        startClip(clip);
+        harness.processElement(Chunk.failure("clip-5s", clip.manifest, 0, "upload aborted: disk full"), 0L);
+        startClip(clip);
+
+        assertThat(harness.extractOutputValues()).containsExactly(ClipEvent.of(clip.manifest), ClipEvent.of(
+                new EndOfClip("clip-5s", 0, 0, EndOfClip.Status.FAILED, "upload aborted: disk full",
+                        CREATED_AT_MILLIS)));
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
     @Test
     void stateTypesAreFlinkPojos() {
         assertSerializedAsPojoWithoutKryo(MergeProgress.class);
@@ -617,6 +722,7 @@ class OverlapAddMergerTest {
         List<Chunk> chunks = clip.chunks();
         harness.setProcessingTime(5_000);
 
+        startClip(clip);
         harness.processElement(chunks.get(2).withAttempts(new ChunkAttempt[] {ChunkAttempt.succeeded(1, 150, 160)}), 0L);
         harness.processElement(chunks.get(0).withAttempts(new ChunkAttempt[] {ChunkAttempt.succeeded(1, 100, 110)}), 0L);
         harness.processElement(chunks.get(1).withAttempts(new ChunkAttempt[] {
@@ -694,6 +800,11 @@ class OverlapAddMergerTest {
     private static ChunkStatus change(String clipId, int chunk, int count, ChunkStatus.State state, int attempt,
             String error, long at) {
         return new ChunkStatus(clipId, chunk, count, state, attempt, error, at, ClipMode.CHUNKED.label());
+    }
+
+    /** What the assembler sends when the clip's manifest arrives, ahead of its chunks. */
+    private void startClip(SyntheticClip clip) throws Exception {
+        harness.processElement(Chunk.clipStarted(clip.manifest), 0L);
     }
 
     /** Of each ended clip only its finished marker is left: one entry, no timer. */

@@ -31,6 +31,8 @@ class ChunkStateTrackerTest {
     private static final RecordValidator VALIDATOR = new RecordValidator(RecordLimits.DEFAULTS);
     /** How long a finished clip's marker lasts after its last status record. */
     private static final Duration RETENTION = Duration.ofMinutes(20);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(30);
+    private static final long BEAT = HEARTBEAT.toMillis();
 
     private ReadableMetrics metrics;
     private MockEnvironment environment;
@@ -43,10 +45,26 @@ class ChunkStateTrackerTest {
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, ClipEvent> newHarness() throws Exception {
+        return newHarness(HEARTBEAT);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, ClipEvent> newHarness(Duration heartbeat)
+            throws Exception {
         metrics = new ReadableMetrics();
         environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
-        return new KeyedOneInputStreamOperatorTestHarness<>(ChunkStateTracker.operator(RETENTION), ClipEvent::clipId,
+        return new KeyedOneInputStreamOperatorTestHarness<>(ChunkStateTracker.operator(RETENTION, heartbeat), ClipEvent::clipId,
                 Types.STRING, environment);
+    }
+
+    /** Closes the test's harness and opens another with {@code heartbeat}, restored from {@code snapshot} if any. */
+    private void reopen(Duration heartbeat, OperatorSubtaskState snapshot) throws Exception {
+        harness.close();
+        environment.close();
+        harness = newHarness(heartbeat);
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
+        harness.open();
     }
 
     @AfterEach
@@ -223,6 +241,93 @@ class ChunkStateTrackerTest {
         assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_DONE)).isZero();
         assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_MERGED)).isEqualTo(1);
         assertThat(metrics.gaugeValue(ChunkStateTracker.CLIPS_IN_PROGRESS)).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ heartbeats
+
+    private static ChunkStatus whole(int chunk, State state, int attempt, long at) {
+        return new ChunkStatus("w", chunk, 1, state, attempt, "", at, "whole");
+    }
+
+    @Test
+    void aChunkThatStaysPendingIsReportedAgainEveryIntervalUntilInferenceReportsIt() throws Exception {
+        harness.setProcessingTime(1_000);
+        send(whole(0, State.PENDING, 0, 1_000));
+        harness.setProcessingTime(1_000 + BEAT - 1);
+        assertThat(published()).as("not before an interval").hasSize(1);
+
+        harness.setProcessingTime(1_000 + BEAT);
+        harness.setProcessingTime(1_000 + 2 * BEAT);
+
+        // the same chunk, state and attempt, with what the table knows of the clip, at each beat's time
+        assertThat(published()).containsExactly(whole(0, State.PENDING, 0, 1_000),
+                whole(0, State.PENDING, 0, 1_000 + BEAT), whole(0, State.PENDING, 0, 1_000 + 2 * BEAT));
+        List<ChunkStatus> records = published().stream().map(ChunkStatus.class::cast).toList();
+        assertThat(records.get(1).repeats(records.get(0))).as("a heartbeat repeats its chunk's state").isTrue();
+        assertThat(records.get(2).repeats(records.get(1))).isTrue();
+        assertThat(metrics.count(ChunkStateTracker.HEARTBEATS)).isEqualTo(2);
+        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).as("a heartbeat changes no state")
+                .isEqualTo(1);
+
+        send(whole(0, State.RUNNING, 1, 1_010), whole(0, State.DONE, 1, 1_000 + 2 * BEAT + 5),
+                whole(0, State.MERGED, 1, 1_000 + 2 * BEAT + 6),
+                new ClipStatus("w", ClipStatus.Outcome.COMPLETED, 1, 0, "", 1_000 + 2 * BEAT + 6));
+        harness.setProcessingTime(1_000 + 5 * BEAT);
+
+        List<ClipRecord> all = published();
+        assertThat(all).hasSize(7);
+        assertThat(all.get(all.size() - 1)).as("the outcome stays last").isInstanceOf(ClipStatus.class);
+        for (int i = 4; i < 6; i++) {
+            assertThat(((ChunkStatus) all.get(i)).repeats((ChunkStatus) all.get(i - 1))).as("a change").isFalse();
+        }
+        assertThat(harness.numProcessingTimeTimers()).as("the clip's heartbeat timer went with it").isZero();
+        assertThat(harness.numKeyedStateEntries()).as("the finished marker").isEqualTo(1);
+    }
+
+    @Test
+    void theLowestPendingChunkBeatsAndNoneWhileTheClipWaitsForItsUpload() throws Exception {
+        send(change("a", 0, State.PENDING, 0, 0), change("a", 1, State.PENDING, 0, 0),
+                change("a", 0, State.RUNNING, 1, 10), change("a", 0, State.DONE, 1, 20),
+                change("a", 0, State.MERGED, 1, 30));
+        harness.setProcessingTime(BEAT);
+        assertThat(published()).last().isEqualTo(change("a", 1, State.PENDING, 0, BEAT));
+
+        send(change("a", 1, State.RUNNING, 1, BEAT + 10), change("a", 1, State.DONE, 1, BEAT + 20),
+                change("a", 1, State.MERGED, 1, BEAT + 30));
+        int before = published().size();
+        harness.setProcessingTime(3 * BEAT);
+
+        // chunks 0 and 1 are merged and chunk 2 is not cut: the job waits for the upload, not for itself
+        assertThat(published()).hasSize(before);
+        assertThat(harness.numProcessingTimeTimers()).as("one timer while the clip is in progress").isEqualTo(1);
+        send(change("a", 2, State.PENDING, 0, 3 * BEAT + 1));
+        harness.setProcessingTime(4 * BEAT);
+        assertThat(published()).last().isEqualTo(change("a", 2, State.PENDING, 0, 4 * BEAT));
+    }
+
+    @Test
+    void heartbeatsGoOnAfterARestoreAndStopWhenTheClipFails() throws Exception {
+        send(change("a", 0, State.PENDING, 0, 0));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        reopen(HEARTBEAT, snapshot);
+
+        harness.setProcessingTime(BEAT);
+        assertThat(published()).containsExactly(change("a", 0, State.PENDING, 0, BEAT));
+
+        send(new ClipStatus("a", ClipStatus.Outcome.FAILED, 0, 0, "upload aborted", BEAT + 1));
+        harness.setProcessingTime(3 * BEAT);
+        assertThat(published()).hasSize(2);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void anIntervalOfZeroSendsNoHeartbeats() throws Exception {
+        reopen(Duration.ZERO, null);
+        send(change("a", 0, State.PENDING, 0, 0));
+
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.setProcessingTime(10 * BEAT);
+        assertThat(published()).containsExactly(change("a", 0, State.PENDING, 0, 0));
     }
 
     @Test
