@@ -11,7 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.ClipMode;
@@ -50,7 +49,7 @@ public final class DownloadCommand implements Callable<Integer> {
             Files.createDirectories(parent);
         }
         ClipDownloader.Options options = new ClipDownloader.Options(ClipTopics.withPrefix(topicPrefix),
-                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes), wait,
+                kafka.limits(), wait,
                 ClipDownloader.Options.defaults().maxReorderFrames());
         ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
                 p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));

@@ -17,11 +17,13 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dubstream.connectors.format.FrameParts;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipMode;
+import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.records.ScriptLine;
@@ -35,7 +37,8 @@ import io.dubstream.job.status.ChunkStatuses;
 /**
  * Joins a clip's processed chunks by overlap-add and emits the clip in order: its manifest, frames
  * {@code 0 .. N-1} and audio blocks tiling its samples, each exactly once, and last its end-of-clip
- * record. Keyed by clip id.
+ * record. A frame larger than one record holds goes out as its {@link io.dubstream.connectors.records.FramePart
+ * parts}, one after the other. Keyed by clip id.
  *
  * <h2>Merging</h2>
  * Chunks arrive in any order (inference runs in parallel) and are merged strictly by index. Chunk
@@ -121,6 +124,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     private final float jpegQuality;
     private final int audioBlockMillis;
     private final int maxFrameBytes;
+    private final int maxWholeFrameBytes;
 
     private transient ValueState<MergeProgress> progress;
     private transient MapState<Integer, Chunk> early;
@@ -132,14 +136,16 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
      * @param audioBlockMillis length of the emitted audio blocks, e.g. {@link #DEFAULT_AUDIO_BLOCK_MILLIS}
      */
     public OverlapAddMerger(float jpegQuality, int audioBlockMillis) {
-        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS.maxFrameBytes());
+        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS);
     }
 
     /**
-     * @param maxFrameBytes the largest encoded frame a record may hold: a crossfaded frame that encodes
-     *     larger fails its clip with the reason, since the sink could not write it
+     * @param limits the records the merger writes: a frame larger than one record holds
+     *     ({@link RecordLimits#maxFrameBytes()}) goes out as frame parts, and a crossfaded frame that
+     *     encodes larger than a whole frame may be ({@link RecordLimits#maxWholeFrameBytes()}) fails its
+     *     clip with the reason
      */
-    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, int maxFrameBytes) {
+    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, RecordLimits limits) {
         if (!(jpegQuality >= 0f && jpegQuality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + jpegQuality);
         }
@@ -148,7 +154,8 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         }
         this.jpegQuality = jpegQuality;
         this.audioBlockMillis = audioBlockMillis;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = limits.maxFrameBytes();
+        this.maxWholeFrameBytes = limits.maxWholeFrameBytes();
     }
 
     @Override
@@ -345,9 +352,9 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         byte[] blended = Crossfade.blendBgr(JpegCodec.decodeBgr(outgoing, width, height),
                 JpegCodec.decodeBgr(incoming, width, height), w);
         byte[] jpeg = JpegCodec.encode(blended, width, height, jpegQuality);
-        if (jpeg.length > maxFrameBytes) {
-            throw new IllegalArgumentException("it encodes to " + jpeg.length + " bytes, above the " + maxFrameBytes
-                    + " a frame record may hold (dubstream.max-frame-bytes)");
+        if (jpeg.length > maxWholeFrameBytes) {
+            throw new IllegalArgumentException("it encodes to " + jpeg.length + " bytes, above the "
+                    + maxWholeFrameBytes + " a whole frame may have (dubstream.max-whole-frame-bytes)");
         }
         return jpeg;
     }
@@ -369,12 +376,17 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         }
     }
 
-    /** Emits the clip's next frame, at the presentation time its source frame had. */
-    private static void emitFrame(String clipId, MergeProgress p, byte[] jpeg, long ptsMicros,
-            Collector<ClipEvent> out) {
+    /**
+     * Emits the clip's next frame, at the presentation time its source frame had: as one record, or
+     * as its parts one after the other when it is larger than a record holds ({@link FrameParts}).
+     */
+    private void emitFrame(String clipId, MergeProgress p, byte[] jpeg, long ptsMicros, Collector<ClipEvent> out) {
         ClipManifest m = p.getManifest();
         long index = p.getFramesEmitted();
-        out.collect(ClipEvent.of(new VideoFrame(clipId, index, ptsMicros, m.getWidth(), m.getHeight(), jpeg)));
+        VideoFrame frame = new VideoFrame(clipId, index, ptsMicros, m.getWidth(), m.getHeight(), jpeg);
+        for (ClipRecord record : FrameParts.records(frame, maxFrameBytes)) {
+            out.collect(ClipEvent.of(record));
+        }
         p.setFramesEmitted(index + 1);
     }
 
