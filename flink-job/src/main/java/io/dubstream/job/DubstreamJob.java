@@ -31,6 +31,7 @@ import io.dubstream.job.inference.FaultInjection;
 import io.dubstream.job.inference.RetryPolicy;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.merge.OverlapAddMerger;
+import io.dubstream.job.parts.FramePartJoiner;
 import io.dubstream.job.records.Chunk;
 import io.dubstream.job.records.ClipEvent;
 import io.dubstream.job.status.ChunkStateTracker;
@@ -41,11 +42,12 @@ import io.dubstream.job.status.PendingChunkReporter;
  * The dubstream job:
  *
  * <pre>
- * Kafka (clips, frames, audio) -> keyBy clip -> ChunkAssembler -> ChunkInference -> keyBy clip
- *     -> OverlapAddMerger -> Kafka (out.clips, out.frames, out.audio), exactly once
+ * Kafka (clips, frames, audio) -> keyBy clip -> FramePartJoiner -> keyBy clip -> ChunkAssembler
+ *     -> ChunkInference -> keyBy clip -> OverlapAddMerger -> Kafka (out.clips, out.frames, out.audio),
+ *     exactly once
  * ChunkAssembler's clip-start markers (at each manifest) -> keyBy clip -> OverlapAddMerger (the manifest goes out)
- * Kafka records that fail validation, records ChunkAssembler refuses, chunks that failed every attempt
- *     -> Kafka (dead-letter topic)
+ * Kafka records that fail validation, frame parts FramePartJoiner refuses, records ChunkAssembler
+ *     refuses, chunks that failed every attempt -> Kafka (dead-letter topic)
  * chunks cut (ChunkAssembler), attempts, merges and outcomes (OverlapAddMerger) -> keyBy clip
  *     -> ChunkStateTracker -> Kafka (status topic), exactly once
  * </pre>
@@ -142,11 +144,16 @@ public final class DubstreamJob {
 
         float jpegQuality = conf.get(DubstreamOptions.JPEG_QUALITY);
         Duration finishedRetention = finishedRetention(conf);
-        SingleOutputStreamOperator<Chunk> chunks = clips
+        SingleOutputStreamOperator<ClipEvent> wholeFrames = clips
+                .keyBy(ClipEvent::clipId)
+                .process(FramePartJoiner.of(conf))
+                .uid("frame-part-joiner").name("FramePartJoiner");
+        SingleOutputStreamOperator<Chunk> chunks = wholeFrames
                 .keyBy(ClipEvent::clipId)
                 .process(new ChunkAssembler(AssemblerSettings.of(conf), InputDeadLetters.of(conf)))
                 .uid("chunk-assembler").name("ChunkAssembler");
-        DataStream<ClipEvent> refused = chunks.getSideOutput(ChunkAssembler.DEAD_LETTERS);
+        DataStream<ClipEvent> refused = wholeFrames.getSideOutput(FramePartJoiner.DEAD_LETTERS)
+                .union(chunks.getSideOutput(ChunkAssembler.DEAD_LETTERS));
 
         DataStream<ClipEvent> pending = chunks.process(new PendingChunkReporter())
                 .uid("pending-chunk-reporter").name("pending chunks");
@@ -157,7 +164,7 @@ public final class DubstreamJob {
                 .union(started)
                 .keyBy(Chunk::getClipId)
                 .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis(),
-                        conf.get(DubstreamOptions.MAX_FRAME_BYTES), finishedRetention))
+                        KafkaConnectors.limits(conf), finishedRetention))
                 .uid("overlap-add-merger").name("OverlapAddMerger");
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
@@ -199,7 +206,7 @@ public final class DubstreamJob {
                                                 conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES))),
                                         DubstreamOptions.dubSettings(conf)),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults,
-                                conf.get(DubstreamOptions.MAX_FRAME_BYTES)),
+                                KafkaConnectors.limits(conf).maxWholeFrameBytes()),
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");

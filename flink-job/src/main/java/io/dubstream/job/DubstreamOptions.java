@@ -357,9 +357,28 @@ public final class DubstreamOptions {
     public static final ConfigOption<Integer> MAX_FRAME_BYTES = ConfigOptions.key("dubstream.max-frame-bytes")
             .intType()
             .defaultValue(RecordLimits.DEFAULTS.maxFrameBytes())
-            .withDescription("Largest encoded frame accepted and written; keeps records under Kafka's default 1 MiB"
-                    + " limit. Checked at start against dubstream.kafka.max-request-size and the output topics'"
-                    + " max.message.bytes; a frame a model makes larger fails that chunk's attempt.");
+            .withDescription("Most JPEG bytes one frame record holds, read or written; keeps records under Kafka's"
+                    + " default 1 MiB limit. A larger frame travels as several frame part records of at most this"
+                    + " many bytes each. Checked at start against dubstream.kafka.max-request-size and the output"
+                    + " topics' max.message.bytes.");
+
+    public static final ConfigOption<Integer> MAX_WHOLE_FRAME_BYTES = ConfigOptions
+            .key("dubstream.max-whole-frame-bytes")
+            .intType()
+            .defaultValue(RecordLimits.DEFAULT_MAX_WHOLE_FRAME_BYTES)
+            .withDescription("Largest encoded frame accepted and written, all its parts together (a noisy 4K frame"
+                    + " is about 1.8 MB at quality 0.9). At least dubstream.max-frame-bytes; a frame a model makes"
+                    + " larger fails that chunk's attempt.");
+
+    public static final ConfigOption<Integer> CLIP_MAX_PARTIAL_FRAME_BYTES = ConfigOptions
+            .key("dubstream.clip.max-partial-frame-bytes")
+            .intType()
+            .defaultValue(2 * RecordLimits.DEFAULT_MAX_WHOLE_FRAME_BYTES)
+            .withDescription("The most bytes of frames whose parts have not all arrived that the job holds for one"
+                    + " clip, counted at the sizes their parts state. A part that would start one more is refused"
+                    + " with a dead letter, so that parts never completed cannot fill the job's memory. Uploads send"
+                    + " a frame's parts one after the other, so one frame is in progress at a time; at least"
+                    + " dubstream.max-whole-frame-bytes.");
 
     public static final ConfigOption<Integer> KAFKA_MAX_REQUEST_SIZE = ConfigOptions
             .key("dubstream.kafka.max-request-size")
@@ -411,9 +430,10 @@ public final class DubstreamOptions {
         return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 STATUS_HEARTBEAT, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_PARTIAL_FRAME_BYTES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
-                INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, KAFKA_MAX_REQUEST_SIZE,
+                INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, MAX_WHOLE_FRAME_BYTES,
+                KAFKA_MAX_REQUEST_SIZE,
                 DEAD_LETTER_MAX_ORIGINAL_BYTES,
                 FAULT_FAIL_FRACTION, FAULT_FAIL_CHUNKS, FAULT_FAILING_ATTEMPTS, FAULT_OUT_OF_MEMORY);
     }

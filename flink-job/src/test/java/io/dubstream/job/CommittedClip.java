@@ -16,6 +16,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.FramePartBuffer;
+import io.dubstream.connectors.format.InvalidRecordException;
+import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipPartitions;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.KafkaClients;
@@ -24,12 +27,14 @@ import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
  * Everything a read_committed consumer finds of one clip under a topic prefix: the job's committed
- * output, or the upload it read. For the job's integration tests.
+ * output, or the upload it read. For the job's integration tests. Frames that travelled in parts
+ * are joined into {@link #frames} (the parts themselves are in {@link #frameParts}).
  */
 public final class CommittedClip {
 
@@ -37,6 +42,7 @@ public final class CommittedClip {
 
     public final List<ClipRecord> control = new ArrayList<>();
     public final List<VideoFrame> frames = new ArrayList<>();
+    public final List<FramePart> frameParts = new ArrayList<>();
     public final List<AudioBlock> audio = new ArrayList<>();
     public final List<ScriptLine> script = new ArrayList<>();
     public final List<byte[]> rawValues = new ArrayList<>();
@@ -51,6 +57,7 @@ public final class CommittedClip {
         CommittedClip clip = new CommittedClip();
         ClipRecordCodec codec = new ClipRecordCodec();
         ClipTopics topics = ClipTopics.withPrefix(prefix);
+        FramePartBuffer parts = new FramePartBuffer(4L * RecordLimits.DEFAULT_MAX_WHOLE_FRAME_BYTES);
         for (String topic : topics.all()) {
             // the script topic exists once a clip with a script went through it
             List<ConsumerRecord<String, byte[]>> records = topic.equals(topics.script())
@@ -65,6 +72,12 @@ public final class CommittedClip {
                 ClipRecord record = decoded.recordOrThrow();
                 if (record instanceof VideoFrame f) {
                     clip.frames.add(f);
+                } else if (record instanceof FramePart part) {
+                    clip.frameParts.add(part);
+                    VideoFrame whole = join(parts, part);
+                    if (whole != null) {
+                        clip.frames.add(whole);
+                    }
                 } else if (record instanceof AudioBlock b) {
                     clip.audio.add(b);
                 } else if (record instanceof ScriptLine line) {
@@ -75,6 +88,14 @@ public final class CommittedClip {
             }
         }
         return clip;
+    }
+
+    private static VideoFrame join(FramePartBuffer parts, FramePart part) {
+        try {
+            return parts.add(part);
+        } catch (InvalidRecordException e) {
+            throw new IllegalStateException("a frame part that does not fit its frame: " + e.getMessage(), e);
+        }
     }
 
     /** The end-of-clip record committed under {@code prefix}, once there is one: reads only the clips topic. */

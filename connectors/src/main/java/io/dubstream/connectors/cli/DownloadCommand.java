@@ -11,7 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.ClipMode;
@@ -58,7 +57,7 @@ public final class DownloadCommand implements Callable<Integer> {
         ClipDownloader.Options options = ClipDownloader.Options.defaults()
                 .withTopics(ClipTopics.withPrefix(topicPrefix))
                 .withStatusTopic(statusTopic)
-                .withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes))
+                .withLimits(kafka.limits())
                 .withIdleTimeout(wait);
         ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
                 p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));

@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.media.AudioLayout;
@@ -67,7 +66,7 @@ public final class UploadCommand implements Callable<Integer> {
                 new AudioLayout(audioRate == null ? AudioLayout.AS_SOURCE : audioRate,
                         audioChannels == null ? AudioLayout.AS_SOURCE : audioChannels),
                 jpegQuality,
-                RecordLimits.DEFAULTS.withMaxFrameBytes(kafka.maxFrameBytes),
+                kafka.limits(),
                 ClipUploader.Options.defaults().framesPerTransaction(),
                 ClipUploader.Options.defaults().kafkaTimeout());
         ClipUploader.Result result = ConsoleProgress.showing("upload " + id,

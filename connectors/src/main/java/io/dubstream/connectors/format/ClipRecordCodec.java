@@ -14,6 +14,7 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.RecordType;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
@@ -41,7 +42,8 @@ public final class ClipRecordCodec {
      * the script language (a version 1 manifest reads with no script, no rotation and no language);
      * version 3 added, at the end of the dead letter, the whole original's length and SHA-256, since
      * a dead letter may keep only the first bytes of the original (an older dead letter kept all of
-     * them: its length and digest are computed when it is read).
+     * them: its length and digest are computed when it is read), and the frame part record, which
+     * carries a frame too large for one record in pieces.
      */
     public static final byte VERSION = 3;
     /** The oldest format version this code reads. */
@@ -77,6 +79,7 @@ public final class ClipRecordCodec {
             case CHUNK_STATUS -> writeChunkStatus(w, (ChunkStatus) record);
             case CLIP_STATUS -> writeClipStatus(w, (ClipStatus) record);
             case SCRIPT_LINE -> writeScriptLine(w, (ScriptLine) record);
+            case FRAME_PART -> writeFramePart(w, (FramePart) record);
         }
         return w.toBytes();
     }
@@ -109,7 +112,8 @@ public final class ClipRecordCodec {
                     + OLDEST_READABLE_VERSION + " to " + VERSION);
         }
         RecordType type = RecordType.fromCode(value[3]);
-        if (type == null || type == RecordType.SCRIPT_LINE && version < 2) {
+        if (type == null || type == RecordType.SCRIPT_LINE && version < 2
+                || type == RecordType.FRAME_PART && version < 3) {
             throw new InvalidRecordException("record has unknown type byte " + value[3] + " for format version "
                     + version);
         }
@@ -126,6 +130,7 @@ public final class ClipRecordCodec {
                 case CHUNK_STATUS -> readChunkStatus(r, clipId, version);
                 case CLIP_STATUS -> readClipStatus(r, clipId);
                 case SCRIPT_LINE -> readScriptLine(r, clipId);
+                case FRAME_PART -> readFramePart(r, clipId);
             };
         } catch (BufferUnderflowException e) {
             throw new InvalidRecordException(type + " record is truncated: " + value.length + " bytes end inside "
@@ -209,6 +214,24 @@ public final class ClipRecordCodec {
         int height = r.i32("height");
         byte[] image = r.bytes("image", validator.limits().maxFrameBytes());
         return new VideoFrame(clipId, index, pts, width, height, image);
+    }
+
+    private static void writeFramePart(Writer w, FramePart p) {
+        w.buf.putLong(p.getFrameIndex()).putLong(p.getPtsMicros()).putInt(p.getWidth()).putInt(p.getHeight())
+                .putInt(p.getPartIndex()).putInt(p.getPartCount()).putInt(p.getFrameBytes());
+        w.bytes(p.getData());
+    }
+
+    private FramePart readFramePart(Reader r, String clipId) throws InvalidRecordException {
+        long index = r.i64("frame index");
+        long pts = r.i64("presentation time");
+        int width = r.i32("width");
+        int height = r.i32("height");
+        int partIndex = r.i32("part index");
+        int partCount = r.i32("part count");
+        int frameBytes = r.i32("frame bytes");
+        byte[] data = r.bytes("part bytes", validator.limits().maxFrameBytes());
+        return new FramePart(clipId, index, pts, width, height, partIndex, partCount, frameBytes, data);
     }
 
     private static void writeAudio(Writer w, AudioBlock b) {
@@ -338,6 +361,7 @@ public final class ClipRecordCodec {
         int strings = 3 * (record.getClipId() == null ? 0 : record.getClipId().length() * 3 + 2);
         return HEADER_BYTES + 256 + strings + switch (record.recordType()) {
             case VIDEO_FRAME -> ((VideoFrame) record).getImage().length;
+            case FRAME_PART -> ((FramePart) record).getData().length;
             case AUDIO_BLOCK -> ((AudioBlock) record).getSamples().length * 2;
             case DEAD_LETTER -> ((DeadLetter) record).getOriginalValue().length
                     + ((DeadLetter) record).getReason().length() * 3 + ((DeadLetter) record).getSourceTopic().length() * 3;

@@ -9,6 +9,7 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
@@ -42,6 +43,8 @@ public final class RecordValidator {
             checkManifest(m);
         } else if (record instanceof VideoFrame f) {
             checkFrame(f);
+        } else if (record instanceof FramePart p) {
+            checkFramePart(p);
         } else if (record instanceof AudioBlock b) {
             checkAudio(b);
         } else if (record instanceof EndOfClip e) {
@@ -172,6 +175,48 @@ public final class RecordValidator {
         if (image.length > limits.maxFrameBytes()) {
             throw new InvalidRecordException("frame " + f.getFrameIndex() + " is " + image.length
                     + " bytes encoded, above the limit of " + limits.maxFrameBytes() + " bytes per frame");
+        }
+    }
+
+    /**
+     * A frame part on its own: the frame it belongs to as for a whole frame, a whole length within
+     * {@link RecordLimits#maxWholeFrameBytes()}, an index within its count, and exactly the bytes its
+     * place in the even cut gives it ({@link FrameParts}), at most {@link RecordLimits#maxFrameBytes()}.
+     */
+    private void checkFramePart(FramePart p) throws InvalidRecordException {
+        if (p.getFrameIndex() < 0) {
+            throw new InvalidRecordException("frame index " + p.getFrameIndex() + " of a frame part is negative");
+        }
+        String name = p.describe();
+        if (p.getPtsMicros() < 0) {
+            throw new InvalidRecordException(name + " has negative presentation time " + p.getPtsMicros() + " us");
+        }
+        checkSize(p.getWidth(), p.getHeight());
+        if (p.getFrameBytes() < 1 || p.getFrameBytes() > limits.maxWholeFrameBytes()) {
+            throw new InvalidRecordException(name + " says the frame is " + p.getFrameBytes()
+                    + " bytes encoded, outside 1.." + limits.maxWholeFrameBytes() + " bytes for a whole frame");
+        }
+        if (p.getPartCount() < 2 || p.getPartCount() > p.getFrameBytes()) {
+            throw new InvalidRecordException(name + " says the frame of " + p.getFrameBytes() + " bytes is in "
+                    + p.getPartCount() + " parts, outside 2.." + p.getFrameBytes() + " (a frame of one part travels as a video frame record)");
+        }
+        if (p.getPartIndex() < 0 || p.getPartIndex() >= p.getPartCount()) {
+            throw new InvalidRecordException("part index " + p.getPartIndex() + " of frame " + p.getFrameIndex()
+                    + " is outside 0.." + (p.getPartCount() - 1) + " (the frame is in " + p.getPartCount() + " parts)");
+        }
+        byte[] data = p.getData();
+        if (data == null || data.length == 0) {
+            throw new InvalidRecordException(name + " has no bytes");
+        }
+        if (data.length > limits.maxFrameBytes()) {
+            throw new InvalidRecordException(name + " is " + data.length + " bytes, above the limit of "
+                    + limits.maxFrameBytes() + " bytes per frame record");
+        }
+        int expected = FrameParts.partLength(p.getFrameBytes(), p.getPartCount(), p.getPartIndex());
+        if (data.length != expected) {
+            throw new InvalidRecordException(name + " has " + data.length + " bytes, but a frame of "
+                    + p.getFrameBytes() + " bytes in " + p.getPartCount() + " parts has " + expected + " in part "
+                    + p.getPartIndex());
         }
     }
 

@@ -18,6 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.DecodeResult;
+import io.dubstream.connectors.format.FramePartBuffer;
+import io.dubstream.connectors.format.InvalidRecordException;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.media.MediaException;
@@ -26,6 +28,7 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
@@ -39,8 +42,10 @@ import io.dubstream.connectors.records.VideoFrame;
  * matrix, and its script language the audio track's language tag.
  *
  * <p>Only the clip's partition of each topic is read, starting shortly before the manifest's
- * timestamp. Frames and blocks that arrive out of order are held until their turn, up to
- * {@link Options#maxReorderFrames()}; duplicates are skipped and counted. The download fails with a
+ * timestamp. A frame too large for one record comes as {@link FramePart}s, which are put back
+ * together ({@link FramePartBuffer}, holding at most {@link #MAX_PARTIAL_FRAMES} frames' worth of
+ * {@link RecordLimits#maxWholeFrameBytes()} at once). Frames and blocks that arrive out of order are
+ * held until their turn, up to {@link Options#maxReorderFrames()}; duplicates are skipped and counted. The download fails with a
  * clear message when the clip ended as aborted or failed, when a record is invalid, or when for
  * {@link Options#idleTimeout()} neither an output record of the clip nor a status record of it on
  * {@link Options#statusTopic()} arrives; the partial output file is then deleted.
@@ -108,6 +113,12 @@ public final class ClipDownloader {
     public record Result(String clipId, ClipManifest manifest, EndOfClip end, long frames, long samples,
             long duplicatesSkipped, String videoCodec, double seconds) {}
 
+    /**
+     * Frames whose parts may be in progress at once: the job writes a frame's parts one after the
+     * other, so one is, and a few leave room for a writer that interleaves them.
+     */
+    static final int MAX_PARTIAL_FRAMES = 4;
+
     private final String bootstrap;
     private final Options options;
     private final ClipRecordCodec codec;
@@ -130,7 +141,7 @@ public final class ClipDownloader {
             try (Mp4Writer writer = Mp4Writer.open(output, format(manifest))) {
                 reader.copyMedia(manifest, writer, progress);
                 result = new Result(clipId, manifest, reader.end, reader.nextFrame, reader.nextSample,
-                        reader.duplicates, writer.videoCodecName(), 0);
+                        reader.duplicates + reader.parts.duplicates(), writer.videoCodecName(), 0);
             } catch (TransferException | MediaException | RuntimeException e) {
                 deleteQuietly(output);
                 throw e;
@@ -157,6 +168,8 @@ public final class ClipDownloader {
         final String clipId;
         final TreeMap<Long, VideoFrame> heldFrames = new TreeMap<>();
         final TreeMap<Long, AudioBlock> heldAudio = new TreeMap<>();
+        final FramePartBuffer parts =
+                new FramePartBuffer((long) MAX_PARTIAL_FRAMES * options.limits().maxWholeFrameBytes());
         TopicPartition clipsPartition;
         long manifestTimestamp;
         ClipManifest manifest;
@@ -212,6 +225,8 @@ public final class ClipDownloader {
                     ClipRecord r = decode(record);
                     if (r instanceof VideoFrame f) {
                         acceptFrame(f, writer);
+                    } else if (r instanceof FramePart p) {
+                        acceptPart(p, record, writer);
                     } else if (r instanceof AudioBlock b) {
                         acceptAudio(b, writer);
                     } else if (r instanceof EndOfClip e) {
@@ -224,6 +239,26 @@ public final class ClipDownloader {
                 }
                 progress.update(nextFrame, end != null ? end.getFramesSent() : expectedFrames(m));
                 checkIdle(end == null ? "the end-of-clip record" : "frames and audio up to the end-of-clip totals");
+            }
+        }
+
+        /** Adds a part of a frame; once the frame is whole, it goes on as a frame record would. */
+        private void acceptPart(FramePart p, ConsumerRecord<String, byte[]> record, Mp4Writer writer)
+                throws TransferException, MediaException {
+            if (p.getFrameIndex() < nextFrame || heldFrames.containsKey(p.getFrameIndex())) {
+                // a part of a frame that is already whole
+                duplicates++;
+                return;
+            }
+            VideoFrame whole;
+            try {
+                whole = parts.add(p);
+            } catch (InvalidRecordException e) {
+                throw new TransferException("invalid record of clip " + clipId + " at " + record.topic() + "-"
+                        + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
+            }
+            if (whole != null) {
+                acceptFrame(whole, writer);
             }
         }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.FrameParts;
 import io.dubstream.connectors.format.InvalidRecordException;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.AudioLayout;
@@ -35,6 +36,11 @@ import io.dubstream.connectors.script.ScriptException;
  * the transport layout, by default the source's rate and channels; see {@link AudioTransport}) and an
  * end-of-clip record with the totals. Only one frame is in memory at a time.
  *
+ * <p>A frame whose JPEG is larger than one record may hold ({@link RecordLimits#maxFrameBytes()}, a
+ * 4K frame of 1.8 MB against 1,000,000 bytes) goes as {@link io.dubstream.connectors.records.FramePart
+ * frame parts}, one after the other and in the same transaction ({@link FrameParts}); only a frame
+ * above {@link RecordLimits#maxWholeFrameBytes()} (16 MiB) is refused.
+ *
  * <p>Each frame record carries its presentation time from the first frame, as the source states it
  * (a variable frame rate survives); the manifest's frame rate is the container's average. Audio
  * sample 0 plays with the first frame ({@link MediaReader}). The manifest carries the source's
@@ -49,7 +55,7 @@ import io.dubstream.connectors.script.ScriptException;
  * upload with {@link ClipAlreadyExistsException} when a manifest for the id was committed before.
  * Records are committed in transactions of {@link Options#framesPerTransaction()} frames, so a reader
  * sees a clip grow while it is uploaded. If the upload fails half way (unreadable frame, frame above
- * the size limit), the open transaction is aborted and an end-of-clip record with status
+ * the whole-frame limit), the open transaction is aborted and an end-of-clip record with status
  * {@link EndOfClip.Status#ABORTED} and the reason is committed: a half-sent clip never looks complete.
  */
 public final class ClipUploader {
@@ -342,12 +348,11 @@ public final class ClipUploader {
         private void sendEncoded(FrameEncoder.Encoded encoded) throws InvalidRecordException {
             MediaSample.VideoSample v = encoded.frame();
             byte[] jpeg = encoded.jpeg();
-            if (jpeg.length > options.limits().maxFrameBytes()) {
+            if (jpeg.length > options.limits().maxWholeFrameBytes()) {
                 throw new InvalidRecordException("frame " + frames + " encodes to " + jpeg.length
                         + " bytes of JPEG at quality " + options.jpegQuality() + ", above the limit of "
-                        + options.limits().maxFrameBytes() + " bytes per frame (Kafka's default record limit is "
-                        + "1 MiB); lower --jpeg-quality or raise --max-frame-bytes together with Kafka's "
-                        + "max.request.size and message.max.bytes");
+                        + options.limits().maxWholeFrameBytes() + " bytes for a whole frame; lower --jpeg-quality or"
+                        + " raise --max-whole-frame-bytes together with the job's dubstream.max-whole-frame-bytes");
             }
             if (firstPtsMicros < 0) {
                 firstPtsMicros = v.ptsMicros();
@@ -360,8 +365,11 @@ public final class ClipUploader {
                 framesRetimed++;
             }
             lastPtsMicros = pts;
-            send(options.topics().frames(),
-                    new VideoFrame(manifest.getClipId(), frames, pts, v.width(), v.height(), jpeg));
+            VideoFrame frame = new VideoFrame(manifest.getClipId(), frames, pts, v.width(), v.height(), jpeg);
+            // a frame above the record limit goes as parts, all in this transaction: readers never see half of it
+            for (ClipRecord record : FrameParts.records(frame, options.limits().maxFrameBytes())) {
+                send(options.topics().frames(), record);
+            }
             frames++;
             if (++framesInTransaction >= options.framesPerTransaction()) {
                 commit();

@@ -10,7 +10,9 @@ public enum RecordType {
     CHUNK_STATUS(6),
     CLIP_STATUS(7),
     /** Since format version 2. */
-    SCRIPT_LINE(8);
+    SCRIPT_LINE(8),
+    /** Since format version 3: one piece of a frame too large for one record ({@link FramePart}). */
+    FRAME_PART(9);
 
     private final byte code;
 

@@ -17,6 +17,7 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.RecordType;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
@@ -61,6 +62,11 @@ class ClipRecordCodecTest {
         return new VideoFrame("clip-1", 42, 1_401_400, 640, 360, image);
     }
 
+    /** The middle one of the three parts {@link #frame()} would travel in: 1667 of its 5000 bytes. */
+    static FramePart framePart() {
+        return FrameParts.split(frame(), 3).get(1);
+    }
+
     static AudioBlock audio() {
         short[] samples = new short[8000];
         for (int i = 0; i < samples.length; i++) {
@@ -93,6 +99,7 @@ class ClipRecordCodecTest {
     void everyRecordTypeRoundTrips() throws Exception {
         assertThat(roundTrip(manifest())).isEqualTo(manifest());
         assertThat(roundTrip(frame())).isEqualTo(frame());
+        assertThat(roundTrip(framePart())).isEqualTo(framePart());
         assertThat(roundTrip(audio())).isEqualTo(audio());
         EndOfClip complete = EndOfClip.complete("clip-1", 1798, 959_040, 1_764_000_060_000L);
         assertThat(roundTrip(complete)).isEqualTo(complete);
@@ -174,6 +181,66 @@ class ClipRecordCodecTest {
     @Test
     void aScriptLineIsNoVersionOneRecord() throws Exception {
         assertRejected(mutate(codec.encode(scriptLine()), b -> b[2] = 1), "unknown type byte 8 for format version 1");
+    }
+
+    @Test
+    void aFramePartIsNoVersionOneOrTwoRecord() throws Exception {
+        assertRejected(mutate(codec.encode(framePart()), b -> b[2] = 1), "unknown type byte 9 for format version 1");
+        assertRejected(mutate(codec.encode(framePart()), b -> b[2] = 2), "unknown type byte 9 for format version 2");
+    }
+
+    @Test
+    void framePartLayoutFollowsTheClipId() throws Exception {
+        FramePart part = new FramePart("c", 7, 280_000, 3840, 2160, 1, 2, 11, new byte[] {1, 2, 3, 4, 5, 6});
+        byte[] bytes = codec.encode(part);
+        assertThat(bytes).startsWith('D', 'S', 3, 9);
+        ByteBuffer b = ByteBuffer.wrap(bytes, 7, bytes.length - 7); // header 4 + id (2 + 1)
+        assertThat(b.getLong()).isEqualTo(7);
+        assertThat(b.getLong()).isEqualTo(280_000);
+        assertThat(b.getInt()).isEqualTo(3840);
+        assertThat(b.getInt()).isEqualTo(2160);
+        assertThat(b.getInt()).as("part index").isEqualTo(1);
+        assertThat(b.getInt()).as("part count").isEqualTo(2);
+        assertThat(b.getInt()).as("the whole frame's bytes").isEqualTo(11);
+        assertThat(b.getInt()).as("this part's bytes").isEqualTo(6);
+        assertThat(b.get()).isEqualTo((byte) 1);
+        b.position(b.position() + 5);
+        assertThat(b.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void invalidFramePartsAreRefused() throws Exception {
+        assertInvalid(with(framePart(), p -> p.setPartIndex(-1)),
+                "part index -1 of frame 42 is outside 0..2 (the frame is in 3 parts)");
+        assertInvalid(with(framePart(), p -> p.setPartIndex(3)),
+                "part index 3 of frame 42 is outside 0..2 (the frame is in 3 parts)");
+        assertInvalid(with(framePart(), p -> p.setPartCount(1)),
+                "says the frame of 5000 bytes is in 1 parts, outside 2..5000 (a frame of one part travels as a video"
+                        + " frame record)");
+        assertInvalid(with(framePart(), p -> p.setFrameBytes(4000)),
+                "part 1 of 3 of frame 42 has 1667 bytes, but a frame of 4000 bytes in 3 parts has 1333 in part 1");
+        assertInvalid(with(framePart(), p -> p.setData(Arrays.copyOf(p.getData(), 1666))),
+                "part 1 of 3 of frame 42 has 1666 bytes, but a frame of 5000 bytes in 3 parts has 1667 in part 1");
+        assertInvalid(with(framePart(), p -> p.setFrameBytes(RecordLimits.DEFAULT_MAX_WHOLE_FRAME_BYTES + 1)),
+                "says the frame is 16777217 bytes encoded, outside 1..16777216 bytes for a whole frame");
+        assertInvalid(with(framePart(), p -> p.setFrameBytes(0)), "says the frame is 0 bytes encoded");
+        assertInvalid(with(framePart(), p -> p.setFrameIndex(-1)), "frame index -1 of a frame part is negative");
+        assertInvalid(with(framePart(), p -> p.setPtsMicros(-1)), "has negative presentation time -1 us");
+        assertInvalid(with(framePart(), p -> p.setHeight(0)), "frame size 640x0 is not positive");
+        assertInvalid(with(framePart(), p -> p.setData(new byte[0])), "part 1 of 3 of frame 42 has no bytes");
+        assertThatThrownBy(() -> new ClipRecordCodec(RecordLimits.DEFAULTS.withMaxFrameBytes(1000)).encode(framePart()))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("part 1 of 3 of frame 42 is 1667 bytes, above the limit of 1000 bytes per frame"
+                        + " record");
+    }
+
+    @Test
+    void aFramePartOfAnotherLengthThanItsHeaderSaysIsRefusedOnRead() throws Exception {
+        byte[] bytes = codec.encode(framePart());
+        // the frame's byte count sits after header 4 + id (2 + 6) + index 8 + pts 8 + size 8 + part 4 + count 4 = 44
+        ByteBuffer.wrap(bytes).putInt(44, 5003);
+        assertRejected(bytes, "part 1 of 3 of frame 42 has 1667 bytes, but a frame of 5003 bytes in 3 parts has 1668"
+                + " in part 1");
     }
 
     @Test
@@ -278,7 +345,7 @@ class ClipRecordCodecTest {
 
     @Test
     void everyTruncationIsRejectedNeverThrown() throws Exception {
-        for (ClipRecord record : new ClipRecord[] {manifest(), frame(), audio(),
+        for (ClipRecord record : new ClipRecord[] {manifest(), frame(), framePart(), audio(),
                 EndOfClip.complete("clip-1", 1, 2, 3), chunkStatus(), clipStatus()}) {
             byte[] good = codec.encode(record);
             for (int length = 0; length < good.length; length++) {
@@ -375,6 +442,23 @@ class ClipRecordCodecTest {
         int bytes = codec.encode(biggest).length + 128;
         // Kafka adds at most ~100 bytes of record and batch overhead to key and value
         assertThat(bytes + 200).isLessThan(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    @Test
+    void theLargestFramePartIsTheLargestFrameRecordAndFitsKafkasDefaultLimit() throws Exception {
+        String longestId = "x".repeat(RecordLimits.DEFAULTS.maxClipIdLength());
+        int max = RecordLimits.DEFAULTS.maxFrameBytes();
+        byte[] image = new byte[3 * max];
+        FramePart part = new FramePart(longestId, Long.MAX_VALUE, Long.MAX_VALUE, 7680, 4320, 0, 3, image.length,
+                new byte[max]);
+        VideoFrame frame = new VideoFrame(longestId, Long.MAX_VALUE, Long.MAX_VALUE, 7680, 4320, new byte[max]);
+        int partRecord = longestId.length() + codec.encode(part).length;
+        int frameRecord = longestId.length() + codec.encode(frame).length;
+
+        assertThat(partRecord - frameRecord).as("part index, part count and frame bytes").isEqualTo(12);
+        assertThat(partRecord + RecordLimits.KAFKA_RECORD_OVERHEAD)
+                .isLessThanOrEqualTo(RecordLimits.DEFAULTS.largestFrameRecordBytes())
+                .isLessThan(RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES);
     }
 
     private void assertRejected(byte[] bytes, String reason) {

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
+import io.dubstream.connectors.format.FramePartBuffer;
+import io.dubstream.connectors.format.FrameParts;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.JpegCodec;
@@ -29,6 +31,7 @@ import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.connectors.records.VideoFrame;
@@ -137,23 +140,71 @@ class ClipRoundTripITCase {
     }
 
     @Test
-    void aFrameAboveTheSizeLimitAbortsTheClipVisibly() throws Exception {
+    void framesAboveTheRecordLimitTravelAsPartsAndComeBackWhole() throws Exception {
+        var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 2.0, 0, 0);
+        Path source = SampleClipGenerator.write(tmp.resolve("in-parts.mp4"), spec);
+        int maxPart = 2_000;
+        ClipUploader.Result up = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults()
+                .withTopics(ClipTopics.OUTPUT).withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(maxPart)))
+                .upload(source, "in-parts", TransferProgress.NONE);
+        assertThat(up.frames()).isEqualTo(50);
+
+        // every frame record on the topic is a part within the limit, a frame's parts in order and together
+        // the JPEG of the source's frame
+        ClipRecordCodec codec = new ClipRecordCodec(RecordLimits.DEFAULTS.withMaxFrameBytes(maxPart));
+        List<ClipRecord> records = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : committedOf(ClipTopics.OUTPUT.frames(), "in-parts")) {
+            records.add(codec.decodeOrThrow(r.value()));
+        }
+        assertThat(records).allMatch(r -> r instanceof FramePart).hasSizeGreaterThan(100);
+        FramePartBuffer buffer = new FramePartBuffer(RecordLimits.DEFAULT_MAX_WHOLE_FRAME_BYTES);
+        List<VideoFrame> frames = new ArrayList<>();
+        for (ClipRecord record : records) {
+            FramePart part = (FramePart) record;
+            assertThat(part.getFrameIndex()).isEqualTo(frames.size());
+            VideoFrame whole = buffer.add(part);
+            assertThat(whole != null).as("%s completes its frame", part.describe())
+                    .isEqualTo(part.getPartIndex() == part.getPartCount() - 1);
+            if (whole != null) {
+                frames.add(whole);
+            }
+        }
+        assertThat(frames).hasSize(50);
+        try (MediaReader reader = MediaReader.open(source, 16_000, 1)) {
+            for (VideoFrame frame : frames) {
+                MediaSample.VideoSample v = nextFrame(reader);
+                assertThat(frame.getImage()).as("frame %d", frame.getFrameIndex())
+                        .isEqualTo(JpegCodec.encode(v.bgr(), v.width(), v.height(), 0.9f));
+            }
+        }
+
+        Path output = tmp.resolve("in-parts-out.mp4");
+        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("in-parts", output,
+                TransferProgress.NONE);
+        assertThat(down.frames()).isEqualTo(50);
+        assertThat(down.duplicatesSkipped()).isZero();
+        compareFrames(source, output, 50);
+    }
+
+    @Test
+    void aFrameAboveTheWholeFrameLimitAbortsTheClipVisibly() throws Exception {
         var spec = new SampleClipGenerator.Spec(320, 240, 25, 1, 1.0, 16_000, 1);
         Path source = SampleClipGenerator.write(tmp.resolve("big.mp4"), spec);
         ClipUploader strict = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults()
-                .withTopics(ClipTopics.OUTPUT).withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(2_000)));
+                .withTopics(ClipTopics.OUTPUT)
+                .withLimits(RecordLimits.DEFAULTS.withMaxFrameBytes(1_000).withMaxWholeFrameBytes(2_000)));
 
         assertThatThrownBy(() -> strict.upload(source, "too-big", TransferProgress.NONE))
                 .isInstanceOf(TransferException.class)
                 .hasMessageContaining("frame 0 encodes to")
-                .hasMessageContaining("above the limit of 2000 bytes per frame");
+                .hasMessageContaining("above the limit of 2000 bytes for a whole frame");
 
         List<ClipRecord> control = KAFKA.committedRecords(ClipTopics.OUTPUT.clips(), "too-big");
         assertThat(control).hasSize(2);
         EndOfClip end = (EndOfClip) control.get(1);
         assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.ABORTED);
         assertThat(end.getFramesSent()).isZero();
-        assertThat(end.getReason()).contains("above the limit of 2000 bytes");
+        assertThat(end.getReason()).contains("above the limit of 2000 bytes for a whole frame");
         assertThat(KAFKA.committedRecords(ClipTopics.OUTPUT.frames(), "too-big")).isEmpty();
 
         Path output = tmp.resolve("too-big.mp4");
@@ -286,10 +337,20 @@ class ClipRoundTripITCase {
             producer.initTransactions();
             producer.beginTransaction();
             send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
-            for (int i : order) {
+            for (int n = 0; n < order.size(); n++) {
+                int i = order.get(n);
                 byte[] bgr = SampleClipGenerator.renderFrame(spec, i);
-                send(producer, codec, ClipTopics.OUTPUT.frames(), new VideoFrame("shuffled", i, i * 40_000L, 256, 96,
-                        JpegCodec.encode(bgr, 256, 96, 0.95f)));
+                VideoFrame frame = new VideoFrame("shuffled", i, i * 40_000L, 256, 96,
+                        JpegCodec.encode(bgr, 256, 96, 0.95f));
+                if (i % 5 != 0 || n >= 50) {
+                    send(producer, codec, ClipTopics.OUTPUT.frames(), frame);
+                    continue;
+                }
+                // every fifth frame in three parts, last part first, one part of each sent twice
+                List<FramePart> parts = FrameParts.split(frame, 3);
+                for (FramePart part : List.of(parts.get(2), parts.get(1), parts.get(1), parts.get(0), parts.get(2))) {
+                    send(producer, codec, ClipTopics.OUTPUT.frames(), part);
+                }
             }
             for (long first : new long[] {24_000, 8_000, 0, 16_000, 8_000}) {
                 send(producer, codec, ClipTopics.OUTPUT.audio(), new AudioBlock("shuffled", first, 16_000, 1, tone));
@@ -304,7 +365,8 @@ class ClipRoundTripITCase {
 
         assertThat(down.frames()).isEqualTo(50);
         assertThat(down.samples()).isEqualTo(32_000);
-        assertThat(down.duplicatesSkipped()).isEqualTo(3);
+        // frames 7 and 30 and the third block sent again, and two parts of each of the ten frames in parts
+        assertThat(down.duplicatesSkipped()).isEqualTo(3 + 2 * 10);
         try (MediaReader reader = MediaReader.open(output, 16_000, 1)) {
             int expected = 0;
             MediaSample s;

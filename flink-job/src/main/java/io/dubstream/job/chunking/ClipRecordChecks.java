@@ -5,6 +5,7 @@ import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ScriptLine;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
@@ -99,6 +100,7 @@ final class ClipRecordChecks {
         return switch (record.recordType()) {
             case MANIFEST -> "manifest";
             case VIDEO_FRAME -> "frame " + ((VideoFrame) record).getFrameIndex();
+            case FRAME_PART -> ((FramePart) record).describe();
             case AUDIO_BLOCK -> "audio block at sample " + ((AudioBlock) record).getFirstSample();
             case SCRIPT_LINE -> "script line " + ((ScriptLine) record).getLineIndex();
             case END_OF_CLIP -> "end-of-clip record";

@@ -36,8 +36,8 @@ import io.dubstream.job.records.Chunk;
  * <h2>Attempts and retries</h2>
  * An attempt fails when the model throws (any exception, a non-finite voice output or a GPU out of
  * memory among them: DJL reports the latter as an ordinary {@code EngineException}), returns a chunk
- * of another length or a frame that encodes to more than the record limit allows
- * ({@code dubstream.max-frame-bytes}: the sink could not write it), or when {@link FaultInjection}
+ * of another length or a frame that encodes to more than a whole frame may have
+ * ({@code dubstream.max-whole-frame-bytes}; a frame above one record's limit goes out in parts), or when {@link FaultInjection}
  * says so. Only that chunk is tried again, after the {@link RetryPolicy}'s backoff, which a timer
  * thread waits out (no inference thread sleeps), up to the policy's attempts. Each failed attempt is
  * logged once, at WARN, with the stack trace of what the model threw. The chunk emitted carries every
@@ -82,7 +82,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private final int threads;
     private final RetryPolicy retries;
     private final FaultInjection faults;
-    private final int maxFrameBytes;
+    private final int maxWholeFrameBytes;
     private transient ChunkModel model;
     private transient ExecutorService inferenceThreads;
     private transient ScheduledExecutorService retryTimer;
@@ -114,12 +114,15 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
      * @param faults attempts made to fail on purpose ({@link FaultInjection#NONE} in production)
      */
     public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults) {
-        this(models, threads, retries, faults, RecordLimits.DEFAULTS.maxFrameBytes());
+        this(models, threads, retries, faults, RecordLimits.DEFAULTS.maxWholeFrameBytes());
     }
 
-    /** @param maxFrameBytes the largest encoded frame the job may write: a model's larger frame fails its attempt */
+    /**
+     * @param maxWholeFrameBytes the largest encoded frame the job may write, all its parts together: a
+     *     model's larger frame fails its attempt (a frame above one record's limit goes out in parts)
+     */
     public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults,
-            int maxFrameBytes) {
+            int maxWholeFrameBytes) {
         if (threads < 1) {
             throw new IllegalArgumentException("inference threads must be at least 1, got " + threads);
         }
@@ -127,7 +130,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         this.threads = threads;
         this.retries = retries;
         this.faults = faults;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxWholeFrameBytes = maxWholeFrameBytes;
     }
 
     @Override
@@ -330,10 +333,11 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         }
         byte[][] images = output.getImages();
         for (int i = 0; i < images.length; i++) {
-            if (images[i] != null && images[i].length > maxFrameBytes) {
+            if (images[i] != null && images[i].length > maxWholeFrameBytes) {
                 return "it returned frame " + (output.getFirstFrame() + i) + " encoded to " + images[i].length
-                        + " bytes, above the " + maxFrameBytes + " a frame record may hold (dubstream.max-frame-bytes;"
-                        + " a lower dubstream.output.jpeg-quality makes smaller frames)";
+                        + " bytes, above the " + maxWholeFrameBytes + " a whole frame may have"
+                        + " (dubstream.max-whole-frame-bytes; a lower dubstream.output.jpeg-quality makes smaller"
+                        + " frames)";
             }
         }
         return null;

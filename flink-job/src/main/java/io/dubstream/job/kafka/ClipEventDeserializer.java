@@ -47,7 +47,8 @@ public final class ClipEventDeserializer implements KafkaRecordDeserializationSc
         ClipRecord decoded = ((DecodeResult.Valid) result).record();
         if (!isInput(decoded.recordType())) {
             out.collect(deadLetter(record, key, "a " + decoded.recordType().name().toLowerCase().replace('_', ' ')
-                    + " record is not an input record (manifest, frame, audio block, script line, end of clip)"));
+                    + " record is not an input record (manifest, frame, frame part, audio block, script line,"
+                    + " end of clip)"));
             return;
         }
         if (!decoded.getClipId().equals(key)) {
@@ -60,7 +61,7 @@ public final class ClipEventDeserializer implements KafkaRecordDeserializationSc
 
     private static boolean isInput(RecordType type) {
         return switch (type) {
-            case MANIFEST, VIDEO_FRAME, AUDIO_BLOCK, END_OF_CLIP, SCRIPT_LINE -> true;
+            case MANIFEST, VIDEO_FRAME, FRAME_PART, AUDIO_BLOCK, END_OF_CLIP, SCRIPT_LINE -> true;
             case DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> false;
         };
     }

@@ -16,8 +16,8 @@ import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.job.records.ClipEvent;
 
 /**
- * Writes the job's output: manifests and end-of-clip records to the clips topic, frames and audio
- * to theirs, dead letters to the dead-letter topic, chunk and clip status records to the status
+ * Writes the job's output: manifests and end-of-clip records to the clips topic, frames (whole or
+ * in parts, {@link io.dubstream.connectors.records.FramePart}) and audio to theirs, dead letters to the dead-letter topic, chunk and clip status records to the status
  * topic; every record keyed by its clip id, so Kafka's default partitioner keeps a clip's records
  * of one topic in one partition, in order.
  */
@@ -48,7 +48,7 @@ public final class ClipEventSerializer implements KafkaRecordSerializationSchema
         ClipRecord record = event.record();
         String topic = switch (record.recordType()) {
             case MANIFEST, END_OF_CLIP -> topics.clips();
-            case VIDEO_FRAME -> topics.frames();
+            case VIDEO_FRAME, FRAME_PART -> topics.frames();
             case AUDIO_BLOCK -> topics.audio();
             case SCRIPT_LINE -> topics.script();
             case DEAD_LETTER -> deadLetterTopic;

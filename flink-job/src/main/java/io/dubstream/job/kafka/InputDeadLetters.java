@@ -18,7 +18,10 @@ import io.dubstream.job.records.ClipEvent;
  * wrong for its clip (a duplicate, a frame of the wrong size, ...), or a clip that never completed.
  *
  * <p>The record is encoded again with the codec: for a record that was read with the same limits
- * these are its original bytes. The source topic is the input topic of the record's type; the
+ * these are its original bytes. A frame joined from {@link io.dubstream.connectors.records.FramePart
+ * parts} is encoded as one video frame record, which may be larger than a Kafka record is allowed
+ * (up to {@link RecordLimits#maxWholeFrameBytes()}): the dead letter keeps its first bytes, as for
+ * any large original. The source topic is the input topic of the record's type; the
  * partition and offset are not known after reading and are {@value #UNKNOWN}. Also the dead letters
  * of records that could not be read at all ({@link #unreadable}), with where they came from.
  *
@@ -104,15 +107,16 @@ public final class InputDeadLetters implements Serializable {
     private String topicOf(ClipRecord record) {
         return switch (record.recordType()) {
             case MANIFEST, END_OF_CLIP, DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> input.clips();
-            case VIDEO_FRAME -> input.frames();
+            case VIDEO_FRAME, FRAME_PART -> input.frames();
             case AUDIO_BLOCK -> input.audio();
             case SCRIPT_LINE -> input.script();
         };
     }
 
+    /** The codec of the limits, but for a whole frame of any size they allow: a frame joined from parts is one. */
     private ClipRecordCodec codec() {
         if (codec == null) {
-            codec = new ClipRecordCodec(limits);
+            codec = new ClipRecordCodec(limits.withMaxFrameBytes(limits.maxWholeFrameBytes()));
         }
         return codec;
     }

@@ -135,7 +135,15 @@ public final class KafkaConnectors {
                 DubstreamOptions.BOOTSTRAP_SERVERS.key() + " is required (the Kafka cluster to read and write)"));
     }
 
-    static RecordLimits limits(Configuration conf) {
-        return RecordLimits.DEFAULTS.withMaxFrameBytes(conf.get(DubstreamOptions.MAX_FRAME_BYTES));
+    /** The record limits the job reads and writes with: the frame options over the defaults. */
+    public static RecordLimits limits(Configuration conf) {
+        int frame = conf.get(DubstreamOptions.MAX_FRAME_BYTES);
+        int whole = conf.get(DubstreamOptions.MAX_WHOLE_FRAME_BYTES);
+        if (frame < 1 || whole < frame) {
+            throw new IllegalArgumentException(DubstreamOptions.MAX_WHOLE_FRAME_BYTES.key() + " (" + whole
+                    + ") must be at least " + DubstreamOptions.MAX_FRAME_BYTES.key() + " (" + frame
+                    + "), which must be positive");
+        }
+        return RecordLimits.DEFAULTS.withMaxFrameBytes(frame).withMaxWholeFrameBytes(whole);
     }
 }

@@ -14,6 +14,8 @@ import io.dubstream.job.DubstreamOptions;
  * ({@code dubstream.max-frame-bytes}, {@code dubstream.dead-letter.max-original-bytes}) must fit the
  * producers' {@code max.request.size} ({@code dubstream.kafka.max-request-size}) and the topics'
  * {@code max.message.bytes}, with Kafka's own overhead ({@link RecordLimits#largestFrameRecordBytes()}).
+ * The largest frame record is a frame part with {@code dubstream.max-frame-bytes} of JPEG: a larger
+ * frame goes in several, so {@code dubstream.max-whole-frame-bytes} does not meet Kafka's limits.
  */
 public final class RecordSizes {
 
@@ -35,7 +37,7 @@ public final class RecordSizes {
         int deadLetter = limits.largestDeadLetterRecordBytes(maxKept);
         List<String> problems = new ArrayList<>();
         if (frame > maxRequestSize) {
-            problems.add("a frame of " + DubstreamOptions.MAX_FRAME_BYTES.key() + "=" + limits.maxFrameBytes()
+            problems.add("a frame part of " + DubstreamOptions.MAX_FRAME_BYTES.key() + "=" + limits.maxFrameBytes()
                     + " bytes makes a record of up to " + frame + " bytes, above "
                     + DubstreamOptions.KAFKA_MAX_REQUEST_SIZE.key() + "=" + maxRequestSize);
         }

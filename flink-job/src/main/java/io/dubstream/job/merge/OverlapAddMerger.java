@@ -18,11 +18,13 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dubstream.connectors.format.FrameParts;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipMode;
+import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.records.ScriptLine;
@@ -37,7 +39,8 @@ import io.dubstream.job.status.ChunkStatuses;
 /**
  * Joins a clip's processed chunks by overlap-add and emits the clip in order: its manifest, frames
  * {@code 0 .. N-1} and audio blocks tiling its samples, each exactly once, and last its end-of-clip
- * record. Keyed by clip id.
+ * record. A frame larger than one record holds goes out as its {@link io.dubstream.connectors.records.FramePart
+ * parts}, one after the other. Keyed by clip id.
  *
  * <h2>Merging</h2>
  * Chunks arrive in any order (inference runs in parallel) and are merged strictly by index. Chunk
@@ -135,6 +138,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     private final int audioBlockMillis;
     private final int maxFrameBytes;
     private final Duration finishedRetention;
+    private final int maxWholeFrameBytes;
 
     private transient ValueState<MergeProgress> progress;
     private transient MapState<Integer, Chunk> early;
@@ -148,17 +152,18 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
      * @param audioBlockMillis length of the emitted audio blocks, e.g. {@link #DEFAULT_AUDIO_BLOCK_MILLIS}
      */
     public OverlapAddMerger(float jpegQuality, int audioBlockMillis) {
-        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS.maxFrameBytes(),
-                DubstreamOptions.CLIP_FINISHED_RETENTION.defaultValue());
+        this(jpegQuality, audioBlockMillis, RecordLimits.DEFAULTS, DubstreamOptions.CLIP_FINISHED_RETENTION.defaultValue());
     }
 
     /**
-     * @param maxFrameBytes the largest encoded frame a record may hold: a crossfaded frame that encodes
-     *     larger fails its clip with the reason, since the sink could not write it
+     * @param limits the records the merger writes: a frame larger than one record holds
+     *     ({@link RecordLimits#maxFrameBytes()}) goes out as frame parts, and a crossfaded frame that
+     *     encodes larger than a whole frame may be ({@link RecordLimits#maxWholeFrameBytes()}) fails its
+     *     clip with the reason
      * @param finishedRetention how long a finished clip's marker lasts after its last chunk
      *     ({@code dubstream.clip.finished-retention}, as in the assembler)
      */
-    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, int maxFrameBytes, Duration finishedRetention) {
+    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, RecordLimits limits, Duration finishedRetention) {
         if (!(jpegQuality >= 0f && jpegQuality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + jpegQuality);
         }
@@ -167,7 +172,8 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         }
         this.jpegQuality = jpegQuality;
         this.audioBlockMillis = audioBlockMillis;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = limits.maxFrameBytes();
+        this.maxWholeFrameBytes = limits.maxWholeFrameBytes();
         this.finishedRetention = Objects.requireNonNull(finishedRetention);
         // refused here, not when the job's first subtask opens
         FinishedClipMarker.descriptor(finishedRetention);
@@ -396,9 +402,9 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         byte[] blended = Crossfade.blendBgr(JpegCodec.decodeBgr(outgoing, width, height),
                 JpegCodec.decodeBgr(incoming, width, height), w);
         byte[] jpeg = JpegCodec.encode(blended, width, height, jpegQuality);
-        if (jpeg.length > maxFrameBytes) {
-            throw new IllegalArgumentException("it encodes to " + jpeg.length + " bytes, above the " + maxFrameBytes
-                    + " a frame record may hold (dubstream.max-frame-bytes)");
+        if (jpeg.length > maxWholeFrameBytes) {
+            throw new IllegalArgumentException("it encodes to " + jpeg.length + " bytes, above the "
+                    + maxWholeFrameBytes + " a whole frame may have (dubstream.max-whole-frame-bytes)");
         }
         return jpeg;
     }
@@ -420,12 +426,17 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         }
     }
 
-    /** Emits the clip's next frame, at the presentation time its source frame had. */
-    private static void emitFrame(String clipId, MergeProgress p, byte[] jpeg, long ptsMicros,
-            Collector<ClipEvent> out) {
+    /**
+     * Emits the clip's next frame, at the presentation time its source frame had: as one record, or
+     * as its parts one after the other when it is larger than a record holds ({@link FrameParts}).
+     */
+    private void emitFrame(String clipId, MergeProgress p, byte[] jpeg, long ptsMicros, Collector<ClipEvent> out) {
         ClipManifest m = p.getManifest();
         long index = p.getFramesEmitted();
-        out.collect(ClipEvent.of(new VideoFrame(clipId, index, ptsMicros, m.getWidth(), m.getHeight(), jpeg)));
+        VideoFrame frame = new VideoFrame(clipId, index, ptsMicros, m.getWidth(), m.getHeight(), jpeg);
+        for (ClipRecord record : FrameParts.records(frame, maxFrameBytes)) {
+            out.collect(ClipEvent.of(record));
+        }
         p.setFramesEmitted(index + 1);
     }
 

@@ -9,12 +9,13 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.ScriptLine;
 import io.dubstream.connectors.records.VideoFrame;
 
 /**
- * One record of a clip inside the job: exactly one of its fields is set. The job reads the three
- * input topics as one stream of these and writes the output topics from one stream of these, so
+ * One record of a clip inside the job: exactly one of its fields is set. The job reads the input
+ * topics as one stream of these and writes the output topics from one stream of these, so
  * that a clip's records keep their order through one keyed operator. The status records the job
  * publishes about its clips travel as these too.
  *
@@ -24,6 +25,7 @@ public class ClipEvent {
 
     private ClipManifest manifest;
     private VideoFrame frame;
+    private FramePart framePart;
     private AudioBlock audio;
     private EndOfClip end;
     private DeadLetter deadLetter;
@@ -39,6 +41,7 @@ public class ClipEvent {
         switch (Objects.requireNonNull(record).recordType()) {
             case MANIFEST -> e.manifest = (ClipManifest) record;
             case VIDEO_FRAME -> e.frame = (VideoFrame) record;
+            case FRAME_PART -> e.framePart = (FramePart) record;
             case AUDIO_BLOCK -> e.audio = (AudioBlock) record;
             case END_OF_CLIP -> e.end = (EndOfClip) record;
             case DEAD_LETTER -> e.deadLetter = (DeadLetter) record;
@@ -56,6 +59,9 @@ public class ClipEvent {
         }
         if (frame != null) {
             return frame;
+        }
+        if (framePart != null) {
+            return framePart;
         }
         if (audio != null) {
             return audio;
@@ -97,6 +103,14 @@ public class ClipEvent {
 
     public void setFrame(VideoFrame frame) {
         this.frame = frame;
+    }
+
+    public FramePart getFramePart() {
+        return framePart;
+    }
+
+    public void setFramePart(FramePart framePart) {
+        this.framePart = framePart;
     }
 
     public AudioBlock getAudio() {

@@ -474,7 +474,8 @@ class ChunkInferenceTest {
         assertThat(out.get(0).failedInference()).isTrue();
         assertThat(out.get(0).getAttempts()).hasSize(3);
         assertThat(out.get(0).getAttempts()[0].getError()).startsWith(
-                "it returned frame 0 encoded to 2 bytes, above the 0 a frame record may hold (dubstream.max-frame-bytes");
+                "it returned frame 0 encoded to 2 bytes, above the 0 a whole frame may have"
+                        + " (dubstream.max-whole-frame-bytes");
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.DeadLetter;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.ClipEvent;
 
@@ -41,6 +42,18 @@ class ClipEventDeserializerTest {
         VideoFrame frame = frame(new byte[] {1, 2, 3});
 
         assertThat(read("clip", codec.encode(frame))).containsExactly(ClipEvent.of(frame));
+    }
+
+    @Test
+    void aFramePartIsAnInputRecordAndABadOneADeadLetter() throws Exception {
+        FramePart part = new FramePart("clip", 7, 280_000, 3840, 2160, 1, 2, 5, new byte[] {4, 5, 6});
+        assertThat(read("clip", codec.encode(part))).containsExactly(ClipEvent.of(part));
+
+        byte[] bytes = codec.encode(part);
+        // the part index sits after header 4 + id (2 + 4) + index 8 + pts 8 + size 8 = 34
+        ByteBuffer.wrap(bytes).putInt(34, 2);
+        assertDeadLetter(read("clip", bytes), "part index 2 of frame 7 is outside 0..1 (the frame is in 2 parts)",
+                bytes);
     }
 
     @Test
@@ -113,10 +126,10 @@ class ClipEventDeserializerTest {
         byte[] letter = codec.encode(new DeadLetter("clip", "dubstream.frames", 0, 5L, "garbage", new byte[] {9},
                 TIMESTAMP));
 
-        assertDeadLetter(read("clip", status), "a chunk status record is not an input record (manifest, frame, audio "
-                + "block, script line, end of clip)", status);
-        assertDeadLetter(read("clip", letter), "a dead letter record is not an input record (manifest, frame, audio "
-                + "block, script line, end of clip)", letter);
+        assertDeadLetter(read("clip", status), "a chunk status record is not an input record (manifest, frame, frame "
+                + "part, audio block, script line, end of clip)", status);
+        assertDeadLetter(read("clip", letter), "a dead letter record is not an input record (manifest, frame, frame "
+                + "part, audio block, script line, end of clip)", letter);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.records.ClipEvent;
 
@@ -27,6 +28,10 @@ class ClipEventSerializerTest {
         assertThat(new String(frame.key())).isEqualTo("clip");
         assertThat(serializer.serialize(ClipEvent.of(EndOfClip.complete("clip", 1, 0, 0)), null, null).topic())
                 .isEqualTo("out.clips");
+        ProducerRecord<byte[], byte[]> part = serializer.serialize(
+                ClipEvent.of(new FramePart("clip", 0, 0, 64, 36, 1, 2, 20, new byte[10])), null, null);
+        assertThat(part.topic()).isEqualTo("out.frames");
+        assertThat(new String(part.key())).isEqualTo("clip");
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.dubstream.job.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.MessageDigest;
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
@@ -10,6 +13,7 @@ import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 
 class InputDeadLettersTest {
@@ -27,6 +31,24 @@ class InputDeadLettersTest {
                 new DeadLetter("clip", "in.frames", -1, -1, "duplicate frame 7 of clip clip", codec.encode(frame), 9L));
         assertThat(deadLetters.refused(block, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.audio");
         assertThat(deadLetters.refused(end, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.clips");
+    }
+
+    @Test
+    void aRefusedPartNamesTheFramesTopicAndAFrameJoinedFromPartsKeepsItsFirstBytes() throws Exception {
+        FramePart part = new FramePart("clip", 7, 280_000, 3840, 2160, 1, 2, 5, new byte[] {4, 5, 6});
+        assertThat(deadLetters.refused(part, "duplicate part 1 of 2 of frame 7 of clip clip", 9L).getDeadLetter())
+                .isEqualTo(new DeadLetter("clip", "in.frames", -1, -1, "duplicate part 1 of 2 of frame 7 of clip clip",
+                        codec.encode(part), 9L));
+
+        // a 4K frame joined from its parts is above one record's limit: its dead letter keeps the first 64 KiB
+        VideoFrame joined = new VideoFrame("clip", 7, 280_000, 3840, 2160, new byte[1_773_275]);
+        DeadLetter letter = deadLetters.refused(joined, "duplicate frame 7 of clip clip", 9L).getDeadLetter();
+        byte[] whole = new ClipRecordCodec(RecordLimits.DEFAULTS.withMaxFrameBytes(2_000_000)).encode(joined);
+        assertThat(letter.getReason()).isEqualTo("duplicate frame 7 of clip clip");
+        assertThat(letter.getOriginalLength()).isEqualTo(whole.length);
+        assertThat(letter.getOriginalValue()).isEqualTo(Arrays.copyOf(whole, DeadLetter.DEFAULT_MAX_KEPT_BYTES));
+        assertThat(letter.getOriginalSha256())
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(whole));
     }
 
     @Test

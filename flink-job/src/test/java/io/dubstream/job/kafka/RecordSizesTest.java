@@ -42,6 +42,30 @@ class RecordSizesTest {
     }
 
     @Test
+    void theLargestFrameRecordIsAFramePartAndTheWholeFrameBoundIsNotKafkas() {
+        int largest = RecordLimits.DEFAULTS.largestFrameRecordBytes();
+        assertThatThrownBy(() -> RecordSizes.check(RecordLimits.DEFAULTS, DeadLetter.DEFAULT_MAX_KEPT_BYTES,
+                largest - 1, Map.of(), FRAMES, DLQ))
+                .hasMessageContaining("a frame part of dubstream.max-frame-bytes=1000000 bytes makes a record of up to "
+                        + largest + " bytes");
+        // a whole frame of 100 MB goes in parts of a record each
+        Configuration conf = new Configuration();
+        conf.set(DubstreamOptions.MAX_WHOLE_FRAME_BYTES, 100_000_000);
+        conf.set(DubstreamOptions.CLIP_MAX_PARTIAL_FRAME_BYTES, 200_000_000);
+        assertThatCode(() -> KafkaConnectors.checkRecordSizes(conf, false)).doesNotThrowAnyException();
+        assertThat(KafkaConnectors.limits(conf).maxWholeFrameBytes()).isEqualTo(100_000_000);
+    }
+
+    @Test
+    void aWholeFrameBoundBelowTheRecordBoundIsRefusedNamingBoth() {
+        Configuration conf = new Configuration();
+        conf.set(DubstreamOptions.MAX_WHOLE_FRAME_BYTES, 999_999);
+        assertThatThrownBy(() -> KafkaConnectors.limits(conf)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dubstream.max-whole-frame-bytes (999999) must be at least dubstream.max-frame-bytes"
+                        + " (1000000), which must be positive");
+    }
+
+    @Test
     void aDeadLetterCapAboveTheRequestSizeIsRefused() {
         Configuration conf = new Configuration();
         conf.set(DubstreamOptions.DEAD_LETTER_MAX_ORIGINAL_BYTES, 1_048_576);

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.dubstream.connectors.format.FramePartBuffer;
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.format.RecordValidator;
 import io.dubstream.connectors.media.JpegCodec;
@@ -41,6 +42,7 @@ import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.ColourGainModel;
@@ -79,8 +81,8 @@ class OverlapAddMergerTest {
     }
 
     private static OverlapAddMerger merger() {
-        return new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS,
-                RecordLimits.DEFAULTS.maxFrameBytes(), RETENTION);
+        return new OverlapAddMerger(JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, RecordLimits.DEFAULTS,
+                RETENTION);
     }
 
     @AfterEach
@@ -448,7 +450,48 @@ class OverlapAddMergerTest {
     }
 
     @Test
-    void aCrossfadedFrameTooLargeForItsRecordFailsTheClipNotTheSink() throws Exception {
+    void framesLargerThanOneRecordGoOutAsTheirPartsOneAfterTheOther() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-parts", 12, 12);
+        int smallest = Arrays.stream(clip.jpegs).mapToInt(j -> j.length).min().orElseThrow();
+        RecordLimits limits = RecordLimits.DEFAULTS.withMaxFrameBytes(smallest / 2);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OverlapAddMerger(
+                JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, limits, RETENTION)), Chunk::getClipId, Types.STRING);
+        harness.open();
+        for (Chunk chunk : reorder(clip.chunks(), Order.REVERSED)) {
+            harness.processElement(chunk, 0L);
+        }
+
+        // every frame in parts within the limit, a frame's parts in order with nothing between them
+        RecordValidator partValidator = new RecordValidator(limits);
+        FramePartBuffer buffer = new FramePartBuffer(RecordLimits.DEFAULT_MAX_WHOLE_FRAME_BYTES);
+        List<ClipEvent> joined = new ArrayList<>();
+        FramePart previous = null;
+        for (ClipEvent e : harness.extractOutputValues()) {
+            assertThat(e.getFrame()).as("a whole frame record").isNull();
+            if (previous != null && previous.getPartIndex() < previous.getPartCount() - 1) {
+                assertThat(e.getFramePart()).as("the part after %s", previous).isNotNull();
+                assertThat(e.getFramePart().getFrameIndex()).isEqualTo(previous.getFrameIndex());
+                assertThat(e.getFramePart().getPartIndex()).isEqualTo(previous.getPartIndex() + 1);
+            }
+            previous = e.getFramePart();
+            if (previous == null) {
+                joined.add(e);
+                continue;
+            }
+            partValidator.validate(previous);
+            assertThat(previous.getPartCount()).isGreaterThanOrEqualTo(2);
+            VideoFrame whole = buffer.add(previous);
+            if (whole != null) {
+                joined.add(ClipEvent.of(whole));
+            }
+        }
+        assertClip(joined, clip, clip.jpegs, clip.samples, clip.mergedEnd());
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
+    void aCrossfadedFrameLargerThanAWholeFrameMayBeFailsTheClipNotTheSink() throws Exception {
         SyntheticClip clip = SyntheticClip.at25Fps("clip-big", 25, 9);
         List<Chunk> chunks = clip.chunks();
         LevelShiftModel model = new LevelShiftModel();
@@ -458,8 +501,9 @@ class OverlapAddMergerTest {
         }
         harness.close();
         // a limit that every chunk's own frames fit, and a blended frame at quality 1 does not
+        RecordLimits limits = RecordLimits.DEFAULTS.withMaxFrameBytes(largest + 1).withMaxWholeFrameBytes(largest + 1);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OverlapAddMerger(1f,
-                OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, largest + 1, RETENTION)), Chunk::getClipId, Types.STRING);
+                OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, limits, RETENTION)), Chunk::getClipId, Types.STRING);
         harness.open();
         harness.processElement(model.process(chunks.get(0)), 0L);
         harness.processElement(model.process(chunks.get(1)), 0L);
@@ -468,7 +512,8 @@ class OverlapAddMergerTest {
         EndOfClip end = events.get(events.size() - 1).getEnd();
         assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.FAILED);
         assertThat(end.getReason()).startsWith("chunk 1 of clip clip-big: cannot crossfade frame 225: it encodes to ")
-                .endsWith(" bytes, above the " + (largest + 1) + " a frame record may hold (dubstream.max-frame-bytes)");
+                .endsWith(" bytes, above the " + (largest + 1) + " a whole frame may have"
+                        + " (dubstream.max-whole-frame-bytes)");
         for (ClipEvent e : events) {
             VALIDATOR.validate(e.record());
         }

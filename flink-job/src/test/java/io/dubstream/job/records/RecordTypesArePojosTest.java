@@ -12,6 +12,7 @@ import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.DeadLetter;
 import io.dubstream.connectors.records.EndOfClip;
+import io.dubstream.connectors.records.FramePart;
 import io.dubstream.connectors.records.VideoFrame;
 import io.dubstream.job.status.ChunkEntry;
 import io.dubstream.job.status.ClipEntry;
@@ -20,7 +21,7 @@ import io.dubstream.job.status.ClipEntry;
 class RecordTypesArePojosTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {ClipManifest.class, VideoFrame.class, AudioBlock.class, EndOfClip.class,
+    @ValueSource(classes = {ClipManifest.class, VideoFrame.class, FramePart.class, AudioBlock.class, EndOfClip.class,
         DeadLetter.class, ChunkStatus.class, ClipStatus.class, ClipEvent.class, Chunk.class, ChunkAttempt.class,
         ChunkEntry.class, ClipEntry.class})
     void serializedAsPojoWithoutKryo(Class<?> type) {
