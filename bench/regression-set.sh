@@ -30,15 +30,18 @@ done
 for clip in "${clips[@]}"; do
   for mode in chunked whole; do
     threshold=15s
-    held=1800
+    held=2400
+    audio=2min
     # whole: one chunk of the whole clip, as whole-clip inference runs it; it holds every frame
-    [ "$mode" = whole ] && threshold=1h && held=1000000
+    # (the job checks at start that an hour at 120 fps fits the caps)
+    [ "$mode" = whole ] && threshold=1h && held=1000000 && audio=1h
     name="$(basename "$clip" .mp4)"
     echo "== $mode $name" >&2
     rm -f "$dir/$name-$mode.json"
     deploy/dubstream demo --input "$clip" --model "$model" --voice "$voice" --clip-id "$name-$mode" \
       --output "$dir/$name-$mode.mp4" --summary "$dir/$name-$mode.json" \
       --set dubstream.chunk.hybrid-threshold="$threshold" --set dubstream.clip.max-held-frames="$held" \
+      --set dubstream.clip.max-held-audio="$audio" \
       > "$dir/$name-$mode.log" 2>&1 \
       || echo "   failed: $(tail -n 1 "$dir/$name-$mode.log")" >&2
   done

@@ -93,6 +93,8 @@ class DubbedClipITCase {
         Configuration conf = BoundedJobs.configuration(KAFKA.bootstrapServers(), name, tmp);
         if (whole) {
             conf.set(DubstreamOptions.CHUNK_HYBRID_THRESHOLD, Duration.ofMinutes(1));
+            // a minute held whole fits the held-frames cap at the clip's 25 fps
+            conf.set(DubstreamOptions.CLIP_MAX_FPS, 25);
         }
         conf.set(DubstreamOptions.VOICE_MODEL, "espeak-ng");
         conf.set(DubstreamOptions.FAULT_FAIL_CHUNKS, failingChunks);

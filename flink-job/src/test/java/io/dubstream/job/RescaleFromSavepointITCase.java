@@ -23,7 +23,6 @@ import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
-import io.dubstream.job.kafka.KafkaConnectors;
 
 /**
  * The job's whole graph ({@link DubstreamJob#defineKafkaJob}, status sink included) stopped with a
@@ -35,8 +34,8 @@ import io.dubstream.job.kafka.KafkaConnectors;
 class RescaleFromSavepointITCase {
 
     private static final String CLIP = "rescaled";
-    private static final long FRAMES = 120 * 25;
-    private static final long SAMPLES = 120 * 16_000;
+    private static final long FRAMES = 90 * 25;
+    private static final long SAMPLES = 90 * 16_000;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -50,9 +49,9 @@ class RescaleFromSavepointITCase {
     static Path tmp;
 
     @BeforeAll
-    static void uploadTwoMinuteClip() throws Exception {
-        Path clip = SampleClipGenerator.write(tmp.resolve("two-minutes.mp4"),
-                new SampleClipGenerator.Spec(256, 64, 25, 1, 120, 16_000, 1));
+    static void uploadNinetySecondClip() throws Exception {
+        Path clip = SampleClipGenerator.write(tmp.resolve("ninety.mp4"),
+                new SampleClipGenerator.Spec(256, 64, 25, 1, 90, 16_000, 1));
         ClipUploader.Result uploaded = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
                 .upload(clip, CLIP, TransferProgress.NONE);
         assertThat(uploaded.frames()).isEqualTo(FRAMES);
@@ -69,8 +68,6 @@ class RescaleFromSavepointITCase {
         conf.set(DubstreamOptions.FAULT_FAILING_ATTEMPTS, 6);
         conf.set(DubstreamOptions.INFERENCE_RETRY_BACKOFF, Duration.ofSeconds(2));
         conf.set(DubstreamOptions.INFERENCE_RETRY_MAX_BACKOFF, Duration.ofSeconds(2));
-        KafkaConnectors.createMissingTopics(conf);
-
         JobClient first = start(conf, 2);
         String prefix = name + ".out.";
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -88,7 +85,13 @@ class RescaleFromSavepointITCase {
         assertThat(framesBefore).as("frames out at the savepoint").isBetween(1L, FRAMES - 1);
 
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        start(conf, resumed).getJobExecutionResult().get();
+        JobClient second = start(conf, resumed);
+        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (CommittedClip.committedEnd(KAFKA.bootstrapServers(), prefix, CLIP).isEmpty()) {
+            assertThat(System.nanoTime()).as("the clip's end within 3 min").isLessThan(end);
+            Thread.sleep(200);
+        }
+        second.cancel().get();
 
         CommittedClip out = CommittedClip.read(KAFKA.bootstrapServers(), prefix, CLIP);
         out.assertExactCopyOf(CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, CLIP), FRAMES,
@@ -99,7 +102,8 @@ class RescaleFromSavepointITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         env.setMaxParallelism(128);
-        DubstreamJob.defineKafkaJob(env, conf, KafkaConnectors.boundedSource(conf));
+        // as production runs it: the unbounded source, topics and sizes checked at start
+        DubstreamJob.defineKafkaJob(env, conf);
         return env.executeAsync(conf.get(DubstreamOptions.CONSUMER_GROUP));
     }
 }
