@@ -164,7 +164,7 @@ public final class DubstreamJob {
                 .union(started)
                 .keyBy(Chunk::getClipId)
                 .process(new OverlapAddMerger(jpegQuality, (int) conf.get(DubstreamOptions.AUDIO_BLOCK).toMillis(),
-                        KafkaConnectors.limits(conf), finishedRetention))
+                        KafkaConnectors.limits(conf), finishedRetention, conf.get(DubstreamOptions.MERGE_MAX_HELD_CHUNKS)))
                 .uid("overlap-add-merger").name("OverlapAddMerger");
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))

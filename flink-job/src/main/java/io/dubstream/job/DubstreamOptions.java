@@ -344,6 +344,15 @@ public final class DubstreamOptions {
                     + " checkpoints, so that barriers do not wait for them; more chunks mean fuller model batches"
                     + " and more memory.");
 
+    public static final ConfigOption<Integer> MERGE_MAX_HELD_CHUNKS = ConfigOptions
+            .key("dubstream.merge.max-held-chunks")
+            .intType()
+            .defaultValue(32)
+            .withDescription("The most chunks of one clip the merger holds while an earlier chunk is still in inference"
+                    + " (retrying, or slow): one more fails the clip with the reason, so that a chunk that keeps"
+                    + " failing cannot make the merger hold a long clip's whole output. 32 chunks of 12 s at 640x360"
+                    + " are about 300 MB; a clip of up to 32 chunks (about 5 min) never reaches it.");
+
     public static final ConfigOption<Float> JPEG_QUALITY = ConfigOptions.key("dubstream.output.jpeg-quality")
             .floatType()
             .defaultValue(0.9f)
@@ -432,7 +441,7 @@ public final class DubstreamOptions {
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
                 CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_PARTIAL_FRAME_BYTES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
-                INFERENCE_CAPACITY, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, MAX_WHOLE_FRAME_BYTES,
+                INFERENCE_CAPACITY, MERGE_MAX_HELD_CHUNKS, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, MAX_WHOLE_FRAME_BYTES,
                 KAFKA_MAX_REQUEST_SIZE,
                 DEAD_LETTER_MAX_ORIGINAL_BYTES,
                 FAULT_FAIL_FRACTION, FAULT_FAIL_CHUNKS, FAULT_FAILING_ATTEMPTS, FAULT_OUT_OF_MEMORY);

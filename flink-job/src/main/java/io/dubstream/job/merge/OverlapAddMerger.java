@@ -138,6 +138,7 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
     private final int audioBlockMillis;
     private final int maxFrameBytes;
     private final Duration finishedRetention;
+    private final int maxHeldChunks;
     private final int maxWholeFrameBytes;
 
     private transient ValueState<MergeProgress> progress;
@@ -164,6 +165,19 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
      *     ({@code dubstream.clip.finished-retention}, as in the assembler)
      */
     public OverlapAddMerger(float jpegQuality, int audioBlockMillis, RecordLimits limits, Duration finishedRetention) {
+        this(jpegQuality, audioBlockMillis, limits, finishedRetention, DubstreamOptions.MERGE_MAX_HELD_CHUNKS.defaultValue());
+    }
+
+    /**
+     * @param maxHeldChunks the most chunks of a clip held while an earlier one is still being
+     *     processed ({@code dubstream.merge.max-held-chunks}): one more fails the clip with the reason
+     */
+    public OverlapAddMerger(float jpegQuality, int audioBlockMillis, RecordLimits limits, Duration finishedRetention,
+            int maxHeldChunks) {
+        if (maxHeldChunks < 1) {
+            throw new IllegalArgumentException("the chunks held per clip must be at least 1, got " + maxHeldChunks);
+        }
+        this.maxHeldChunks = maxHeldChunks;
         if (!(jpegQuality >= 0f && jpegQuality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + jpegQuality);
         }
@@ -215,7 +229,10 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
             ctx.output(STATUS, ClipEvent.of(change));
         }
         if (chunk.getIndex() > next) {
-            holdEarly(chunk);
+            String full = holdEarly(clipId, chunk, next);
+            if (full != null) {
+                finishFailed(clipId, p, p == null ? chunk.getManifest() : p.getManifest(), full, ctx, out);
+            }
             return;
         }
         Chunk c = chunk;
@@ -279,11 +296,26 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         return MergeProgress.start(manifest);
     }
 
-    /** Keeps a chunk that came before its predecessors; of two with one index, the first stays. */
-    private void holdEarly(Chunk chunk) throws Exception {
-        if (!early.contains(chunk.getIndex())) {
-            early.put(chunk.getIndex(), chunk);
+    /**
+     * Keeps a chunk that came before its predecessors; of two with one index, the first stays.
+     *
+     * @return why the clip fails instead, when {@link #maxHeldChunks} are held already, else null
+     */
+    private String holdEarly(String clipId, Chunk chunk, int next) throws Exception {
+        if (early.contains(chunk.getIndex())) {
+            return null;
         }
+        int held = 0;
+        for (Integer ignored : early.keys()) {
+            held++;
+        }
+        if (held >= maxHeldChunks) {
+            return "clip " + clipId + " holds " + held + " chunks that came before chunk " + next + ", still in"
+                    + " inference, and chunk " + chunk.getIndex() + " would be one more than "
+                    + DubstreamOptions.MERGE_MAX_HELD_CHUNKS.key() + " (" + maxHeldChunks + ") allows";
+        }
+        early.put(chunk.getIndex(), chunk);
+        return null;
     }
 
     private void dropLate(String clipId, Chunk chunk, String why) {

@@ -520,6 +520,34 @@ class OverlapAddMergerTest {
     }
 
     @Test
+    void chunksHeldBeyondTheCapWhileAnEarlierOneIsInInferenceFailTheClip() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-held", 45, 9);
+        List<Chunk> chunks = clip.chunks();
+        assertThat(chunks).hasSizeGreaterThan(4);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OverlapAddMerger(
+                JPEG_QUALITY, OverlapAddMerger.DEFAULT_AUDIO_BLOCK_MILLIS, RecordLimits.DEFAULTS, RETENTION, 2)),
+                Chunk::getClipId, Types.STRING);
+        harness.open();
+        startClip(clip);
+        // chunk 0 is retrying: 1 and 2 are held, 3 would be the third
+        harness.processElement(chunks.get(1), 0L);
+        harness.processElement(chunks.get(2), 0L);
+        harness.processElement(chunks.get(3), 0L);
+
+        List<ClipEvent> events = harness.extractOutputValues();
+        EndOfClip end = events.get(events.size() - 1).getEnd();
+        assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.FAILED);
+        assertThat(end.getReason()).isEqualTo("clip clip-held holds 2 chunks that came before chunk 0, still in"
+                + " inference, and chunk 3 would be one more than dubstream.merge.max-held-chunks (2) allows");
+        assertThat(end.getFramesSent()).isZero();
+        // chunk 0, when it comes, finds the clip finished
+        harness.processElement(chunks.get(0), 0L);
+        assertThat(harness.extractOutputValues()).hasSameSizeAs(events);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
+    @Test
     void totalsThatDifferFromTheInputsEndFailTheClip() throws Exception {
         SyntheticClip clip = SyntheticClip.at25Fps("clip-5s", 5, 1);
         Chunk only = clip.chunks().get(0);
