@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -169,9 +168,8 @@ public final class DubstreamJob {
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
                 .keyBy(ClipEvent::clipId)
-                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class),
-                        ChunkStateTracker.operator(finishedRetention, conf.get(DubstreamOptions.STATUS_HEARTBEAT)))
-                .uid("chunk-state-tracker");
+                .process(new ChunkStateTracker(finishedRetention, conf.get(DubstreamOptions.STATUS_HEARTBEAT)))
+                .uid("chunk-state-tracker").name("ChunkStateTracker");
         DataStream<ClipEvent> allDeadLetters = deadLetters.union(refused, merged.getSideOutput(OverlapAddMerger.DEAD_LETTERS))
                 .map(new DeadLetterCounter())
                 .uid("dead-letter-counter").name("dead letters (counted)");
