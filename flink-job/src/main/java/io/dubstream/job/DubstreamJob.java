@@ -2,9 +2,9 @@ package io.dubstream.job;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -93,11 +93,24 @@ public final class DubstreamJob {
     /** As {@link #defineKafkaJob(StreamExecutionEnvironment, Configuration)}, reading from {@code source}. */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf,
             Source<ClipEvent, ?, ?> source) {
+        defineKafkaJob(env, conf, source, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #defineKafkaJob(StreamExecutionEnvironment, Configuration, Source)}, with
+     * {@code inputStage} between the source and the workflow. It lets the job's integration tests run
+     * the very graph the job runs, sinks included, with a stage of their own in front (a failure
+     * injected mid-clip); the job itself uses none.
+     *
+     * @param inputStage applied to the stream the source reads; its operators need uids of their own
+     */
+    public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf,
+            Source<ClipEvent, ?, ?> source, UnaryOperator<DataStream<ClipEvent>> inputStage) {
         KafkaConnectors.checkRecordSizes(conf, false);
         configureCheckpoints(env, conf);
         DataStream<ClipEvent> input = env.fromSource(source, InputWatermarks.of(conf),
                 "Kafka clips, frames, audio").uid("kafka-source");
-        Outputs out = defineWorkflow(input, conf);
+        Outputs out = defineWorkflow(inputStage.apply(input), conf);
         out.clips().sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink").name("Kafka out (exactly once)");
         out.status().sinkTo(KafkaConnectors.statusSink(conf)).uid("kafka-status-sink")
                 .name("Kafka status (exactly once)");
@@ -169,9 +182,8 @@ public final class DubstreamJob {
 
         DataStream<ClipEvent> status = pending.union(merged.getSideOutput(OverlapAddMerger.STATUS))
                 .keyBy(ClipEvent::clipId)
-                .transform("ChunkStateTracker", TypeInformation.of(ClipEvent.class),
-                        ChunkStateTracker.operator(finishedRetention, conf.get(DubstreamOptions.STATUS_HEARTBEAT)))
-                .uid("chunk-state-tracker");
+                .process(new ChunkStateTracker(finishedRetention, conf.get(DubstreamOptions.STATUS_HEARTBEAT)))
+                .uid("chunk-state-tracker").name("ChunkStateTracker");
         DataStream<ClipEvent> allDeadLetters = deadLetters.union(refused, merged.getSideOutput(OverlapAddMerger.DEAD_LETTERS))
                 .map(new DeadLetterCounter())
                 .uid("dead-letter-counter").name("dead letters (counted)");

@@ -11,13 +11,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import io.dubstream.job.kafka.InputWatermarks;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.records.ClipEvent;
 
 /**
  * The job over what is on the input topics when it starts (a bounded source), at parallelism 2 on
- * the test's MiniCluster, writing under its own names: {@code <name>.out.*}, {@code <name>.dlq}.
+ * the test's MiniCluster, writing under its own names: {@code <name>.out.*}, {@code <name>.dlq},
+ * {@code <name>.status}.
  */
 final class BoundedJobs {
 
@@ -31,13 +31,17 @@ final class BoundedJobs {
                 .build());
     }
 
-    /** A run named {@code name}: its own output topics, consumer group, transactions and checkpoints. */
+    /**
+     * A run named {@code name}: its own output topics ({@code <name>.status} for status), consumer
+     * group, transactions and checkpoints.
+     */
     static Configuration configuration(String bootstrap, String name, Path checkpoints) {
         Configuration conf = new Configuration();
         conf.set(DubstreamOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(DubstreamOptions.OUTPUT_TOPIC_PREFIX, name + ".out.");
         conf.set(DubstreamOptions.CONSUMER_GROUP, name);
         conf.set(DubstreamOptions.DEAD_LETTER_TOPIC, name + ".dlq");
+        conf.set(DubstreamOptions.STATUS_TOPIC, name + ".status");
         conf.set(DubstreamOptions.TRANSACTIONAL_ID_PREFIX, name);
         conf.set(DubstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -45,27 +49,22 @@ final class BoundedJobs {
         return conf;
     }
 
-    /** Runs the whole job, its status topic included, to the end of its input. */
-    static void runWithStatus(Configuration conf) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        KafkaConnectors.createMissingTopics(conf);
-        DubstreamJob.defineKafkaJob(env, conf, KafkaConnectors.boundedSource(conf));
-        env.execute(conf.get(DubstreamOptions.CONSUMER_GROUP));
+    /** Runs the job's whole graph, its status topic included, to the end of its input. */
+    static void run(Configuration conf) throws Exception {
+        run(conf, UnaryOperator.identity());
     }
 
-    /** Runs the job to the end of its input; {@code beforeWorkflow} may put an operator before the workflow. */
+    /**
+     * Runs the job's whole graph ({@link DubstreamJob#defineKafkaJob}, status topic included) to the
+     * end of its input, with {@code beforeWorkflow} between the source and the workflow.
+     */
     static void run(Configuration conf, UnaryOperator<DataStream<ClipEvent>> beforeWorkflow) throws Exception {
         // as the job does at start: the source must not start against absent topics (the script topic
         // exists only once a clip with a script was uploaded)
         KafkaConnectors.createMissingTopics(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        DubstreamJob.configureCheckpoints(env, conf);
-        DataStream<ClipEvent> input = env.fromSource(KafkaConnectors.boundedSource(conf),
-                InputWatermarks.of(conf), "Kafka in").uid("kafka-source");
-        DubstreamJob.defineWorkflow(beforeWorkflow.apply(input), conf).clips().sinkTo(KafkaConnectors.sink(conf))
-                .uid("kafka-sink");
+        DubstreamJob.defineKafkaJob(env, conf, KafkaConnectors.boundedSource(conf), beforeWorkflow);
         env.execute(conf.get(DubstreamOptions.CONSUMER_GROUP));
     }
 }

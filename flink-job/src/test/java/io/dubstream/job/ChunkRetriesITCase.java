@@ -88,7 +88,7 @@ class ChunkRetriesITCase {
         conf.set(DubstreamOptions.FAULT_FAILING_ATTEMPTS, MAX_ATTEMPTS);
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, tmp.resolve("checkpoints").toUri().toString());
-        BoundedJobs.runWithStatus(conf);
+        BoundedJobs.run(conf);
     }
 
     @Test

@@ -100,7 +100,7 @@ class DubbedClipITCase {
         conf.set(DubstreamOptions.FAULT_FAIL_CHUNKS, failingChunks);
         conf.set(DubstreamOptions.INFERENCE_RETRY_BACKOFF, Duration.ofMillis(20));
         conf.set(DubstreamOptions.STATUS_TOPIC, name + ".status");
-        BoundedJobs.runWithStatus(conf);
+        BoundedJobs.run(conf);
     }
 
     @Test

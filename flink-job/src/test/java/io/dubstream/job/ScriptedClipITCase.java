@@ -105,7 +105,7 @@ class ScriptedClipITCase {
 
         Configuration conf = BoundedJobs.configuration(KAFKA.bootstrapServers(), "scripted", tmp);
         conf.set(DubstreamOptions.STATUS_TOPIC, "scripted.status");
-        BoundedJobs.runWithStatus(conf);
+        BoundedJobs.run(conf);
     }
 
     @Test

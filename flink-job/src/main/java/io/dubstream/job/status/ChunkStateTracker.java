@@ -15,13 +15,8 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.util.Collector;
 
 import io.dubstream.connectors.records.ChunkStatus;
@@ -74,7 +69,18 @@ import io.dubstream.job.records.ClipEvent;
  * {@value #INFERENCE_LATENCY}: the length of every attempt. RUNNING and RETRIED chunks are not gauged here: inference reports a chunk's attempts
  * when it is done with them, so the table passes through those states at once;
  * {@code ChunkInference} gauges the attempts running and the chunks waiting to retry as they happen.
- * After a restore the gauges are recounted from the restored tables ({@link #operator()}).
+ *
+ * <h3>The gauges after a restore</h3>
+ * The counts live in memory, the tables in keyed state, which a function reads one clip at a time: a
+ * restored subtask starts its gauges from zero and adds a restored clip's table the first time it
+ * touches the clip, on a record of the clip or on the clip's heartbeat timer ({@link ChunkStateCounts}).
+ * Every clip in progress has a heartbeat timer, and a timer that came due during the downtime fires
+ * right after the restore, so with heartbeats on the gauges count every restored clip within one
+ * heartbeat interval of the restore, and until then the restored clips touched so far: low, never
+ * high. With heartbeats off, and for state from before heartbeats existed, a restored clip is counted
+ * at its next status record. Each clip's table moves with its key, so this holds after a restore at
+ * another parallelism too: the subtask that gets a clip counts it. Counters and the histogram start
+ * from zero on every start, as Flink's do.
  */
 public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, ClipEvent> {
 
@@ -98,8 +104,6 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
 
     private final long heartbeatMillis;
 
-    private transient MapStateDescriptor<Integer, ChunkEntry> tableDescriptor;
-    private transient ValueStateDescriptor<ClipEntry> clipDescriptor;
     private transient MapState<Integer, ChunkEntry> table;
     private transient ValueState<ClipEntry> clip;
     private transient ValueState<Boolean> finished;
@@ -128,24 +132,11 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         this.heartbeatMillis = heartbeatInterval.toMillis();
     }
 
-    /**
-     * The operator to run the tracker in: it recounts the gauges from restored state when it opens.
-     *
-     * @param finishedRetention {@code dubstream.clip.finished-retention}: how long a finished clip's
-     *     marker lasts after its last status record ({@link FinishedClipMarker})
-     * @param heartbeatInterval how often a clip's lowest pending chunk is reported again; 0: never
-     */
-    public static OneInputStreamOperator<ClipEvent, ClipEvent> operator(Duration finishedRetention,
-            Duration heartbeatInterval) {
-        return new RecountingOperator(new ChunkStateTracker(finishedRetention, heartbeatInterval));
-    }
-
     @Override
     public void open(OpenContext openContext) {
-        tableDescriptor = new MapStateDescriptor<>("chunk-table", Types.INT, TypeInformation.of(ChunkEntry.class));
-        clipDescriptor = new ValueStateDescriptor<>("clip", TypeInformation.of(ClipEntry.class));
-        table = getRuntimeContext().getMapState(tableDescriptor);
-        clip = getRuntimeContext().getState(clipDescriptor);
+        table = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("chunk-table", Types.INT, TypeInformation.of(ChunkEntry.class)));
+        clip = getRuntimeContext().getState(new ValueStateDescriptor<>("clip", TypeInformation.of(ClipEntry.class)));
         finished = getRuntimeContext().getState(FinishedClipMarker.descriptor(finishedRetention));
 
         counts = new ChunkStateCounts();
@@ -166,16 +157,31 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
 
     @Override
     public void processElement(ClipEvent event, Context ctx, Collector<ClipEvent> out) throws Exception {
+        countIfRestored(ctx.getCurrentKey());
         if (event.getChunkStatus() != null) {
-            onChange(event.getChunkStatus(), ctx.timerService(), out);
+            onChange(ctx.getCurrentKey(), event.getChunkStatus(), ctx.timerService(), out);
         } else if (event.getClipStatus() != null) {
-            onClipEnd(event.getClipStatus(), ctx.timerService(), out);
+            onClipEnd(ctx.getCurrentKey(), event.getClipStatus(), ctx.timerService(), out);
         } else {
             throw new IllegalArgumentException("the chunk state tracker takes status records only, got " + event);
         }
     }
 
-    private void onChange(ChunkStatus change, TimerService timers, Collector<ClipEvent> out) throws Exception {
+    /**
+     * Adds the clip's table to the gauges if the clip has one that they do not count yet: a table
+     * restored from a checkpoint, touched for the first time since.
+     */
+    private void countIfRestored(String clipId) throws Exception {
+        if (counts.includes(clipId) || clip.value() == null) {
+            return;
+        }
+        counts.clipStarted(clipId);
+        for (ChunkEntry entry : table.values()) {
+            counts.add(entry.getState());
+        }
+    }
+
+    private void onChange(String clipId, ChunkStatus change, TimerService timers, Collector<ClipEvent> out) throws Exception {
         if (finished.value() != null) {
             dropLate();
             return;
@@ -183,7 +189,7 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         ClipEntry c = clip.value();
         if (c == null) {
             c = new ClipEntry();
-            counts.clipStarted();
+            counts.clipStarted(clipId);
         }
         if (heartbeatMillis > 0 && c.getHeartbeatAtMillis() == 0) {
             scheduleHeartbeat(c, timers.currentProcessingTime() + heartbeatMillis, timers);
@@ -255,10 +261,12 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
 
     /**
      * Reports the clip's lowest chunk still pending again, unchanged but for its time, and sets the
-     * next heartbeat; nothing when no chunk is pending.
+     * next heartbeat; nothing when no chunk is pending. A restored clip's first timer also counts its
+     * table into the gauges.
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ClipEvent> out) throws Exception {
+        countIfRestored(ctx.getCurrentKey());
         ClipEntry c = clip.value();
         if (c == null || c.getHeartbeatAtMillis() != timestamp) {
             return;
@@ -283,7 +291,7 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
         c.setHeartbeatAtMillis(at);
     }
 
-    private void onClipEnd(ClipStatus outcome, TimerService timers, Collector<ClipEvent> out) throws Exception {
+    private void onClipEnd(String clipId, ClipStatus outcome, TimerService timers, Collector<ClipEvent> out) throws Exception {
         if (finished.value() != null) {
             dropLate();
             return;
@@ -297,9 +305,7 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
             clipRetries += entry.getRetries();
             counts.remove(entry.getState());
         }
-        if (c != null) {
-            counts.clipEnded();
-        }
+        counts.clipEnded(clipId);
         out.collect(ClipEvent.of(outcome.withRetries(clipRetries)));
         (outcome.isCompleted() ? clipsCompleted : clipsFailed).inc();
         table.clear();
@@ -311,40 +317,5 @@ public class ChunkStateTracker extends KeyedProcessFunction<String, ClipEvent, C
     private void dropLate() throws Exception {
         lateChanges.inc();
         finished.update(Boolean.TRUE);
-    }
-
-    /** Counts the restored tables of every clip of this subtask into the gauges. */
-    void recount(KeyedStateBackend<String> backend) throws Exception {
-        backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, tableDescriptor,
-                (clipId, chunks) -> {
-                    for (ChunkEntry entry : chunks.values()) {
-                        counts.add(entry.getState());
-                    }
-                });
-        backend.applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, clipDescriptor,
-                (clipId, entry) -> {
-                    if (entry.value() != null) {
-                        counts.clipStarted();
-                    }
-                });
-    }
-
-    /**
-     * Runs the tracker and, once its state is restored, recounts the gauges from it: the counts live in
-     * memory, the tables they count in keyed state, which only the operator can walk over.
-     */
-    static final class RecountingOperator extends KeyedProcessOperator<String, ClipEvent, ClipEvent> {
-
-        private static final long serialVersionUID = 1L;
-
-        RecountingOperator(ChunkStateTracker tracker) {
-            super(tracker);
-        }
-
-        @Override
-        public void open() throws Exception {
-            super.open();
-            ((ChunkStateTracker) userFunction).recount(getKeyedStateBackend());
-        }
     }
 }

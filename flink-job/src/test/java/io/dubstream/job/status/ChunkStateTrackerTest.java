@@ -12,6 +12,8 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +35,7 @@ class ChunkStateTrackerTest {
     private static final Duration RETENTION = Duration.ofMinutes(20);
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
     private static final long BEAT = HEARTBEAT.toMillis();
+    private static final int MAX_PARALLELISM = 128;
 
     private ReadableMetrics metrics;
     private MockEnvironment environment;
@@ -51,8 +54,21 @@ class ChunkStateTrackerTest {
     private KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, ClipEvent> newHarness(Duration heartbeat)
             throws Exception {
         metrics = new ReadableMetrics();
-        environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
-        return new KeyedOneInputStreamOperatorTestHarness<>(ChunkStateTracker.operator(RETENTION, heartbeat), ClipEvent::clipId,
+        environment = environment(metrics, 1, 0);
+        return trackerIn(environment, heartbeat);
+    }
+
+    /** A task environment of subtask {@code index} of {@code parallelism}, with the metrics given. */
+    private static MockEnvironment environment(ReadableMetrics metrics, int parallelism, int index) {
+        return new MockEnvironmentBuilder().setMetricGroup(metrics).setMaxParallelism(MAX_PARALLELISM)
+                .setParallelism(parallelism).setSubtaskIndex(index).build();
+    }
+
+    /** The tracker as the job runs it: the function in Flink's own keyed process operator. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClipEvent, ClipEvent> trackerIn(
+            MockEnvironment environment, Duration heartbeat) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ChunkStateTracker(RETENTION, heartbeat)), ClipEvent::clipId,
                 Types.STRING, environment);
     }
 
@@ -216,31 +232,89 @@ class ChunkStateTrackerTest {
         assertThat(harness.numKeyedStateEntries()).as("the expired marker, cleaned up").isZero();
     }
 
-    @Test
-    void theGaugesAreRecountedFromRestoredTables() throws Exception {
+    /** Clip a: chunk 0 done, chunk 1 pending, two chunks; clip b: chunk 0 pending. */
+    private void twoClipsInProgress() throws Exception {
         send(change("a", 0, State.PENDING, 0, 1), change("a", 1, State.PENDING, 0, 2).withChunkCount(2),
                 change("a", 0, State.RUNNING, 1, 3), change("a", 0, State.DONE, 1, 4),
                 change("b", 0, State.PENDING, 0, 5));
+    }
+
+    private void assertGauges(ReadableMetrics m, long pending, long done, long merged, long clips) {
+        assertThat(m.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).as("pending").isEqualTo(pending);
+        assertThat(m.gaugeValue(ChunkStateTracker.CHUNKS_DONE)).as("done").isEqualTo(done);
+        assertThat(m.gaugeValue(ChunkStateTracker.CHUNKS_MERGED)).as("merged").isEqualTo(merged);
+        assertThat(m.gaugeValue(ChunkStateTracker.CLIPS_IN_PROGRESS)).as("clips").isEqualTo(clips);
+    }
+
+    @Test
+    void aRestoredClipIsCountedWhenItsRecordOrItsHeartbeatFirstComes() throws Exception {
+        twoClipsInProgress();
+        reopen(HEARTBEAT, harness.snapshot(1L, 1L));
+
+        // the documented blind spot: restored clips not touched yet are not in the gauges
+        assertGauges(metrics, 0, 0, 0, 0);
+
+        send(change("a", 0, State.MERGED, 1, 6));
+        assertThat(published()).as("the restored table still knows the chunk count")
+                .containsExactly(change("a", 0, State.MERGED, 1, 6).withChunkCount(2));
+        assertGauges(metrics, 1, 0, 1, 1);
+
+        // every clip in progress has a heartbeat timer: within an interval every restored clip is counted
+        harness.setProcessingTime(BEAT);
+        assertGauges(metrics, 2, 0, 1, 2);
+
+        send(new ClipStatus("b", ClipStatus.Outcome.FAILED, 0, 0, "upload aborted", 7),
+                change("a", 1, State.RUNNING, 1, 8), change("a", 1, State.DONE, 1, 9));
+        assertGauges(metrics, 0, 1, 1, 1);
+        send(change("a", 1, State.MERGED, 1, 10), new ClipStatus("a", ClipStatus.Outcome.COMPLETED, 2, 0, "", 11));
+        assertGauges(metrics, 0, 0, 0, 0);
+    }
+
+    @Test
+    void withoutHeartbeatsARestoredClipIsCountedAtItsNextRecordOnly() throws Exception {
+        reopen(Duration.ZERO, null);
+        twoClipsInProgress();
+        reopen(Duration.ZERO, harness.snapshot(1L, 1L));
+
+        harness.setProcessingTime(10 * BEAT);
+        assertGauges(metrics, 0, 0, 0, 0);
+        send(change("b", 0, State.RUNNING, 1, 6));
+        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).as("b ran, a is not counted yet").isZero();
+        assertGauges(metrics, 0, 0, 0, 1);
+        send(change("a", 1, State.RUNNING, 1, 7));
+        assertGauges(metrics, 0, 1, 0, 2);
+    }
+
+    @Test
+    void afterARestoreAtAnotherParallelismTheSubtasksGaugesAddUpToTheTables() throws Exception {
+        int clips = 8;
+        for (int i = 0; i < clips; i++) {
+            send(change("clip-" + i, 0, State.PENDING, 0, i), change("clip-" + i, 1, State.PENDING, 0, i),
+                    change("clip-" + i, 0, State.RUNNING, 1, i), change("clip-" + i, 0, State.DONE, 1, i));
+        }
+        send(change("clip-0", 0, State.MERGED, 1, 10));
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
-        harness.close();
-        environment.close();
 
-        harness = newHarness();
-        harness.initializeState(snapshot);
-        harness.open();
-
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).isEqualTo(2);
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_DONE)).isEqualTo(1);
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CLIPS_IN_PROGRESS)).isEqualTo(2);
-
-        send(change("a", 0, State.MERGED, 1, 6), new ClipStatus("b", ClipStatus.Outcome.FAILED, 0, 0, "upload aborted", 7));
-        // the restored table still knows the chunk count and takes the clip on
-        assertThat(published()).containsExactly(change("a", 0, State.MERGED, 1, 6).withChunkCount(2),
-                new ClipStatus("b", ClipStatus.Outcome.FAILED, 0, 0, "upload aborted", 7));
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING)).isEqualTo(1);
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_DONE)).isZero();
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CHUNKS_MERGED)).isEqualTo(1);
-        assertThat(metrics.gaugeValue(ChunkStateTracker.CLIPS_IN_PROGRESS)).isEqualTo(1);
+        int parallelism = 2;
+        long pending = 0, done = 0, merged = 0, inProgress = 0;
+        for (int index = 0; index < parallelism; index++) {
+            ReadableMetrics subtaskMetrics = new ReadableMetrics();
+            try (MockEnvironment env = environment(subtaskMetrics, parallelism, index);
+                    var subtask = trackerIn(env, HEARTBEAT)) {
+                subtask.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        snapshot, MAX_PARALLELISM, 1, parallelism, index));
+                subtask.open();
+                subtask.setProcessingTime(BEAT);
+                long subtaskClips = subtaskMetrics.gaugeValue(ChunkStateTracker.CLIPS_IN_PROGRESS);
+                assertThat(subtaskClips).as("subtask %d gets some of the clips", index).isBetween(1L, clips - 1L);
+                pending += subtaskMetrics.gaugeValue(ChunkStateTracker.CHUNKS_PENDING);
+                done += subtaskMetrics.gaugeValue(ChunkStateTracker.CHUNKS_DONE);
+                merged += subtaskMetrics.gaugeValue(ChunkStateTracker.CHUNKS_MERGED);
+                inProgress += subtaskClips;
+            }
+        }
+        assertThat(new long[] {pending, done, merged, inProgress}).as("pending, done, merged, clips")
+                .containsExactly(clips, clips - 1, 1, clips);
     }
 
     // ------------------------------------------------------------------ heartbeats
