@@ -31,7 +31,8 @@ import io.dubstream.connectors.records.VideoFrame;
  * in the same order: 30 s of 64x36 JPEG frames at 25 fps (three chunks) and 16 kHz mono audio.
  * It goes to Kafka in two transactions, cut at 14 s: the fixture's savepoint was taken after the
  * first, with chunk 0 out (its core ends by 12 s, its context by 13 s) and chunk 1 waiting for
- * frames, and a restore needs the same offsets. The early cut keeps the held frames and audio, and so the fixture, small.
+ * frames, and a restore needs the same offsets. The early cut keeps the held frames and audio, and
+ * so the fixture, small.
  */
 final class FixtureClip {
 
