@@ -12,13 +12,9 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.format.InvalidRecordException;
-import io.dubstream.connectors.kafka.ClipTopics;
-import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
@@ -135,22 +131,6 @@ final class FixtureClip {
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Writes {@code records} to the input topics of their types in one transaction, keyed by clip id. */
-    static void write(String bootstrap, ClipTopics topics, String transactionalId, List<ClipRecord> records)
-            throws InvalidRecordException {
-        ClipRecordCodec codec = new ClipRecordCodec();
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(bootstrap, transactionalId)) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (ClipRecord record : records) {
-                String topic = record instanceof VideoFrame ? topics.frames()
-                        : record instanceof AudioBlock ? topics.audio() : topics.clips();
-                producer.send(new ProducerRecord<>(topic, CLIP, codec.encode(record)));
-            }
-            producer.commitTransaction();
         }
     }
 }

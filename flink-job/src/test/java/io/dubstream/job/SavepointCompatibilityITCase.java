@@ -70,8 +70,8 @@ class SavepointCompatibilityITCase {
         String out = conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX);
         // as the writer did: the topics as the job creates them, then the two parts of the clip
         KafkaConnectors.createMissingTopics(conf);
-        FixtureClip.write(bootstrap, ClipTopics.withPrefix(in), "fixture-first-part", clip.firstPart());
-        FixtureClip.write(bootstrap, ClipTopics.withPrefix(in), "fixture-rest", clip.rest());
+        InputRecords.write(bootstrap, ClipTopics.withPrefix(in), "fixture-first-part", clip.firstPart());
+        InputRecords.write(bootstrap, ClipTopics.withPrefix(in), "fixture-rest", clip.rest());
 
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, fixture.copySavepointTo(dir.resolve("savepoint")).toUri()
                 .toString());

@@ -63,7 +63,7 @@ class SavepointFixtureWriterITCase {
         Configuration conf = SavepointFixture.configuration(options, bootstrap, tmp);
         KafkaConnectors.createMissingTopics(conf);
         FixtureClip clip = new FixtureClip();
-        FixtureClip.write(bootstrap, ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)),
+        InputRecords.write(bootstrap, ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)),
                 "fixture-first-part", clip.firstPart());
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -15,18 +15,14 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.format.ClipRecordCodec;
-import io.dubstream.connectors.format.InvalidRecordException;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
-import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.AudioBlock;
@@ -81,7 +77,7 @@ class StopAndResumeITCase {
         conf.set(DubstreamOptions.CLIP_IDLE_TIMEOUT, IDLE_TIMEOUT);
         conf.set(DubstreamOptions.CLIP_STALLED_INPUT_TIMEOUT, STALLED_INPUT_TIMEOUT);
         ClipTopics in = ClipTopics.withPrefix("resume.in.");
-        write(bootstrap, in, "first-part", firstPart(staged, cutMicros));
+        InputRecords.write(bootstrap, in, "first-part", firstPart(staged, cutMicros));
 
         JobClient job = start(conf);
         // chunk 0 is merged and committed: the job is in the middle of the clip
@@ -91,7 +87,7 @@ class StopAndResumeITCase {
         assertThat(CommittedClip.committedEnd(bootstrap, "resume.out.", CLIP)).as("no end before the stop").isEmpty();
 
         // while the job is down the uploader writes the rest of the clip
-        write(bootstrap, in, "rest", rest(staged, cutMicros));
+        InputRecords.write(bootstrap, in, "rest", rest(staged, cutMicros));
         Thread.sleep(DOWNTIME.toMillis());
 
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
@@ -99,7 +95,7 @@ class StopAndResumeITCase {
         await(() -> CommittedClip.committedEnd(bootstrap, "resume.out.", CLIP).isPresent(), "the clip's end");
         assertThat(CommittedClip.readTopic(bootstrap, "resume.dlq")).as("dead letters").isEmpty();
         // stragglers after the clip's end: dead letters, never a second end-of-clip record
-        write(bootstrap, in, "stragglers", List.of(staged.frames.get(3), staged.control.get(1)));
+        InputRecords.write(bootstrap, in, "stragglers", List.of(staged.frames.get(3), staged.control.get(1)));
         await(() -> CommittedClip.readTopic(bootstrap, "resume.dlq").size() == 2, "the stragglers' dead letters");
         resumed.cancel().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
@@ -142,22 +138,6 @@ class StopAndResumeITCase {
 
     private static boolean startsBefore(AudioBlock block, long micros) {
         return block.getFirstSample() * 1_000_000L < micros * block.getSampleRate();
-    }
-
-    /** Writes {@code records} to the input topics of their types in one transaction, keyed by clip id. */
-    private static void write(String bootstrap, ClipTopics topics, String transactionalId, List<ClipRecord> records)
-            throws InvalidRecordException {
-        ClipRecordCodec codec = new ClipRecordCodec();
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(bootstrap, transactionalId)) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (ClipRecord record : records) {
-                String topic = record instanceof VideoFrame ? topics.frames()
-                        : record instanceof AudioBlock ? topics.audio() : topics.clips();
-                producer.send(new ProducerRecord<>(topic, CLIP, codec.encode(record)));
-            }
-            producer.commitTransaction();
-        }
     }
 
     /** Starts the job as production runs it, on the unbounded Kafka source. */

@@ -3,6 +3,8 @@ package io.dubstream.connectors.kafka;
 import java.util.List;
 import java.util.Objects;
 
+import io.dubstream.connectors.records.RecordType;
+
 /**
  * The four topics that carry clips in one direction: manifests and end-of-clip records
  * ({@code clips}), video frames ({@code frames}), audio blocks ({@code audio}) and the lines of the
@@ -42,5 +44,20 @@ public record ClipTopics(String clips, String frames, String audio, String scrip
 
     public List<String> all() {
         return List.of(clips, frames, audio, script);
+    }
+
+    /**
+     * The topic of these four that carries records of {@code type}: frames and frame parts on
+     * {@code frames}, audio blocks on {@code audio}, script lines on {@code script}, the rest
+     * (manifests, end-of-clip records, and records that belong on none: dead letters, status) on
+     * {@code clips}.
+     */
+    public String topicOf(RecordType type) {
+        return switch (type) {
+            case VIDEO_FRAME, FRAME_PART -> frames;
+            case AUDIO_BLOCK -> audio;
+            case SCRIPT_LINE -> script;
+            case MANIFEST, END_OF_CLIP, DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> clips;
+        };
     }
 }

@@ -47,12 +47,9 @@ public final class ClipEventSerializer implements KafkaRecordSerializationSchema
         }
         ClipRecord record = event.record();
         String topic = switch (record.recordType()) {
-            case MANIFEST, END_OF_CLIP -> topics.clips();
-            case VIDEO_FRAME, FRAME_PART -> topics.frames();
-            case AUDIO_BLOCK -> topics.audio();
-            case SCRIPT_LINE -> topics.script();
             case DEAD_LETTER -> deadLetterTopic;
             case CHUNK_STATUS, CLIP_STATUS -> statusTopic;
+            default -> topics.topicOf(record.recordType());
         };
         try {
             return new ProducerRecord<>(topic, record.getClipId().getBytes(StandardCharsets.UTF_8),

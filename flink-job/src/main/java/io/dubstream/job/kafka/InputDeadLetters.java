@@ -105,12 +105,7 @@ public final class InputDeadLetters implements Serializable {
     }
 
     private String topicOf(ClipRecord record) {
-        return switch (record.recordType()) {
-            case MANIFEST, END_OF_CLIP, DEAD_LETTER, CHUNK_STATUS, CLIP_STATUS -> input.clips();
-            case VIDEO_FRAME, FRAME_PART -> input.frames();
-            case AUDIO_BLOCK -> input.audio();
-            case SCRIPT_LINE -> input.script();
-        };
+        return input.topicOf(record.recordType());
     }
 
     /** The codec of the limits, but for a whole frame of any size they allow: a frame joined from parts is one. */
