@@ -42,8 +42,8 @@ import io.dubstream.job.status.PendingChunkReporter;
  * The dubstream job:
  *
  * <pre>
- * Kafka (clips, frames, audio) -> keyBy clip -> FramePartJoiner -> keyBy clip -> ChunkAssembler
- *     -> ChunkInference -> keyBy clip -> OverlapAddMerger -> Kafka (out.clips, out.frames, out.audio),
+ * Kafka (clips, media, script) -> keyBy clip -> FramePartJoiner -> keyBy clip -> ChunkAssembler
+ *     -> ChunkInference -> keyBy clip -> OverlapAddMerger -> Kafka (out.clips, out.media),
  *     exactly once
  * ChunkAssembler's clip-start markers (at each manifest) -> keyBy clip -> OverlapAddMerger (the manifest goes out)
  * Kafka records that fail validation, frame parts FramePartJoiner refuses, records ChunkAssembler
@@ -109,7 +109,7 @@ public final class DubstreamJob {
         KafkaConnectors.checkRecordSizes(conf, false);
         configureCheckpoints(env, conf);
         DataStream<ClipEvent> input = env.fromSource(source, InputWatermarks.of(conf),
-                "Kafka clips, frames, audio").uid("kafka-source");
+                "Kafka clips, media, script").uid("kafka-source");
         Outputs out = defineWorkflow(inputStage.apply(input), conf);
         out.clips().sinkTo(KafkaConnectors.sink(conf)).uid("kafka-sink").name("Kafka out (exactly once)");
         out.status().sinkTo(KafkaConnectors.statusSink(conf)).uid("kafka-status-sink")

@@ -55,12 +55,13 @@ public final class DubstreamOptions {
     public static final ConfigOption<String> INPUT_TOPIC_PREFIX = ConfigOptions.key("dubstream.kafka.input-prefix")
             .stringType()
             .defaultValue(ClipTopics.INPUT_PREFIX)
-            .withDescription("The job reads <prefix>clips, <prefix>frames, <prefix>audio and <prefix>script.");
+            .withDescription("The job reads <prefix>clips, <prefix>media and <prefix>script, and <prefix>frames and"
+                    + " <prefix>audio where they exist (where uploaders wrote frames and audio before the media topic).");
 
     public static final ConfigOption<String> OUTPUT_TOPIC_PREFIX = ConfigOptions.key("dubstream.kafka.output-prefix")
             .stringType()
             .defaultValue(ClipTopics.OUTPUT_PREFIX)
-            .withDescription("The job writes <prefix>clips, <prefix>frames, <prefix>audio and <prefix>script.");
+            .withDescription("The job writes <prefix>clips, <prefix>media and <prefix>script.");
 
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("dubstream.kafka.dead-letter-topic")
             .stringType()

@@ -74,13 +74,13 @@ class BadInputITCase {
             producer.initTransactions();
             producer.beginTransaction();
             ClipTopics topics = ClipTopics.INPUT;
-            producer.send(new ProducerRecord<>(topics.frames(), GOOD, garbage));
-            producer.send(new ProducerRecord<>(topics.frames(), GOOD, huge));
-            producer.send(new ProducerRecord<>(topics.frames(), GOOD, truncated));
+            producer.send(new ProducerRecord<>(topics.media(), GOOD, garbage));
+            producer.send(new ProducerRecord<>(topics.media(), GOOD, huge));
+            producer.send(new ProducerRecord<>(topics.media(), GOOD, truncated));
             producer.send(new ProducerRecord<>(topics.clips(), GOOD, manifestAgain));
-            producer.send(new ProducerRecord<>(topics.frames(), GOOD, frameAgain));
+            producer.send(new ProducerRecord<>(topics.media(), GOOD, frameAgain));
             producer.send(new ProducerRecord<>(topics.clips(), OTHER, codec.encode(otherManifest)));
-            producer.send(new ProducerRecord<>(topics.frames(), OTHER, wrongSize));
+            producer.send(new ProducerRecord<>(topics.media(), OTHER, wrongSize));
             producer.commitTransaction();
         }
 
@@ -108,14 +108,14 @@ class BadInputITCase {
                 .map(r -> (DeadLetter) codec.decode(r.value()).recordOrThrow())
                 .toList();
         assertThat(dead).hasSize(6);
-        assertDeadLetter(dead, garbage, GOOD, "dubstream.frames", "record does not start with the dubstream magic");
-        assertDeadLetter(dead, huge, GOOD, "dubstream.frames", "record does not start with the dubstream magic");
-        assertDeadLetter(dead, truncated, GOOD, "dubstream.frames", "VIDEO_FRAME record is truncated");
+        assertDeadLetter(dead, garbage, GOOD, "dubstream.media", "record does not start with the dubstream magic");
+        assertDeadLetter(dead, huge, GOOD, "dubstream.media", "record does not start with the dubstream magic");
+        assertDeadLetter(dead, truncated, GOOD, "dubstream.media", "VIDEO_FRAME record is truncated");
         assertDeadLetter(dead, manifestAgain, GOOD, "dubstream.clips", "duplicate manifest of clip good");
         // the job may read it before or after the clip's end-of-clip record, which is on another topic
-        assertDeadLetter(dead, frameAgain, GOOD, "dubstream.frames", "duplicate frame 3 of clip good",
+        assertDeadLetter(dead, frameAgain, GOOD, "dubstream.media", "duplicate frame 3 of clip good",
                 "frame 3 of clip good arrived after the clip ended");
-        assertDeadLetter(dead, wrongSize, OTHER, "dubstream.frames", wrongSizeReason);
+        assertDeadLetter(dead, wrongSize, OTHER, "dubstream.media", wrongSizeReason);
     }
 
     /** One dead letter holds {@code original}, for {@code clipId}, and its reason starts with one of {@code reasons}. */

@@ -66,7 +66,7 @@ class DubstreamJobITCase {
                 KafkaClients.transactionalProducer(KAFKA.bootstrapServers(), "garbage")) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(ClipTopics.INPUT.frames(), CLIP, "not a frame".getBytes()));
+            producer.send(new ProducerRecord<>(ClipTopics.INPUT.media(), CLIP, "not a frame".getBytes()));
             producer.commitTransaction();
         }
     }
@@ -83,7 +83,7 @@ class DubstreamJobITCase {
         List<ConsumerRecord<String, byte[]>> dead = CommittedClip.readTopic(KAFKA.bootstrapServers(), "clean.dlq");
         assertThat(dead).hasSize(1);
         DeadLetter letter = (DeadLetter) new ClipRecordCodec().decode(dead.get(0).value()).recordOrThrow();
-        assertThat(letter.getSourceTopic()).isEqualTo(ClipTopics.INPUT.frames());
+        assertThat(letter.getSourceTopic()).isEqualTo(ClipTopics.INPUT.media());
         assertThat(letter.getReason()).contains("does not start with the dubstream magic");
         assertThat(letter.getOriginalValue()).isEqualTo("not a frame".getBytes());
     }

@@ -71,7 +71,7 @@ class RescaleFromSavepointITCase {
         JobClient first = start(conf, 2);
         String prefix = name + ".out.";
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (CommittedClip.readPartition(KAFKA.bootstrapServers(), ClipTopics.withPrefix(prefix).frames(), CLIP)
+        while (CommittedClip.readPartition(KAFKA.bootstrapServers(), ClipTopics.withPrefix(prefix).media(), CLIP)
                 .isEmpty()) {
             assertThat(first.getJobStatus().get().isGloballyTerminalState()).as("the job ended before any output: %s",
                     first.getJobStatus().get()).isFalse();
@@ -81,7 +81,7 @@ class RescaleFromSavepointITCase {
         String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints-" + name).toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
         long framesBefore = CommittedClip.readPartition(KAFKA.bootstrapServers(),
-                ClipTopics.withPrefix(prefix).frames(), CLIP).size();
+                ClipTopics.withPrefix(prefix).media(), CLIP).size();
         assertThat(framesBefore).as("frames out at the savepoint").isBetween(1L, FRAMES - 1);
 
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);

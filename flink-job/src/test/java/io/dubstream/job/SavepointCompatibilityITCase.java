@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.dubstream.connectors.kafka.TopicSetup;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.connectors.records.VideoFrame;
@@ -70,8 +70,9 @@ class SavepointCompatibilityITCase {
         String out = conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX);
         // as the writer did: the topics as the job creates them, then the two parts of the clip
         KafkaConnectors.createMissingTopics(conf);
-        InputRecords.write(bootstrap, ClipTopics.withPrefix(in), "fixture-first-part", clip.firstPart());
-        InputRecords.write(bootstrap, ClipTopics.withPrefix(in), "fixture-rest", clip.rest());
+        TopicSetup.ensureExist(bootstrap, fixture.mediaTopics(in), conf.get(DubstreamOptions.TOPIC_PARTITIONS));
+        InputRecords.write(bootstrap, fixture.inputTopics(in), "fixture-first-part", clip.firstPart());
+        InputRecords.write(bootstrap, fixture.inputTopics(in), "fixture-rest", clip.rest());
 
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, fixture.copySavepointTo(dir.resolve("savepoint")).toUri()
                 .toString());

@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.records.RecordType;
 
 /**
  * A savepoint committed under {@code src/test/resources/savepoints/<name>/}, taken by
@@ -30,6 +34,8 @@ record SavepointFixture(String name, Path directory, Properties properties) {
     static final Path SOURCE_DIRECTORY = Path.of("src", "test", "resources", "savepoints");
     /** Prefix of the job options in {@value #PROPERTIES}. */
     private static final String OPTION = "option.";
+    /** The topics, after the input prefix, that the fixture's frames and audio went to. */
+    private static final String MEDIA_TOPICS = "input.media.topics";
 
     /** The job options of a fixture run, the Kafka address and the checkpoint directory aside. */
     static Map<String, String> jobOptions() {
@@ -79,6 +85,38 @@ record SavepointFixture(String name, Path directory, Properties properties) {
 
     String inputSha256() {
         return properties.getProperty("input.sha256");
+    }
+
+    /**
+     * Where the fixture's clip went in under {@code prefix}, as its source state expects it: frames
+     * and audio on the media topic ({@value #MEDIA_TOPICS} {@code media}), or, in fixtures of
+     * releases before it, on topics of their own ({@code frames,audio}).
+     */
+    Function<RecordType, String> inputTopics(String prefix) {
+        ClipTopics topics = ClipTopics.withPrefix(prefix);
+        if (!hasLegacyMediaTopics()) {
+            return topics::topicOf;
+        }
+        return type -> switch (type) {
+            case VIDEO_FRAME, FRAME_PART -> prefix + "frames";
+            case AUDIO_BLOCK -> prefix + "audio";
+            default -> topics.topicOf(type);
+        };
+    }
+
+    /** The topics under {@code prefix} that the fixture's frames and audio went to. */
+    List<String> mediaTopics(String prefix) {
+        return hasLegacyMediaTopics() ? ClipTopics.withPrefix(prefix).legacyMedia()
+                : List.of(ClipTopics.withPrefix(prefix).media());
+    }
+
+    private boolean hasLegacyMediaTopics() {
+        String media = properties.getProperty(MEDIA_TOPICS);
+        if (!"media".equals(media) && !"frames,audio".equals(media)) {
+            throw new IllegalStateException("fixture " + name + ": " + MEDIA_TOPICS + " is '" + media
+                    + "', not media or frames,audio");
+        }
+        return media.equals("frames,audio");
     }
 
     /** The savepoint itself: everything in the directory but {@value #PROPERTIES}. */
@@ -133,6 +171,7 @@ record SavepointFixture(String name, Path directory, Properties properties) {
         p.setProperty("clip.samples", Long.toString(FixtureClip.SAMPLES));
         p.setProperty("clip.cut.frame", Integer.toString(FixtureClip.CUT_FRAME));
         p.setProperty("input.sha256", inputSha256);
+        p.setProperty(MEDIA_TOPICS, "media");
         p.setProperty("frames.committed.before.savepoint", Long.toString(frames));
         p.setProperty("samples.committed.before.savepoint", Long.toString(samples));
         p.setProperty("parallelism", Integer.toString(parallelism));

@@ -74,7 +74,7 @@ class SlowChunkITCase {
         JobClient job = env.executeAsync("slow chunk");
         try {
             awaitCommitted("slow.out.clips", job);
-            assertThat(CommittedClip.readPartition(KAFKA.bootstrapServers(), "slow.out.frames", CLIP))
+            assertThat(CommittedClip.readPartition(KAFKA.bootstrapServers(), "slow.out.media", CLIP))
                     .as("the manifest is out while the chunk is still being worked on").isEmpty();
 
             long started = System.nanoTime();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -208,11 +209,7 @@ public final class ClipDownloader {
 
         void copyMedia(ClipManifest m, Mp4Writer writer, TransferProgress progress)
                 throws TransferException, MediaException {
-            List<TopicPartition> media = new ArrayList<>();
-            media.add(awaitPartition(options.topics().frames()));
-            if (m.hasAudio()) {
-                media.add(awaitPartition(options.topics().audio()));
-            }
+            List<TopicPartition> media = awaitMediaPartitions();
             List<TopicPartition> all = new ArrayList<>(media);
             all.add(clipsPartition);
             long clipsPosition = consumer.position(clipsPartition);
@@ -365,6 +362,30 @@ public final class ClipDownloader {
                 throw new TransferException("timed out: " + none + " for " + seconds + " s while waiting for "
                         + waitingFor + " (have " + nextFrame + " frames, " + nextSample + " samples" + lastStatus
                         + "); is the clip id right and is the job running?");
+            }
+        }
+
+        /**
+         * The clip's partition of the media topic and, where they exist, of the frames and audio
+         * topics that a job from before the media topic wrote.
+         */
+        private List<TopicPartition> awaitMediaPartitions() throws TransferException {
+            List<String> topics = new ArrayList<>();
+            topics.add(options.topics().media());
+            topics.addAll(options.topics().legacyMedia());
+            while (true) {
+                Set<String> existing = consumer.listTopics(Duration.ofSeconds(30)).keySet();
+                List<TopicPartition> found = new ArrayList<>();
+                for (String topic : topics) {
+                    if (existing.contains(topic)) {
+                        ClipPartitions.find(consumer, topic, clipId, Duration.ofSeconds(10)).ifPresent(found::add);
+                    }
+                }
+                if (!found.isEmpty()) {
+                    return found;
+                }
+                checkIdle("topic " + options.topics().media() + " to exist");
+                sleep(500);
             }
         }
 

@@ -368,7 +368,7 @@ public final class ClipUploader {
             VideoFrame frame = new VideoFrame(manifest.getClipId(), frames, pts, v.width(), v.height(), jpeg);
             // a frame above the record limit goes as parts, all in this transaction: readers never see half of it
             for (ClipRecord record : FrameParts.records(frame, options.limits().maxFrameBytes())) {
-                send(options.topics().frames(), record);
+                send(options.topics().media(), record);
             }
             frames++;
             if (++framesInTransaction >= options.framesPerTransaction()) {
@@ -400,7 +400,7 @@ public final class ClipUploader {
                 return;
             }
             short[] values = Arrays.copyOf(block, whole);
-            send(options.topics().audio(), new AudioBlock(manifest.getClipId(), samples,
+            send(options.topics().media(), new AudioBlock(manifest.getClipId(), samples,
                     audio.sampleRate(), channels, values));
             samples += whole / channels;
             blockFill = 0;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A run of PCM 16-bit audio of a clip (topic {@code dubstream.audio}), interleaved when there is more
+ * A run of PCM 16-bit audio of a clip (topic {@code dubstream.media}), interleaved when there is more
  * than one channel, at the transport rate. {@code firstSample} counts samples per channel from the
  * start of the clip, so blocks tile the clip's audio without gaps or overlaps.
  */

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * One piece of a video frame whose JPEG is larger than one record may hold (topic
- * {@code dubstream.frames}, like whole frames): a 4K frame of 1.8 MB travels as two parts under
+ * {@code dubstream.media}, like whole frames): a 4K frame of 1.8 MB travels as two parts under
  * Kafka's default 1 MiB record limit. Every part repeats the frame's index, presentation time, size,
  * part count and whole byte count, so that each part checks itself and a reader can tell parts that
  * do not belong together.

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One encoded video frame of a clip (topic {@code dubstream.frames}). Frames are numbered from 0 in
+ * One encoded video frame of a clip (topic {@code dubstream.media}). Frames are numbered from 0 in
  * presentation order; the image is encoded as the manifest's frame encoding says (JPEG).
  */
 public class VideoFrame extends KeyedByClip {

@@ -95,7 +95,7 @@ class ClipDownloaderStatusITCase {
             assertThat(download.isDone()).as("waiting for frames while only status records come").isFalse();
             byte[] jpeg = JpegCodec.encode(new byte[WIDTH * HEIGHT * 3], WIDTH, HEIGHT, 0.9f);
             for (int i = 0; i < FRAMES; i++) {
-                commit(job, topics.output().frames(), new VideoFrame(clip, i, i * 40_000L, WIDTH, HEIGHT, jpeg));
+                commit(job, topics.output().media(), new VideoFrame(clip, i, i * 40_000L, WIDTH, HEIGHT, jpeg));
             }
             commit(job, topics.output().clips(), EndOfClip.complete(clip, FRAMES, 0, 1L));
         }

@@ -119,7 +119,7 @@ class ClipMediaFidelityITCase {
 
         ClipUploader.Result up = upload(source, clipId);
         assertThat(up.manifest().getRotationDegrees()).isEqualTo(clockwise);
-        VideoFrame first = (VideoFrame) KAFKA.committedRecords(ClipTopics.OUTPUT.frames(), clipId).get(0);
+        VideoFrame first = (VideoFrame) KAFKA.committedRecords(ClipTopics.OUTPUT.media(), clipId).get(0);
         assertThat(first.getWidth()).as("frames travel as stored").isEqualTo(320);
         assertThat(first.getHeight()).isEqualTo(240);
 
@@ -148,7 +148,7 @@ class ClipMediaFidelityITCase {
         ClipUploader.Result up = upload(source, "vfr");
 
         List<VideoFrame> frames = new ArrayList<>();
-        for (ClipRecord r : KAFKA.committedRecords(ClipTopics.OUTPUT.frames(), "vfr")) {
+        for (ClipRecord r : KAFKA.committedRecords(ClipTopics.OUTPUT.media(), "vfr")) {
             frames.add((VideoFrame) r);
         }
         assertThat(frames).hasSize(360);
@@ -183,10 +183,10 @@ class ClipMediaFidelityITCase {
             producer.beginTransaction();
             ClipRoundTripITCase.send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
             for (int i = 0; i < 25; i++) {
-                ClipRoundTripITCase.send(producer, codec, ClipTopics.OUTPUT.frames(), new VideoFrame("dubbed", i, i * 40_000L, 256, 144, jpeg));
+                ClipRoundTripITCase.send(producer, codec, ClipTopics.OUTPUT.media(), new VideoFrame("dubbed", i, i * 40_000L, 256, 144, jpeg));
             }
             for (int first = 0; first < 48_000; first += 12_000) {
-                ClipRoundTripITCase.send(producer, codec, ClipTopics.OUTPUT.audio(), new AudioBlock("dubbed", first, 48_000, 2,
+                ClipRoundTripITCase.send(producer, codec, ClipTopics.OUTPUT.media(), new AudioBlock("dubbed", first, 48_000, 2,
                         new short[24_000]));
             }
             ClipRoundTripITCase.send(producer, codec, ClipTopics.OUTPUT.clips(), EndOfClip.complete("dubbed", 25, 48_000, 1L));
@@ -214,7 +214,7 @@ class ClipMediaFidelityITCase {
 
     private static List<AudioBlock> audioBlocks(String clipId) {
         List<AudioBlock> blocks = new ArrayList<>();
-        for (ClipRecord r : KAFKA.committedRecords(ClipTopics.OUTPUT.audio(), clipId)) {
+        for (ClipRecord r : KAFKA.committedRecords(ClipTopics.OUTPUT.media(), clipId)) {
             blocks.add((AudioBlock) r);
         }
         return blocks;

@@ -153,7 +153,7 @@ class ClipRoundTripITCase {
         // the JPEG of the source's frame
         ClipRecordCodec codec = new ClipRecordCodec(RecordLimits.DEFAULTS.withMaxFrameBytes(maxPart));
         List<ClipRecord> records = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : committedOf(ClipTopics.OUTPUT.frames(), "in-parts")) {
+        for (ConsumerRecord<String, byte[]> r : committedOf(ClipTopics.OUTPUT.media(), "in-parts")) {
             records.add(codec.decodeOrThrow(r.value()));
         }
         assertThat(records).allMatch(r -> r instanceof FramePart).hasSizeGreaterThan(100);
@@ -205,7 +205,7 @@ class ClipRoundTripITCase {
         assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.ABORTED);
         assertThat(end.getFramesSent()).isZero();
         assertThat(end.getReason()).contains("above the limit of 2000 bytes for a whole frame");
-        assertThat(KAFKA.committedRecords(ClipTopics.OUTPUT.frames(), "too-big")).isEmpty();
+        assertThat(KAFKA.committedRecords(ClipTopics.OUTPUT.media(), "too-big")).isEmpty();
 
         Path output = tmp.resolve("too-big.mp4");
         assertThatThrownBy(() -> downloader(Duration.ofSeconds(10)).download("too-big", output,
@@ -252,7 +252,7 @@ class ClipRoundTripITCase {
         assertThat(manifest.getScriptLineCount()).isEqualTo(2);
         assertThat(manifest.getScriptLanguage()).isEqualTo("en");
         // sent in the manifest's transaction, before the first frame
-        long firstFrameAt = committedOf(ClipTopics.INPUT.frames(), "scripted").get(0).timestamp();
+        long firstFrameAt = committedOf(ClipTopics.INPUT.media(), "scripted").get(0).timestamp();
         assertThat(lines).allSatisfy(r -> assertThat(r.timestamp()).isBetween(clips.get(0).timestamp(), firstFrameAt));
 
         // the download reads frames and audio and leaves the script alone
@@ -302,7 +302,7 @@ class ClipRoundTripITCase {
             producer.initTransactions();
             producer.beginTransaction();
             send(producer, codec, ClipTopics.OUTPUT.clips(), manifest);
-            send(producer, codec, ClipTopics.OUTPUT.frames(), new VideoFrame("unfinished", 0, 0, 64, 48, jpeg));
+            send(producer, codec, ClipTopics.OUTPUT.media(), new VideoFrame("unfinished", 0, 0, 64, 48, jpeg));
             producer.commitTransaction();
         }
         Path output = tmp.resolve("unfinished.mp4");
@@ -314,6 +314,33 @@ class ClipRoundTripITCase {
                         + " waiting for the end-of-clip record (have 1 frames, 0 samples)");
         assertThat((System.nanoTime() - started) / 1e9).isBetween(2.0, 30.0);
         assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void downloadReadsFramesAndAudioFromTheTopicsOfAJobBeforeTheMediaTopic() throws Exception {
+        var spec = new SampleClipGenerator.Spec(256, 96, 25, 1, 1.0, 0, 0);
+        ClipRecordCodec codec = new ClipRecordCodec();
+        List<String> legacy = ClipTopics.OUTPUT.legacyMedia();
+        assertThat(legacy).containsExactly("dubstream.out.frames", "dubstream.out.audio");
+        try (KafkaProducer<String, byte[]> producer =
+                KafkaClients.transactionalProducer(KAFKA.bootstrapServers(), "test-legacy")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            send(producer, codec, ClipTopics.OUTPUT.clips(), manifest("legacy", 256, 96, true));
+            for (int i = 0; i < 25; i++) {
+                byte[] jpeg = JpegCodec.encode(SampleClipGenerator.renderFrame(spec, i), 256, 96, 0.95f);
+                send(producer, codec, legacy.get(0), new VideoFrame("legacy", i, i * 40_000L, 256, 96, jpeg));
+            }
+            send(producer, codec, legacy.get(1), new AudioBlock("legacy", 0, 16_000, 1, new short[16_000]));
+            send(producer, codec, ClipTopics.OUTPUT.clips(), EndOfClip.complete("legacy", 25, 16_000, 1L));
+            producer.commitTransaction();
+        }
+
+        ClipDownloader.Result down = downloader(Duration.ofSeconds(30)).download("legacy",
+                tmp.resolve("legacy.mp4"), TransferProgress.NONE);
+
+        assertThat(down.frames()).isEqualTo(25);
+        assertThat(down.samples()).isEqualTo(16_000);
     }
 
     @Test
@@ -343,17 +370,17 @@ class ClipRoundTripITCase {
                 VideoFrame frame = new VideoFrame("shuffled", i, i * 40_000L, 256, 96,
                         JpegCodec.encode(bgr, 256, 96, 0.95f));
                 if (i % 5 != 0 || n >= 50) {
-                    send(producer, codec, ClipTopics.OUTPUT.frames(), frame);
+                    send(producer, codec, ClipTopics.OUTPUT.media(), frame);
                     continue;
                 }
                 // every fifth frame in three parts, last part first, one part of each sent twice
                 List<FramePart> parts = FrameParts.split(frame, 3);
                 for (FramePart part : List.of(parts.get(2), parts.get(1), parts.get(1), parts.get(0), parts.get(2))) {
-                    send(producer, codec, ClipTopics.OUTPUT.frames(), part);
+                    send(producer, codec, ClipTopics.OUTPUT.media(), part);
                 }
             }
             for (long first : new long[] {24_000, 8_000, 0, 16_000, 8_000}) {
-                send(producer, codec, ClipTopics.OUTPUT.audio(), new AudioBlock("shuffled", first, 16_000, 1, tone));
+                send(producer, codec, ClipTopics.OUTPUT.media(), new AudioBlock("shuffled", first, 16_000, 1, tone));
             }
             send(producer, codec, ClipTopics.OUTPUT.clips(), EndOfClip.complete("shuffled", 50, 32_000, 1L));
             producer.commitTransaction();

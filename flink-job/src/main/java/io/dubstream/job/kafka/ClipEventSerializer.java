@@ -17,9 +17,10 @@ import io.dubstream.job.records.ClipEvent;
 
 /**
  * Writes the job's output: manifests and end-of-clip records to the clips topic, frames (whole or
- * in parts, {@link io.dubstream.connectors.records.FramePart}) and audio to theirs, dead letters to the dead-letter topic, chunk and clip status records to the status
- * topic; every record keyed by its clip id, so Kafka's default partitioner keeps a clip's records
- * of one topic in one partition, in order.
+ * in parts, {@link io.dubstream.connectors.records.FramePart}) and audio to the media topic, dead
+ * letters to the dead-letter topic, chunk and clip status records to the status topic; every record
+ * keyed by its clip id, so Kafka's default partitioner keeps a clip's records of one topic in one
+ * partition, in order.
  */
 public final class ClipEventSerializer implements KafkaRecordSerializationSchema<ClipEvent> {
 

@@ -32,8 +32,9 @@ public final class KafkaConnectors {
     private KafkaConnectors() {}
 
     /**
-     * Reads the four input topics (clips, frames, audio, script) from the committed group offsets (earliest for a new group),
-     * committed records only: an upload's aborted transactions are never seen.
+     * Reads the input topics (clips, media, script, and the legacy frames and audio topics where they
+     * exist: {@link ClipTopics#subscription}) from the committed group offsets (earliest for a new
+     * group), committed records only: an upload's aborted transactions are never seen.
      */
     public static KafkaSource<ClipEvent> source(Configuration conf) {
         return sourceBuilder(conf).build();
@@ -49,10 +50,9 @@ public final class KafkaConnectors {
 
     @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API for Kafka 4 clients
     private static KafkaSourceBuilder<ClipEvent> sourceBuilder(Configuration conf) {
-        ClipTopics in = ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX));
         return KafkaSource.<ClipEvent>builder()
                 .setBootstrapServers(bootstrap(conf))
-                .setTopics(in.all())
+                .setTopicPattern(ClipTopics.subscription(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)))
                 .setGroupId(conf.get(DubstreamOptions.CONSUMER_GROUP))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new ClipEventDeserializer(limits(conf), InputDeadLetters.of(conf)))
@@ -111,11 +111,11 @@ public final class KafkaConnectors {
 
     /**
      * Checks that the largest frame and dead letter the job may write fit the producers' request
-     * size and, where the cluster can say, the output frames and dead-letter topics' limits
+     * size and, where the cluster can say, the output media and dead-letter topics' limits
      * ({@link RecordSizes}).
      */
     public static void checkRecordSizes(Configuration conf, boolean askTheCluster) {
-        String frames = ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)).frames();
+        String frames = ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)).media();
         String deadLetters = conf.get(DubstreamOptions.DEAD_LETTER_TOPIC);
         Map<String, Integer> topicLimits = Map.of();
         if (askTheCluster) {

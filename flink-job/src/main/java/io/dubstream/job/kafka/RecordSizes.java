@@ -25,9 +25,9 @@ public final class RecordSizes {
      * @param limits the record limits the job writes with
      * @param maxKept the most original bytes a dead letter keeps
      * @param maxRequestSize the producers' {@code max.request.size}
-     * @param topicLimits {@code max.message.bytes} of the output frames topic and the dead-letter topic,
+     * @param topicLimits {@code max.message.bytes} of the output media topic and the dead-letter topic,
      *     where known (empty when the cluster cannot say)
-     * @param framesTopic the output frames topic
+     * @param framesTopic the output media topic (where frames go)
      * @param deadLetterTopic the dead-letter topic
      * @throws IllegalArgumentException naming the options to change, when a record would not fit
      */

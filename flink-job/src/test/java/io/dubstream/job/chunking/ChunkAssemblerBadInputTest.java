@@ -51,7 +51,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
 
         feedWithClean(inserted(clip.upload(), clip.frame(20), again));
 
-        assertRefused(single(deadLetters()), again, "dubstream.frames", "duplicate frame 7 of clip dup");
+        assertRefused(single(deadLetters()), again, "dubstream.media", "duplicate frame 7 of clip dup");
         assertThat(only(harness.extractOutputValues(), clip.id)).containsExactly(clip.wholeChunk());
         assertOnlyFinishedMarkersLeft(2);
     }
@@ -63,7 +63,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
 
         feedWithClean(inserted(clip.upload(), clip.frame(100), again));
 
-        assertRefused(single(deadLetters()), again, "dubstream.audio", "duplicate audio block at sample 4000 of clip dup");
+        assertRefused(single(deadLetters()), again, "dubstream.media", "duplicate audio block at sample 4000 of clip dup");
         assertThat(only(harness.extractOutputValues(), clip.id)).containsExactly(clip.wholeChunk());
         assertOnlyFinishedMarkersLeft(2);
     }
@@ -92,7 +92,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
 
         feedWithClean(upload);
 
-        assertRefused(single(deadLetters()), past, "dubstream.frames",
+        assertRefused(single(deadLetters()), past, "dubstream.media",
                 "frame 125 of clip over is past its end: the end-of-clip record says 125 frames");
         assertThat(only(harness.extractOutputValues(), clip.id)).containsExactly(clip.wholeChunk());
         assertOnlyFinishedMarkersLeft(2);
@@ -105,7 +105,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
 
         feedWithClean(inserted(clip.upload(), clip.frame(10), past));
 
-        assertRefused(single(deadLetters()), past, "dubstream.frames",
+        assertRefused(single(deadLetters()), past, "dubstream.media",
                 "frame 130 of clip over is past its end: the end-of-clip record says 125 frames");
         assertThat(only(harness.extractOutputValues(), clip.id)).containsExactly(clip.wholeChunk());
         assertOnlyFinishedMarkersLeft(2);
@@ -124,7 +124,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
 
         feedWithClean(upload);
 
-        assertRefused(single(deadLetters()), past, "dubstream.audio",
+        assertRefused(single(deadLetters()), past, "dubstream.media",
                 "audio block at sample 80000 of clip over is past its end: the end-of-clip record says 80000 samples");
         assertThat(only(harness.extractOutputValues(), clip.id)).containsExactly(clip.wholeChunk());
         assertOnlyFinishedMarkersLeft(2);
@@ -186,7 +186,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         assertThat(only(harness.extractOutputValues(), orphan.id))
                 .containsExactly(Chunk.failure(orphan.id, null, 0, reason));
         List<DeadLetter> letters = deadLetters();
-        assertRefused(letters.get(0), orphan.frame(130), "dubstream.frames", reason);
+        assertRefused(letters.get(0), orphan.frame(130), "dubstream.media", reason);
         assertThat(letters).hasSize(5);
         assertThat(letters.subList(1, 5)).allSatisfy(
                 d -> assertThat(d.getReason()).endsWith(" of clip orphan arrived after the clip ended"));
@@ -212,7 +212,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
                 + " 1920000 samples at 16000 Hz) allows";
         assertThat(only(harness.extractOutputValues(), ahead.id)).singleElement()
                 .satisfies(c -> assertThat(c.getFailure()).isEqualTo(reason));
-        assertRefused(deadLetters().get(0), over, "dubstream.audio", reason);
+        assertRefused(deadLetters().get(0), over, "dubstream.media", reason);
     }
 
     @Test
@@ -257,7 +257,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         assertThat(only(harness.extractOutputValues(), clip.id))
                 .containsExactly(Chunk.failure(clip.id, clip.manifest(), ClipMode.WHOLE, 0, reason));
         List<DeadLetter> letters = deadLetters();
-        assertRefused(letters.get(0), wrong, "dubstream.frames", reason);
+        assertRefused(letters.get(0), wrong, "dubstream.media", reason);
         assertThat(letters).hasSize(upload.size() - at);
         assertThat(letters.subList(1, letters.size())).allSatisfy(
                 d -> assertThat(d.getReason()).endsWith(" of clip bad arrived after the clip ended"));
@@ -274,7 +274,7 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         String reason = "frame 7 is 1920x1080 but the manifest says 64x36";
         assertThat(only(harness.extractOutputValues(), clip.id))
                 .containsExactly(Chunk.failure(clip.id, clip.manifest(), 0, reason));
-        assertRefused(single(deadLetters()), wrong, "dubstream.frames", reason);
+        assertRefused(single(deadLetters()), wrong, "dubstream.media", reason);
         assertOnlyFinishedMarkersLeft(2);
     }
 
@@ -295,8 +295,8 @@ class ChunkAssemblerBadInputTest extends ChunkAssemblerTestBase {
         assertThat(only(harness.extractOutputValues(), silent.id))
                 .containsExactly(Chunk.failure(silent.id, silent.manifest(), ClipMode.WHOLE, 0, silentReason));
         assertThat(deadLetters()).hasSize(2);
-        assertRefused(deadLetters().get(0), wrong, "dubstream.audio", reason);
-        assertRefused(deadLetters().get(1), unexpected, "dubstream.audio", silentReason);
+        assertRefused(deadLetters().get(0), wrong, "dubstream.media", reason);
+        assertRefused(deadLetters().get(1), unexpected, "dubstream.media", silentReason);
         assertOnlyFinishedMarkersLeft(3);
     }
 

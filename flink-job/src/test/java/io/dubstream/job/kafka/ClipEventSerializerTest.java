@@ -24,13 +24,13 @@ class ClipEventSerializerTest {
     void recordsGoToTheirTopicsKeyedByClip() throws Exception {
         ProducerRecord<byte[], byte[]> frame = serializer.serialize(
                 ClipEvent.of(new VideoFrame("clip", 0, 0, 64, 36, new byte[] {1, 2, 3})), null, null);
-        assertThat(frame.topic()).isEqualTo("out.frames");
+        assertThat(frame.topic()).isEqualTo("out.media");
         assertThat(new String(frame.key())).isEqualTo("clip");
         assertThat(serializer.serialize(ClipEvent.of(EndOfClip.complete("clip", 1, 0, 0)), null, null).topic())
                 .isEqualTo("out.clips");
         ProducerRecord<byte[], byte[]> part = serializer.serialize(
                 ClipEvent.of(new FramePart("clip", 0, 0, 64, 36, 1, 2, 20, new byte[10])), null, null);
-        assertThat(part.topic()).isEqualTo("out.frames");
+        assertThat(part.topic()).isEqualTo("out.media");
         assertThat(new String(part.key())).isEqualTo("clip");
     }
 

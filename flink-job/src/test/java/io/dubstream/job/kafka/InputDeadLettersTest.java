@@ -28,16 +28,16 @@ class InputDeadLettersTest {
         EndOfClip end = EndOfClip.complete("clip", 8, 4002, 1L);
 
         assertThat(deadLetters.refused(frame, "duplicate frame 7 of clip clip", 9L).getDeadLetter()).isEqualTo(
-                new DeadLetter("clip", "in.frames", -1, -1, "duplicate frame 7 of clip clip", codec.encode(frame), 9L));
-        assertThat(deadLetters.refused(block, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.audio");
+                new DeadLetter("clip", "in.media", -1, -1, "duplicate frame 7 of clip clip", codec.encode(frame), 9L));
+        assertThat(deadLetters.refused(block, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.media");
         assertThat(deadLetters.refused(end, "why", 9L).getDeadLetter().getSourceTopic()).isEqualTo("in.clips");
     }
 
     @Test
-    void aRefusedPartNamesTheFramesTopicAndAFrameJoinedFromPartsKeepsItsFirstBytes() throws Exception {
+    void aRefusedPartNamesTheMediaTopicAndAFrameJoinedFromPartsKeepsItsFirstBytes() throws Exception {
         FramePart part = new FramePart("clip", 7, 280_000, 3840, 2160, 1, 2, 5, new byte[] {4, 5, 6});
         assertThat(deadLetters.refused(part, "duplicate part 1 of 2 of frame 7 of clip clip", 9L).getDeadLetter())
-                .isEqualTo(new DeadLetter("clip", "in.frames", -1, -1, "duplicate part 1 of 2 of frame 7 of clip clip",
+                .isEqualTo(new DeadLetter("clip", "in.media", -1, -1, "duplicate part 1 of 2 of frame 7 of clip clip",
                         codec.encode(part), 9L));
 
         // a 4K frame joined from its parts is above one record's limit: its dead letter keeps the first 64 KiB

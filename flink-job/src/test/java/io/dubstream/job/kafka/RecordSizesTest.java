@@ -16,7 +16,7 @@ import io.dubstream.job.DubstreamOptions;
 /** The job's largest records against the producers' request size and the topics' limits, at start. */
 class RecordSizesTest {
 
-    private static final String FRAMES = "dubstream.out.frames";
+    private static final String FRAMES = "dubstream.out.media";
     private static final String DLQ = "dubstream.dlq";
 
     @Test
@@ -77,7 +77,7 @@ class RecordSizesTest {
     void aTopicThatTakesLessThanTheLargestRecordIsRefused() {
         assertThatThrownBy(() -> RecordSizes.check(RecordLimits.DEFAULTS, DeadLetter.DEFAULT_MAX_KEPT_BYTES,
                 RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES, Map.of(FRAMES, 500_000), FRAMES, DLQ))
-                .hasMessageContaining("above topic dubstream.out.frames's max.message.bytes=500000");
+                .hasMessageContaining("above topic dubstream.out.media's max.message.bytes=500000");
         assertThatThrownBy(() -> RecordSizes.check(RecordLimits.DEFAULTS, DeadLetter.DEFAULT_MAX_KEPT_BYTES,
                 RecordLimits.KAFKA_DEFAULT_MAX_RECORD_BYTES, Map.of(DLQ, 50_000), FRAMES, DLQ))
                 .hasMessageContaining("above topic dubstream.dlq's max.message.bytes=50000");

@@ -188,7 +188,7 @@ class FramePartJoinerTest {
                         + " then no part of the clip for 30 s"),
                 refused(later.get(1), "frame 5 of clip a never completed: 1 of 2 parts (450 of 900 bytes) arrived,"
                         + " then no part of the clip for 30 s"));
-        assertThat(deadLetters().get(0).getSourceTopic()).isEqualTo(ClipTopics.INPUT.frames());
+        assertThat(deadLetters().get(0).getSourceTopic()).isEqualTo(ClipTopics.INPUT.media());
         assertNothingIsLeft();
     }
 
@@ -252,7 +252,7 @@ class FramePartJoinerTest {
 
     /** The dead letter of {@code part} with {@code reason}: its bytes, the frames topic, the time is left out. */
     private static DeadLetter refused(FramePart part, String reason) throws Exception {
-        return new DeadLetter(part.getClipId(), ClipTopics.INPUT.frames(), -1, -1, reason,
+        return new DeadLetter(part.getClipId(), ClipTopics.INPUT.media(), -1, -1, reason,
                 new ClipRecordCodec().encode(part), 0L);
     }
 
