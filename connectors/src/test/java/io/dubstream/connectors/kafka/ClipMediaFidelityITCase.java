@@ -119,7 +119,8 @@ class ClipMediaFidelityITCase {
 
         ClipUploader.Result up = upload(source, clipId);
         assertThat(up.manifest().getRotationDegrees()).isEqualTo(clockwise);
-        VideoFrame first = (VideoFrame) KAFKA.committedRecords(ClipTopics.OUTPUT.media(), clipId).get(0);
+        VideoFrame first = KAFKA.committedRecords(ClipTopics.OUTPUT.media(), clipId).stream()
+                .filter(VideoFrame.class::isInstance).map(VideoFrame.class::cast).findFirst().orElseThrow();
         assertThat(first.getWidth()).as("frames travel as stored").isEqualTo(320);
         assertThat(first.getHeight()).isEqualTo(240);
 
@@ -149,7 +150,9 @@ class ClipMediaFidelityITCase {
 
         List<VideoFrame> frames = new ArrayList<>();
         for (ClipRecord r : KAFKA.committedRecords(ClipTopics.OUTPUT.media(), "vfr")) {
-            frames.add((VideoFrame) r);
+            if (r instanceof VideoFrame f) {
+                frames.add(f);
+            }
         }
         assertThat(frames).hasSize(360);
         double worstRecord = 0;
@@ -215,7 +218,9 @@ class ClipMediaFidelityITCase {
     private static List<AudioBlock> audioBlocks(String clipId) {
         List<AudioBlock> blocks = new ArrayList<>();
         for (ClipRecord r : KAFKA.committedRecords(ClipTopics.OUTPUT.media(), clipId)) {
-            blocks.add((AudioBlock) r);
+            if (r instanceof AudioBlock b) {
+                blocks.add(b);
+            }
         }
         return blocks;
     }
