@@ -289,18 +289,19 @@ public final class DubstreamOptions {
             .key("dubstream.lipsync.detect-faces-every")
             .intType()
             .defaultValue(1)
-            .withDescription("Run the face detector on every n-th frame of a chunk (and its last); the frames between"
-                    + " take the box interpolated between two detections, or none when either found no face."
-                    + " 1 detects on every frame, as Wav2Lip does.");
+            .withDescription("Run the face detector on every n-th frame of the clip (frames 0, n, 2n, ..., whatever"
+                    + " the chunk, and a chunk's last); the frames between take the box interpolated between two"
+                    + " detections, or none when either found no face. 1 detects on every frame, as Wav2Lip does.");
 
     public static final ConfigOption<Boolean> LIPSYNC_TRACK_FACES = ConfigOptions
             .key("dubstream.lipsync.track-faces")
             .booleanType()
             .defaultValue(true)
-            .withDescription("Search each face detection near the face found before it in the chunk (the box grown by"
-                    + " half its size, faces of 2/3 to 3/2 its size), and the whole frame only where it is not there:"
-                    + " 5 to 40 times cheaper than searching whole frames on a CPU. false searches every frame whole,"
-                    + " as Wav2Lip's detector does.");
+            .withDescription("Search each face detection near the face found before it (the box grown by half its"
+                    + " size, faces of 2/3 to 3/2 its size), and the whole frame only where it is not there and at the"
+                    + " first detection of each half second of the clip, so that a chunk finds the boxes the whole clip"
+                    + " finds: several times cheaper than searching whole frames on a CPU. false searches every frame"
+                    + " whole, as Wav2Lip's detector does.");
 
     public static final ConfigOption<Duration> LIPSYNC_MAX_WAIT = ConfigOptions.key("dubstream.lipsync.max-wait")
             .durationType()

@@ -128,16 +128,45 @@ public final class Resampler {
 
     /** Resamples a whole buffer; see the class comment for the length and alignment. */
     public float[] resample(float[] in) {
+        return resample(in, 0);
+    }
+
+    /**
+     * The first output sample, in the output of a whole signal, that lies at or after its input sample
+     * {@code firstIn}: {@code ceil(firstIn * L / M)}.
+     */
+    public long firstOutput(long firstIn) {
+        if (firstIn < 0) {
+            throw new IllegalArgumentException("negative sample index " + firstIn);
+        }
+        return Math.floorDiv(Math.addExact(Math.multiplyExact(firstIn, (long) up), down - 1), down);
+    }
+
+    /**
+     * Resamples a part of a longer signal, {@code in} being its samples from {@code firstIn} on, on that
+     * signal's output grid: output samples {@link #firstOutput(long) firstOutput(firstIn)} up to
+     * {@code firstOutput(firstIn + in.length)} (exclusive) of the whole signal's output, which lie in the
+     * part. Those whose filter stays inside the part (all but the first and last {@link #halfWidth()}
+     * input samples' worth) equal the whole signal's, bit for bit; the buffer is taken as zero outside
+     * the part. {@code firstIn} 0 is {@link #resample(float[])}.
+     */
+    public float[] resample(float[] in, long firstIn) {
         int n = in.length;
-        float[] out = new float[outputLength(n)];
+        long firstOut = firstOutput(firstIn);
+        long endOut = firstOutput(firstIn + n);
+        if (endOut - firstOut > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(n + " samples at " + inRate + " Hz are too many for " + outRate + " Hz");
+        }
+        float[] out = new float[(int) (endOut - firstOut)];
         if (up == down) {
             System.arraycopy(in, 0, out, 0, n);
             return out;
         }
         int width = 2 * halfWidth + 1;
         for (int k = 0; k < out.length; k++) {
-            long pos = (long) k * down;
-            int i = (int) (pos / up);
+            // the whole signal's output firstOut + k lies at its input (firstOut + k) * M / L
+            long pos = Math.multiplyExact(firstOut + k, (long) down);
+            int i = (int) (pos / up - firstIn);
             float[] h = phases[(int) (pos % up)];
             int first = i - halfWidth;
             int q0 = Math.max(0, -first);

@@ -53,7 +53,10 @@ import io.dubstream.job.status.ChunkStatuses;
  *       identical JPEGs are passed through untouched, others are decoded, blended and re-encoded.
  *       Dubbed chunks ({@link Chunk#isDubbed()}) join at the cut instead, the step that the
  *       complementary weights become for outputs that belong to one chunk: frames and samples before
- *       chunk {@code k}'s core start come from the tail of {@code k-1}, the rest from {@code k};</li>
+ *       chunk {@code k}'s core start come from the tail of {@code k-1}, the rest from {@code k}. So do
+ *       the frames (not the audio) of chunks whose frame model ran on the core frames only
+ *       ({@link Chunk#isFramesAtCut()}, lip-sync): each frame is the output of the chunk whose core
+ *       holds it, and a context frame, which left the model as it came, is never blended in;</li>
  *   <li>chunk {@code k}'s own part, up to its {@code nextFirst}, is emitted as it is;</li>
  *   <li>its tail {@code [nextFirst_k, end_k)} is held for chunk {@code k+1}, or emitted if {@code k}
  *       is the last chunk, which is followed by the input's end-of-clip record (or a {@code FAILED}
@@ -340,10 +343,12 @@ public class OverlapAddMerger extends KeyedProcessFunction<String, Chunk, ClipEv
         byte[][] tail = p.getTailImages();
         int ownFrames = c.isLast() ? images.length : (int) (c.getNextFirstFrame() - c.getFirstFrame());
         byte[][] overlap = new byte[tail.length][];
-        // a dubbed chunk carries only its own lines' speech: the seam is its cut, not a crossfade
+        // a dubbed chunk carries only its own lines' speech, and frame-local frames are each their core
+        // chunk's output: the seam is the cut, not a crossfade
         boolean atCut = c.isDubbed();
+        boolean framesAtCut = atCut || c.isFramesAtCut();
         for (int j = 0; j < tail.length; j++) {
-            if (atCut) {
+            if (framesAtCut) {
                 overlap[j] = c.framePtsMicros(j) < c.getCoreStartMicros() ? tail[j] : images[j];
                 continue;
             }

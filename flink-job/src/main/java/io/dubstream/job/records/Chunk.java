@@ -80,6 +80,11 @@ public class Chunk {
     private int[] dubLines;
     /** Whether this is the marker that the clip started: it carries only the manifest. */
     private boolean clipStart;
+    /**
+     * Whether the frame model ran on the core frames only and left the context frames as they came, so
+     * that the merger joins the frames at the cut (false for chunks from before this existed).
+     */
+    private boolean framesAtCut;
 
     public Chunk() {}
 
@@ -202,6 +207,32 @@ public class Chunk {
         scriptLines = from.scriptLines;
         spokenMicros = from.spokenMicros;
         dubLines = from.dubLines;
+        framesAtCut = from.framesAtCut;
+    }
+
+    /**
+     * A copy (sharing the media) whose frames join the neighbours' at the cut between their cores
+     * ({@link #isFramesAtCut()}).
+     */
+    public Chunk withFramesAtCut() {
+        Chunk c = withAttempts(attempts);
+        c.framesAtCut = true;
+        return c;
+    }
+
+    /**
+     * Whether the frames are each the output of the chunk whose core holds them: the frame model ran on
+     * the core frames only (its output for a frame depends on that frame and the clip's context, not on
+     * where the chunk starts) and left the context frames as they came. The merger then takes each frame
+     * of an overlap from the chunk whose core holds it instead of crossfading; the audio is crossfaded
+     * unless the chunk {@link #isDubbed() is dubbed}.
+     */
+    public boolean isFramesAtCut() {
+        return framesAtCut;
+    }
+
+    public void setFramesAtCut(boolean framesAtCut) {
+        this.framesAtCut = framesAtCut;
     }
 
     /** A copy (sharing the media) with its dub's line counts: spoken, extended, stretched, cut. */
@@ -488,7 +519,7 @@ public class Chunk {
                 && Arrays.equals(framePtsMicros, c.framePtsMicros) && coreStartMicros == c.coreStartMicros
                 && coreEndMicros == c.coreEndMicros && Objects.equals(coreCut, c.coreCut)
                 && Arrays.equals(scriptLines, c.scriptLines) && Arrays.equals(spokenMicros, c.spokenMicros)
-                && Arrays.equals(dubLines, c.dubLines) && clipStart == c.clipStart;
+                && Arrays.equals(dubLines, c.dubLines) && clipStart == c.clipStart && framesAtCut == c.framesAtCut;
     }
 
     @Override

@@ -130,4 +130,34 @@ class ResamplerTest {
         }
         return best;
     }
+
+    /**
+     * A part of a signal resampled on the whole signal's output grid: every output whose filter lies in
+     * the part equals the whole signal's bit for bit, wherever the part starts (44.1 kHz to 16 kHz lines
+     * up only every 441 input samples).
+     */
+    @ParameterizedTest(name = "{0} -> {1} Hz from sample {2}")
+    @CsvSource({"44100, 16000, 12347", "48000, 16000, 7001", "16000, 24000, 999", "44100, 16000, 0"})
+    void aPartResampledOnTheWholeSignalsGridEqualsItBitForBit(int in, int out, int from) {
+        Resampler r = new Resampler(in, out);
+        float[] whole = new float[3 * in];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < whole.length; i++) {
+            whole[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / in) + 0.1 * random.nextGaussian());
+        }
+        float[] wholeOut = r.resample(whole);
+        int length = in;
+        float[] part = r.resample(java.util.Arrays.copyOfRange(whole, from, from + length), from);
+        long first = r.firstOutput(from);
+        assertThat(part).hasSize((int) (r.firstOutput(from + length) - first));
+        // the output grid: the first output lies at or after the part's first input
+        assertThat(first * in).isGreaterThanOrEqualTo((long) from * out);
+        assertThat((first - 1) * in).isLessThan((long) from * out);
+        int margin = (int) Math.ceil((double) r.halfWidth() * out / in) + 1;
+        for (int k = 0; k < part.length; k++) {
+            if (from == 0 ? k < part.length - margin : k >= margin && k < part.length - margin) {
+                assertThat(part[k]).as("output %d", first + k).isEqualTo(wholeOut[(int) (first + k)]);
+            }
+        }
+    }
 }

@@ -353,6 +353,62 @@ class OverlapAddMergerTest {
         assertOnlyTheFinishedMarkerIsLeft(1);
     }
 
+    /**
+     * Chunks whose frame model ran on the core frames only (lip-sync) join their frames at the cut, as
+     * dubbed ones do, but their audio, which is not frame-local, is still crossfaded.
+     */
+    @Test
+    void framesAtCutJoinTheFramesAtTheCutAndCrossfadeTheAudio() throws Exception {
+        SyntheticClip clip = SyntheticClip.at25Fps("clip-lipsync", 25, 8);
+        LevelShiftModel model = new LevelShiftModel();
+        List<Chunk> chunks = clip.chunks();
+        long[] coreStart = new long[chunks.size() + 1];
+        for (int k = 1; k < chunks.size(); k++) {
+            coreStart[k] = chunks.get(k).framePtsMicros(15);
+        }
+        coreStart[chunks.size()] = Long.MAX_VALUE;
+        List<Chunk> processed = new ArrayList<>();
+        for (int k = 0; k < chunks.size(); k++) {
+            Chunk c = chunks.get(k);
+            long[] pts = new long[c.getImages().length];
+            for (int i = 0; i < pts.length; i++) {
+                pts[i] = c.framePtsMicros(i);
+            }
+            processed.add(model.process(c.withTimes(pts, coreStart[k], coreStart[k + 1], "gap", null))
+                    .withFramesAtCut());
+        }
+        assertThat(processed.get(1).isFramesAtCut()).isTrue();
+        assertThat(processed.get(1).isDubbed()).isFalse();
+        startClip(clip);
+        for (Chunk chunk : reorder(processed, Order.SHUFFLED)) {
+            harness.processElement(chunk, 0L);
+        }
+
+        List<byte[]> frames = new ArrayList<>();
+        for (ClipEvent e : harness.extractOutputValues()) {
+            if (e.getFrame() != null) {
+                frames.add(e.getFrame().getImage());
+            }
+        }
+        assertThat(frames).hasSize(clip.frameCount());
+        for (int k = 0; k < processed.size(); k++) {
+            Chunk c = processed.get(k);
+            for (int j = 0; j < c.getImages().length; j++) {
+                long t = c.framePtsMicros(j);
+                if (t >= coreStart[k] && t < coreStart[k + 1]) {
+                    assertThat(frames.get((int) c.getFirstFrame() + j)).as("frame %d: chunk %d's bytes",
+                            c.getFirstFrame() + j, k).isEqualTo(c.getImages()[j]);
+                }
+            }
+        }
+        short[] merged = audioOf(harness.extractOutputValues(), clip.samples.length);
+        int channels = clip.channels;
+        int cut = (int) io.dubstream.job.audio.SampleTimes.sampleAt(coreStart[1], SAMPLE_RATE) * channels;
+        // 0.6 s into the 2 s overlap the raised cosine weighs chunk 1 (shifted by 100) by about 0.21
+        assertThat(merged[cut] - clip.samples[cut]).as("at the cut: a blend of chunks 0 and 1").isBetween(15, 30);
+        assertOnlyTheFinishedMarkerIsLeft(1);
+    }
+
     @Test
     void aFailureMarkerWaitsForTheChunksBeforeItThenFlushesTheTail() throws Exception {
         SyntheticClip clip = SyntheticClip.of("clip-45s", 25, 1, 1125, 45 * SAMPLE_RATE + 4800, 3);

@@ -18,23 +18,26 @@ import io.dubstream.job.records.Chunk;
  * <p>Audio comes at the transport rate and channel count. For the mel features the channels are
  * averaged to mono, as {@code librosa.load(mono=True)} does, and resampled to 16 kHz (Wav2Lip's rate)
  * by {@link Resampler} where the transport rate is another; the chunk's audio itself is not changed.
- * The mel spectrogram covers the chunk's own audio, and each frame's window is placed by the frame's
- * presentation time relative to the time of the chunk's first sample ({@link MelWindows#starts(int,
- * long[], long, int)}), so frames of a variable frame rate get the audio they are shown with.
+ * The mel spectrogram covers the chunk's own audio on the clip's mel grid
+ * ({@link MelSpectrogram#of(double[], long)}, resampled on the clip's 16 kHz grid), and each frame's
+ * window is placed by the frame's presentation time in the clip ({@link MelWindows#starts(MelSpectrogram,
+ * long[])}), so frames of a variable frame rate get the audio they are shown with, and a chunk's frames
+ * the windows the whole clip's get.
  *
- * <p>Faces are detected in every frame (or every n-th, see {@link FaceSearch}), by default near the
- * face found in the frame before, then padded and smoothed over the chunk
- * ({@link FaceTrack}); frames without a face are returned unchanged (the same JPEG bytes) and counted.
- * Boxes are smoothed within the chunk only: the chunk's context (1 s each side by default) absorbs
- * the edge, as the merger crossfades it.
+ * <p>Only the chunk's core frames ({@link Chunk#getCoreStartMicros()} to its end) get a box, a crop
+ * and so the model; the context is input: faces are detected in the frames that the core's boxes
+ * depend on, on every frame of the clip (or every n-th, see {@link FaceSearch}), by default near the
+ * face found before, then padded and smoothed ({@link FaceTrack}) over the chunk, context included, so
+ * that a core frame's box is the one the whole clip gives it. Frames without a face, and context
+ * frames, are returned unchanged (the same JPEG bytes); core frames without a face are counted.
  *
  * <p>A clip whose manifest asks for a display rotation (phone video) is searched upright: each decoded
  * frame is turned by that {@link Rotation} before detection, boxes are padded and smoothed in the
  * upright frame (Wav2Lip's padding is below the chin), the 96x96 crop the model sees is upright, and
  * the model's face is turned back and pasted into the frame as stored.
  *
- * <p>Frames are decoded from JPEG once to detect and once to crop (smoothing needs the boxes of the
- * following frames first), and once more to paste, so that a chunk never holds its decoded frames.
+ * <p>Frames are decoded from JPEG once to detect and once to crop (core frames; smoothing needs the
+ * boxes of the following frames first), and once more to paste, so that a chunk never holds its decoded frames.
  * Face crops are kept as 96x96 BGR bytes (27 KB per frame) and turned into floats on request.
  *
  * <p>Not thread-safe: it owns a {@link FaceDetector}; one per subtask, closed with it.
@@ -84,47 +87,110 @@ public final class LipSyncFrames implements AutoCloseable {
         for (int i = 0; i < ptsMicros.length; i++) {
             ptsMicros[i] = chunk.framePtsMicros(i);
         }
-        MelSpectrogram mel = MelSpectrogram.of(melAudio(chunk.getSamples(), m.getSampleRate(), m.getChannels()));
-        int[] melStarts = MelWindows.starts(mel.frames(), ptsMicros, chunk.getFirstSample(), m.getSampleRate());
-        return faces(jpegs, m.getWidth(), m.getHeight(), Rotation.of(m.getRotationDegrees()), chunk.getFirstFrame(),
-                mel, melStarts);
+        MelSpectrogram mel = melSpectrogram(chunk.getSamples(), chunk.getFirstSample(), m.getSampleRate(),
+                m.getChannels());
+        int[] melStarts = MelWindows.starts(mel, ptsMicros);
+        int coreFrom = 0;
+        int coreTo = jpegs.length;
+        if (hasCore(chunk)) {
+            while (coreFrom < jpegs.length && ptsMicros[coreFrom] < chunk.getCoreStartMicros()) {
+                coreFrom++;
+            }
+            coreTo = coreFrom;
+            while (coreTo < jpegs.length && ptsMicros[coreTo] < chunk.getCoreEndMicros()) {
+                coreTo++;
+            }
+        }
+        return faces(jpegs, ptsMicros, m.getWidth(), m.getHeight(), Rotation.of(m.getRotationDegrees()),
+                chunk.getFirstFrame(), coreFrom, coreTo, mel, melStarts);
     }
 
     /**
-     * Detects, tracks and crops the faces of frames {@code firstFrame ..}, stored {@code width x height}
-     * and turned upright by {@code upright}.
+     * Whether the chunk says which part of it is its core, the frames it stands for alone (a chunk cut
+     * before core times existed does not: all its frames count as its core).
      */
-    private Prepared faces(byte[][] jpegs, int width, int height, Rotation upright, long firstFrame,
-            MelSpectrogram mel, int[] melStarts) {
+    public static boolean hasCore(Chunk chunk) {
+        return chunk.getCoreEndMicros() > chunk.getCoreStartMicros();
+    }
+
+    /**
+     * Detects, tracks and crops the faces of frames {@code firstFrame ..} of the clip, stored
+     * {@code width x height}, turned upright by {@code upright}, for the core frames
+     * {@code [coreFrom, coreTo)}. Only the frames whose detection a core frame's box depends on are
+     * decoded and searched, on the clip's schedule ({@link FaceSearch}): back to the tracking restart
+     * before the first core frame's smoothing window, on to the detection after the last one's.
+     */
+    private Prepared faces(byte[][] jpegs, long[] ptsMicros, int width, int height, Rotation upright, long firstFrame,
+            int coreFrom, int coreTo, MelSpectrogram mel, int[] melStarts) {
+        int n = jpegs.length;
         int uprightWidth = upright.width(width, height);
         int uprightHeight = upright.height(width, height);
-        FaceBox[] detections = new FaceBox[jpegs.length];
-        int previous = -1;
-        FaceBox lastFace = null;
-        for (int i = 0; i < jpegs.length; i++) {
-            if (i % search.detectEvery() != 0 && i != jpegs.length - 1) {
-                continue;
+        FaceBox[] detections = new FaceBox[n];
+        if (coreFrom < coreTo) {
+            // a box is smoothed over the next FaceTrack.WINDOW boxes, and the tail of a run reaches back as far
+            int lo = Math.max(0, coreFrom - FaceTrack.WINDOW);
+            int hi = Math.min(n - 1, coreTo - 1 + FaceTrack.WINDOW);
+            int from = -1;
+            for (int i = 0; i <= lo; i++) {
+                if (scheduled(i, n, firstFrame) && (from < 0 || !search.track() || restartsTracking(i, ptsMicros,
+                        n, firstFrame))) {
+                    from = i;
+                }
             }
-            byte[] bgr = upright.apply(decode(jpegs[i], width, height, firstFrame + i), width, height);
-            detections[i] = (search.track() && lastFace != null
-                    ? detector.detectNear(bgr, uprightWidth, uprightHeight, lastFace)
-                    : detector.detect(bgr, uprightWidth, uprightHeight)).orElse(null);
-            lastFace = detections[i] == null ? lastFace : detections[i];
-            if (previous >= 0) {
-                interpolate(detections, previous, i);
+            if (from < 0) {
+                from = lo;
             }
-            previous = i;
+            int previous = -1;
+            FaceBox lastFace = null;
+            for (int i = from; i < n; i++) {
+                if (!scheduled(i, n, firstFrame)) {
+                    continue;
+                }
+                if (restartsTracking(i, ptsMicros, n, firstFrame)) {
+                    lastFace = null;
+                }
+                byte[] bgr = upright.apply(decode(jpegs[i], width, height, firstFrame + i), width, height);
+                detections[i] = (search.track() && lastFace != null
+                        ? detector.detectNear(bgr, uprightWidth, uprightHeight, lastFace)
+                        : detector.detect(bgr, uprightWidth, uprightHeight)).orElse(null);
+                lastFace = detections[i] == null ? lastFace : detections[i];
+                if (previous >= 0) {
+                    interpolate(detections, previous, i);
+                }
+                previous = i;
+                if (i >= hi) {
+                    break;
+                }
+            }
         }
         FaceTrack track = FaceTrack.of(detections, uprightWidth, uprightHeight, padding);
-        byte[][] crops = new byte[jpegs.length][];
-        for (int i = 0; i < jpegs.length; i++) {
+        byte[][] crops = new byte[n][];
+        for (int i = coreFrom; i < coreTo; i++) {
             Optional<FaceBox> box = track.box(i);
             if (box.isPresent()) {
                 crops[i] = FaceCrops.crop(decode(jpegs[i], width, height, firstFrame + i), width, height, upright,
                         box.get());
             }
         }
-        return new Prepared(jpegs, width, height, upright, firstFrame, track, crops, mel, melStarts);
+        return new Prepared(jpegs, width, height, upright, firstFrame, coreFrom, coreTo, track, crops, mel, melStarts);
+    }
+
+    /** Whether frame {@code i} of a chunk of {@code n} frames from the clip's {@code firstFrame} gets a detection. */
+    private boolean scheduled(int i, int n, long firstFrame) {
+        return (firstFrame + i) % search.detectEvery() == 0 || i == n - 1;
+    }
+
+    /**
+     * Whether the detection of frame {@code i} starts tracking afresh: it is the first in a new
+     * {@link FaceSearch#TRACK_RESTART_MICROS} span of presentation time, or the chunk's first.
+     */
+    private boolean restartsTracking(int i, long[] ptsMicros, int n, long firstFrame) {
+        int before = i - 1;
+        while (before >= 0 && !scheduled(before, n, firstFrame)) {
+            before--;
+        }
+        return before < 0 || Math.floorDiv(ptsMicros[i], FaceSearch.TRACK_RESTART_MICROS)
+                != Math.floorDiv(ptsMicros[before], FaceSearch.TRACK_RESTART_MICROS);
     }
 
     /** Fills the frames strictly between detections {@code a} and {@code b}: a linear blend, or none. */
@@ -188,22 +254,44 @@ public final class LipSyncFrames implements AutoCloseable {
      * ({@link Resampler} from any other rate).
      */
     double[] melAudio(short[] samples, int sampleRate, int channels) {
+        return melAudio(samples, 0, sampleRate, channels);
+    }
+
+    /**
+     * {@link #melAudio(short[], int, int)} of the clip's samples from {@code firstSample} on, on the
+     * clip's 16 kHz grid: the clip's 16 kHz samples from {@link Resampler#firstOutput(long)} on.
+     */
+    private double[] melAudio(short[] samples, long firstSample, int sampleRate, int channels) {
         double[] mono = mono(samples, channels);
         if (sampleRate == MelSpectrogram.SAMPLE_RATE) {
             return mono;
         }
-        Resampler resampler = toMelRate.computeIfAbsent(sampleRate,
-                rate -> new Resampler(rate, MelSpectrogram.SAMPLE_RATE));
         float[] in = new float[mono.length];
         for (int i = 0; i < in.length; i++) {
             in[i] = (float) mono[i];
         }
-        float[] out = resampler.resample(in);
+        float[] out = toMelRate(sampleRate).resample(in, firstSample);
         double[] wav = new double[out.length];
         for (int i = 0; i < wav.length; i++) {
             wav[i] = out[i];
         }
         return wav;
+    }
+
+    private Resampler toMelRate(int sampleRate) {
+        return toMelRate.computeIfAbsent(sampleRate, rate -> new Resampler(rate, MelSpectrogram.SAMPLE_RATE));
+    }
+
+    /**
+     * The mel spectrogram of a chunk's audio, samples {@code firstSample ..} of the clip at the transport
+     * layout, on the clip's mel grid ({@link MelSpectrogram#of(double[], long)}): wherever the chunk
+     * starts, its mel frames are the clip's, exactly where the chunk holds all the audio they see.
+     */
+    MelSpectrogram melSpectrogram(short[] samples, long firstSample, int sampleRate, int channels) {
+        double[] wav = melAudio(samples, firstSample, sampleRate, channels);
+        long first16k = sampleRate == MelSpectrogram.SAMPLE_RATE ? firstSample
+                : toMelRate(sampleRate).firstOutput(firstSample);
+        return MelSpectrogram.of(wav, first16k);
     }
 
     /** s16 to librosa's float scale, channels averaged. */
@@ -243,18 +331,23 @@ public final class LipSyncFrames implements AutoCloseable {
         private final int height;
         private final Rotation upright;
         private final long firstFrame;
+        /** The core frames, {@code [coreFrom, coreTo)}: the others pass through as they came. */
+        private final int coreFrom;
+        private final int coreTo;
         private final FaceTrack track;
         private final byte[][] crops;
         private final MelSpectrogram mel;
         private final int[] melStarts;
 
-        Prepared(byte[][] jpegs, int width, int height, Rotation upright, long firstFrame, FaceTrack track,
-                byte[][] crops, MelSpectrogram mel, int[] melStarts) {
+        Prepared(byte[][] jpegs, int width, int height, Rotation upright, long firstFrame, int coreFrom, int coreTo,
+                FaceTrack track, byte[][] crops, MelSpectrogram mel, int[] melStarts) {
             this.jpegs = jpegs;
             this.width = width;
             this.height = height;
             this.upright = upright;
             this.firstFrame = firstFrame;
+            this.coreFrom = coreFrom;
+            this.coreTo = coreTo;
             this.track = track;
             this.crops = crops;
             this.mel = mel;
@@ -271,38 +364,48 @@ public final class LipSyncFrames implements AutoCloseable {
             return jpegs[i];
         }
 
+        /** Whether frame {@code i} is one of the chunk's core frames, the only ones the model sees. */
+        public boolean isCore(int i) {
+            return i >= coreFrom && i < coreTo;
+        }
+
         /**
          * The smoothed, padded face box of frame {@code i} (from the chunk's first) in the frame as stored,
-         * where the model's face is pasted; none without a face.
+         * where the model's face is pasted; none without a face, and none for a frame outside the core.
          */
         public Optional<FaceBox> box(int i) {
-            return track.box(i).map(b -> upright.undo(b, width, height));
+            return uprightBox(i).map(b -> upright.undo(b, width, height));
         }
 
         /** The box of {@link #box(int)} in the frame turned upright, which the crop is cut from. */
         public Optional<FaceBox> uprightBox(int i) {
-            return track.box(i);
+            return isCore(i) ? track.box(i) : Optional.empty();
         }
 
         public boolean hasFace(int i) {
-            return track.box(i).isPresent();
+            return uprightBox(i).isPresent();
         }
 
-        /** Frames without a face: they pass through unchanged. */
+        /** Core frames without a face: they pass through unchanged. */
         public int framesWithoutFace() {
-            return track.framesWithoutFace();
+            return coreFrames() - faceFrames().length;
         }
 
-        /** The indices (from the chunk's first frame) of the frames with a face, ascending. */
+        /** The chunk's core frames. */
+        public int coreFrames() {
+            return coreTo - coreFrom;
+        }
+
+        /** The indices (from the chunk's first frame) of the core frames with a face, ascending. */
         public int[] faceFrames() {
-            int[] out = new int[frames() - framesWithoutFace()];
+            int[] out = new int[coreFrames()];
             int n = 0;
-            for (int i = 0; i < frames(); i++) {
+            for (int i = coreFrom; i < coreTo; i++) {
                 if (hasFace(i)) {
                     out[n++] = i;
                 }
             }
-            return out;
+            return java.util.Arrays.copyOf(out, n);
         }
 
         /** The face boxes in the frames turned upright. */

@@ -28,6 +28,15 @@ import io.dubstream.job.records.Chunk;
  * Preparing and pasting run on the calling threads, each with a face detector of its own, so several
  * chunks may be processed at once.
  *
+ * <p>Context is input, not output. Wav2Lip's mouth for a frame depends on that frame's crop and its
+ * 0.2 s mel window alone; the box comes from detections, tracking and smoothing over a few neighbouring
+ * frames, all scheduled on the clip ({@link LipSyncFrames}). So the stage reads the chunk's context for
+ * those and for the mel windows, runs the model on the core frames only, and leaves the context frames
+ * as they came; its output says so ({@link Chunk#isFramesAtCut()}), and the merger joins such chunks'
+ * frames at the cut between their cores. A core frame's output then equals the whole clip's where the
+ * context covers what it depends on: half a second of tracking, the detection interval, five frames of
+ * smoothing and 0.2 s of audio (the default 1 s does).
+ *
  * <p>The chunk's audio, at the transport rate and channel count, passes through unchanged: the stage
  * changes frames only. For the mel features {@link LipSyncFrames} mixes it to mono and resamples it to
  * Wav2Lip's 16 kHz, and picks each frame's window by the frame's presentation time. Faces are searched
@@ -102,9 +111,12 @@ public final class LipSyncStage implements ChunkModel {
         facesFound.addAndGet(faces.length);
         framesWithoutFace.addAndGet(prepared.framesWithoutFace());
         framesWithoutSpeech.addAndGet(prepared.faceFrames().length - faces.length);
-        LOG.info("clip {} chunk {}: a face in {} of {} frames ({} pass through unchanged)", chunk.getClipId(),
-                chunk.getIndex(), faces.length, prepared.frames(), prepared.framesWithoutFace());
-        return chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
+        LOG.info("clip {} chunk {}: a face in {} of {} core frames ({} pass through unchanged, and the {} frames of"
+                + " context)", chunk.getClipId(), chunk.getIndex(), prepared.faceFrames().length, prepared.coreFrames(),
+                prepared.framesWithoutFace(), prepared.frames() - prepared.coreFrames());
+        Chunk out = chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
+        // the context frames left as they came: each frame is the output of the chunk whose core holds it
+        return LipSyncFrames.hasCore(chunk) ? out.withFramesAtCut() : out;
     }
 
     /**

@@ -54,10 +54,12 @@ public final class MelSpectrogram {
     private static final MelFilterBank FILTERS = MelFilterBank.slaney(SAMPLE_RATE, N_FFT, MELS, FMIN, FMAX);
     private static final Fft FFT = new Fft(N_FFT);
 
+    private final long firstFrame;
     private final int frames;
     private final float[] values;
 
-    private MelSpectrogram(int frames, float[] values) {
+    private MelSpectrogram(long firstFrame, int frames, float[] values) {
+        this.firstFrame = firstFrame;
         this.frames = frames;
         this.values = values;
     }
@@ -74,25 +76,45 @@ public final class MelSpectrogram {
 
     /** The features of 16 kHz mono audio as floats in [-1, 1] (librosa's scale); at least one sample. */
     public static MelSpectrogram of(double[] wav) {
+        return of(wav, 0);
+    }
+
+    /**
+     * The features of a part of a longer 16 kHz mono signal, {@code wav} being its samples from
+     * {@code firstSample} on, on that signal's frame grid: column {@code t} is the signal's mel frame
+     * {@link #firstFrame()} {@code + t}, centred on its sample {@code 200 (firstFrame + t)}, for every
+     * centre from the part's first sample on up to its end ({@code firstSample + wav.length}, included,
+     * as the whole signal's last frame may be centred there). A frame whose 800 samples and the one
+     * before them (pre-emphasis) lie in the part equals the whole signal's frame exactly; frames nearer
+     * the part's edges see them as the signal's edges (pre-emphasis from 0, reflection padding), which
+     * is exact where the part's edge is the signal's. {@code firstSample} 0 is {@link #of(double[])}.
+     */
+    public static MelSpectrogram of(double[] wav, long firstSample) {
         Objects.requireNonNull(wav, "wav");
         int n = wav.length;
         if (n == 0) {
             throw new IllegalArgumentException("a mel spectrogram needs at least one sample, got none");
         }
+        if (firstSample < 0) {
+            throw new IllegalArgumentException("negative first sample " + firstSample);
+        }
+        long firstFrame = Math.floorDiv(firstSample + HOP - 1, HOP);
+        // the first centre, in samples of the part
+        int offset = (int) (firstFrame * HOP - firstSample);
         double[] y = new double[n];
         y[0] = wav[0];
         for (int i = 1; i < n; i++) {
             y[i] = wav[i] - PREEMPHASIS * wav[i - 1];
         }
 
-        int frames = 1 + n / HOP;
+        int frames = n >= offset ? 1 + (n - offset) / HOP : 1;
         int pad = N_FFT / 2;
         float[] out = new float[MELS * frames];
         double[] re = new double[N_FFT];
         double[] im = new double[N_FFT];
         double[] magnitude = new double[BINS];
         for (int t = 0; t < frames; t++) {
-            int start = t * HOP - pad;
+            int start = offset + t * HOP - pad;
             for (int k = 0; k < N_FFT; k++) {
                 re[k] = HANN[k] * y[reflect(start + k, n)];
                 im[k] = 0;
@@ -105,7 +127,7 @@ public final class MelSpectrogram {
                 out[m * frames + t] = (float) normalize(FILTERS.apply(m, magnitude));
             }
         }
-        return new MelSpectrogram(frames, out);
+        return new MelSpectrogram(firstFrame, frames, out);
     }
 
     /** {@code _normalize(_amp_to_db(mel) - ref_level_db)} of Wav2Lip's audio.py. */
@@ -134,6 +156,11 @@ public final class MelSpectrogram {
             w[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / length);
         }
         return w;
+    }
+
+    /** The mel frame of the whole signal that column 0 is (0 for a spectrogram of a whole signal). */
+    public long firstFrame() {
+        return firstFrame;
     }
 
     /** Mel frames (columns). */

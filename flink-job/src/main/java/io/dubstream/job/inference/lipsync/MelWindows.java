@@ -79,6 +79,24 @@ public final class MelWindows {
         return starts;
     }
 
+    /**
+     * The first column of each window for video frames shown at {@code ptsMicros} (microseconds of the
+     * clip), in {@code mel}: a spectrogram of a part of the clip's audio on the clip's mel grid
+     * ({@link MelSpectrogram#of(double[], long)}; the clip's audio starts at time 0, with its first
+     * frame). Frame {@code i} takes the clip's mel frame {@code floor(80 * pts_i / 10^6)}, wherever the
+     * part starts, so a chunk's frames get the windows that the whole clip's frames get; clamped to the
+     * part's columns as {@link #starts(int, long[], long, int)} clamps.
+     */
+    public static int[] starts(MelSpectrogram mel, long[] ptsMicros) {
+        int last = Math.max(0, mel.frames() - STEP);
+        int[] starts = new int[ptsMicros.length];
+        for (int i = 0; i < starts.length; i++) {
+            long start = startAt(ptsMicros[i], 0, MelSpectrogram.SAMPLE_RATE) - mel.firstFrame();
+            starts[i] = (int) Math.max(0, Math.min(last, start));
+        }
+        return starts;
+    }
+
     /** Wav2Lip's {@code start_idx} for frame {@code i} of a constant frame rate clip, exact (see the class comment). */
     public static long start(long frame, int fpsNum, int fpsDen) {
         return startAt(constantRatePts(frame, 1, fpsNum, fpsDen)[0], 0, MelSpectrogram.SAMPLE_RATE);

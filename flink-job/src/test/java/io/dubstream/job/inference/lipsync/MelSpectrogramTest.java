@@ -134,4 +134,36 @@ class MelSpectrogramTest {
         assertThatThrownBy(() -> MelSpectrogram.of(new short[0])).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one sample");
     }
+
+    /**
+     * A part of a signal on the whole signal's mel grid: column {@code t} is the signal's frame
+     * {@code firstFrame + t}, equal to it wherever its window and the sample before lie in the part; the
+     * last part ends with the whole signal's last frames, reflection included.
+     */
+    @Test
+    void aPartOnTheWholeSignalsGridHasItsFramesExactly() {
+        double[] wav = new double[16_000 * 3 + 77];
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < wav.length; i++) {
+            wav[i] = 0.4 * Math.sin(2 * Math.PI * 220 * i / 16_000.0) * Math.sin(Math.PI * i / 4000.0)
+                    + 0.05 * random.nextGaussian();
+        }
+        MelSpectrogram whole = MelSpectrogram.of(wav);
+        for (int from : new int[] {0, 1, 3_333, 20_000, 31_999}) {
+            MelSpectrogram part = MelSpectrogram.of(java.util.Arrays.copyOfRange(wav, from, wav.length), from);
+            assertThat(part.firstFrame()).isEqualTo((from + MelSpectrogram.HOP - 1) / MelSpectrogram.HOP);
+            assertThat(part.firstFrame() + part.frames()).as("the last frame is the whole signal's")
+                    .isEqualTo(whole.frames());
+            for (int t = 0; t < part.frames(); t++) {
+                long centre = (part.firstFrame() + t) * MelSpectrogram.HOP;
+                if (from > 0 && centre - MelSpectrogram.N_FFT / 2 - 1 < from) {
+                    continue; // sees the part's start as the signal's
+                }
+                for (int m = 0; m < MelSpectrogram.MELS; m++) {
+                    assertThat(part.get(m, t)).as("mel %d of frame %d from %d", m, part.firstFrame() + t, from)
+                            .isEqualTo(whole.get(m, (int) (part.firstFrame() + t)));
+                }
+            }
+        }
+    }
 }
