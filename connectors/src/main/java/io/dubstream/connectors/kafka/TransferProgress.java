@@ -11,4 +11,12 @@ public interface TransferProgress {
      * @param framesTotal the expected total, or -1 while unknown
      */
     void update(long framesDone, long framesTotal);
+
+    /** Tells this, then {@code next}. */
+    default TransferProgress andThen(TransferProgress next) {
+        return (done, total) -> {
+            update(done, total);
+            next.update(done, total);
+        };
+    }
 }

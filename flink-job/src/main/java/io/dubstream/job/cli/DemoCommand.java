@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -33,6 +35,11 @@ import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.dubstream.connectors.kafka.FirstFrameClock;
+import io.dubstream.connectors.kafka.LivePace;
+import io.dubstream.connectors.media.AudioLayout;
+import io.dubstream.connectors.media.MediaException;
+import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.ProcessingNote;
@@ -78,6 +85,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     ScriptInput scriptInput;
+
+    @Option(names = "--live",
+            description = "Upload at the clip's own frame rate, as a live source sends it, while the download runs;"
+                    + " the summary adds firstOutputSeconds: from the first frame sent to the first frame downloaded.")
+    boolean live;
 
     @Option(names = "--skip-job",
             description = "Upload straight to the output topics and run no job: the transfer alone, to compare with.")
@@ -130,6 +142,16 @@ final class DemoCommand implements Callable<Integer> {
     /** Why the job ended while the demo still needed it; set by the job watcher. */
     private volatile String jobFailure;
 
+    /** Why a live upload failed while the download waited for it. */
+    private volatile Throwable uploadFailure;
+
+    /** The clip's frame rate, as its container states it. */
+    private static double framesPerSecond(Path file) throws MediaException {
+        try (MediaReader reader = MediaReader.open(file, AudioLayout.SOURCE)) {
+            return (double) reader.info().fpsNum() / reader.info().fpsDen();
+        }
+    }
+
     /** Uploads the clip, downloads the job's output, cancels the job and writes the summary. */
     private Integer runClip(PrintWriter out, EmbeddedKafkaBroker broker, LocalFlinkCluster flink, Configuration conf,
             JobID job, Path clip, Script script, long started) throws Exception {
@@ -139,16 +161,51 @@ final class DemoCommand implements Callable<Integer> {
             ClipTopics outputTopics = ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX));
             ClipTopics uploadTo = skipJob ? outputTopics
                     : ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX));
-            ClipUploader.Result uploaded = ConsoleProgress.showing("upload " + clipId,
-                    p -> new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
-                            .withTopics(uploadTo)).upload(file, clipId, script, p));
-            out.println(UploadCommand.describe(uploaded));
+            ClipUploader uploader = new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
+                    .withTopics(uploadTo));
             // the job's status records of the clip count as progress: a chunk may run for minutes
-            ClipDownloader.Options downloadFrom = ClipDownloader.Options.defaults()
+            ClipDownloader downloader = new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
                     .withTopics(outputTopics)
-                    .withStatusTopic(skipJob ? "" : conf.get(DubstreamOptions.STATUS_TOPIC));
-            ClipDownloader.Result downloaded = ConsoleProgress.showing("download " + clipId,
-                    p -> new ClipDownloader(broker.bootstrapServers(), downloadFrom).download(clipId, output, p));
+                    .withStatusTopic(skipJob ? "" : conf.get(DubstreamOptions.STATUS_TOPIC)));
+            FirstFrameClock sent = new FirstFrameClock();
+            FirstFrameClock received = new FirstFrameClock();
+            ClipUploader.Result uploaded;
+            ClipDownloader.Result downloaded;
+            if (live) {
+                double fps = framesPerSecond(file);
+                out.println("uploading " + clipId + " at its own pace (" + round(fps) + " frames/s) while downloading");
+                Thread demo = Thread.currentThread();
+                CompletableFuture<ClipUploader.Result> upload = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return uploader.upload(file, clipId, script, new LivePace(fps, sent));
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                upload.whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        uploadFailure = failure.getCause() != null ? failure.getCause() : failure;
+                        demo.interrupt();
+                    }
+                });
+                try {
+                    downloaded = ConsoleProgress.showing("download " + clipId,
+                            p -> downloader.download(clipId, output, p.andThen(received)));
+                } catch (Exception e) {
+                    if (uploadFailure != null) {
+                        throw new IllegalStateException("the upload failed: " + uploadFailure.getMessage(), e);
+                    }
+                    throw e;
+                }
+                uploaded = upload.join();
+                out.println(UploadCommand.describe(uploaded));
+            } else {
+                uploaded = ConsoleProgress.showing("upload " + clipId,
+                        p -> uploader.upload(file, clipId, script, p.andThen(sent)));
+                out.println(UploadCommand.describe(uploaded));
+                downloaded = ConsoleProgress.showing("download " + clipId,
+                        p -> downloader.download(clipId, output, p.andThen(received)));
+            }
             out.println(DownloadCommand.describe(downloaded, output));
             double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
             Map<String, Long> modelMetrics = Map.of();
@@ -196,6 +253,11 @@ final class DemoCommand implements Callable<Integer> {
             s.put("framesPerSecond", round(downloaded.frames() / processingSeconds));
             s.put("wallSeconds", round(wall));
             s.put("realtimeFactor", round(clipSeconds / wall));
+            s.put("live", live);
+            // with --live, the latency of the first frame through the whole system; without, it includes the upload
+            s.put("firstOutputSeconds", sent.firstFrameNanos().isPresent() && received.firstFrameNanos().isPresent()
+                    ? round((received.firstFrameNanos().getAsLong() - sent.firstFrameNanos().getAsLong()) / 1e9)
+                    : null);
             s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
             s.put("stateBackend", skipJob ? "none" : Configuration.fromMap(run.settings).get(DubstreamOptions.STATE_BACKEND));
             s.put("checkpointsCompleted", modelMetrics.get(JobMetrics.CHECKPOINTS_COMPLETED));

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
+import io.dubstream.connectors.kafka.LivePace;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.ClipRecord;
@@ -95,14 +95,14 @@ class TaskManagerKillITCase {
                 LocalClusterSpec.defaults().withPorts(freePort(), freePort())).killOnExit()) {
             log("cluster up, web UI at " + cluster.webUi());
             String job = submit(cluster);
-            LivePace pace = new LivePace(UPLOAD_FRAMES_PER_SECOND);
+            LivePace pace = new LivePace(UPLOAD_FRAMES_PER_SECOND, TransferProgress.NONE);
             Future<ClipUploader.Result> upload = uploads.submit(() -> new ClipUploader(KAFKA.bootstrapServers(),
                     ClipUploader.Options.defaults()).upload(clip, CLIP, pace));
 
             ClusterRestApi rest = cluster.rest();
             for (int kill = 1; kill <= KILLS; kill++) {
                 // kills at a quarter and half of the clip: the second half leaves time to recover on a slow machine
-                pace.awaitFrames(FRAMES * kill / (2 * KILLS), upload);
+                awaitFrames(pace, FRAMES * kill / (2 * KILLS), upload);
                 awaitCheckpointFromNow(rest, job);
                 // the job still has work ahead (on a busy machine the upload may have ended by now)
                 assertThat(CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP))
@@ -249,36 +249,14 @@ class TaskManagerKillITCase {
         }
     }
 
-    /** Holds an upload to a frame rate, as a live source sends a clip, and tells how far it is. */
-    private static final class LivePace implements TransferProgress {
-        private final double framesPerSecond;
-        private final long start = System.nanoTime();
-        private volatile long frames;
-
-        LivePace(double framesPerSecond) {
-            this.framesPerSecond = framesPerSecond;
-        }
-
-        @Override
-        public void update(long framesDone, long framesTotal) {
-            frames = framesDone;
-            long due = start + (long) (framesDone * 1e9 / framesPerSecond);
-            LockSupport.parkNanos(due - System.nanoTime());
-        }
-
-        long frames() {
-            return frames;
-        }
-
-        /** Waits until {@code n} frames are sent; fails if the upload ends first without them. */
-        void awaitFrames(long n, Future<?> upload) throws Exception {
-            awaitTrue(n + " uploaded frames", () -> {
-                if (upload.isDone()) {
-                    upload.get();
-                }
-                return frames >= n;
-            });
-        }
+    /** Waits until {@code n} frames are sent; fails if the upload ends first without them. */
+    private static void awaitFrames(LivePace pace, long n, Future<?> upload) throws Exception {
+        awaitTrue(n + " uploaded frames", () -> {
+            if (upload.isDone()) {
+                upload.get();
+            }
+            return pace.frames() >= n;
+        });
     }
 
     private static void log(String message) {
