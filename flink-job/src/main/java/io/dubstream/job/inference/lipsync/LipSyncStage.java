@@ -157,13 +157,20 @@ public final class LipSyncStage implements ChunkModel {
     public static final String FRAMES_WITHOUT_FACE = "lipsyncFramesWithoutFace";
     /** Frames with a face that kept their mouth because the dub does not speak there. */
     public static final String FRAMES_WITHOUT_SPEECH = "lipsyncFramesWithoutSpeech";
+    /**
+     * Model batches run, and the frames they held: their ratio over a while is the batch size reached,
+     * to hold against {@code dubstream.lipsync.batch-size}.
+     */
+    public static final String BATCHES = "lipsyncBatches";
+    public static final String BATCHED_FRAMES = "lipsyncBatchedFrames";
     /** Peak name, on a GPU: the most device memory in use after a batch, in bytes; 0 until known. */
     public static final String GPU_PEAK_USED_BYTES = "gpuPeakUsedBytes";
 
     @Override
     public Map<String, Long> counts() {
         return Map.of(FRAMES_WITH_FACE, facesFound.get(), FRAMES_WITHOUT_FACE, framesWithoutFace.get(),
-                FRAMES_WITHOUT_SPEECH, framesWithoutSpeech.get());
+                FRAMES_WITHOUT_SPEECH, framesWithoutSpeech.get(), BATCHES, batcher.batchesRun(),
+                BATCHED_FRAMES, batcher.itemsRun());
     }
 
     @Override
