@@ -3,6 +3,7 @@
 # messi5.jpg (Debian package opencv-doc) held for the length of a sentence spoken by espeak-ng,
 # encoded by Debian's ffmpeg, and beside it a French dubbing script for it (OUT without .mp4 + .fr.srt).
 # Usage: bench/face-clip.sh [OUT.mp4]   (default out/face-clip.mp4)
+#   SECONDS_OF_CLIP=N: N seconds long, the sentence spoken again and again (default: the sentence once)
 # Dub it: deploy/dubstream demo --input out/face-clip.mp4 --script out/face-clip.fr.srt \
 #   --voice espeak-ng --model wav2lip-reference
 set -euo pipefail
@@ -17,7 +18,13 @@ speech="$(mktemp --suffix=.wav)"
 trap 'rm -f "$speech"' EXIT
 espeak-ng -s 150 -w "$speech" "This clip shows a real face and real speech. The lip sync stage finds the face \
 in every frame, cuts the mouth region, and pastes the model's mouth back into the picture, chunk by chunk."
-ffmpeg -v error -y -loop 1 -framerate 25 -i "$photo" -i "$speech" -shortest \
+length=(-shortest)
+loop=()
+if [ -n "${SECONDS_OF_CLIP:-}" ]; then
+  length=(-t "$SECONDS_OF_CLIP")
+  loop=(-stream_loop -1)
+fi
+ffmpeg -v error -y -loop 1 -framerate 25 -i "$photo" "${loop[@]}" -i "$speech" "${length[@]}" \
   -vf "scale=548:342,format=yuv420p" -c:v mpeg4 -q:v 3 -c:a aac -b:a 96k "$out"
 script="${out%.mp4}.fr.srt"
 cat > "$script" <<'SRT'

@@ -45,7 +45,8 @@ import io.dubstream.job.cli.DubstreamLauncher;
  * JVMs ({@link LocalSessionCluster}), the job submitted as {@code dubstream job --cluster} submits
  * it, a 90 s clip uploaded at a live pace, and the TaskManager that runs the job killed with SIGKILL
  * twice mid-clip, each time after a checkpoint and while the sink has output in a transaction not yet
- * committed, and started again. A read_committed consumer must find the input back exactly
+ * committed, and started again. The upload waits at a committed frame before each kill and goes on
+ * only to the next such frame, so each kill comes mid-clip however slow the machine. A read_committed consumer must find the input back exactly
  * (identity model): every frame and sample once, no gap, no duplicate.
  *
  * <p>With {@code -D}{@value #FAIL_FRACTION_PROPERTY}{@code =0.2} the model's attempts also fail at
@@ -66,6 +67,8 @@ class TaskManagerKillITCase {
     /** The clip arrives over 45 s, so that the job has work ahead at every kill. */
     private static final double UPLOAD_FRAMES_PER_SECOND = 50;
     private static final int KILLS = 2;
+    /** Where the upload waits before kill k: the end of a 100-frame upload transaction, so all before it is committed. */
+    private static final long[] HOLDS = {600, 1200, 1800};
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final long POLL_MILLIS = 250;
     /** Often enough to catch a transaction between two checkpoints (1 s apart). */
@@ -95,19 +98,20 @@ class TaskManagerKillITCase {
                 LocalClusterSpec.defaults().withPorts(freePort(), freePort())).killOnExit()) {
             log("cluster up, web UI at " + cluster.webUi());
             String job = submit(cluster);
-            LivePace pace = new LivePace(UPLOAD_FRAMES_PER_SECOND, TransferProgress.NONE);
+            UploadGate gate = new UploadGate(HOLDS[0]);
+            LivePace pace = new LivePace(UPLOAD_FRAMES_PER_SECOND, gate);
             Future<ClipUploader.Result> upload = uploads.submit(() -> new ClipUploader(KAFKA.bootstrapServers(),
                     ClipUploader.Options.defaults()).upload(clip, CLIP, pace));
 
             ClusterRestApi rest = cluster.rest();
             for (int kill = 1; kill <= KILLS; kill++) {
-                // kills at a quarter and half of the clip: the second half leaves time to recover on a slow machine
-                awaitFrames(pace, FRAMES * kill / (2 * KILLS), upload);
+                awaitFrames(pace, HOLDS[kill - 1], upload);
                 awaitCheckpointFromNow(rest, job);
-                // the job still has work ahead (on a busy machine the upload may have ended by now)
                 assertThat(CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, CLIP))
                         .as("the job's output is still incomplete at kill %d", kill).isEmpty();
                 int tm = busyTaskManager(cluster);
+                // on to the next hold: the job writes output again, and the clip cannot end before the kill
+                gate.holdAt(HOLDS[kill]);
                 long uncommitted = awaitOpenTransaction();
                 long pid = cluster.killTaskManager(tm);
                 log("kill " + kill + ": SIGKILL to taskmanager-" + tm + " (pid " + pid + ") with " + pace.frames()
@@ -116,6 +120,7 @@ class TaskManagerKillITCase {
                 // started again while the job recovers on the other TaskManager, as a supervisor would
                 restarts.add(CompletableFuture.supplyAsync(() -> restart(cluster, tm), restarter));
             }
+            gate.holdAt(Long.MAX_VALUE);
             for (CompletableFuture<String> restart : restarts) {
                 assertThat(restart.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).startsWith("taskmanager-");
             }
@@ -246,6 +251,33 @@ class TaskManagerKillITCase {
                 throw new AssertionError("no " + what + " within " + TIMEOUT.toSeconds() + " s");
             }
             Thread.sleep(pollMillis);
+        }
+    }
+
+    /** Holds an upload once it has sent a given number of frames, until told to go on. */
+    private static final class UploadGate implements TransferProgress {
+        private long holdAt;
+
+        UploadGate(long holdAt) {
+            this.holdAt = holdAt;
+        }
+
+        @Override
+        public synchronized void update(long framesDone, long framesTotal) {
+            while (framesDone >= holdAt) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        /** Lets the upload go on to {@code frames}. */
+        synchronized void holdAt(long frames) {
+            holdAt = frames;
+            notifyAll();
         }
     }
 

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The project's speed, memory and quality ratios, each measured side by side in this one run on this
+# machine, printed as a table against their targets and drawn into docs/ratios.svg:
+#   P1  chunked / whole wall time, wav2lip-reference, on 45 s and 90 s real-face clips
+#   P2  lip-sync job frames/s / the model alone's frames/s, same batch, same clip
+#   P3  peak RSS of the demo process, 300 s clip / 45 s clip (identity)
+#   P4  identity job frames/s / ffmpeg transcode frames/s (decode, x264 veryfast, AAC), same clip
+#   P5  first output frame after the first input frame, upload at the clip's own pace, against
+#       one chunk's core + context + its processing + one checkpoint interval
+#   Q   identity output PSNR and size against ffmpeg x264 veryfast (bench/encoder-quality.sh)
+# Clips: generated (deploy/dubstream sample) and real-face ones (bench/face-clip.sh); all in out/bench/ratios.
+#   QUICK=1: P1 on the 45 s clip only, P3 with a 150 s clip (about 10 minutes instead of 25)
+#   BATCH=8: the lip-sync batch size (P1, P2)   SVG=docs/ratios.svg: where the plot goes
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+dir=out/bench/ratios
+mkdir -p "$dir"
+batch="${BATCH:-8}"
+svg="${SVG:-docs/ratios.svg}"
+long=300
+face_lengths=(45 90)
+if [ -n "${QUICK:-}" ]; then
+  long=150
+  face_lengths=(45)
+fi
+for tool in ffmpeg ffprobe python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install ffmpeg python3 time)" >&2; exit 1; }
+done
+deploy/dubstream --help >/dev/null # builds the jar once, outside every measurement
+
+log() { echo "== $*" >&2; }
+
+# --- clips -----------------------------------------------------------------------------------
+for s in 45 90 "$long"; do
+  [ -f "$dir/sample-$s.mp4" ] || deploy/dubstream sample --output "$dir/sample-$s.mp4" --seconds "$s" >/dev/null
+done
+for s in "${face_lengths[@]}"; do
+  [ -f "$dir/face-$s.mp4" ] || SECONDS_OF_CLIP="$s" bench/face-clip.sh "$dir/face-$s.mp4" >/dev/null
+done
+
+# demo NAME CLIP [options...]: one demo run, its summary in $dir/NAME.json, its peak RSS in $dir/NAME.rss
+demo() {
+  local name="$1" clip="$2"
+  shift 2
+  log "demo $name ($clip $*)"
+  /usr/bin/time -f %M -o "$dir/$name.rss" deploy/dubstream demo --input "$clip" --clip-id "$name" \
+    --output "$dir/$name.mp4" --summary "$dir/$name.json" "$@" >"$dir/$name.log" 2>&1 \
+    || { cat "$dir/$name.log" >&2; exit 1; }
+}
+whole=(--set dubstream.chunk.hybrid-threshold=1h --set dubstream.clip.max-held-frames=1000000
+  --set dubstream.clip.max-held-audio=1h)
+lipsync=(--model wav2lip-reference --set dubstream.lipsync.batch-size="$batch")
+
+# --- P1, P2: lip-sync, chunked against whole, and against the model alone ---------------------
+for s in "${face_lengths[@]}"; do
+  demo "face-$s-chunked" "$dir/face-$s.mp4" "${lipsync[@]}"
+  demo "face-$s-whole" "$dir/face-$s.mp4" "${lipsync[@]}" "${whole[@]}"
+done
+log "wav2lip-reference alone, batch $batch"
+BATCHES="$batch" SECONDS_PER_BATCH=20 bench/wav2lip-throughput.sh >"$dir/model-alone.txt"
+
+# --- P3: memory against clip length ------------------------------------------------------------
+demo identity-45 "$dir/sample-45.mp4"
+demo "identity-$long" "$dir/sample-$long.mp4"
+
+# --- P4: the identity job against ffmpeg on the same clip --------------------------------------
+demo identity-90 "$dir/sample-90.mp4"
+log "ffmpeg transcode (x264 veryfast, AAC)"
+start=$(date +%s.%N)
+ffmpeg -v error -y -i "$dir/sample-90.mp4" -c:v libx264 -preset veryfast -c:a aac "$dir/ffmpeg-90.mp4"
+end=$(date +%s.%N)
+echo "$start $end" >"$dir/ffmpeg-90.time"
+
+# --- P5: latency at a live pace ------------------------------------------------------------------
+demo live-90 "$dir/sample-90.mp4" --live
+
+# --- Q: encoder quality --------------------------------------------------------------------------
+quality=""
+if [ -x bench/encoder-quality.sh ]; then
+  log "encoder quality"
+  bench/encoder-quality.sh "$dir/sample-90.mp4" >"$dir/quality.txt" 2>"$dir/quality.log" && quality="$dir/quality.txt"
+fi
+
+python3 - "$dir" "$batch" "$long" "$svg" "$quality" "${face_lengths[@]}" <<'PY'
+import json, os, re, subprocess, sys
+d, batch, long, svg, quality, faces = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
+def summary(name): return json.load(open(os.path.join(d, name + ".json")))
+def rss(name): return int(open(os.path.join(d, name + ".rss")).read().split()[-1]) * 1024
+def frames(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries",
+                          "stream=nb_read_packets", "-of", "csv=p=0", path], capture_output=True, text=True).stdout
+    return int(out.strip())
+rows = []  # (id, what, measured text, ratio or None, target text, ok)
+for s in faces:
+    c, w = summary(f"face-{s}-chunked"), summary(f"face-{s}-whole")
+    r = c["processingSeconds"] / w["processingSeconds"]
+    rows.append((f"P1 {s} s", f"chunked / whole wall time, wav2lip-reference, {s} s face clip",
+                 f"{r:.2f} ({c['processingSeconds']:.1f} s / {w['processingSeconds']:.1f} s)", r, "<= 1.0", r <= 1.0))
+alone_rows = [l for l in open(os.path.join(d, "model-alone.txt")) if re.match(r"^\s*" + batch + r"\s", l)]
+model_fps = float(re.findall(r"[0-9]+\.[0-9]+", alone_rows[-1])[0])
+job = summary(f"face-{faces[0]}-chunked")
+r = job["framesPerSecond"] / model_fps
+rows.append(("P2", f"lip-sync job frames/s / model alone, batch {batch}", f"{r:.2f} ({job['framesPerSecond']:.1f} / {model_fps:.1f})",
+             r, ">= 0.7 (CPU)", r >= 0.7))
+r = rss(f"identity-{long}") / rss("identity-45")
+rows.append(("P3", f"peak RSS, {long} s clip / 45 s clip", f"{r:.2f} ({rss(f'identity-{long}') / 2**20:.0f} MiB / {rss('identity-45') / 2**20:.0f} MiB)",
+             r, "<= 1.1", r <= 1.1))
+start, end = map(float, open(os.path.join(d, "ffmpeg-90.time")).read().split())
+ffmpeg_fps = frames(os.path.join(d, "ffmpeg-90.mp4")) / (end - start)
+ident = summary("identity-90")
+r = ident["framesPerSecond"] / ffmpeg_fps
+rows.append(("P4", "identity job frames/s / ffmpeg transcode frames/s", f"{r:.2f} ({ident['framesPerSecond']:.1f} / {ffmpeg_fps:.1f})",
+             r, ">= 0.5", r >= 0.5))
+live = summary("live-90")
+per_chunk = ident["processingSeconds"] / max(1, ident["chunks"])
+# the first chunk's core (at most dubstream.chunk.max-core, 15 s) + its context after (1 s) + its processing + one
+# checkpoint interval (10 s)
+bound = 15 + 1 + per_chunk + 10
+first = live.get("firstOutputSeconds")
+r = first / bound if first is not None else None
+rows.append(("P5", "first output frame after the first input frame, live upload",
+             f"{first} s (bound {bound:.1f} s)" if first is not None else "not measured", r, "<= 1.0 of the bound",
+             r is not None and r <= 1.0))
+if quality:
+    text = open(quality).read()
+    psnr = re.search(r"Q-PSNR-DELTA\s+(-?[0-9.]+)", text)
+    size = re.search(r"Q-SIZE-RATIO\s+([0-9.]+)", text)
+    if psnr and size:
+        rows.append(("Q", "identity output: PSNR - ffmpeg's (dB), size / ffmpeg's",
+                     f"{float(psnr.group(1)):+.2f} dB, {float(size.group(1)):.2f}x", float(size.group(1)),
+                     ">= -0.5 dB, <= 2x (LGPL build)", float(psnr.group(1)) >= -0.5 and float(size.group(1)) <= 2.0))
+w = max(len(r[1]) for r in rows)
+print(f"{'':7}{'what':<{w}}  {'measured':<36}{'target':<24}met")
+for id_, what, measured, ratio, target, ok in rows:
+    print(f"{id_:7}{what:<{w}}  {measured:<36}{target:<24}{'yes' if ok else 'no'}")
+
+# the plot: each ratio as a bar against its target line
+bars = [(r[0], r[3], r[4], r[5]) for r in rows if r[3] is not None]
+target_of = lambda t: float(re.search(r"[0-9.]+", t.replace("0.5 dB", "")).group(0)) if re.search(r"[0-9.]+", t) else None
+width, height, left, top, barw, gap = 640, 320, 60, 30, 50, 24
+scale = max([b[1] for b in bars] + [2.0])
+y = lambda v: top + (height - top - 40) * (1 - v / scale)
+parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
+         f'<text x="{left}" y="18" font-size="13">dubstream ratios (bench/ratios.sh): measured bar, target line</text>',
+         f'<line x1="{left}" y1="{y(0)}" x2="{width - 10}" y2="{y(0)}" stroke="black"/>']
+for i, (name, value, target, ok) in enumerate(bars):
+    x = left + gap + i * (barw + gap)
+    parts.append(f'<rect x="{x}" y="{y(value):.1f}" width="{barw}" height="{y(0) - y(value):.1f}" fill="{"#3a7" if ok else "#c44"}"/>')
+    parts.append(f'<text x="{x + barw / 2}" y="{y(value) - 4:.1f}" text-anchor="middle">{value:.2f}</text>')
+    parts.append(f'<text x="{x + barw / 2}" y="{y(0) + 14}" text-anchor="middle">{name}</text>')
+    t = target_of(target) if not name.startswith("Q") else 2.0
+    if t is not None:
+        parts.append(f'<line x1="{x - 6}" y1="{y(t):.1f}" x2="{x + barw + 6}" y2="{y(t):.1f}" stroke="black" stroke-dasharray="4 2"/>')
+parts.append("</svg>")
+open(svg, "w").write("\n".join(parts) + "\n")
+print(f"plot: {svg}")
+PY
