@@ -86,6 +86,36 @@ class DubstreamCliTest {
     }
 
     @Test
+    void anEncoderThatIsNotHereIsAUsageErrorBeforeKafkaIsContacted() throws Exception {
+        String out = tmp.resolve("out.mp4").toString();
+        CliRun nvenc = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                "--encoder", "nvenc");
+        if (!io.dubstream.connectors.media.VideoEncoders.works(io.dubstream.connectors.media.VideoEncoder.NVENC)) {
+            assertThat(nvenc.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+            assertThat(nvenc.err().strip()).startsWith("dubstream download: error: --encoder nvenc: the nvenc video"
+                    + " encoder is not available: h264_nvenc does not open (").contains("available here: ");
+        }
+        if ("lgpl".equals(System.getProperty("dubstream.ffmpeg.licence"))) {
+            CliRun x264 = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                    "--encoder", "x264");
+            assertThat(x264.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+            assertThat(x264.err().strip().lines()).hasSize(1);
+            assertThat(x264.err()).contains("--encoder x264: the x264 video encoder is not available: this is the"
+                    + " LGPL FFmpeg build", "mvn -Pgpl package");
+        }
+        CliRun unknown = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                "--encoder", "h265");
+        assertThat(unknown.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(unknown.err()).contains("unknown video encoder 'h265'; one of auto, x264, nvenc, openh264, mpeg4");
+
+        CliRun badQuality = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                "--quality", "60");
+        assertThat(badQuality.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(badQuality.err()).contains("video quality must be 0..51 (lower is better), got 60");
+        assertThat(Path.of(out)).doesNotExist();
+    }
+
+    @Test
     void aBadScriptIsOneLineAndExitCode1BeforeTheMediaOrKafka() throws IOException {
         Path media = Files.createFile(tmp.resolve("never-read.mp4"));
         Path srt = Files.writeString(tmp.resolve("subs.srt"), "1\n00:00:01,000 --> 00:01:0x,000\nHello\n");
