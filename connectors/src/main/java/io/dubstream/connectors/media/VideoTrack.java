@@ -28,6 +28,10 @@ import org.bytedeco.javacpp.PointerPointer;
  * The video track of an {@link Mp4Writer}: converts BGR frames to yuv420p and encodes them, each at
  * its own presentation time.
  *
+ * <p>The conversion averages each 2x2 block's chroma ({@code SWS_AREA}) with accurate rounding: frames
+ * decoded from yuv420p to BGR (chroma repeated per pixel) come back to within 50 dB PSNR of the
+ * source's YUV, against 46 dB with bilinear filtering, which also costs every encoder up to 1 dB.
+ *
  * <p>The time base is a multiple of the frame rate's numerator of at least 90,000 ticks a second
  * (90000 for 25 or 30000/1001 fps, 96000 for 24000/1001): a constant-rate frame lasts a whole
  * number of ticks, so the rate stays the exact rational, and any other time is kept to within half

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.media.VideoEncoder;
+import io.dubstream.connectors.media.VideoEncoders;
 
 /** Bad input files and bad usage: one clear line, the right exit code, no Kafka needed. */
 class DubstreamCliTest {
@@ -90,7 +92,7 @@ class DubstreamCliTest {
         String out = tmp.resolve("out.mp4").toString();
         CliRun nvenc = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
                 "--encoder", "nvenc");
-        if (!io.dubstream.connectors.media.VideoEncoders.works(io.dubstream.connectors.media.VideoEncoder.NVENC)) {
+        if (!VideoEncoders.works(VideoEncoder.NVENC)) {
             assertThat(nvenc.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
             assertThat(nvenc.err().strip()).startsWith("dubstream download: error: --encoder nvenc: the nvenc video"
                     + " encoder is not available: h264_nvenc does not open (").contains("available here: ");
@@ -113,6 +115,15 @@ class DubstreamCliTest {
         assertThat(badQuality.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
         assertThat(badQuality.err()).contains("video quality must be 0..51 (lower is better), got 60");
         assertThat(Path.of(out)).doesNotExist();
+    }
+
+    @Test
+    void theQualityHelpStatesEachEncodersDefault() throws NoSuchFieldException {
+        String help = String.join(" ", EncoderOptions.class.getDeclaredField("quality")
+                .getAnnotation(picocli.CommandLine.Option.class).description());
+        assertThat(help).contains(String.format("(x264 %d, NVENC %d, openh264 %d, MPEG-4 %d)",
+                VideoEncoder.X264.defaultQuality(), VideoEncoder.NVENC.defaultQuality(),
+                VideoEncoder.OPENH264.defaultQuality(), VideoEncoder.MPEG4.defaultQuality()));
     }
 
     @Test
