@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Choosing the video encoder: what works here, what {@code auto} picks, and the options each gets. */
 class VideoEncodersTest {
@@ -109,6 +114,28 @@ class VideoEncodersTest {
                 .containsEntry("qmin", "4").containsEntry("qmax", "4").containsEntry("g", "50");
         assertThatThrownBy(() -> VideoEncoders.options(VideoEncoder.AUTO, 23, 0, 25))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Each option and value is one the encoder takes, checked on an encoder context that is set up but
+     * not opened: so NVENC's are checked without a GPU, and x264's wherever the build has it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = VideoEncoder.class, names = {"X264", "NVENC", "OPENH264", "MPEG4"})
+    void everyOptionIsOneTheEncoderTakes(VideoEncoder encoder) throws MediaException {
+        FFmpegRuntime.ensureLoaded();
+        Assumptions.assumeTrue(VideoEncoders.isAvailable(encoder.ffmpegName()), "this build has no " + encoder);
+        AVCodecContext context = avcodec.avcodec_alloc_context3(
+                avcodec.avcodec_find_encoder_by_name(encoder.ffmpegName()));
+        try {
+            for (Map.Entry<String, String> option : VideoEncoders.options(encoder, 23, 0, 25).entrySet()) {
+                assertThat(avutil.av_opt_set(context, option.getKey(), option.getValue(),
+                        avutil.AV_OPT_SEARCH_CHILDREN))
+                        .as(encoder.ffmpegName() + " " + option.getKey() + "=" + option.getValue()).isZero();
+            }
+        } finally {
+            avcodec.avcodec_free_context(context);
+        }
     }
 
     @Test
