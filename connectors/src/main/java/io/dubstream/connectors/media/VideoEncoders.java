@@ -75,7 +75,7 @@ public final class VideoEncoders {
     }
 
     /** The concrete encoders that work here, comma-separated, e.g. {@code openh264, mpeg4}. */
-    public static String availableNames() {
+    static String availableNames() {
         StringBuilder names = new StringBuilder();
         for (VideoEncoder e : VideoEncoder.values()) {
             if (e == VideoEncoder.AUTO || (e == VideoEncoder.NVENC && !Files.exists(NVIDIA_DRIVER))
