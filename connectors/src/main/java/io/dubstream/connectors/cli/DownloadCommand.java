@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.media.VideoEncoding;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.ProcessingNote;
 
@@ -47,9 +48,13 @@ public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     WaitOption timeout;
 
+    @Mixin
+    EncoderOptions encoder;
+
     @Override
     public Integer call() throws Exception {
         Duration wait = timeout.duration();
+        VideoEncoding encoding = encoder.encoding();
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -58,7 +63,8 @@ public final class DownloadCommand implements Callable<Integer> {
                 .withTopics(ClipTopics.withPrefix(topicPrefix))
                 .withStatusTopic(statusTopic)
                 .withLimits(kafka.limits())
-                .withIdleTimeout(wait);
+                .withIdleTimeout(wait)
+                .withVideoEncoding(encoding);
         ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
                 p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));
         spec.commandLine().getOut().println(describe(result, output));

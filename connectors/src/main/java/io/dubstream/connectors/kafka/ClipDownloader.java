@@ -25,6 +25,7 @@ import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.Mp4Writer;
+import io.dubstream.connectors.media.VideoEncoding;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
@@ -39,7 +40,8 @@ import io.dubstream.connectors.records.VideoFrame;
  *
  * <p>Each frame is written at its record's presentation time (a variable frame rate survives;
  * frame times must increase with the index), audio sample 0 at time 0, as AAC in the manifest's
- * transport layout ({@link Mp4Writer}). The manifest's display rotation becomes the video track's
+ * transport layout ({@link Mp4Writer}), the video by the encoder and at the quality
+ * {@link Options#videoEncoding()} asks for. The manifest's display rotation becomes the video track's
  * matrix, and its script language the audio track's language tag.
  *
  * <p>Only the clip's partition of each topic is read, starting shortly before the manifest's
@@ -67,16 +69,18 @@ public final class ClipDownloader {
      * @param statusTopic the job's status topic, whose records of the clip count as progress; empty to
      *     judge progress by the output alone
      * @param idleTimeout give up after this long without an output or status record of the clip
+     * @param videoEncoding how the mp4's video is encoded ({@link VideoEncoding#defaults()}: the best
+     *     encoder this machine has)
      */
     public record Options(ClipTopics topics, String statusTopic, RecordLimits limits, Duration idleTimeout,
-            int maxReorderFrames) {
+            int maxReorderFrames, VideoEncoding videoEncoding) {
 
         /** Records written up to this long before the manifest's timestamp are still read (clock skew). */
         static final long TIMESTAMP_SLACK_MS = 60_000;
 
         public static Options defaults() {
             return new Options(ClipTopics.OUTPUT, ClipTopics.STATUS_TOPIC, RecordLimits.DEFAULTS,
-                    Duration.ofSeconds(120), 512);
+                    Duration.ofSeconds(120), 512, VideoEncoding.defaults());
         }
 
         public Options {
@@ -84,6 +88,7 @@ public final class ClipDownloader {
             Objects.requireNonNull(statusTopic);
             Objects.requireNonNull(limits);
             Objects.requireNonNull(idleTimeout);
+            Objects.requireNonNull(videoEncoding);
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
             }
@@ -93,20 +98,25 @@ public final class ClipDownloader {
         }
 
         public Options withTopics(ClipTopics t) {
-            return new Options(t, statusTopic, limits, idleTimeout, maxReorderFrames);
+            return new Options(t, statusTopic, limits, idleTimeout, maxReorderFrames, videoEncoding);
         }
 
         /** The same options reading the status records of {@code topic}; empty: none. */
         public Options withStatusTopic(String topic) {
-            return new Options(topics, topic, limits, idleTimeout, maxReorderFrames);
+            return new Options(topics, topic, limits, idleTimeout, maxReorderFrames, videoEncoding);
         }
 
         public Options withIdleTimeout(Duration d) {
-            return new Options(topics, statusTopic, limits, d, maxReorderFrames);
+            return new Options(topics, statusTopic, limits, d, maxReorderFrames, videoEncoding);
+        }
+
+        /** The same options writing the video with {@code encoding}. */
+        public Options withVideoEncoding(VideoEncoding encoding) {
+            return new Options(topics, statusTopic, limits, idleTimeout, maxReorderFrames, encoding);
         }
 
         public Options withLimits(RecordLimits l) {
-            return new Options(topics, statusTopic, l, idleTimeout, maxReorderFrames);
+            return new Options(topics, statusTopic, l, idleTimeout, maxReorderFrames, videoEncoding);
         }
     }
 
@@ -139,7 +149,7 @@ public final class ClipDownloader {
             Reader reader = new Reader(consumer, status, clipId);
             ClipManifest manifest = reader.awaitManifest();
             Result result;
-            try (Mp4Writer writer = Mp4Writer.open(output, format(manifest))) {
+            try (Mp4Writer writer = Mp4Writer.open(output, format(manifest), options.videoEncoding())) {
                 reader.copyMedia(manifest, writer, progress);
                 result = new Result(clipId, manifest, reader.end, reader.nextFrame, reader.nextSample,
                         reader.duplicates + reader.parts.duplicates(), writer.videoCodecName(), 0);

@@ -1,6 +1,7 @@
 package io.dubstream.connectors.media;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -15,8 +16,10 @@ import org.bytedeco.ffmpeg.global.avutil;
 
 /**
  * Writes BGR frames and interleaved 16-bit audio to an mp4 file, with FFmpeg's libraries directly:
- * H.264 ({@code libopenh264}) in yuv420p when the FFmpeg build has it, else MPEG-4 part 2, and AAC
- * audio ({@link AacTrack}: the input's channels, 160 kbit/s for stereo).
+ * H.264 in yuv420p by the encoder a {@link VideoEncoding} names ({@link VideoEncoder#AUTO}: x264 when the
+ * FFmpeg build has it, else NVENC on an NVIDIA GPU, else openh264, else MPEG-4 part 2), at a constant
+ * quality rather than a bit rate, and AAC audio ({@link AacTrack}: the input's channels, 160 kbit/s for
+ * stereo).
  *
  * <p>Each frame is written at its own presentation time ({@link #writeVideo(byte[], long)}), so a
  * variable frame rate survives; {@link #writeVideo(byte[])} writes at the nominal rate instead. The
@@ -24,16 +27,13 @@ import org.bytedeco.ffmpeg.global.avutil;
  * 30000/1001) and any time within 6 microseconds. Audio sample 0 plays at time 0. The display
  * rotation and the audio language of the {@link Format} are stored in the file (the track header's
  * matrix and the media header's language), the moov atom is moved to the front on {@link #close()}
- * (faststart) so the file plays while it downloads, and the video bit rate is
- * {@value #BITS_PER_PIXEL_PER_FRAME} bits per pixel per frame (1.2 Mbit/s at 640x360, 25 fps).
+ * (faststart) so the file plays while it downloads, and a keyframe comes at least every 10 s with x264
+ * and NVENC, every 2 s with openh264 and MPEG-4 ({@link VideoEncoders#options}).
  *
  * <p>Video and audio may be written in any interleaving; the muxer orders them, and writing them
  * close together in time keeps its buffer small. Not thread-safe.
  */
 public final class Mp4Writer implements AutoCloseable {
-
-    /** Video bits per pixel per frame: enough for decoded frames to stay within a few levels of the input. */
-    static final double BITS_PER_PIXEL_PER_FRAME = 0.2;
 
     /**
      * What an mp4 holds.
@@ -127,14 +127,27 @@ public final class Mp4Writer implements AutoCloseable {
      * @throws MediaException when FFmpeg cannot create the file or open an encoder
      */
     public static Mp4Writer open(Path out, Format format) throws MediaException {
+        return open(out, format, VideoEncoding.defaults());
+    }
+
+    /**
+     * Creates (or replaces) {@code out} and starts writing it with the given video encoding.
+     *
+     * @throws MediaException when FFmpeg cannot create the file, the requested encoder is not available
+     *     here (the message says why and which are), or an encoder does not open
+     */
+    public static Mp4Writer open(Path out, Format format, VideoEncoding encoding) throws MediaException {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(encoding, "encoding");
         FFmpegRuntime.ensureLoaded();
         long gcd = StreamDescriber.gcd(format.fpsNum(), format.fpsDen());
         int fpsNum = (int) (format.fpsNum() / gcd);
         int fpsDen = (int) (format.fpsDen() / gcd);
-        String codec = VideoEncoders.preferredForMp4();
-        VideoTrack.ticksPerSecond(codec, fpsNum); // refuses a rate the encoder cannot time
+        VideoEncoder encoder = VideoEncoders.resolve(encoding.encoder());
+        VideoTrack.ticksPerSecond(encoder, fpsNum); // refuses a rate the encoder cannot time
+        Map<String, String> videoOptions = VideoEncoders.options(encoder, encoding.qualityFor(encoder),
+                encoding.threads(), (double) fpsNum / fpsDen);
         AVFormatContext container = new AVFormatContext(null);
         int ret = avformat.avformat_alloc_output_context2(container, null, "mp4", out.toString());
         if (ret < 0 || container.isNull()) {
@@ -144,8 +157,8 @@ public final class Mp4Writer implements AutoCloseable {
         AacTrack audio = null;
         AVPacket packet = null;
         try {
-            video = new VideoTrack(container, codec, format.width(), format.height(), fpsNum, fpsDen,
-                    videoBitrate(format.width(), format.height(), fpsNum, fpsDen), format.rotationDegrees());
+            video = new VideoTrack(container, encoder, videoOptions, format.width(), format.height(), fpsNum, fpsDen,
+                    format.rotationDegrees());
             if (format.channels() > 0) {
                 audio = new AacTrack(container, format.sampleRate(), format.channels(),
                         AacTrack.iso639Part2(format.audioLanguage()));
@@ -169,11 +182,6 @@ public final class Mp4Writer implements AutoCloseable {
             release(container, video, audio, packet);
             throw e;
         }
-    }
-
-    static int videoBitrate(int width, int height, int fpsNum, int fpsDen) {
-        double bits = BITS_PER_PIXEL_PER_FRAME * width * height * fpsNum / fpsDen;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(200_000, Math.round(bits)));
     }
 
     /**
@@ -284,7 +292,7 @@ public final class Mp4Writer implements AutoCloseable {
         }
     }
 
-    /** The FFmpeg encoder writing the video: {@code libopenh264}, or {@code mpeg4} without it. */
+    /** The FFmpeg encoder writing the video, e.g. {@code libx264} or {@code libopenh264}. */
     public String videoCodecName() {
         return video.codecName();
     }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.media.VideoEncoder;
+import io.dubstream.connectors.media.VideoEncoders;
 
 /** Bad input files and bad usage: one clear line, the right exit code, no Kafka needed. */
 class DubstreamCliTest {
@@ -83,6 +85,45 @@ class DubstreamCliTest {
 
         CliRun unknown = CliRun.of("teleport");
         assertThat(unknown.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+    }
+
+    @Test
+    void anEncoderThatIsNotHereIsAUsageErrorBeforeKafkaIsContacted() throws Exception {
+        String out = tmp.resolve("out.mp4").toString();
+        CliRun nvenc = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                "--encoder", "nvenc");
+        if (!VideoEncoders.works(VideoEncoder.NVENC)) {
+            assertThat(nvenc.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+            assertThat(nvenc.err().strip()).startsWith("dubstream download: error: --encoder nvenc: the nvenc video"
+                    + " encoder is not available: h264_nvenc does not open (").contains("available here: ");
+        }
+        if ("lgpl".equals(System.getProperty("dubstream.ffmpeg.licence"))) {
+            CliRun x264 = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                    "--encoder", "x264");
+            assertThat(x264.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+            assertThat(x264.err().strip().lines()).hasSize(1);
+            assertThat(x264.err()).contains("--encoder x264: the x264 video encoder is not available: this is the"
+                    + " LGPL FFmpeg build", "mvn -Pgpl package");
+        }
+        CliRun unknown = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                "--encoder", "h265");
+        assertThat(unknown.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(unknown.err()).contains("unknown video encoder 'h265'; one of auto, x264, nvenc, openh264, mpeg4");
+
+        CliRun badQuality = CliRun.of("download", "--bootstrap", NO_BROKER, "--clip-id", "c", "--output", out,
+                "--quality", "60");
+        assertThat(badQuality.exitCode()).isEqualTo(DubstreamCli.EXIT_USAGE);
+        assertThat(badQuality.err()).contains("video quality must be 0..51 (lower is better), got 60");
+        assertThat(Path.of(out)).doesNotExist();
+    }
+
+    @Test
+    void theQualityHelpStatesEachEncodersDefault() throws NoSuchFieldException {
+        String help = String.join(" ", EncoderOptions.class.getDeclaredField("quality")
+                .getAnnotation(picocli.CommandLine.Option.class).description());
+        assertThat(help).contains(String.format("(x264 %d, NVENC %d, openh264 %d, MPEG-4 %d)",
+                VideoEncoder.X264.defaultQuality(), VideoEncoder.NVENC.defaultQuality(),
+                VideoEncoder.OPENH264.defaultQuality(), VideoEncoder.MPEG4.defaultQuality()));
     }
 
     @Test

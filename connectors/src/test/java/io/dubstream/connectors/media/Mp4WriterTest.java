@@ -11,25 +11,64 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class Mp4WriterTest {
 
     @TempDir
     Path dir;
 
-    @Test
-    void usesOpenH264BecauseTheLgplBuildHasNoX264() throws MediaException {
-        FFmpegRuntime.ensureLoaded();
-        assertThat(VideoEncoders.isAvailable("libopenh264")).isTrue();
-        assertThat(VideoEncoders.isAvailable("libx264")).isFalse();
-        assertThat(VideoEncoders.preferredForMp4()).isEqualTo("libopenh264");
+    /**
+     * Every encoder that works here writes a file that plays with its frames in order, at their times and
+     * rate: x264 and NVENC reorder frames (B-frames), openh264 and MPEG-4 do not.
+     */
+    @ParameterizedTest
+    @EnumSource(value = VideoEncoder.class, names = {"X264", "NVENC", "OPENH264", "MPEG4"})
+    void eachEncoderThatWorksKeepsFramesOrderAndRate(VideoEncoder encoder) throws Exception {
+        Assumptions.assumeTrue(VideoEncoders.works(encoder), encoder + " does not work here");
+        Assumptions.assumeTrue(Ffprobe.available(), "needs ffprobe");
+        SampleClipGenerator.Spec spec = new SampleClipGenerator.Spec(320, 180, 30_000, 1001, 2.5, 48_000, 0);
+        Path out = dir.resolve(encoder.optionName() + ".mp4");
+        try (Mp4Writer writer = Mp4Writer.open(out, Mp4Writer.Format.of(320, 180, 30_000, 1001, 0, 0),
+                VideoEncoding.of(encoder))) {
+            assertThat(writer.videoCodecName()).isEqualTo(encoder.ffmpegName());
+            for (int i = 0; i < spec.frameCount(); i++) {
+                writer.writeVideo(SampleClipGenerator.renderFrame(spec, i));
+            }
+        }
+        Ffprobe.Streams streams = Ffprobe.probe(out);
+        assertThat(streams.videoFrames()).isEqualTo(75);
+        assertThat(streams.frameRate()).isEqualTo("30000/1001");
+        List<Double> times = Ffprobe.videoFrameTimes(out);
+        assertThat(times).hasSize(75);
+        for (int i = 0; i < times.size(); i++) {
+            assertThat(times.get(i)).as("frame %d", i).isCloseTo(i * 1001 / 30_000.0, Offset.offset(1e-4));
+        }
+        MediaRoundTripTest.Decoded decoded = MediaRoundTripTest.Decoded.read(out, 16_000, 1);
+        assertThat(decoded.frames).hasSize(75);
+        for (int i = 0; i < decoded.frames.size(); i++) {
+            assertThat(SampleClipGenerator.readFrameIndex(decoded.frames.get(i).bgr(), 320, 180)).isEqualTo(i);
+        }
     }
 
     @Test
-    void bitRateScalesWithPixelsAndFrameRate() {
-        assertThat(Mp4Writer.videoBitrate(640, 360, 25, 1)).isEqualTo(1_152_000);
-        assertThat(Mp4Writer.videoBitrate(1920, 1080, 30_000, 1001)).isEqualTo(12_429_171);
-        assertThat(Mp4Writer.videoBitrate(64, 64, 1, 1)).isEqualTo(200_000);
+    void aLowerQualityNumberGivesALargerFile() throws MediaException {
+        VideoEncoder encoder = VideoEncoders.resolve(VideoEncoder.AUTO);
+        SampleClipGenerator.Spec spec = new SampleClipGenerator.Spec(320, 180, 25, 1, 1, 48_000, 0);
+        long[] sizes = new long[2];
+        int[] qualities = {18, 34};
+        for (int q = 0; q < 2; q++) {
+            Path out = dir.resolve("q" + qualities[q] + ".mp4");
+            try (Mp4Writer writer = Mp4Writer.open(out, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0),
+                    VideoEncoding.of(encoder).withQuality(qualities[q]))) {
+                for (int i = 0; i < spec.frameCount(); i++) {
+                    writer.writeVideo(SampleClipGenerator.renderFrame(spec, i));
+                }
+            }
+            sizes[q] = out.toFile().length();
+        }
+        assertThat(sizes[0]).as(encoder + " at quality 18 against 34").isGreaterThan(2 * sizes[1]);
     }
 
     @Test

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 import io.dubstream.connectors.cli.ConsoleProgress;
 import io.dubstream.connectors.cli.DownloadCommand;
 import io.dubstream.connectors.cli.JvmMemory;
+import io.dubstream.connectors.cli.EncoderOptions;
 import io.dubstream.connectors.cli.ScriptInput;
 import io.dubstream.connectors.cli.UploadCommand;
 import io.dubstream.connectors.kafka.ClipDownloader;
@@ -41,6 +42,7 @@ import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.connectors.media.VideoEncoding;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.ProcessingNote;
 import io.dubstream.connectors.script.Script;
@@ -91,6 +93,9 @@ final class DemoCommand implements Callable<Integer> {
                     + " the summary adds firstOutputSeconds: from the first frame sent to the first frame downloaded.")
     boolean live;
 
+    @Mixin
+    EncoderOptions encoder;
+
     @Option(names = "--skip-job",
             description = "Upload straight to the output topics and run no job: the transfer alone, to compare with.")
     boolean skipJob;
@@ -99,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         Script script = scriptInput.read();
+        VideoEncoding encoding = encoder.encoding();
         PrintWriter out = spec.commandLine().getOut();
         Path outDir = output.toAbsolutePath().getParent();
         Files.createDirectories(outDir);
@@ -129,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
             }
 
             try {
-                return runClip(out, broker, flink, conf, job, clip, script, started);
+                return runClip(out, broker, flink, conf, job, clip, script, encoding, started);
             } catch (Exception e) {
                 if (jobFailure != null) {
                     throw new IllegalStateException(jobFailure, e);
@@ -154,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Uploads the clip, downloads the job's output, cancels the job and writes the summary. */
     private Integer runClip(PrintWriter out, EmbeddedKafkaBroker broker, LocalFlinkCluster flink, Configuration conf,
-            JobID job, Path clip, Script script, long started) throws Exception {
+            JobID job, Path clip, Script script, VideoEncoding encoding, long started) throws Exception {
         {
             long processingStarted = System.nanoTime();
             Path file = clip;
@@ -166,7 +172,8 @@ final class DemoCommand implements Callable<Integer> {
             // the job's status records of the clip count as progress: a chunk may run for minutes
             ClipDownloader downloader = new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
                     .withTopics(outputTopics)
-                    .withStatusTopic(skipJob ? "" : conf.get(DubstreamOptions.STATUS_TOPIC)));
+                    .withStatusTopic(skipJob ? "" : conf.get(DubstreamOptions.STATUS_TOPIC))
+                    .withVideoEncoding(encoding));
             FirstFrameClock sent = new FirstFrameClock();
             FirstFrameClock received = new FirstFrameClock();
             ClipUploader.Result uploaded;

@@ -35,12 +35,13 @@ class DemoCommandITCase {
 
         int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "demo", "--input",
                 input.toString(), "--output", output.toString(), "--summary", summary.toString(), "--model",
-                "colour-gain");
+                "colour-gain", "--encoder", "openh264", "--quality", "30");
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("Flink web UI at http://", "running with model colour-gain",
                 "; processed in 3 overlapping chunks");
         JsonNode json = new ObjectMapper().readTree(summary.toFile());
+        assertThat(json.get("videoCodec").asText()).as("the encoder asked for").isEqualTo("libopenh264");
         assertThat(json.get("status").asText()).isEqualTo("COMPLETE");
         assertThat(json.get("model").asText()).isEqualTo("colour-gain");
         assertThat(json.get("framesIn").asLong()).isEqualTo(749);
