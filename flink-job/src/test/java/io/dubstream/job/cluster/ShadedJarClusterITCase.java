@@ -1,0 +1,181 @@
+package io.dubstream.job.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.kafka.KafkaBrokerExtension;
+import io.dubstream.connectors.kafka.TransferProgress;
+import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.job.CommittedClip;
+import io.dubstream.job.cli.DubstreamLauncher;
+
+/**
+ * The self-contained job jar on a cluster that has nothing but Flink: a JobManager and a TaskManager
+ * as separate JVMs whose class path is Flink's modules, their dependencies and log4j (as a Flink
+ * distribution's {@code lib/}), the job submitted with {@code dubstream job --cluster}, which ships
+ * {@code target/dubstream-flink-job-<version>-job.jar}. The Kafka connector, DJL with PyTorch's
+ * natives, JavaCV and the job's classes all come from that jar, through Flink's child-first user
+ * class loader.
+ *
+ * <p>The voice stage ({@code voice-identity}) opens DJL's PyTorch engine on the TaskManager, so
+ * libtorch and DJL's JNI library are unpacked from the jar and loaded by the job's class loader. The
+ * clip must come out exact (identity model; the clip's 24 kHz audio is the voice's own rate, so the
+ * voice stage passes it through bit for bit).
+ *
+ * <p>Not covered: a second job that opens PyTorch on the same TaskManager gets a class loader of its
+ * own and fails with "already loaded in another classloader" (docs/operations.md, Job jar).
+ *
+ * <p>The cluster's configuration and logs stay in {@code target/shaded-jar-cluster-itcase}.
+ */
+class ShadedJarClusterITCase {
+
+    private static final int SECONDS = 4;
+    private static final int FRAMES = SECONDS * 25;
+    private static final int SAMPLE_RATE = 24_000;
+    private static final long SAMPLES = (long) SECONDS * SAMPLE_RATE;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** Written by the build (maven-dependency-plugin, pre-integration-test): the cluster's class path. */
+    private static final Path FLINK_CLASSPATH = Path.of("target", "flink-classpath");
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path tmp;
+
+    private static final long STARTED = System.nanoTime();
+
+    @Test
+    void theJobJarRunsOnAClusterOfOnlyFlink() throws Exception {
+        Path clip = SampleClipGenerator.write(tmp.resolve("clip.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, SECONDS, SAMPLE_RATE, 1));
+        ClusterDirectory dir = new ClusterDirectory(Path.of("target", "shaded-jar-cluster-itcase"));
+        deleteRecursively(dir.root());
+        // one TaskManager with two slots: the job's parallelism 2, one JVM less on a small machine
+        LocalClusterSpec spec = new LocalClusterSpec(freePort(), freePort(), 1, 2,
+                LocalClusterSpec.DEFAULT_JOB_MANAGER_MEMORY, LocalClusterSpec.DEFAULT_TASK_MANAGER_MEMORY);
+        String classpath = flinkOnlyClasspath();
+        try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath).killOnExit()) {
+            log("cluster up with only Flink on its class path, web UI at " + cluster.webUi());
+            String job = submit(cluster);
+            runClip(cluster, job, "shaded", clip);
+            // DJL found PyTorch's natives in the jar Flink shipped with the job, and the engine started
+            assertThat(Files.readString(dir.logFile("taskmanager-1"))).as("the TaskManager's log")
+                    .containsPattern("Found matching platform from: jar:file:\\S+/job_" + job
+                            + "/blob_\\S+!/native/lib/pytorch.properties")
+                    .contains("ai.djl.pytorch.engine.PtEngine");
+
+        } finally {
+            log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
+        }
+    }
+
+    /** Uploads the clip as {@code clipId} and checks that the job writes it back exactly. */
+    private void runClip(LocalSessionCluster cluster, String job, String clipId, Path clip) throws Exception {
+        ClipUploader.Result upload = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
+                .upload(clip, clipId, TransferProgress.NONE);
+        assertThat(upload.frames()).isEqualTo(FRAMES);
+        awaitTrue(clipId + "'s end-of-clip record", () -> {
+            assertThat(cluster.rest().jobState(job)).as("job " + job).isNotIn("FAILED", "CANCELED", "FINISHED");
+            return CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, clipId).isPresent();
+        });
+        CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, clipId).assertExactCopyOf(
+                CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, clipId), FRAMES, SAMPLES);
+        log(clipId + " came out exact from job " + job);
+    }
+
+    /** {@code dubstream job --cluster --detached}, which ships the build's job jar; returns the job id. */
+    private static String submit(LocalSessionCluster cluster) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "job",
+                "--cluster", cluster.restAddress(), "--detached", "--bootstrap", KAFKA.bootstrapServers(),
+                "--model", "identity", "--voice", "voice-identity", "--device", "cpu",
+                "--set", "dubstream.checkpoint-interval=1s");
+        assertThat(code).as(err.toString()).isZero();
+        Matcher submitted = Pattern.compile("dubstream job ([0-9a-f]{32}) submitted .* in (dubstream-flink-job-\\S+-job\\.jar)")
+                .matcher(out.toString());
+        assertThat(submitted.find()).as(out.toString()).isTrue();
+        log("job " + submitted.group(1) + " submitted with " + submitted.group(2));
+        return submitted.group(1);
+    }
+
+    /**
+     * Flink's modules and their dependencies, as the build resolved them, and log4j: what a Flink
+     * distribution's {@code lib/} holds. Nothing of the job's: no Kafka, DJL, JavaCV, picocli or
+     * Jackson, and none of the project's classes.
+     */
+    private static String flinkOnlyClasspath() throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (String file : List.of("provided.txt", "shared.txt")) {
+            Path list = FLINK_CLASSPATH.resolve(file);
+            assertThat(list).as("written by the build before the integration tests (mvn verify)").isRegularFile();
+            for (String entry : Files.readString(list).strip().split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    entries.add(entry);
+                }
+            }
+        }
+        assertThat(entries).as("the cluster's class path")
+                .anySatisfy(e -> assertThat(e).contains("flink-runtime-"))
+                .noneSatisfy(e -> assertThat(e).containsAnyOf("dubstream", "/ai/djl/", "/org/bytedeco/",
+                        "/org/apache/kafka/", "flink-connector-kafka", "picocli", "jackson-databind", "scala-library"));
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Condition condition) throws Exception {
+        awaitTrue(what, 250, condition);
+    }
+
+    private static void awaitTrue(String what, long pollMillis, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within " + TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(pollMillis);
+        }
+    }
+
+    private static void log(String message) {
+        System.out.printf("ShadedJarClusterITCase %6.1f s: %s%n", (System.nanoTime() - STARTED) / 1e9, message);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
