@@ -42,6 +42,12 @@ import io.dubstream.job.cli.DubstreamLauncher;
  * clip must come out exact (identity model; the clip's 24 kHz audio is the voice's own rate, so the
  * voice stage passes it through bit for bit).
  *
+ * <p>Then the job fails and restarts on the same TaskManager: its checkpoint directory is made
+ * unwritable for a moment, and with no failed checkpoint tolerated the job fails over to its last
+ * completed checkpoint (once, or twice when a checkpoint was in flight). The restarted tasks open the voice stage again, in the same user class loader
+ * (Flink keeps it while the job holds the TaskManager's slots), so PyTorch is not loaded a second
+ * time; a second clip must come out exact too.
+ *
  * <p>Not covered: a second job that opens PyTorch on the same TaskManager gets a class loader of its
  * own and fails with "already loaded in another classloader" (docs/operations.md, Job jar).
  *
@@ -78,13 +84,21 @@ class ShadedJarClusterITCase {
         try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath).killOnExit()) {
             log("cluster up with only Flink on its class path, web UI at " + cluster.webUi());
             String job = submit(cluster);
-            runClip(cluster, job, "shaded", clip);
+            runClip(cluster, job, "shaded-1", clip);
             // DJL found PyTorch's natives in the jar Flink shipped with the job, and the engine started
             assertThat(Files.readString(dir.logFile("taskmanager-1"))).as("the TaskManager's log")
                     .containsPattern("Found matching platform from: jar:file:\\S+/job_" + job
                             + "/blob_\\S+!/native/lib/pytorch.properties")
                     .contains("ai.djl.pytorch.engine.PtEngine");
 
+            failOnce(cluster, job);
+            runClip(cluster, job, "shaded-2", clip);
+            assertThat(cluster.rest().restoredCheckpoints(job)).as("restores of job " + job).isPositive();
+            String log = Files.readString(dir.logFile("taskmanager-1"));
+            assertThat(log).as("the TaskManager's log").doesNotContain("already loaded in another classloader");
+            // the restarted tasks found the engine loaded: DJL looked for the natives once
+            assertThat(Pattern.compile("Found matching platform from: ").matcher(log).results().count())
+                    .as("loads of PyTorch's natives on the TaskManager").isEqualTo(1);
         } finally {
             log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
         }
@@ -102,6 +116,33 @@ class ShadedJarClusterITCase {
         CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, clipId).assertExactCopyOf(
                 CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, clipId), FRAMES, SAMPLES);
         log(clipId + " came out exact from job " + job);
+    }
+
+    /**
+     * Makes the job fail over (once, or twice if a checkpoint was in flight): its checkpoint directory is swapped for a file, so that the next
+     * checkpoint fails with an I/O error (the cluster tolerates none), and put back as soon as the job
+     * leaves RUNNING, so that the restart restores from the last completed checkpoint. Returns once
+     * the restarted job has completed a checkpoint.
+     */
+    private static void failOnce(LocalSessionCluster cluster, String job) throws Exception {
+        ClusterRestApi rest = cluster.rest();
+        long restored = rest.restoredCheckpoints(job);
+        Path checkpoints = cluster.directory().checkpoints().resolve(job);
+        Path aside = checkpoints.resolveSibling(job + ".aside");
+        Files.move(checkpoints, aside);
+        try {
+            Files.createFile(checkpoints);
+            awaitTrue("job " + job + " failing", 50, () -> !rest.jobState(job).equals("RUNNING"));
+        } finally {
+            Files.deleteIfExists(checkpoints);
+            Files.move(aside, checkpoints);
+        }
+        log("job " + job + " failed over (" + rest.jobState(job) + ")");
+        awaitTrue("job " + job + " restored", () -> rest.restoredCheckpoints(job) > restored
+                && rest.jobState(job).equals("RUNNING"));
+        long completed = rest.completedCheckpoints(job);
+        awaitTrue("a checkpoint of the restarted job " + job, () -> rest.completedCheckpoints(job) > completed);
+        log("job " + job + " restored from a checkpoint on the same TaskManager and checkpointing again");
     }
 
     /** {@code dubstream job --cluster --detached}, which ships the build's job jar; returns the job id. */
