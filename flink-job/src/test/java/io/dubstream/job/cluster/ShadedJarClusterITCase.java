@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -60,8 +59,6 @@ class ShadedJarClusterITCase {
     private static final int SAMPLE_RATE = 24_000;
     private static final long SAMPLES = (long) SECONDS * SAMPLE_RATE;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
-    /** Written by the build (maven-dependency-plugin, pre-integration-test): the cluster's class path. */
-    private static final Path FLINK_CLASSPATH = Path.of("target", "flink-classpath");
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -166,22 +163,13 @@ class ShadedJarClusterITCase {
      * distribution's {@code lib/} holds. Nothing of the job's: no Kafka, DJL, JavaCV, picocli or
      * Jackson, and none of the project's classes.
      */
-    private static String flinkOnlyClasspath() throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (String file : List.of("provided.txt", "shared.txt")) {
-            Path list = FLINK_CLASSPATH.resolve(file);
-            assertThat(list).as("written by the build before the integration tests (mvn verify)").isRegularFile();
-            for (String entry : Files.readString(list).strip().split(File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    entries.add(entry);
-                }
-            }
-        }
-        assertThat(entries).as("the cluster's class path")
+    private static String flinkOnlyClasspath() {
+        String classpath = FlinkClasspath.ofBuild();
+        assertThat(classpath.split(File.pathSeparator)).as("the cluster's class path")
                 .anySatisfy(e -> assertThat(e).contains("flink-runtime-"))
                 .noneSatisfy(e -> assertThat(e).containsAnyOf("dubstream", "/ai/djl/", "/org/bytedeco/",
                         "/org/apache/kafka/", "flink-connector-kafka", "picocli", "jackson-databind", "scala-library"));
-        return String.join(File.pathSeparator, entries);
+        return classpath;
     }
 
     private interface Condition {
