@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A Flink session cluster of separate JVMs on this machine: a JobManager with the web UI
-# (http://localhost:8081) and two TaskManagers, from the project's Maven-built classpath.
+# (http://localhost:8081) and two TaskManagers, on Flink's jars only (as Maven resolved them).
 #   deploy/local-cluster.sh start [--taskmanagers N] [--slots N] [--rest-port PORT] ...
 #   deploy/local-cluster.sh status | stop
 #   deploy/local-cluster.sh kill-taskmanager [N]    SIGKILL of TaskManager N (default 1)

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.cli.DubstreamCli;
 import io.dubstream.job.cluster.ClusterDirectory;
+import io.dubstream.job.cluster.FlinkClasspath;
 import io.dubstream.job.cluster.LocalClusterSpec;
 import io.dubstream.job.cluster.LocalSessionCluster;
 
@@ -28,7 +29,7 @@ import io.dubstream.job.cluster.LocalSessionCluster;
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = {"A local Flink session cluster of separate processes: a JobManager with the web UI and "
-                + "TaskManagers, on this machine's Maven-built classpath. Submit to it with "
+                + "TaskManagers, with only Flink's jars (as Maven resolved them) on their classpath. Submit to it with "
                 + "`dubstream job --cluster localhost:8081`."},
         subcommands = {
             ClusterCommand.Start.class,
@@ -112,7 +113,7 @@ final class ClusterCommand implements Callable<Integer> {
             out.println("starting a JobManager and " + taskManagers + " TaskManagers in " + directory.root()
                     + " ...");
             out.flush();
-            LocalSessionCluster cluster = LocalSessionCluster.start(directory, clusterSpec);
+            LocalSessionCluster cluster = LocalSessionCluster.start(directory, clusterSpec, FlinkClasspath.ofBuild());
             cluster.status().lines().forEach(out::println);
             out.println("logs in " + directory.logs() + ", checkpoints in " + directory.checkpoints());
             out.println("submit: deploy/dubstream job --cluster " + cluster.restAddress()

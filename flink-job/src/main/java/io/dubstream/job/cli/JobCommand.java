@@ -1,6 +1,7 @@
 package io.dubstream.job.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,6 +48,11 @@ final class JobCommand implements Callable<Integer> {
                     + "that cluster is configured.")
     String cluster;
 
+    @Option(names = "--jar", paramLabel = "FILE",
+            description = "With --cluster: the self-contained job jar to ship (default: the build's "
+                    + "flink-job/target/" + ClusterSubmission.JOB_JAR_GLOB + "; Flink's jars are all the cluster needs).")
+    Path jar;
+
     @Option(names = "--detached",
             description = "With --cluster: return once the job is submitted, instead of following it until it ends.")
     boolean detached;
@@ -60,6 +66,10 @@ final class JobCommand implements Callable<Integer> {
         all.put(DubstreamOptions.INFERENCE_DEVICE.key(), run.device);
         if (cluster != null) {
             return submitToCluster(Configuration.fromMap(all));
+        }
+        if (jar != null) {
+            throw new IllegalArgumentException("--jar goes with --cluster: a local cluster runs the job from this "
+                    + "command's classes");
         }
         if (detached) {
             throw new IllegalArgumentException("--detached goes with --cluster: a local cluster lives only as long as "
@@ -90,10 +100,10 @@ final class JobCommand implements Callable<Integer> {
     /** Submits to {@link #cluster}; attached, follows the job until it ends (Ctrl-C leaves it running). */
     private int submitToCluster(Configuration conf) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ClusterSubmission submission = new ClusterSubmission(cluster);
+        ClusterSubmission submission = new ClusterSubmission(cluster, jar);
         JobClient job = submission.submit(conf, run.parallelism, "dubstream (" + run.model + ")");
         out.println("dubstream job " + job.getJobID() + " submitted to " + submission.webUi() + " with model "
-                + run.model + "; Flink web UI at " + submission.webUi(job));
+                + run.model + " in " + submission.jobJar().getFileName() + "; Flink web UI at " + submission.webUi(job));
         if (detached) {
             out.flush();
             return DubstreamCli.EXIT_OK;

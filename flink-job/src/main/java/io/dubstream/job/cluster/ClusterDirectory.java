@@ -28,6 +28,14 @@ public record ClusterDirectory(Path root) {
         return conf().resolve("log4j.properties");
     }
 
+    /**
+     * The class path of the processes, written at start, so that a TaskManager started again later
+     * (by another command) gets the classes the cluster started with.
+     */
+    public Path classpathFile() {
+        return conf().resolve("classpath");
+    }
+
     public Path logs() {
         return root.resolve("log");
     }

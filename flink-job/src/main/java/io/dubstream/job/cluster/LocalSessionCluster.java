@@ -2,6 +2,7 @@ package io.dubstream.job.cluster;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,7 +29,8 @@ import org.apache.flink.configuration.RestOptions;
 /**
  * A Flink session cluster of separate JVMs on this machine: one JobManager (with the web UI) and
  * TaskManagers {@code 1..n}, started from this JVM's classpath (the launcher's: the job jar and its
- * {@code lib/}, or a test's), so that TaskManagers can be killed and restarted one by one as on a
+ * {@code lib/}, or a test's) or from a class path given at start (only Flink's jars, as a Flink
+ * distribution's {@code lib/}), so that TaskManagers can be killed and restarted one by one as on a
  * real cluster. Unlike {@code LocalFlinkCluster} (a MiniCluster inside the calling JVM), its
  * processes outlive the JVM that starts them; a later command finds them through the pid files in
  * the {@link ClusterDirectory}.
@@ -44,12 +46,14 @@ public final class LocalSessionCluster implements AutoCloseable {
 
     private final ClusterDirectory dir;
     private final Configuration conf;
+    private final String classpath;
     private final ClusterRestApi rest;
     private Thread killOnExit;
 
     private LocalSessionCluster(ClusterDirectory dir) {
         this.dir = dir;
         this.conf = GlobalConfiguration.loadConfiguration(dir.conf().toString());
+        this.classpath = readClasspath(dir);
         this.rest = new ClusterRestApi(URI.create("http://localhost:" + conf.get(RestOptions.PORT)));
     }
 
@@ -58,16 +62,26 @@ public final class LocalSessionCluster implements AutoCloseable {
      * TaskManagers, and returns once every TaskManager has registered.
      */
     public static LocalSessionCluster start(ClusterDirectory dir, LocalClusterSpec spec) throws IOException {
+        return start(dir, spec, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * As {@link #start(ClusterDirectory, LocalClusterSpec)}, with the processes on {@code classpath}
+     * instead of this JVM's: e.g. only Flink's jars, where every job brings its own dependencies in
+     * its jar, as on a cluster of Flink's distribution.
+     */
+    public static LocalSessionCluster start(ClusterDirectory dir, LocalClusterSpec spec, String classpath)
+            throws IOException {
         new ClusterProcess(dir, JOB_MANAGER).running().ifPresent(p -> {
             throw new IllegalStateException("a cluster already runs in " + dir.root() + " (jobmanager pid " + p.pid()
                     + "); stop it first");
         });
         requireFreePort(spec.restPort(), "the web UI / REST port");
         requireFreePort(spec.rpcPort(), "the JobManager's RPC port");
-        writeConfiguration(dir, spec.flinkConfiguration(dir));
+        writeConfiguration(dir, spec.flinkConfiguration(dir), classpath);
         LocalSessionCluster cluster = new LocalSessionCluster(dir);
         try {
-            cluster.startProcess(JOB_MANAGER, FlinkCommandLine.jobManager(dir, cluster.conf, classpath()));
+            cluster.startProcess(JOB_MANAGER, FlinkCommandLine.jobManager(dir, cluster.conf, cluster.classpath));
             List<LaunchedTaskManager> taskManagers = new ArrayList<>();
             for (int n = 1; n <= spec.taskManagers(); n++) {
                 taskManagers.add(cluster.launchTaskManager(n));
@@ -220,7 +234,7 @@ public final class LocalSessionCluster implements AutoCloseable {
     private LaunchedTaskManager launchTaskManager(int n) throws IOException {
         ClusterProcess tm = taskManager(n);
         String id = tm.name() + "-" + Long.toString(System.currentTimeMillis(), 36);
-        startProcess(tm.name(), FlinkCommandLine.taskManager(dir, conf, classpath(), tm.name(), id));
+        startProcess(tm.name(), FlinkCommandLine.taskManager(dir, conf, classpath, tm.name(), id));
         return new LaunchedTaskManager(tm.name(), id);
     }
 
@@ -265,13 +279,23 @@ public final class LocalSessionCluster implements AutoCloseable {
                 process.resourceId());
     }
 
-    /** The processes run on this JVM's classpath: the launcher's (job jar and lib/) or a test's. */
-    private static String classpath() {
-        return System.getProperty("java.class.path");
+    /**
+     * The class path the cluster started with; for a cluster started before there was a record of it,
+     * this JVM's (the launcher's: job jar and lib/).
+     */
+    private static String readClasspath(ClusterDirectory dir) {
+        try {
+            return Files.isRegularFile(dir.classpathFile()) ? Files.readString(dir.classpathFile()).strip()
+                    : System.getProperty("java.class.path");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir.classpathFile(), e);
+        }
     }
 
-    private static void writeConfiguration(ClusterDirectory dir, Configuration conf) throws IOException {
+    private static void writeConfiguration(ClusterDirectory dir, Configuration conf, String classpath)
+            throws IOException {
         Files.createDirectories(dir.conf());
+        Files.writeString(dir.classpathFile(), classpath + System.lineSeparator());
         Files.createDirectories(dir.checkpoints());
         List<String> lines = new ArrayList<>();
         lines.add("# Written by `deploy/local-cluster.sh start` (dubstream cluster start); rewritten on every start.");

@@ -42,8 +42,8 @@ import io.dubstream.job.cli.DubstreamLauncher;
 
 /**
  * Exactly once under real faults, on a real cluster: a JobManager and two TaskManagers as separate
- * JVMs ({@link LocalSessionCluster}), the job submitted as {@code dubstream job --cluster} submits
- * it, a 90 s clip uploaded at a live pace, and the TaskManager that runs the job killed with SIGKILL
+ * JVMs ({@link LocalSessionCluster}) with only Flink's jars, the job submitted as
+ * {@code dubstream job --cluster} submits it (with the self-contained job jar), a 90 s clip uploaded at a live pace, and the TaskManager that runs the job killed with SIGKILL
  * twice mid-clip, each time after a checkpoint and while the sink has output in a transaction not yet
  * committed, and started again. The upload waits at a committed frame before each kill and goes on
  * only to the next such frame, so each kill comes mid-clip however slow the machine. A read_committed consumer must find the input back exactly
@@ -94,8 +94,9 @@ class TaskManagerKillITCase {
         ExecutorService uploads = Executors.newSingleThreadExecutor();
         ExecutorService restarter = Executors.newSingleThreadExecutor();
         List<CompletableFuture<String>> restarts = new ArrayList<>();
+        // only Flink's jars, as a Flink distribution: the job brings the rest in the jar it ships
         try (LocalSessionCluster cluster = LocalSessionCluster.start(dir,
-                LocalClusterSpec.defaults().withPorts(freePort(), freePort())).killOnExit()) {
+                LocalClusterSpec.defaults().withPorts(freePort(), freePort()), FlinkClasspath.ofBuild()).killOnExit()) {
             log("cluster up, web UI at " + cluster.webUi());
             String job = submit(cluster);
             UploadGate gate = new UploadGate(HOLDS[0]);

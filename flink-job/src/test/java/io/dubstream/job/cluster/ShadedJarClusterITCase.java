@@ -1,0 +1,210 @@
+package io.dubstream.job.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.ClipUploader;
+import io.dubstream.connectors.kafka.KafkaBrokerExtension;
+import io.dubstream.connectors.kafka.TransferProgress;
+import io.dubstream.connectors.media.SampleClipGenerator;
+import io.dubstream.job.CommittedClip;
+import io.dubstream.job.cli.DubstreamLauncher;
+
+/**
+ * The self-contained job jar on a cluster that has nothing but Flink: a JobManager and a TaskManager
+ * as separate JVMs whose class path is Flink's modules, their dependencies and log4j (as a Flink
+ * distribution's {@code lib/}), the job submitted with {@code dubstream job --cluster}, which ships
+ * {@code target/dubstream-flink-job-<version>-job.jar}. The Kafka connector, DJL with PyTorch's
+ * natives, JavaCV and the job's classes all come from that jar, through Flink's child-first user
+ * class loader.
+ *
+ * <p>The voice stage ({@code voice-identity}) opens DJL's PyTorch engine on the TaskManager, so
+ * libtorch and DJL's JNI library are unpacked from the jar and loaded by the job's class loader. The
+ * clip must come out exact (identity model; the clip's 24 kHz audio is the voice's own rate, so the
+ * voice stage passes it through bit for bit).
+ *
+ * <p>Then the job fails and restarts on the same TaskManager: its checkpoint directory is made
+ * unwritable for a moment, and with no failed checkpoint tolerated the job fails over to its last
+ * completed checkpoint (once, or twice when a checkpoint was in flight). The restarted tasks open the voice stage again, in the same user class loader
+ * (Flink keeps it while the job holds the TaskManager's slots), so PyTorch is not loaded a second
+ * time; a second clip must come out exact too.
+ *
+ * <p>Not covered: a second job that opens PyTorch on the same TaskManager gets a class loader of its
+ * own and fails with "already loaded in another classloader" (docs/operations.md, Job jar).
+ *
+ * <p>The cluster's configuration and logs stay in {@code target/shaded-jar-cluster-itcase}.
+ */
+class ShadedJarClusterITCase {
+
+    private static final int SECONDS = 4;
+    private static final int FRAMES = SECONDS * 25;
+    private static final int SAMPLE_RATE = 24_000;
+    private static final long SAMPLES = (long) SECONDS * SAMPLE_RATE;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path tmp;
+
+    private static final long STARTED = System.nanoTime();
+
+    @Test
+    void theJobJarRunsOnAClusterOfOnlyFlink() throws Exception {
+        Path clip = SampleClipGenerator.write(tmp.resolve("clip.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, SECONDS, SAMPLE_RATE, 1));
+        ClusterDirectory dir = new ClusterDirectory(Path.of("target", "shaded-jar-cluster-itcase"));
+        deleteRecursively(dir.root());
+        // one TaskManager with two slots: the job's parallelism 2, one JVM less on a small machine
+        LocalClusterSpec spec = new LocalClusterSpec(freePort(), freePort(), 1, 2,
+                LocalClusterSpec.DEFAULT_JOB_MANAGER_MEMORY, LocalClusterSpec.DEFAULT_TASK_MANAGER_MEMORY);
+        String classpath = flinkOnlyClasspath();
+        try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath).killOnExit()) {
+            log("cluster up with only Flink on its class path, web UI at " + cluster.webUi());
+            String job = submit(cluster);
+            runClip(cluster, job, "shaded-1", clip);
+            // DJL found PyTorch's natives in the jar Flink shipped with the job, and the engine started
+            assertThat(Files.readString(dir.logFile("taskmanager-1"))).as("the TaskManager's log")
+                    .containsPattern("Found matching platform from: jar:file:\\S+/job_" + job
+                            + "/blob_\\S+!/native/lib/pytorch.properties")
+                    .contains("ai.djl.pytorch.engine.PtEngine");
+
+            failOnce(cluster, job);
+            runClip(cluster, job, "shaded-2", clip);
+            assertThat(cluster.rest().restoredCheckpoints(job)).as("restores of job " + job).isPositive();
+            String log = Files.readString(dir.logFile("taskmanager-1"));
+            assertThat(log).as("the TaskManager's log").doesNotContain("already loaded in another classloader");
+            // the restarted tasks found the engine loaded: DJL looked for the natives once
+            assertThat(Pattern.compile("Found matching platform from: ").matcher(log).results().count())
+                    .as("loads of PyTorch's natives on the TaskManager").isEqualTo(1);
+        } finally {
+            log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
+        }
+    }
+
+    /** Uploads the clip as {@code clipId} and checks that the job writes it back exactly. */
+    private void runClip(LocalSessionCluster cluster, String job, String clipId, Path clip) throws Exception {
+        ClipUploader.Result upload = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
+                .upload(clip, clipId, TransferProgress.NONE);
+        assertThat(upload.frames()).isEqualTo(FRAMES);
+        awaitTrue(clipId + "'s end-of-clip record", () -> {
+            assertThat(cluster.rest().jobState(job)).as("job " + job).isNotIn("FAILED", "CANCELED", "FINISHED");
+            return CommittedClip.committedEnd(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, clipId).isPresent();
+        });
+        CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.OUTPUT_PREFIX, clipId).assertExactCopyOf(
+                CommittedClip.read(KAFKA.bootstrapServers(), ClipTopics.INPUT_PREFIX, clipId), FRAMES, SAMPLES);
+        log(clipId + " came out exact from job " + job);
+    }
+
+    /**
+     * Makes the job fail over (once, or twice if a checkpoint was in flight): its checkpoint directory is swapped for a file, so that the next
+     * checkpoint fails with an I/O error (the cluster tolerates none), and put back as soon as the job
+     * leaves RUNNING, so that the restart restores from the last completed checkpoint. Returns once
+     * the restarted job has completed a checkpoint.
+     */
+    private static void failOnce(LocalSessionCluster cluster, String job) throws Exception {
+        ClusterRestApi rest = cluster.rest();
+        long restored = rest.restoredCheckpoints(job);
+        Path checkpoints = cluster.directory().checkpoints().resolve(job);
+        Path aside = checkpoints.resolveSibling(job + ".aside");
+        Files.move(checkpoints, aside);
+        try {
+            Files.createFile(checkpoints);
+            awaitTrue("job " + job + " failing", 50, () -> !rest.jobState(job).equals("RUNNING"));
+        } finally {
+            Files.deleteIfExists(checkpoints);
+            Files.move(aside, checkpoints);
+        }
+        log("job " + job + " failed over (" + rest.jobState(job) + ")");
+        awaitTrue("job " + job + " restored", () -> rest.restoredCheckpoints(job) > restored
+                && rest.jobState(job).equals("RUNNING"));
+        long completed = rest.completedCheckpoints(job);
+        awaitTrue("a checkpoint of the restarted job " + job, () -> rest.completedCheckpoints(job) > completed);
+        log("job " + job + " restored from a checkpoint on the same TaskManager and checkpointing again");
+    }
+
+    /** {@code dubstream job --cluster --detached}, which ships the build's job jar; returns the job id. */
+    private static String submit(LocalSessionCluster cluster) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "job",
+                "--cluster", cluster.restAddress(), "--detached", "--bootstrap", KAFKA.bootstrapServers(),
+                "--model", "identity", "--voice", "voice-identity", "--device", "cpu",
+                "--set", "dubstream.checkpoint-interval=1s");
+        assertThat(code).as(err.toString()).isZero();
+        Matcher submitted = Pattern.compile("dubstream job ([0-9a-f]{32}) submitted .* in (dubstream-flink-job-\\S+-job\\.jar)")
+                .matcher(out.toString());
+        assertThat(submitted.find()).as(out.toString()).isTrue();
+        log("job " + submitted.group(1) + " submitted with " + submitted.group(2));
+        return submitted.group(1);
+    }
+
+    /**
+     * Flink's modules and their dependencies, as the build resolved them, and log4j: what a Flink
+     * distribution's {@code lib/} holds. Nothing of the job's: no Kafka, DJL, JavaCV, picocli or
+     * Jackson, and none of the project's classes.
+     */
+    private static String flinkOnlyClasspath() {
+        String classpath = FlinkClasspath.ofBuild();
+        assertThat(classpath.split(File.pathSeparator)).as("the cluster's class path")
+                .anySatisfy(e -> assertThat(e).contains("flink-runtime-"))
+                .noneSatisfy(e -> assertThat(e).containsAnyOf("dubstream", "/ai/djl/", "/org/bytedeco/",
+                        "/org/apache/kafka/", "flink-connector-kafka", "picocli", "jackson-databind", "scala-library"));
+        return classpath;
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Condition condition) throws Exception {
+        awaitTrue(what, 250, condition);
+    }
+
+    private static void awaitTrue(String what, long pollMillis, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within " + TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(pollMillis);
+        }
+    }
+
+    private static void log(String message) {
+        System.out.printf("ShadedJarClusterITCase %6.1f s: %s%n", (System.nanoTime() - STARTED) / 1e9, message);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
