@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -95,6 +96,37 @@ public final class FaceCrops {
                 dest[offset + c * PLANE + p] = p < maskedFrom ? v : 0f;
                 dest[offset + (3 + c) * PLANE + p] = v;
             }
+        }
+    }
+
+    /**
+     * {@link #modelInput(byte[], float[], int)} written into a batch's buffer ({@link LipSyncBatch#faces()})
+     * at {@code offset}, in place.
+     */
+    public static void modelInput(byte[] face, FloatBuffer dest, int offset) {
+        Objects.requireNonNull(face, "face");
+        if (face.length != PLANE * 3) {
+            throw new IllegalArgumentException("a face crop is 96x96 BGR (" + PLANE * 3 + " bytes), got " + face.length);
+        }
+        Objects.checkFromIndexSize(offset, INPUT_SIZE, dest.capacity());
+        int maskedFrom = SIZE / 2 * SIZE;
+        for (int c = 0; c < 3; c++) {
+            int masked = offset + c * PLANE;
+            int whole = offset + (3 + c) * PLANE;
+            for (int p = 0; p < PLANE; p++) {
+                float v = BYTE_TO_UNIT[face[p * 3 + c] & 0xff];
+                dest.put(masked + p, p < maskedFrom ? v : 0f);
+                dest.put(whole + p, v);
+            }
+        }
+    }
+
+    /** {@code (float) (b / 255.0)} for each byte value, as {@link #modelInput(byte[], float[], int)} computes it. */
+    private static final float[] BYTE_TO_UNIT = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            BYTE_TO_UNIT[b] = (float) (b / 255.0);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dubstream.job.inference.lipsync;
 
+import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -36,9 +37,11 @@ import io.dubstream.job.records.Chunk;
  * upright frame (Wav2Lip's padding is below the chin), the 96x96 crop the model sees is upright, and
  * the model's face is turned back and pasted into the frame as stored.
  *
- * <p>Frames are decoded from JPEG once to detect and once to crop (core frames; smoothing needs the
- * boxes of the following frames first), and once more to paste, so that a chunk never holds its decoded frames.
- * Face crops are kept as 96x96 BGR bytes (27 KB per frame) and turned into floats on request.
+ * <p>Each frame is decoded from JPEG at most once ({@link Pass}): a frame decoded to detect is kept
+ * until its box is final (four frames later, the smoothing window) and then cropped from the same
+ * pixels; the stage pastes the model's face into those pixels too. {@link #prepare(Chunk)} keeps
+ * only the face crops, as 96x96 BGR bytes (27 KB per frame), and {@link #paste} decodes again: that
+ * pair serves tests and tools, the stage streams a {@link Pass} instead.
  *
  * <p>Not thread-safe: it owns a {@link FaceDetector}; one per subtask, closed with it.
  */
@@ -72,11 +75,29 @@ public final class LipSyncFrames implements AutoCloseable {
 
     /**
      * The model inputs of a chunk of media (not a failure marker): its frames' faces, and the mel windows
-     * of its audio at the frames' presentation times.
+     * of its audio at the frames' presentation times. Runs a whole {@link #start(Chunk) pass} and keeps
+     * the crops; the stage itself streams the pass instead.
      *
      * @throws IllegalArgumentException when the chunk has no audio or a frame does not decode
      */
     public Prepared prepare(Chunk chunk) {
+        Pass pass = start(chunk);
+        byte[][] crops = new byte[pass.frames()][];
+        for (FaceFrame f = pass.next(); f != null; f = pass.next()) {
+            crops[f.index()] = f.crop();
+        }
+        return new Prepared(pass.jpegs, pass.width, pass.height, pass.upright, pass.firstFrame, pass.coreFrom,
+                pass.coreTo, pass.track(), crops, pass.mel, pass.melStarts);
+    }
+
+    /**
+     * Starts a chunk of media (not a failure marker) on its way through detection and cropping: its mel
+     * spectrogram is computed now, its frames are decoded, searched and cropped as {@link Pass#next()}
+     * asks for them.
+     *
+     * @throws IllegalArgumentException when the chunk has no audio
+     */
+    public Pass start(Chunk chunk) {
         if (chunk.isFailure()) {
             throw new IllegalArgumentException("chunk " + chunk.getIndex() + " of clip " + chunk.getClipId()
                     + " is a failure marker, not media");
@@ -101,7 +122,7 @@ public final class LipSyncFrames implements AutoCloseable {
                 coreTo++;
             }
         }
-        return faces(jpegs, ptsMicros, m.getWidth(), m.getHeight(), Rotation.of(m.getRotationDegrees()),
+        return new Pass(jpegs, ptsMicros, m.getWidth(), m.getHeight(), Rotation.of(m.getRotationDegrees()),
                 chunk.getFirstFrame(), coreFrom, coreTo, mel, melStarts);
     }
 
@@ -111,68 +132,6 @@ public final class LipSyncFrames implements AutoCloseable {
      */
     public static boolean hasCore(Chunk chunk) {
         return chunk.getCoreEndMicros() > chunk.getCoreStartMicros();
-    }
-
-    /**
-     * Detects, tracks and crops the faces of frames {@code firstFrame ..} of the clip, stored
-     * {@code width x height}, turned upright by {@code upright}, for the core frames
-     * {@code [coreFrom, coreTo)}. Only the frames whose detection a core frame's box depends on are
-     * decoded and searched, on the clip's schedule ({@link FaceSearch}): back to the tracking restart
-     * before the first core frame's smoothing window, on to the detection after the last one's.
-     */
-    private Prepared faces(byte[][] jpegs, long[] ptsMicros, int width, int height, Rotation upright, long firstFrame,
-            int coreFrom, int coreTo, MelSpectrogram mel, int[] melStarts) {
-        int n = jpegs.length;
-        int uprightWidth = upright.width(width, height);
-        int uprightHeight = upright.height(width, height);
-        FaceBox[] detections = new FaceBox[n];
-        if (coreFrom < coreTo) {
-            // a box is smoothed over the next FaceTrack.WINDOW boxes, and the tail of a run reaches back as far
-            int lo = Math.max(0, coreFrom - FaceTrack.WINDOW);
-            int hi = Math.min(n - 1, coreTo - 1 + FaceTrack.WINDOW);
-            int from = -1;
-            for (int i = 0; i <= lo; i++) {
-                if (scheduled(i, n, firstFrame) && (from < 0 || !search.track() || restartsTracking(i, ptsMicros,
-                        n, firstFrame))) {
-                    from = i;
-                }
-            }
-            if (from < 0) {
-                from = lo;
-            }
-            int previous = -1;
-            FaceBox lastFace = null;
-            for (int i = from; i < n; i++) {
-                if (!scheduled(i, n, firstFrame)) {
-                    continue;
-                }
-                if (restartsTracking(i, ptsMicros, n, firstFrame)) {
-                    lastFace = null;
-                }
-                byte[] bgr = upright.apply(decode(jpegs[i], width, height, firstFrame + i), width, height);
-                detections[i] = (search.track() && lastFace != null
-                        ? detector.detectNear(bgr, uprightWidth, uprightHeight, lastFace)
-                        : detector.detect(bgr, uprightWidth, uprightHeight)).orElse(null);
-                lastFace = detections[i] == null ? lastFace : detections[i];
-                if (previous >= 0) {
-                    interpolate(detections, previous, i);
-                }
-                previous = i;
-                if (i >= hi) {
-                    break;
-                }
-            }
-        }
-        FaceTrack track = FaceTrack.of(detections, uprightWidth, uprightHeight, padding);
-        byte[][] crops = new byte[n][];
-        for (int i = coreFrom; i < coreTo; i++) {
-            Optional<FaceBox> box = track.box(i);
-            if (box.isPresent()) {
-                crops[i] = FaceCrops.crop(decode(jpegs[i], width, height, firstFrame + i), width, height, upright,
-                        box.get());
-            }
-        }
-        return new Prepared(jpegs, width, height, upright, firstFrame, coreFrom, coreTo, track, crops, mel, melStarts);
     }
 
     /** Whether frame {@code i} of a chunk of {@code n} frames from the clip's {@code firstFrame} gets a detection. */
@@ -320,6 +279,229 @@ public final class LipSyncFrames implements AutoCloseable {
             return JpegCodec.decodeBgr(jpeg, width, height);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("frame " + frame + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A core frame with a face, on its way to the model: decoded once (the same pixels serve detection,
+     * crop and paste), with its smoothed, padded box in the upright frame and its 96x96 upright crop.
+     *
+     * @param index the frame's index in the chunk
+     * @param bgr the frame as stored, decoded; the caller may paste into it once the model is done
+     */
+    public record FaceFrame(int index, byte[] bgr, FaceBox uprightBox, byte[] crop) {}
+
+    /**
+     * One chunk's frames, detected and cropped as they are asked for ({@link #next()}): the core frames
+     * with a face come out in order, each as soon as its box is final, so that the model can run on the
+     * first while the rest are still decoded and searched.
+     *
+     * <p>A box is final once the detections of the four frames after it are known (smoothing reads the
+     * next {@link FaceTrack#WINDOW} boxes, and a run that ends within them ends there, whatever follows),
+     * or once the detections the chunk's core needs are all done; the track of what is known so far then
+     * gives it the very box the whole chunk's track gives ({@link #track()} at the end is that track). Each
+     * frame is decoded at most once: a core frame decoded to detect waits (at most the smoothing window
+     * and the detection interval) to be cropped and handed out with its pixels.
+     *
+     * <p>Detections run on the clip's schedule ({@link FaceSearch}): from the tracking restart before the
+     * first core frame's smoothing window to the detection after the last one's; only those frames are
+     * decoded for detection. Not thread-safe; uses its {@link LipSyncFrames}' detector.
+     */
+    public final class Pass {
+
+        private final byte[][] jpegs;
+        private final long[] ptsMicros;
+        private final int width;
+        private final int height;
+        private final Rotation upright;
+        private final long firstFrame;
+        private final int coreFrom;
+        private final int coreTo;
+        private final MelSpectrogram mel;
+        private final int[] melStarts;
+        private final int uprightWidth;
+        private final int uprightHeight;
+        /** The last frame whose detection the core's boxes need (smoothing reads this far). */
+        private final int hi;
+        private final FaceBox[] detections;
+        /** Core frames decoded for detection and not handed out yet, by index. */
+        private final Map<Integer, byte[]> decoded = new HashMap<>();
+        /** The next frame the detection loop looks at; -1 when it has finished. */
+        private int nextDetect;
+        /** Detections {@code [0, known)} are final. */
+        private int known;
+        private int previous = -1;
+        private FaceBox lastFace;
+        private int nextCore;
+        private FaceTrack track;
+        private int trackKnown = -1;
+
+        private Pass(byte[][] jpegs, long[] ptsMicros, int width, int height, Rotation upright, long firstFrame,
+                int coreFrom, int coreTo, MelSpectrogram mel, int[] melStarts) {
+            this.jpegs = jpegs;
+            this.ptsMicros = ptsMicros;
+            this.width = width;
+            this.height = height;
+            this.upright = upright;
+            this.firstFrame = firstFrame;
+            this.coreFrom = coreFrom;
+            this.coreTo = coreTo;
+            this.mel = mel;
+            this.melStarts = melStarts;
+            int n = jpegs.length;
+            this.uprightWidth = upright.width(width, height);
+            this.uprightHeight = upright.height(width, height);
+            this.detections = new FaceBox[n];
+            this.nextCore = coreFrom;
+            if (coreFrom < coreTo) {
+                // a box is smoothed over the next FaceTrack.WINDOW boxes, and the tail of a run reaches back as far
+                int lo = Math.max(0, coreFrom - FaceTrack.WINDOW);
+                this.hi = Math.min(n - 1, coreTo - 1 + FaceTrack.WINDOW);
+                int from = -1;
+                for (int i = 0; i <= lo; i++) {
+                    if (scheduled(i, n, firstFrame) && (from < 0 || !search.track() || restartsTracking(i, ptsMicros,
+                            n, firstFrame))) {
+                        from = i;
+                    }
+                }
+                this.nextDetect = from < 0 ? lo : from;
+            } else {
+                this.hi = -1;
+                this.nextDetect = -1;
+                this.known = n;
+            }
+        }
+
+        /**
+         * The next core frame with a face, in order, or null when there is none left (then {@link #track()}
+         * is the chunk's). Core frames without a face are skipped: they pass through unchanged.
+         *
+         * @throws IllegalArgumentException when a frame does not decode
+         */
+        public FaceFrame next() {
+            while (nextCore < coreTo) {
+                while (nextDetect >= 0 && nextCore + FaceTrack.WINDOW > known) {
+                    detectNext();
+                }
+                int i = nextCore++;
+                byte[] bgr = decoded.remove(i);
+                Optional<FaceBox> box = trackSoFar().box(i);
+                if (box.isEmpty()) {
+                    continue;
+                }
+                if (bgr == null) {
+                    bgr = decode(jpegs[i], width, height, firstFrame + i);
+                }
+                return new FaceFrame(i, bgr, box.get(), FaceCrops.crop(bgr, width, height, upright, box.get()));
+            }
+            // the core's boxes are final; the detections they were scheduled with complete the chunk's track
+            while (nextDetect >= 0) {
+                detectNext();
+            }
+            return null;
+        }
+
+        /** Runs the detection loop up to and including its next scheduled frame. */
+        private void detectNext() {
+            int n = jpegs.length;
+            for (int i = nextDetect; i < n; i++) {
+                if (!scheduled(i, n, firstFrame)) {
+                    continue;
+                }
+                if (restartsTracking(i, ptsMicros, n, firstFrame)) {
+                    lastFace = null;
+                }
+                byte[] stored = decode(jpegs[i], width, height, firstFrame + i);
+                if (i >= nextCore && i < coreTo) {
+                    decoded.put(i, stored);
+                }
+                byte[] bgr = upright.apply(stored, width, height);
+                detections[i] = (search.track() && lastFace != null
+                        ? detector.detectNear(bgr, uprightWidth, uprightHeight, lastFace)
+                        : detector.detect(bgr, uprightWidth, uprightHeight)).orElse(null);
+                lastFace = detections[i] == null ? lastFace : detections[i];
+                if (previous >= 0) {
+                    interpolate(detections, previous, i);
+                }
+                previous = i;
+                if (i >= hi || i == n - 1) {
+                    finishDetection();
+                } else {
+                    nextDetect = i + 1;
+                    known = i + 1;
+                }
+                return;
+            }
+            finishDetection();
+        }
+
+        private void finishDetection() {
+            nextDetect = -1;
+            known = jpegs.length;
+        }
+
+        /** The track of the detections known so far: final for every frame at least a window before the first unknown. */
+        private FaceTrack trackSoFar() {
+            if (trackKnown != known) {
+                track = FaceTrack.of(detections, uprightWidth, uprightHeight, padding);
+                trackKnown = known;
+            }
+            return track;
+        }
+
+        /** The chunk's face track, once {@link #next()} has returned null. */
+        public FaceTrack track() {
+            if (nextDetect >= 0 || nextCore < coreTo) {
+                throw new IllegalStateException("the chunk's pass has not finished: the track is not final yet");
+            }
+            return trackSoFar();
+        }
+
+        /** Writes the audio input of frame {@code i} into a batch's buffer at {@code offset}. */
+        public void melWindow(int i, FloatBuffer dest, int offset) {
+            MelWindows.copyWindow(mel, melStarts[i], dest, offset);
+        }
+
+        /** The chunk's mel spectrogram. */
+        public MelSpectrogram mel() {
+            return mel;
+        }
+
+        /** The first mel frame of frame {@code i}'s window. */
+        public int melStart(int i) {
+            return melStarts[i];
+        }
+
+        public int frames() {
+            return jpegs.length;
+        }
+
+        public int width() {
+            return width;
+        }
+
+        public int height() {
+            return height;
+        }
+
+        /** The turn that makes the stored frames upright. */
+        public Rotation upright() {
+            return upright;
+        }
+
+        /** The chunk's core frames. */
+        public int coreFrames() {
+            return coreTo - coreFrom;
+        }
+
+        /** Core frames without a face, once the pass has finished. */
+        public int framesWithoutFace() {
+            FaceTrack t = track();
+            int without = 0;
+            for (int i = coreFrom; i < coreTo; i++) {
+                without += t.box(i).isPresent() ? 0 : 1;
+            }
+            return without;
         }
     }
 

@@ -18,9 +18,12 @@ import ai.djl.Device;
  *       same colour order.</li>
  * </ul>
  *
- * <p>Arrays are flat and row-major (NCHW). Each call works in one native scope that is released
- * before it returns: nothing native outlives a call but the model's weights. Instances are not
- * thread-safe (one per subtask) and must be closed.
+ * <p>Arrays are flat and row-major (NCHW). The stage hands a batch over as a {@link LipSyncBatch}, one
+ * direct buffer per tensor that its frames were written into; models on DJL take those buffers as they
+ * are ({@link LipSyncTranslator}), models in plain Java read them as arrays (the default
+ * {@link #predict(LipSyncBatch)}). Each call works in one native scope that is released before it
+ * returns: nothing native outlives a call but the model's weights. Instances are not thread-safe (one
+ * per subtask) and must be closed.
  */
 public interface LipSyncModel extends AutoCloseable {
 
@@ -59,6 +62,17 @@ public interface LipSyncModel extends AutoCloseable {
      *     that are not finite
      */
     float[] predict(float[] mels, float[] faces, int batch);
+
+    /**
+     * Generates the mouths of the {@link LipSyncBatch#size()} frames of {@code batch}: the same as
+     * {@link #predict(float[], float[], int)} on its arrays, which is what this default does. Models on an
+     * engine override it to hand the batch's buffers to the engine without copying them.
+     *
+     * @return {@code size * MOUTH_FLOATS} values, {@code [size, 3, 96, 96]}, in [0, 1]
+     */
+    default float[] predict(LipSyncBatch batch) {
+        return predict(batch.melArray(), batch.faceArray(), batch.size());
+    }
 
     /** Releases the model's native memory. */
     @Override

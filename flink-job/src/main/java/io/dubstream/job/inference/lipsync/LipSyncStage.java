@@ -1,10 +1,13 @@
 package io.dubstream.job.inference.lipsync;
 
+import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.GpuMemoryPeak;
 import io.dubstream.job.inference.batching.MicroBatcher;
@@ -27,6 +31,22 @@ import io.dubstream.job.records.Chunk;
  * clip) share batches of {@code batchSize}, run on the batcher's one thread, which owns the model.
  * Preparing and pasting run on the calling threads, each with a face detector of its own, so several
  * chunks may be processed at once.
+ *
+ * <p><b>A pipeline per batch.</b> A chunk does not wait to be prepared whole: its frames are decoded,
+ * searched and cropped in order ({@link LipSyncFrames.Pass}), and every {@code batchSize} frames go to
+ * the batcher at once, so the model runs on them while the next ones are prepared; the mouths of a group
+ * are pasted and encoded as soon as it returns. At most {@value #GROUPS_AHEAD} groups of a chunk wait
+ * for the model: beyond that the chunk's thread pastes before it prepares more, which bounds the decoded
+ * frames a chunk holds to about {@code (GROUPS_AHEAD + 1) * batchSize} plus the smoothing window. Each
+ * frame is decoded once: the pixels it was searched in are cropped and then pasted into. The model
+ * thread writes each batch's inputs straight from the crops (bytes) and the chunks' spectrograms into
+ * one direct buffer ({@link LipSyncBatch}, allocated once), which the model hands to its engine as it is;
+ * one output array per batch, read by the pasting threads at each frame's offset. A frame's output
+ * depends on its own crop and window only, so the result does not depend on how frames fall into
+ * batches or on the threads' timing.
+ *
+ * <p>Frames the model does not change (no face, no speech there, context) leave as they came: the same
+ * JPEG bytes, not re-encoded.
  *
  * <p>Context is input, not output. Wav2Lip's mouth for a frame depends on that frame's crop and its
  * 0.2 s mel window alone; the box comes from detections, tracking and smoothing over a few neighbouring
@@ -46,13 +66,25 @@ public final class LipSyncStage implements ChunkModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(LipSyncStage.class);
 
-    /** One frame's model input. */
-    record FrameInput(float[] mel, float[] face) {}
+    /** Groups of a chunk's frames that may wait for the model at once, per chunk. */
+    static final int GROUPS_AHEAD = 2;
+
+    /** One frame's model input: its 96x96 crop and where its mel window lies. */
+    record FrameInput(byte[] crop, MelSpectrogram mel, int melStart) {}
+
+    /** One frame's mouth: the values of its batch's output from {@code offset} on. */
+    record Mouth(float[] batch, int offset) {}
+
+    /** Frames of a chunk sent to the model together, and the future of their mouths. */
+    private record Group(List<LipSyncFrames.FaceFrame> frames, CompletableFuture<List<Mouth>> mouths) {}
 
     private final LipSyncModel model;
     private final float jpegQuality;
     private final FaceSearch search;
-    private final MicroBatcher<FrameInput, float[]> batcher;
+    private final int batchSize;
+    private final MicroBatcher<FrameInput, Mouth> batcher;
+    /** The model thread's one input buffer, refilled for each batch. */
+    private final LipSyncBatch inputs;
     private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
     private final AtomicLong facesFound = new AtomicLong();
     private final AtomicLong framesWithoutFace = new AtomicLong();
@@ -70,6 +102,8 @@ public final class LipSyncStage implements ChunkModel {
         this.model = model;
         this.jpegQuality = jpegQuality;
         this.gpuMemory = model.device().isGpu() ? new GpuMemoryPeak(model.device()) : null;
+        this.batchSize = batchSize;
+        this.inputs = batchSize > 0 ? LipSyncBatch.allocate(batchSize) : null;
         this.batcher = new MicroBatcher<>(this::run, batchSize, maxWait, "lipsync-" + model.name());
     }
 
@@ -86,16 +120,71 @@ public final class LipSyncStage implements ChunkModel {
         }
         LipSyncFrames frames = framesByThread.computeIfAbsent(Thread.currentThread(),
                 t -> new LipSyncFrames(search));
-        LipSyncFrames.Prepared prepared = frames.prepare(chunk);
-        int[] faces = spoken(chunk, prepared.faceFrames());
-        List<FrameInput> inputs = new ArrayList<>(faces.length);
-        for (int i : faces) {
-            inputs.add(new FrameInput(prepared.melWindow(i), prepared.faceInput(i)));
-        }
-        List<float[]> mouths;
+        LipSyncFrames.Pass pass = frames.start(chunk);
+        // every frame as it came, until the model's face is pasted into it
+        byte[][] out = chunk.getImages().clone();
+        ArrayDeque<Group> waiting = new ArrayDeque<>();
+        int withFace = 0;
+        int spoken = 0;
         try {
-            // interrupted (the chunk timed out), it takes this chunk's frames that have not run out of the queue
-            mouths = batcher.submitAndWait(inputs);
+            List<LipSyncFrames.FaceFrame> group = new ArrayList<>(batchSize);
+            for (LipSyncFrames.FaceFrame f = pass.next(); f != null; f = pass.next()) {
+                withFace++;
+                if (!isSpoken(chunk, f.index())) {
+                    continue; // the dub is silent here: the frame keeps its mouth and its bytes
+                }
+                spoken++;
+                group.add(f);
+                if (group.size() == batchSize) {
+                    waiting.add(submit(group, pass));
+                    group = new ArrayList<>(batchSize);
+                }
+                // paste what has come back; wait for the oldest group when too many are out
+                while (!waiting.isEmpty() && (waiting.peekFirst().mouths().isDone() || waiting.size() > GROUPS_AHEAD)) {
+                    paste(waiting.peekFirst(), pass, out);
+                    waiting.pollFirst();
+                }
+            }
+            if (!group.isEmpty()) {
+                waiting.add(submit(group, pass));
+            }
+            while (!waiting.isEmpty()) {
+                paste(waiting.peekFirst(), pass, out);
+                waiting.pollFirst();
+            }
+        } finally {
+            // interrupted (the chunk timed out) or failed: its frames that have not run leave the queue
+            waiting.forEach(g -> g.mouths().cancel(true));
+        }
+        facesFound.addAndGet(spoken);
+        framesWithoutFace.addAndGet(pass.framesWithoutFace());
+        framesWithoutSpeech.addAndGet(withFace - spoken);
+        LOG.info("clip {} chunk {}: a face in {} of {} core frames ({} pass through unchanged, and the {} frames of"
+                + " context)", chunk.getClipId(), chunk.getIndex(), withFace, pass.coreFrames(),
+                pass.framesWithoutFace(), pass.frames() - pass.coreFrames());
+        Chunk result = chunk.withMedia(out, chunk.getSamples());
+        // the context frames left as they came: each frame is the output of the chunk whose core holds it
+        return LipSyncFrames.hasCore(chunk) ? result.withFramesAtCut() : result;
+    }
+
+    /** Whether the chunk's dub speaks at frame {@code i}: always without a dubbing stage before this one. */
+    private static boolean isSpoken(Chunk chunk, int i) {
+        return chunk.getSpokenMicros() == null || chunk.isSpokenAt(chunk.framePtsMicros(i));
+    }
+
+    private Group submit(List<LipSyncFrames.FaceFrame> frames, LipSyncFrames.Pass pass) {
+        List<FrameInput> items = new ArrayList<>(frames.size());
+        for (LipSyncFrames.FaceFrame f : frames) {
+            items.add(new FrameInput(f.crop(), pass.mel(), pass.melStart(f.index())));
+        }
+        return new Group(frames, batcher.submit(items));
+    }
+
+    /** Waits for a group's mouths and pastes them into its frames, each re-encoded as JPEG. */
+    private void paste(Group group, LipSyncFrames.Pass pass, byte[][] out) throws Exception {
+        List<Mouth> mouths;
+        try {
+            mouths = group.mouths().get();
         } catch (ExecutionException e) {
             // the model's own failure, an Error as it is: ChunkInference tells a fatal one from a failed attempt
             Throwable cause = e.getCause();
@@ -104,50 +193,40 @@ public final class LipSyncStage implements ChunkModel {
             }
             throw cause instanceof Exception ex ? ex : new IllegalStateException(cause.getMessage(), cause);
         }
-        float[][] outputs = new float[prepared.frames()][];
-        for (int k = 0; k < faces.length; k++) {
-            outputs[faces[k]] = mouths.get(k);
+        for (int k = 0; k < mouths.size(); k++) {
+            LipSyncFrames.FaceFrame f = group.frames().get(k);
+            Mouth mouth = mouths.get(k);
+            byte[] pasted = FaceCrops.paste(f.bgr(), pass.width(), pass.height(), pass.upright(), f.uprightBox(),
+                    mouth.batch(), mouth.offset());
+            out[f.index()] = JpegCodec.encode(pasted, pass.width(), pass.height(), jpegQuality);
         }
-        facesFound.addAndGet(faces.length);
-        framesWithoutFace.addAndGet(prepared.framesWithoutFace());
-        framesWithoutSpeech.addAndGet(prepared.faceFrames().length - faces.length);
-        LOG.info("clip {} chunk {}: a face in {} of {} core frames ({} pass through unchanged, and the {} frames of"
-                + " context)", chunk.getClipId(), chunk.getIndex(), prepared.faceFrames().length, prepared.coreFrames(),
-                prepared.framesWithoutFace(), prepared.frames() - prepared.coreFrames());
-        Chunk out = chunk.withMedia(LipSyncFrames.paste(prepared, outputs, jpegQuality), chunk.getSamples());
-        // the context frames left as they came: each frame is the output of the chunk whose core holds it
-        return LipSyncFrames.hasCore(chunk) ? out.withFramesAtCut() : out;
     }
 
     /**
-     * The frames of {@code faces} where the chunk's dub speaks: after a dubbing stage, frames between
-     * its lines keep their original mouth; without one, all of them.
+     * One model batch, on the batcher's thread: the frames' inputs written into the one input buffer
+     * (crop bytes to floats, mel windows), the model run on it, each frame's mouth a view of the output.
      */
-    private static int[] spoken(Chunk chunk, int[] faces) {
-        if (chunk.getSpokenMicros() == null) {
-            return faces;
-        }
-        return java.util.Arrays.stream(faces).filter(i -> chunk.isSpokenAt(chunk.framePtsMicros(i))).toArray();
-    }
-
-    /** One model batch: the frames' inputs side by side, the mouths split back per frame. */
-    private List<float[]> run(List<FrameInput> batch) {
+    private List<Mouth> run(List<FrameInput> batch) {
         int n = batch.size();
-        float[] mels = new float[n * LipSyncModel.MEL_FLOATS];
-        float[] faces = new float[n * LipSyncModel.FACE_FLOATS];
+        FloatBuffer mels = inputs.mels();
+        FloatBuffer faces = inputs.faces();
         for (int i = 0; i < n; i++) {
-            System.arraycopy(batch.get(i).mel(), 0, mels, i * LipSyncModel.MEL_FLOATS, LipSyncModel.MEL_FLOATS);
-            System.arraycopy(batch.get(i).face(), 0, faces, i * LipSyncModel.FACE_FLOATS, LipSyncModel.FACE_FLOATS);
+            FrameInput frame = batch.get(i);
+            MelWindows.copyWindow(frame.mel(), frame.melStart(), mels, i * LipSyncModel.MEL_FLOATS);
+            FaceCrops.modelInput(frame.crop(), faces, i * LipSyncModel.FACE_FLOATS);
         }
-        float[] out = model.predict(mels, faces, n);
+        inputs.size(n);
+        float[] out = model.predict(inputs);
         if (gpuMemory != null) {
             gpuMemory.sample();
         }
-        List<float[]> mouths = new ArrayList<>(n);
+        if (out == null || (long) out.length != (long) n * LipSyncModel.MOUTH_FLOATS) {
+            throw new IllegalStateException(model.name() + " returned " + (out == null ? "nothing" : out.length
+                    + " values") + " for a batch of " + n + ", expected " + (long) n * LipSyncModel.MOUTH_FLOATS);
+        }
+        List<Mouth> mouths = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            float[] mouth = new float[LipSyncModel.MOUTH_FLOATS];
-            System.arraycopy(out, i * LipSyncModel.MOUTH_FLOATS, mouth, 0, LipSyncModel.MOUTH_FLOATS);
-            mouths.add(mouth);
+            mouths.add(new Mouth(out, i * LipSyncModel.MOUTH_FLOATS));
         }
         return mouths;
     }

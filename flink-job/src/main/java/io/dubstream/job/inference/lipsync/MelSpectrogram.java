@@ -1,5 +1,6 @@
 package io.dubstream.job.inference.lipsync;
 
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -194,6 +195,15 @@ public final class MelSpectrogram {
         Objects.checkFromIndexSize(offset, MELS * width, dest.length);
         for (int m = 0; m < MELS; m++) {
             System.arraycopy(values, m * frames + start, dest, offset + m * width, width);
+        }
+    }
+
+    /** {@link #copyColumns(int, int, float[], int)} into a batch's buffer, in place. */
+    public void copyColumns(int start, int width, FloatBuffer dest, int offset) {
+        Objects.checkFromIndexSize(start, width, frames);
+        Objects.checkFromIndexSize(offset, MELS * width, dest.capacity());
+        for (int m = 0; m < MELS; m++) {
+            dest.put(offset + m * width, values, m * frames + start, width);
         }
     }
 }

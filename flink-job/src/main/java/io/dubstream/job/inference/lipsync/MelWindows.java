@@ -1,5 +1,6 @@
 package io.dubstream.job.inference.lipsync;
 
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -174,5 +175,17 @@ public final class MelWindows {
                         t < mel.frames() ? mel.get(m, t) : (float) -MelSpectrogram.MAX_ABS_VALUE;
             }
         }
+    }
+
+    /** {@link #copyWindow(MelSpectrogram, int, float[], int)} into a batch's buffer ({@link LipSyncBatch#mels()}). */
+    public static void copyWindow(MelSpectrogram mel, int start, FloatBuffer dest, int offset) {
+        Objects.checkFromIndexSize(offset, SIZE, dest.capacity());
+        if (mel.frames() >= STEP) {
+            mel.copyColumns(start, STEP, dest, offset);
+            return;
+        }
+        float[] window = new float[SIZE];
+        copyWindow(mel, start, window, 0);
+        dest.put(offset, window);
     }
 }

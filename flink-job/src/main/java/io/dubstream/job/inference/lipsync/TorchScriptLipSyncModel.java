@@ -8,16 +8,8 @@ import ai.djl.Device;
 import ai.djl.ModelException;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
-
-import io.dubstream.job.inference.TorchScriptFiles;
 
 /**
  * A lip-sync model from a TorchScript file ({@code --lipsync-model FILE.pt}), for instance the
@@ -29,7 +21,10 @@ import io.dubstream.job.inference.TorchScriptFiles;
  * not finite, fails the call with an {@link IllegalStateException} that says what came back.
  * (A {@code torch.save} {@code .pth} checkpoint is not TorchScript and does not load.)
  *
- * <p>One {@link Predictor} per instance (per subtask), closed with the model in {@link #close}.
+ * <p>Loaded DJL's way: {@link Criteria} with the file, the PyTorch engine and a {@link LipSyncTranslator}
+ * ({@code LipSyncBatch} in, mouths out), then a {@link ZooModel} and one {@link Predictor} per instance
+ * (per subtask), closed with the model in {@link #close}. The predictor runs the script in inference
+ * mode (see {@link LipSyncTranslator}).
  */
 public final class TorchScriptLipSyncModel implements LipSyncModel {
 
@@ -41,8 +36,8 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
     private final Path file;
     private final String name;
     private final int preferredBatchSize;
-    private final ZooModel<NDList, NDList> model;
-    private final Predictor<NDList, NDList> predictor;
+    private final ZooModel<LipSyncBatch, float[]> model;
+    private final Predictor<LipSyncBatch, float[]> predictor;
 
     /** Loads {@code file} with the default batch size: Wav2Lip's 128 on a GPU, 8 on a CPU. */
     public TorchScriptLipSyncModel(Path file) {
@@ -70,7 +65,14 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
         this.name = "torchscript:" + file.getFileName();
         Engine.getEngine("PyTorch");
         try {
-            this.model = TorchScriptFiles.load(file, device);
+            this.model = Criteria.builder()
+                    .setTypes(LipSyncBatch.class, float[].class)
+                    .optModelPath(file.toAbsolutePath())
+                    .optEngine("PyTorch")
+                    .optDevice(device)
+                    .optTranslator(new LipSyncTranslator(name))
+                    .build()
+                    .loadModel();
         } catch (ModelException | IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot load " + file + " as a TorchScript model (a torch.save "
                     + ".pth checkpoint must be exported to TorchScript first, see docs/models.md): "
@@ -99,44 +101,12 @@ public final class TorchScriptLipSyncModel implements LipSyncModel {
 
     @Override
     public float[] predict(float[] mels, float[] faces, int batch) {
-        LipSyncModel.checkInputs(mels, faces, batch);
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDManager call = model.getNDManager().newSubManager()) {
-            NDArray mel = call.create(mels, LipSyncTensors.mels(batch));
-            NDArray face = call.create(faces, LipSyncTensors.faces(batch));
-            NDList outputs;
-            try {
-                outputs = predictor.predict(new NDList(mel, face));
-            } catch (TranslateException e) {
-                throw new IllegalStateException(name + " failed on a batch of " + batch + ": " + e.getMessage(), e);
-            }
-            outputs.attach(call);
-            return checkedOutput(outputs, batch);
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
+        return predict(LipSyncBatch.of(mels, faces, batch));
     }
 
-    private float[] checkedOutput(NDList outputs, int batch) {
-        Shape expected = LipSyncTensors.mouths(batch);
-        if (outputs.size() != 1) {
-            throw new IllegalStateException(name + " returned " + outputs.size() + " tensors, expected one "
-                    + expected);
-        }
-        NDArray mouths = outputs.get(0);
-        if (!mouths.getShape().equals(expected) || mouths.getDataType() != DataType.FLOAT32) {
-            throw new IllegalStateException(name + " returned " + mouths.getDataType() + " " + mouths.getShape()
-                    + " for a batch of " + batch + ", expected float32 " + expected);
-        }
-        float[] values = mouths.toFloatArray();
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalStateException(name + " returned a value that is not finite (" + values[i]
-                        + ") in frame " + i / MOUTH_FLOATS + " of a batch of " + batch);
-            }
-        }
-        return values;
+    @Override
+    public float[] predict(LipSyncBatch batch) {
+        return LipSyncTranslator.predict(predictor, batch, name);
     }
 
     /** The TorchScript file. */

@@ -4,15 +4,9 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.translate.NoopTranslator;
-import ai.djl.translate.TranslateException;
 
 /**
  * {@code wav2lip-reference}: the published Wav2Lip generator's architecture with UNTRAINED, seeded
@@ -23,9 +17,10 @@ import ai.djl.translate.TranslateException;
  * <p>Built from DJL Blocks ({@link Wav2LipGenerator}); the weights are generated in Java from a
  * fixed seed, so the same seed gives bit-identical outputs (on the same machine, at the same batch
  * size). Inference mode:
- * BatchNorm uses its running statistics, no gradients are recorded (parameters frozen, autograd off
- * on the calling thread during {@link #predict}) and every intermediate is freed during the forward
- * pass.
+ * BatchNorm uses its running statistics (the {@link Predictor} runs the block with {@code training =
+ * false}), no gradients are recorded (the parameters are frozen and the inputs need none, so libtorch
+ * builds no graph) and every intermediate is freed during the forward pass. Batches go in through a
+ * {@link LipSyncTranslator} given to the model's predictor, straight from the {@link LipSyncBatch}'s buffers.
  */
 public final class Wav2LipReference implements LipSyncModel {
 
@@ -41,7 +36,7 @@ public final class Wav2LipReference implements LipSyncModel {
     public static final int GPU_BATCH_SIZE = 128;
 
     private final Model model;
-    private final Predictor<NDList, NDList> predictor;
+    private final Predictor<LipSyncBatch, float[]> predictor;
 
     /** The reference model with {@link #DEFAULT_SEED}. */
     public Wav2LipReference() {
@@ -63,7 +58,7 @@ public final class Wav2LipReference implements LipSyncModel {
     }
 
     private Wav2LipReference(long seed, boolean releaseIntermediates, Device device) {
-        Engine engine = Engine.getEngine("PyTorch"); // loaded before any JniUtils call
+        Engine engine = Engine.getEngine("PyTorch");
         Model created = device == null ? Model.newInstance(NAME, engine.getEngineName())
                 : Model.newInstance(NAME, device, engine.getEngineName());
         try {
@@ -74,7 +69,7 @@ public final class Wav2LipReference implements LipSyncModel {
             generator.initializeUntrained(seed);
             generator.freezeParameters(true);
             created.setBlock(generator);
-            this.predictor = created.newPredictor(new NoopTranslator());
+            this.predictor = created.newPredictor(new LipSyncTranslator(NAME));
         } catch (RuntimeException e) {
             created.close();
             throw e;
@@ -99,19 +94,12 @@ public final class Wav2LipReference implements LipSyncModel {
 
     @Override
     public float[] predict(float[] mels, float[] faces, int batch) {
-        LipSyncModel.checkInputs(mels, faces, batch);
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false); // thread-local in libtorch: this thread, during this call
-        try (NDManager call = model.getNDManager().newSubManager()) {
-            NDArray mel = call.create(mels, LipSyncTensors.mels(batch));
-            NDArray face = call.create(faces, LipSyncTensors.faces(batch));
-            NDArray mouths = predictor.predict(new NDList(mel, face)).singletonOrThrow();
-            return mouths.toFloatArray();
-        } catch (TranslateException e) {
-            throw new IllegalStateException(NAME + " failed on a batch of " + batch + ": " + e.getMessage(), e);
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
+        return predict(LipSyncBatch.of(mels, faces, batch));
+    }
+
+    @Override
+    public float[] predict(LipSyncBatch batch) {
+        return LipSyncTranslator.predict(predictor, batch, NAME);
     }
 
     /** The generator, for tests. */

@@ -41,6 +41,38 @@ class LipSyncModelTorchScriptTest {
         }
     }
 
+    /**
+     * The stage's way in: a reused batch buffer written in place, holding fewer frames than it has room
+     * for, gives PyTorch's output for those frames, and the same buffer refilled gives the next call's.
+     */
+    @Test
+    void takesABatchBufferWrittenInPlaceAndReused() {
+        float[] expected = LipSyncFixtures.floats("lipsync-fixture-expected.f32");
+        try (LipSyncModel model = new TorchScriptLipSyncModel(model("lipsync-fixture.pt"))) {
+            LipSyncBatch batch = LipSyncBatch.allocate(4);
+            batch.mels().put(0, fixedMels(2));
+            batch.faces().put(0, fixedFaces(2));
+            batch.size(2);
+
+            float[] mouths = model.predict(batch);
+
+            assertThat(mouths).hasSize(2 * MOUTH_FLOATS);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(mouths[i]).as("value %d", i).isCloseTo(expected[i], within(1e-4f));
+            }
+            // frame 1 written over frame 0, one frame: frame 1's mouth
+            batch.mels().put(0, LipSyncFixtures.slice(fixedMels(2), MEL_FLOATS, MEL_FLOATS));
+            batch.faces().put(0, LipSyncFixtures.slice(fixedFaces(2), FACE_FLOATS, FACE_FLOATS));
+            batch.size(1);
+            float[] second = model.predict(batch);
+            assertThat(second).hasSize(MOUTH_FLOATS);
+            for (int i = 0; i < MOUTH_FLOATS; i++) {
+                assertThat(second[i]).as("value %d", i).isCloseTo(expected[MOUTH_FLOATS + i], within(1e-4f));
+            }
+            assertThatThrownBy(() -> batch.size(5)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
     @Test
     void refusesAResultOfTheWrongShape() {
         try (LipSyncModel model = new TorchScriptLipSyncModel(model("lipsync-wrong-shape.pt"))) {

@@ -186,6 +186,59 @@ class LipSyncStageTest {
         }
     }
 
+    /**
+     * The pipeline per batch gives what preparing the whole chunk, running the model on it and pasting it
+     * gives, byte for byte, with one frame per batch (so that more groups wait for the model than the
+     * stage lets a chunk have out, and the chunk's thread pastes while it prepares); and the frames the
+     * model does not change leave as their original JPEG bytes: without a face, and outside the
+     * script's lines.
+     */
+    @Test
+    void pipelinedFramesEqualTheWholeChunksAndUnchangedFramesKeepTheirBytes() throws Exception {
+        TestFrames.Frame messi = TestFrames.messi();
+        TestFrames.Frame plain = TestFrames.smooth(messi.width(), messi.height());
+        Chunk plainChunk = chunk(messi, plain, 0);
+        // two script lines: frame 0's time to frame 2's, frame 3's to frame 4's (faces in frames 0-4)
+        long[] lines = {plainChunk.framePtsMicros(0), plainChunk.framePtsMicros(2), plainChunk.framePtsMicros(3),
+                plainChunk.framePtsMicros(4)};
+        Chunk chunk = plainChunk.withSpoken(lines);
+        byte[][] originals = new byte[8][];
+        for (int i = 0; i < originals.length; i++) {
+            originals[i] = chunk.getImages()[i].clone();
+        }
+
+        LipSyncFrames.Prepared prepared;
+        try (LipSyncFrames frames = new LipSyncFrames(FaceSearch.DEFAULT)) {
+            prepared = frames.prepare(chunk);
+        }
+        DarkeningModel whole = new DarkeningModel();
+        float[][] outputs = new float[8][];
+        for (int i : new int[] {0, 1, 3}) {
+            outputs[i] = whole.predict(prepared.melWindow(i), prepared.faceInput(i), 1);
+        }
+        byte[][] expected = LipSyncFrames.paste(prepared, outputs, 0.95f);
+
+        try (LipSyncStage stage = new LipSyncStage(new DarkeningModel(), 1, Duration.ZERO, 0.95f)) {
+            Chunk out = stage.process(chunk);
+
+            assertThat(out.getImages()).isDeepEqualTo(expected);
+            for (int i : new int[] {0, 1, 3}) {
+                assertThat(out.getImages()[i]).as("frame %d is spoken", i).isNotEqualTo(originals[i]);
+            }
+            for (int i : new int[] {2, 4}) {
+                assertThat(out.getImages()[i]).as("frame %d has a face, outside the script's lines", i)
+                        .isEqualTo(originals[i]).isSameAs(chunk.getImages()[i]);
+            }
+            for (int i : new int[] {5, 6, 7}) {
+                assertThat(out.getImages()[i]).as("frame %d has no face", i)
+                        .isEqualTo(originals[i]).isSameAs(chunk.getImages()[i]);
+            }
+            assertThat(stage.counts()).containsAllEntriesOf(Map.of(LipSyncStage.FRAMES_WITH_FACE, 3L,
+                    LipSyncStage.FRAMES_WITHOUT_FACE, 3L, LipSyncStage.FRAMES_WITHOUT_SPEECH, 2L,
+                    LipSyncStage.BATCHES, 3L, LipSyncStage.BATCHED_FRAMES, 3L));
+        }
+    }
+
     @Test
     void framesOfTwoChunksShareBatchesAndComeOutAsUnbatched() throws Exception {
         TestFrames.Frame messi = TestFrames.messi();
