@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             UploadCommand.class,
             DownloadCommand.class,
             StatusCommand.class,
+            ReportCommand.class,
             BrokerCommand.class,
             SampleCommand.class,
             CommandLine.HelpCommand.class
