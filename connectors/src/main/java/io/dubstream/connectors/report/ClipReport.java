@@ -63,6 +63,9 @@ public final class ClipReport {
                 return timeline.reason();
             }
             if (summary != null && !summary.complete()) {
+                if (!summary.reason().isEmpty()) {
+                    return summary.reason();
+                }
                 return "COMPLETE".equals(summary.status())
                         ? "the download got " + summary.framesOut() + " of " + summary.framesIn() + " frames and "
                                 + summary.audioSamplesOut() + " of " + summary.audioSamplesIn() + " audio samples"
@@ -171,9 +174,10 @@ public final class ClipReport {
     }
 
     /**
-     * The report on {@code timelines} and {@code summaries}: a clip with both gets one row. When
+     * The report on {@code timelines} and {@code summaries}: a clip with both gets one row. A summary's
+     * own status records (the demo keeps its clip's) make its timeline where the topic has none. When
      * several summaries name one clip id (demos each run their own broker, so ids repeat across
-     * them), each is its own row, and the clip's status records, if any, another.
+     * them), each is its own row, and the clip's status records on the topic, if any, another.
      */
     public static ClipReport of(Collection<ClipTimeline> timelines, Collection<DemoSummary> summaries) {
         Map<String, List<DemoSummary>> byId = new LinkedHashMap<>();
@@ -188,7 +192,11 @@ public final class ClipReport {
         for (Map.Entry<String, List<DemoSummary>> e : byId.entrySet()) {
             boolean one = e.getValue().size() == 1;
             for (DemoSummary s : e.getValue()) {
-                rows.add(new Row(e.getKey(), one ? timelineById.remove(e.getKey()) : null, s));
+                ClipTimeline t = one ? timelineById.remove(e.getKey()) : null;
+                if (t == null && !s.statusRecords().isEmpty()) {
+                    t = ClipTimeline.of(e.getKey(), s.statusRecords());
+                }
+                rows.add(new Row(e.getKey(), t, s));
             }
         }
         for (ClipTimeline t : timelineById.values()) {

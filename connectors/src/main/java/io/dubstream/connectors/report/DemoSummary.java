@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.dubstream.connectors.records.ClipRecord;
+
 /**
  * What {@code dubstream demo} wrote about one run in its JSON summary, as far as the report needs it.
  * Figures a summary lacks (older summaries have no {@code peakRssBytes}) are -1.
@@ -20,12 +22,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param mode how the job ran the clip: {@code chunked}, {@code whole}, or {@code none} without a job
  * @param input the clip file the demo uploaded
  * @param processingSeconds from the upload's start to the download's end
+ * @param reason why the run failed, where a summary written for a failed run says; empty otherwise
+ * @param statusRecords the clip's records on the demo's status topic ({@link StatusRecordsJson}); empty
+ *     in summaries from before the demo kept them, and without a job
  */
 public record DemoSummary(Path file, String clipId, String status, String mode, int chunks, String input,
         String model, double clipSeconds, double processingSeconds, long framesIn, long framesOut,
-        long audioSamplesIn, long audioSamplesOut, long peakHeapBytes, long peakRssBytes) {
+        long audioSamplesIn, long audioSamplesOut, long peakHeapBytes, long peakRssBytes, String reason,
+        List<ClipRecord> statusRecords) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    public DemoSummary {
+        statusRecords = List.copyOf(statusRecords);
+    }
+
+    /** A summary without status records. */
+    public DemoSummary(Path file, String clipId, String status, String mode, int chunks, String input, String model,
+            double clipSeconds, double processingSeconds, long framesIn, long framesOut, long audioSamplesIn,
+            long audioSamplesOut, long peakHeapBytes, long peakRssBytes) {
+        this(file, clipId, status, mode, chunks, input, model, clipSeconds, processingSeconds, framesIn, framesOut,
+                audioSamplesIn, audioSamplesOut, peakHeapBytes, peakRssBytes, "", List.of());
+    }
 
     /**
      * Whether the run counts as a success, as the regression set counts it: the clip completed with
@@ -56,12 +74,14 @@ public record DemoSummary(Path file, String clipId, String status, String mode, 
         if (n == null || !n.isObject() || !n.path("clipId").isTextual()) {
             throw new IOException(file + " is no demo summary: it has no clipId");
         }
-        return new DemoSummary(file, n.get("clipId").asText(), n.path("status").asText(""),
+        String clipId = n.get("clipId").asText();
+        return new DemoSummary(file, clipId, n.path("status").asText(""),
                 n.path("mode").asText(""), n.path("chunks").asInt(0), n.path("input").asText(""),
                 n.path("model").asText(""), number(n, "clipSeconds"), number(n, "processingSeconds"),
                 n.path("framesIn").asLong(-1), n.path("framesOut").asLong(-1), n.path("audioSamplesIn").asLong(-1),
                 n.path("audioSamplesOut").asLong(-1), n.path("peakHeapBytes").asLong(-1),
-                n.path("peakRssBytes").asLong(-1));
+                n.path("peakRssBytes").asLong(-1), n.path("reason").asText(""),
+                StatusRecordsJson.fromJson(clipId, n.get("statusRecords")));
     }
 
     private static double number(JsonNode n, String field) {

@@ -34,13 +34,13 @@ public final class ReportPage {
             h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}h3{font-size:1em;margin:1.2em 0 .3em}
             table{border-collapse:collapse;font-size:.9em}
             th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:right;vertical-align:top}
-            th{background:#f6f8fa}td.text,th.text{text-align:left}
+            th{background:#f6f8fa}td.text,th.text{text-align:left}td.clip-id{white-space:nowrap}
             tr.failed td.outcome{color:#cf222e;font-weight:600}tr.completed td.outcome{color:#1a7f37}
             tr.in-progress td.outcome{color:#0969da}
-            .reason{font-size:.85em;color:#57606a;max-width:28em;overflow-wrap:anywhere}
+            .reason{font-size:.85em;font-weight:normal;color:#57606a;max-width:28em;overflow-wrap:anywhere}
             .meta,.note{color:#57606a;font-size:.85em}
             svg text{font-size:11px;fill:#1f2328}svg .tick line{stroke:#d0d7de}
-            .span{stroke:#fff;stroke-width:.5}.span.open{stroke:#1f2328;stroke-dasharray:3 2}
+            .span{stroke:#fff;stroke-width:.5}.span.open,.key.open{stroke:#1f2328;stroke-dasharray:3 2}
             .waiting{fill:#d0d7de}.attempt-done{fill:#2da44e}.attempt-retried{fill:#d4a72c}
             .attempt-failed{fill:#cf222e}.attempt-running{fill:#54aeff}.backoff{fill:#f5e0a3}
             .merge-wait{fill:#aceebb}.mark{stroke-width:2;fill:none}.mark.merged{stroke:#8250df}
@@ -178,8 +178,8 @@ public final class ReportPage {
             ClipTimeline t = r.timeline();
             b.append("<section class=\"clip-timeline\" id=\"clip-").append(i).append("\">\n<h3>")
                     .append(escape(r.clipId())).append(" &mdash; ").append(escape(r.outcome())).append(", ")
-                    .append(t.chunks().size()).append(" chunks, ").append(t.attempts()).append(" attempts, ")
-                    .append(t.retries()).append(" retries</h3>\n");
+                    .append(plural(t.chunks().size(), "chunk")).append(", ").append(plural(t.attempts(), "attempt"))
+                    .append(", ").append(plural(t.retries(), "retry", "retries")).append("</h3>\n");
             chart(b, t);
             b.append("</section>\n");
         }
@@ -193,7 +193,7 @@ public final class ReportPage {
         ClipTimeline.SpanKind[] kinds = ClipTimeline.SpanKind.values();
         int width = 150;
         b.append("<svg class=\"legend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width * 4)
-                .append("\" height=\"").append(2 * 20 + 4).append("\" role=\"img\" aria-label=\"legend\">\n");
+                .append("\" height=\"").append(3 * 20 + 4).append("\" role=\"img\" aria-label=\"legend\">\n");
         int n = 0;
         for (ClipTimeline.SpanKind k : kinds) {
             int x = (n % 4) * width;
@@ -206,7 +206,13 @@ public final class ReportPage {
         int x = (n % 4) * width;
         int y = (n / 4) * 20 + 2;
         b.append("<path class=\"key mark merged\" d=\"M").append(x + 7).append(' ').append(y).append("v12\"/><text x=\"")
-                .append(x + 18).append("\" y=\"").append(y + 10).append("\">merged</text>\n</svg>\n");
+                .append(x + 18).append("\" y=\"").append(y + 10).append("\">merged</text>\n");
+        y += 20;
+        b.append("<path class=\"key mark failed\" d=\"M3 ").append(y).append("l8 10m0 -10l-8 10\"/><text x=\"18\" y=\"")
+                .append(y + 10).append("\">failed: no attempts left</text>\n<rect class=\"key waiting open\" x=\"")
+                .append(width).append("\" y=\"").append(y).append("\" width=\"14\" height=\"12\"/><text x=\"")
+                .append(width + 18).append("\" y=\"").append(y + 10).append("\">dashed: still open at the clip's last")
+                .append(" record</text>\n</svg>\n");
     }
 
     /** The chart of one clip: a time axis and one row per chunk. */
@@ -247,7 +253,7 @@ public final class ReportPage {
                 double x2 = LABEL_WIDTH + (double) (s.endMillis() - t0) / spanMillis * plot;
                 b.append("<rect class=\"span ").append(s.kind().cssClass()).append(s.open() ? " open" : "")
                         .append("\" data-attempt=\"").append(s.attempt()).append("\" x=\"").append(fmt(x1))
-                        .append("\" y=\"").append(y).append("\" width=\"").append(fmt(Math.max(1.5, x2 - x1)))
+                        .append("\" y=\"").append(y).append("\" width=\"").append(fmt(Math.max(minWidth(s.kind()), x2 - x1)))
                         .append("\" height=\"").append(ROW_HEIGHT).append("\"><title>chunk ").append(c.index())
                         .append(", ").append(s.kind().label())
                         .append(s.attempt() > 0 ? " (attempt " + s.attempt() + ")" : "").append(": ")
@@ -266,6 +272,11 @@ public final class ReportPage {
             row++;
         }
         b.append("</svg>\n");
+    }
+
+    /** Attempts stay visible however short (an attempt that fails at once takes no time). */
+    private static double minWidth(ClipTimeline.SpanKind kind) {
+        return kind.name().startsWith("ATTEMPT") ? 3 : 1;
     }
 
     private static void mark(StringBuilder b, String kind, long at, long t0, long spanMillis, int plot, int y,
@@ -294,6 +305,14 @@ public final class ReportPage {
     static String tickLabel(double seconds) {
         return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3f", seconds)).stripTrailingZeros()
                 .toPlainString() + " s";
+    }
+
+    private static String plural(int n, String one) {
+        return plural(n, one, one + "s");
+    }
+
+    private static String plural(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String fmt(double v) {

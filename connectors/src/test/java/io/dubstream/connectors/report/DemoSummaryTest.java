@@ -68,6 +68,21 @@ class DemoSummaryTest {
     }
 
     @Test
+    void aSummaryOfAFailedRunSaysWhy() throws IOException {
+        // as bench/regression-set.sh writes one when the demo wrote none
+        Path f = Files.writeString(dir.resolve("f.json"), "{\"clipId\":\"clip-90s-whole\",\"status\":\"FAILED\","
+                + "\"mode\":\"whole\",\"input\":\"clip-90s.mp4\",\"reason\":\"dubstream demo: error: timed out\"}");
+
+        ClipReport.Row row = ClipReport.of(List.of(), List.of(DemoSummary.read(f))).rows().get(0);
+
+        assertThat(row.success()).isFalse();
+        assertThat(row.outcome()).isEqualTo("FAILED");
+        assertThat(row.mode()).isEqualTo("whole");
+        assertThat(row.reason()).isEqualTo("dubstream demo: error: timed out");
+        assertThat(row.processingSeconds()).isEqualTo(-1);
+    }
+
+    @Test
     void aDirectoryGivesItsJsonFilesInNameOrder() throws IOException {
         Files.writeString(dir.resolve("b-whole.json"), json("b-whole", "whole", 30));
         Files.writeString(dir.resolve("a-chunked.json"), json("a-chunked", "chunked", 20));
