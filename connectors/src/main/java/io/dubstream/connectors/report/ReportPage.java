@@ -92,8 +92,10 @@ public final class ReportPage {
                 .append(" CLIs together), from the summaries.</p>\n");
         List<ClipReport.Pair> pairs = report.pairs();
         if (!pairs.isEmpty()) {
-            long faster = pairs.stream().filter(p -> p.chunked().processingSeconds() >= 0
-                    && p.chunked().processingSeconds() < p.whole().processingSeconds()).count();
+            List<ClipReport.Pair> bothWays = pairs.stream()
+                    .filter(p -> p.chunked().success() && p.whole().success()).toList();
+            long faster = bothWays.stream()
+                    .filter(p -> p.chunked().processingSeconds() < p.whole().processingSeconds()).count();
             b.append("<h3>Chunked against whole</h3>\n<table class=\"pairs\">\n<thead><tr>")
                     .append("<th class=\"text\">input</th><th>processing chunked</th><th>processing whole</th>")
                     .append("<th>peak heap chunked</th><th>peak heap whole</th><th>chunks</th></tr></thead>\n<tbody>\n");
@@ -103,13 +105,17 @@ public final class ReportPage {
                         .append("</td><td>").append(outcomeOr(p.whole(), seconds(p.whole().processingSeconds())))
                         .append("</td><td>").append(mib(p.chunked().peakHeapBytes()))
                         .append("</td><td>").append(mib(p.whole().peakHeapBytes()))
-                        .append("</td><td>").append(p.chunked().chunks()).append(" against ")
-                        .append(p.whole().chunks()).append("</td></tr>\n");
+                        .append("</td><td>").append(chunks(p.chunked())).append(" against ")
+                        .append(chunks(p.whole())).append("</td></tr>\n");
             }
             b.append("</tbody>\n</table>\n<p class=\"note\">Chunked was faster for ").append(faster).append(" of ")
-                    .append(pairs.size()).append(" inputs.</p>\n");
+                    .append(bothWays.size()).append(" inputs that succeeded both ways.</p>\n");
         }
         b.append("</section>\n");
+    }
+
+    private static String chunks(ClipReport.Row r) {
+        return r.chunks() > 0 ? String.valueOf(r.chunks()) : "&mdash;";
     }
 
     private static String outcomeOr(ClipReport.Row r, String value) {
@@ -146,7 +152,7 @@ public final class ReportPage {
                     .append(seconds(r.statusSeconds())).append("</td><td>").append(seconds(r.clipSeconds()))
                     .append("</td><td>").append(r.realtimeFactor() > 0 ? String.format(Locale.ROOT, "%.2f",
                             r.realtimeFactor()) : "&mdash;")
-                    .append("</td><td>").append(r.chunks() > 0 ? String.valueOf(r.chunks()) : "&mdash;")
+                    .append("</td><td>").append(chunks(r))
                     .append("</td><td>").append(count(r.attempts())).append("</td><td>").append(count(r.retries()))
                     .append("</td><td>").append(mib(r.peakHeapBytes())).append("</td><td>")
                     .append(mib(r.peakRssBytes())).append("</td><td class=\"text\">")

@@ -42,6 +42,7 @@ class ReportCommandTest {
                         + "<td>0 of 1</td><td>0%</td><td>&mdash;</td>")
                 .contains("<tr class=\"clip failed\" data-outcome=\"FAILED\">")
                 .contains("<table class=\"pairs\">")
+                .contains("Chunked was faster for 0 of 0 inputs that succeeded both ways.")
                 .contains("No clip has status records here");
     }
 

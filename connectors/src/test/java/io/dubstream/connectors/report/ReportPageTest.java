@@ -64,6 +64,20 @@ class ReportPageTest {
         assertThat(count(page, "<path class=\"mark merged\"")).as("three merged chunks").isEqualTo(3);
         assertThat(count(page, "<path class=\"mark failed\"")).isEqualTo(1);
         assertThat(count(page, "<rect class=\"span waiting open\"")).as("chunk 2 of the failed clip").isEqualTo(1);
+        assertThat(page).as("no input ran both ways").doesNotContain("<table class=\"pairs\">");
+    }
+
+    @Test
+    void inputsRunBothWaysAreSideBySide() {
+        ClipReport report = ClipReport.of(List.of(), List.of(
+                ClipReportTest.summary("a-chunked", "chunked", "out/a.mp4", 20.0, 900L << 20),
+                ClipReportTest.summary("a-whole", "whole", "out/a.mp4", 30.0, 1000L << 20)));
+
+        String page = ReportPage.render(report, "t", List.of(), Instant.EPOCH);
+
+        assertThat(page).contains("<tr class=\"pair\"><td class=\"text\">a.mp4</td><td>20.0 s</td><td>30.0 s</td>"
+                + "<td>900 MiB</td><td>1000 MiB</td><td>5 against 1</td></tr>")
+                .contains("Chunked was faster for 1 of 1 inputs that succeeded both ways.");
     }
 
     @Test
