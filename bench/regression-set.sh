@@ -4,7 +4,8 @@
 # `dubstream demo`, once chunked (the default) and once whole (the hybrid threshold raised above
 # their length, so each clip is one chunk), alternating, on this machine, one JVM per run.
 # Prints, per mode: clips completed, success rate, average processing time (upload start to download
-# end), peak heap. Summaries in out/bench/regression/.
+# end), peak heap; writes the same, per clip and with each clip's chunks over time, as a page
+# (`dubstream report`): out/bench/regression/report.html. Summaries in out/bench/regression/.
 #   MODEL=colour-gain  VOICE=voice-pitch-shift  HEAP= (e.g. 1g: the JVM's -Xmx for every run)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,12 +39,19 @@ for clip in "${clips[@]}"; do
     name="$(basename "$clip" .mp4)"
     echo "== $mode $name" >&2
     rm -f "$dir/$name-$mode.json"
-    deploy/dubstream demo --input "$clip" --model "$model" --voice "$voice" --clip-id "$name-$mode" \
+    if ! deploy/dubstream demo --input "$clip" --model "$model" --voice "$voice" --clip-id "$name-$mode" \
       --output "$dir/$name-$mode.mp4" --summary "$dir/$name-$mode.json" \
       --set dubstream.chunk.hybrid-threshold="$threshold" --set dubstream.clip.max-held-frames="$held" \
       --set dubstream.clip.max-held-audio="$audio" \
-      > "$dir/$name-$mode.log" 2>&1 \
-      || echo "   failed: $(tail -n 1 "$dir/$name-$mode.log")" >&2
+      > "$dir/$name-$mode.log" 2>&1; then
+      reason="$(tail -n 1 "$dir/$name-$mode.log")"
+      echo "   failed: $reason" >&2
+      # a failed demo writes no summary: one that says so, so that the report counts the run
+      [ -f "$dir/$name-$mode.json" ] || python3 -c 'import json, sys
+c, m, i, r, f = sys.argv[1:]
+json.dump({"clipId": c, "status": "FAILED", "mode": m, "input": i, "reason": r}, open(f, "w"), indent=2)' \
+        "$name-$mode" "$mode" "$clip" "$reason" "$dir/$name-$mode.json"
+    fi
   done
 done
 
@@ -58,6 +66,11 @@ for mode in ("chunked", "whole"):
     ok = [r for r in runs if r.get("status") == "COMPLETE" and r["framesOut"] == r["framesIn"]
           and r["audioSamplesOut"] == r["audioSamplesIn"]]
     avg = sum(r["processingSeconds"] for r in ok) / len(ok) if ok else float("nan")
-    peak = max((r["peakHeapBytes"] for r in runs), default=0) / 2**20
+    peak = max((r.get("peakHeapBytes", 0) for r in runs), default=0) / 2**20
     print(f"| {mode} | {len(ok)} of {total} | {100 * len(ok) / total:.0f}% | {avg:.1f} s | {peak:.0f} MB |")
 PY
+
+# the same figures, each clip's outcome and memory, and its chunks over time (the summaries carry the
+# clip's status records: each demo's broker is gone with it), as one page
+deploy/dubstream report --summaries "$dir" --output "$dir/report.html" \
+  --title "regression set: $model + $voice, heap ${HEAP:-default}" >&2

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             UploadCommand.class,
             DownloadCommand.class,
             StatusCommand.class,
+            ReportCommand.class,
             BrokerCommand.class,
             SampleCommand.class,
             CommandLine.HelpCommand.class
@@ -49,7 +50,7 @@ public final class DubstreamCli {
     }
 
     /**
-     * The command line with the upload, download, broker and sample commands, {@code moreCommands}
+     * The command line with the upload, download, status, report, broker and sample commands, {@code moreCommands}
      * (the job module's) and dubstream's error handling.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, Object... moreCommands) {

@@ -163,7 +163,7 @@ class DubstreamCliTest {
     void helpListsTheCommands() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("upload", "download", "status", "broker", "sample");
+        assertThat(help.out()).contains("upload", "download", "status", "report", "broker", "sample");
     }
 
     @Test

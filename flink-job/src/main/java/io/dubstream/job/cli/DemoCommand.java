@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,18 +35,22 @@ import io.dubstream.connectors.cli.EncoderOptions;
 import io.dubstream.connectors.cli.ScriptInput;
 import io.dubstream.connectors.cli.UploadCommand;
 import io.dubstream.connectors.kafka.ClipDownloader;
+import io.dubstream.connectors.kafka.ClipStatusFollower;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
 import io.dubstream.connectors.kafka.FirstFrameClock;
 import io.dubstream.connectors.kafka.LivePace;
+import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.media.VideoEncoding;
 import io.dubstream.connectors.records.ClipMode;
+import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ProcessingNote;
+import io.dubstream.connectors.report.StatusRecordsJson;
 import io.dubstream.connectors.script.Script;
 import io.dubstream.job.DubstreamJob;
 import io.dubstream.job.DubstreamOptions;
@@ -216,8 +222,11 @@ final class DemoCommand implements Callable<Integer> {
             out.println(DownloadCommand.describe(downloaded, output));
             double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
             Map<String, Long> modelMetrics = Map.of();
+            List<ClipRecord> statusRecords = new ArrayList<>();
             if (job != null) {
                 modelMetrics = readModelMetrics(out, flink, job);
+                readStatusRecords(out, broker.bootstrapServers(), conf.get(DubstreamOptions.STATUS_TOPIC),
+                        statusRecords);
                 flink.cancel(job);
             }
 
@@ -266,6 +275,7 @@ final class DemoCommand implements Callable<Integer> {
                     ? round((received.firstFrameNanos().getAsLong() - sent.firstFrameNanos().getAsLong()) / 1e9)
                     : null);
             s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
+            s.put("peakRssBytes", JvmMemory.peakRssBytes());
             s.put("stateBackend", skipJob ? "none" : Configuration.fromMap(run.settings).get(DubstreamOptions.STATE_BACKEND));
             s.put("checkpointsCompleted", modelMetrics.get(JobMetrics.CHECKPOINTS_COMPLETED));
             s.put("lastCheckpointBytes", modelMetrics.get(JobMetrics.CHECKPOINT_BYTES));
@@ -273,11 +283,26 @@ final class DemoCommand implements Callable<Integer> {
             s.put("peakCheckpointBytes", modelMetrics.get(JobMetrics.CHECKPOINT_PEAK_BYTES));
             s.put("peakCheckpointWrittenBytes", modelMetrics.get(JobMetrics.CHECKPOINT_PEAK_WRITTEN_BYTES));
             s.put("flinkWebUi", flink.webUi().toString());
+            // the clip's status records, for `dubstream report`: the broker, and its status topic, end with the demo
+            s.put("statusRecords", StatusRecordsJson.toJson(statusRecords));
             Files.createDirectories(summary.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summary.toFile(), s);
             out.println("wrote " + output + " and " + summary);
         }
         return 0;
+    }
+
+    /**
+     * Collects the clip's status records into {@code records}, up to its clip status (visible at the
+     * checkpoint after the download's end); with a warning, those that came when none comes for 20 s.
+     */
+    private void readStatusRecords(PrintWriter out, String bootstrap, String topic, List<ClipRecord> records) {
+        try {
+            new ClipStatusFollower(bootstrap, topic, Duration.ofSeconds(20)).follow(clipId, records::add);
+        } catch (TransferException e) {
+            out.println("warning: the summary has " + records.size() + " status records of the clip, not its outcome: "
+                    + e.getMessage());
+        }
     }
 
     /**

@@ -8,8 +8,8 @@ import io.dubstream.connectors.cli.DubstreamCli;
 import io.dubstream.connectors.media.FFmpegLogging;
 
 /**
- * The entry point of {@code deploy/dubstream}: the connectors' commands (upload, download, broker,
- * sample) plus the job's own (demo, job, cluster).
+ * The entry point of {@code deploy/dubstream}: the connectors' commands (upload, download, status,
+ * report, broker, sample) plus the job's own (demo, job, cluster).
  */
 public final class DubstreamLauncher {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.assertj.core.data.Offset;
@@ -58,6 +59,22 @@ class DemoCommandITCase {
         assertThat(json.get("checkpointsCompleted").asLong()).isPositive();
         assertThat(json.get("peakCheckpointBytes").asLong()).isPositive()
                 .isGreaterThanOrEqualTo(json.get("lastCheckpointBytes").asLong());
+        if (Files.exists(Path.of("/proc/self/status"))) {
+            assertThat(json.get("peakRssBytes").asLong()).as("Linux's VmHWM").isPositive();
+        }
+
+        // the clip's status records travel in the summary: a report from the summary alone has its chart
+        JsonNode status = json.get("statusRecords");
+        assertThat(status.size()).as("PENDING, RUNNING, DONE and MERGED of 3 chunks, and the outcome")
+                .isGreaterThanOrEqualTo(3 * 4 + 1);
+        assertThat(status.get(status.size() - 1).get("outcome").asText()).isEqualTo("COMPLETED");
+        Path page = tmp.resolve("demo/report.html");
+        int reported = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "report", "--summaries",
+                summary.toString(), "--output", page.toString());
+        assertThat(reported).as(err.toString()).isZero();
+        String html = Files.readString(page);
+        assertThat(html.split("<g class=\"chunk\"", -1)).as("one chart row per chunk").hasSize(3 + 1);
+        assertThat(html).contains("<tr class=\"clip completed\" data-outcome=\"COMPLETED\">");
 
         // an independent player's view of the file, where Debian's ffprobe is installed (.ci/run does)
         Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
