@@ -45,12 +45,15 @@ public final class ConfigurationDocs {
             return d.toMillis() % 60_000 == 0 ? d.toMinutes() + " min"
                     : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
+        if (value instanceof java.util.Map<?, ?> m && m.isEmpty()) {
+            return "(none)";
+        }
         return String.valueOf(value);
     }
 
     private static String typeName(ConfigOption<?> option) {
         Object value = option.hasDefaultValue() ? option.defaultValue() : "";
-        return value.getClass().getSimpleName();
+        return value instanceof java.util.Map ? "Map" : value.getClass().getSimpleName();
     }
 
     public static void main(String[] args) throws IOException {
