@@ -22,7 +22,9 @@ public final class ConfigurationDocs {
                 .append("# Configuration\n\n")
                 .append("Generated from `DubstreamOptions` (`flink-job`); do not edit by hand. Regenerate with\n")
                 .append("`mvn -q -pl flink-job -am test -Dtest=ConfigurationDocsTest -Ddubstream.docs.write=true`.\n\n")
-                .append("Set these in the Flink configuration, or as `--key value` arguments of the job.\n\n")
+                .append("Set these as `--key value` arguments of the job (`deploy/dubstream job --set key=value`;"
+                        + " `spec.job.args` in a FlinkDeployment): the job reads its arguments, not the Flink"
+                        + " configuration.\n\n")
                 .append("| key | default | type | description |\n")
                 .append("|---|---|---|---|\n");
         for (ConfigOption<?> option : DubstreamOptions.all()) {
@@ -45,12 +47,15 @@ public final class ConfigurationDocs {
             return d.toMillis() % 60_000 == 0 ? d.toMinutes() + " min"
                     : d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
+        if (value instanceof java.util.Map<?, ?> m && m.isEmpty()) {
+            return "(none)";
+        }
         return String.valueOf(value);
     }
 
     private static String typeName(ConfigOption<?> option) {
         Object value = option.hasDefaultValue() ? option.defaultValue() : "";
-        return value.getClass().getSimpleName();
+        return value instanceof java.util.Map ? "Map" : value.getClass().getSimpleName();
     }
 
     public static void main(String[] args) throws IOException {

@@ -85,6 +85,7 @@ public final class DubstreamJob {
 
     /** Defines the whole job on {@code env}: checkpoints, Kafka source, workflow, exactly-once Kafka sinks. */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration conf) throws TransferException {
+        KafkaConnectors.connection(conf); // refuses bad Kafka client properties before Kafka is contacted
         KafkaConnectors.createMissingTopics(conf);
         KafkaConnectors.checkRecordSizes(conf, true);
         defineKafkaJob(env, conf, KafkaConnectors.source(conf));

@@ -2,6 +2,7 @@ package io.dubstream.job;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -20,7 +21,7 @@ import io.dubstream.job.inference.InferenceDevice;
 
 /**
  * Every setting of the dubstream job, as typed Flink options with defaults and descriptions. Set them
- * in the Flink configuration or as {@code --key value} on the job's command line;
+ * as {@code --key value} on the job's command line ({@link DubstreamJob#main} reads its arguments);
  * {@code docs/configuration.md} is generated from this class ({@link ConfigurationDocs}).
  */
 public final class DubstreamOptions {
@@ -51,6 +52,19 @@ public final class DubstreamOptions {
             .stringType()
             .noDefaultValue()
             .withDescription("Kafka bootstrap servers of the input and output topics, e.g. kafka:9092. Required.");
+
+    public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES = ConfigOptions
+            .key("dubstream.kafka.properties")
+            .mapType()
+            .defaultValue(Map.of())
+            .withDescription("Kafka client properties given to the job's source, both sinks and the admin client that"
+                    + " creates and checks topics, one key each: dubstream.kafka.properties.<client property>: value,"
+                    + " e.g. dubstream.kafka.properties.security.protocol: SASL_SSL,"
+                    + " dubstream.kafka.properties.sasl.mechanism: SCRAM-SHA-512 and"
+                    + " dubstream.kafka.properties.sasl.jaas.config. Settings exactly-once rests on are refused at"
+                    + " start: bootstrap.servers, transactional.id, enable.idempotence, isolation.level,"
+                    + " enable.auto.commit, the (de)serializers, and group.id, transaction.timeout.ms and"
+                    + " max.request.size, which have options of their own.");
 
     public static final ConfigOption<String> INPUT_TOPIC_PREFIX = ConfigOptions.key("dubstream.kafka.input-prefix")
             .stringType()
@@ -438,7 +452,7 @@ public final class DubstreamOptions {
 
     /** All options, in the order the configuration reference lists them. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
+        return List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 STATUS_HEARTBEAT, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
                 CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_PARTIAL_FRAME_BYTES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,

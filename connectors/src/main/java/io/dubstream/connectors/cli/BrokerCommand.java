@@ -28,9 +28,16 @@ final class BrokerCommand implements Callable<Integer> {
                     + "directory deleted on exit.")
     Path dataDir;
 
+    @Option(names = "--scram-admin-password", paramLabel = "PASSWORD",
+            description = "Secures the broker: clients authenticate with SASL/SCRAM-SHA-512 (no TLS) and ACLs apply;"
+                    + " only the super user 'admin' with this password (letters, digits, '.', '_', '-') may do"
+                    + " anything until users and ACLs are added. Prints its client config for --command-config.")
+    String scramAdminPassword;
+
     @Override
     public Integer call() throws Exception {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir);
+        EmbeddedKafkaBroker broker = scramAdminPassword == null ? EmbeddedKafkaBroker.start(port, dataDir)
+                : EmbeddedKafkaBroker.startSecured(port, dataDir, scramAdminPassword);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -43,6 +50,11 @@ final class BrokerCommand implements Callable<Integer> {
         }, "broker-shutdown"));
         spec.commandLine().getOut().println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
                 + "); Ctrl-C stops it");
+        if (broker.secured()) {
+            spec.commandLine().getOut().println("SASL/SCRAM and ACLs on; the admin's client config (--command-config):");
+            broker.adminConnection().properties().forEach((key, value) ->
+                    spec.commandLine().getOut().println("  " + key + "=" + value));
+        }
         spec.commandLine().getOut().flush();
         stopped.await();
         return DubstreamCli.EXIT_OK;

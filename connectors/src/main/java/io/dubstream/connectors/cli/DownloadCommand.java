@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.KafkaConnection;
 import io.dubstream.connectors.media.VideoEncoding;
 import io.dubstream.connectors.records.ClipMode;
 import io.dubstream.connectors.records.ProcessingNote;
@@ -53,6 +54,7 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KafkaConnection connection = kafka.connection();
         Duration wait = timeout.duration();
         VideoEncoding encoding = encoder.encoding();
         Path parent = output.toAbsolutePath().getParent();
@@ -66,7 +68,7 @@ public final class DownloadCommand implements Callable<Integer> {
                 .withIdleTimeout(wait)
                 .withVideoEncoding(encoding);
         ClipDownloader.Result result = ConsoleProgress.showing("download " + clipId,
-                p -> new ClipDownloader(kafka.bootstrap, options).download(clipId, output, p));
+                p -> new ClipDownloader(connection, options).download(clipId, output, p));
         spec.commandLine().getOut().println(describe(result, output));
         return DubstreamCli.EXIT_OK;
     }

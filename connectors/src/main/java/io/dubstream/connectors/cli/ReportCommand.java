@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.KafkaConnection;
 import io.dubstream.connectors.kafka.StatusTopicReader;
 import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.connectors.records.ClipRecord;
@@ -46,6 +47,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers to read the status topic from; without it, the summaries alone.")
     String bootstrap;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "A Java properties file of Kafka client settings for reading the status topic, as with"
+                    + " Kafka's own tools (security.protocol, sasl.*, ssl.*).")
+    Path commandConfig;
 
     @Option(names = "--status-topic", paramLabel = "TOPIC", defaultValue = ClipTopics.STATUS_TOPIC,
             description = "The status topic (default: ${DEFAULT-VALUE}).")
@@ -86,7 +92,7 @@ public final class ReportCommand implements Callable<Integer> {
 
         List<ClipTimeline> timelines = new ArrayList<>();
         if (bootstrap != null) {
-            StatusTopicReader.Result read = new StatusTopicReader(bootstrap, statusTopic,
+            StatusTopicReader.Result read = new StatusTopicReader(KafkaConnection.of(bootstrap, commandConfig), statusTopic,
                     Duration.ofSeconds(timeoutSeconds)).read(wanted);
             for (Map.Entry<String, List<ClipRecord>> e : read.byClip().entrySet()) {
                 timelines.add(ClipTimeline.of(e.getKey(), e.getValue()));

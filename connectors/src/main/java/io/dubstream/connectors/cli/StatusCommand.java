@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.ClipStatusFollower;
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.KafkaConnection;
 import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipStatus;
@@ -42,10 +43,11 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KafkaConnection connection = kafka.connection();
         Duration wait = timeout.duration();
         PrintWriter out = spec.commandLine().getOut();
         ChunkTable table = new ChunkTable();
-        ClipStatus end = new ClipStatusFollower(kafka.bootstrap, topic, wait)
+        ClipStatus end = new ClipStatusFollower(connection, topic, wait)
                 .follow(clipId, record -> {
                     if (record instanceof ChunkStatus change) {
                         boolean changed = table.add(change);

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.KafkaConnection;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.records.ClipManifest;
@@ -59,6 +60,7 @@ public final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KafkaConnection connection = kafka.connection();
         String id = clipId != null ? clipId : clipIdFromFileName(input);
         Script script = scriptInput.read();
         ClipUploader.Options options = new ClipUploader.Options(
@@ -70,7 +72,7 @@ public final class UploadCommand implements Callable<Integer> {
                 ClipUploader.Options.defaults().framesPerTransaction(),
                 ClipUploader.Options.defaults().kafkaTimeout());
         ClipUploader.Result result = ConsoleProgress.showing("upload " + id,
-                p -> new ClipUploader(kafka.bootstrap, options).upload(input, id, script, p));
+                p -> new ClipUploader(connection, options).upload(input, id, script, p));
         spec.commandLine().getOut().println(describe(result));
         return DubstreamCli.EXIT_OK;
     }

@@ -130,12 +130,17 @@ public final class ClipDownloader {
      */
     static final int MAX_PARTIAL_FRAMES = 4;
 
-    private final String bootstrap;
+    private final KafkaConnection connection;
     private final Options options;
     private final ClipRecordCodec codec;
 
     public ClipDownloader(String bootstrap, Options options) {
-        this.bootstrap = Objects.requireNonNull(bootstrap);
+        this(KafkaConnection.of(bootstrap), options);
+    }
+
+    /** With the connection's client properties (a secured cluster's credentials and the like). */
+    public ClipDownloader(KafkaConnection connection, Options options) {
+        this.connection = Objects.requireNonNull(connection);
         this.options = options;
         this.codec = new ClipRecordCodec(options.limits());
     }
@@ -143,9 +148,9 @@ public final class ClipDownloader {
     public Result download(String clipId, Path output, TransferProgress progress)
             throws TransferException, MediaException {
         long started = System.nanoTime();
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap);
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(connection);
                 ClipStatusWatch status = options.statusTopic().isEmpty() ? ClipStatusWatch.none()
-                        : ClipStatusWatch.open(bootstrap, options.statusTopic(), clipId, codec)) {
+                        : ClipStatusWatch.open(connection, options.statusTopic(), clipId, codec)) {
             Reader reader = new Reader(consumer, status, clipId);
             ClipManifest manifest = reader.awaitManifest();
             Result result;
@@ -162,7 +167,7 @@ public final class ClipDownloader {
                     result.duplicatesSkipped(), result.videoCodec(), seconds);
         } catch (KafkaException e) {
             deleteQuietly(output);
-            throw new TransferException("download of clip " + clipId + " failed in Kafka at " + bootstrap + ": "
+            throw new TransferException("download of clip " + clipId + " failed in Kafka at " + connection.bootstrap() + ": "
                     + e.getMessage(), e);
         }
     }

@@ -23,7 +23,7 @@ import io.dubstream.connectors.records.ClipStatus;
  */
 public final class ClipStatusFollower {
 
-    private final String bootstrap;
+    private final KafkaConnection connection;
     private final String topic;
     private final Duration idleTimeout;
     private final ClipRecordCodec codec = new ClipRecordCodec();
@@ -32,7 +32,12 @@ public final class ClipStatusFollower {
      * @param idleTimeout give up after this long without a new record of the clip
      */
     public ClipStatusFollower(String bootstrap, String topic, Duration idleTimeout) {
-        this.bootstrap = Objects.requireNonNull(bootstrap);
+        this(KafkaConnection.of(bootstrap), topic, idleTimeout);
+    }
+
+    /** With the connection's client properties (a secured cluster's credentials and the like). */
+    public ClipStatusFollower(KafkaConnection connection, String topic, Duration idleTimeout) {
+        this.connection = Objects.requireNonNull(connection);
         this.topic = Objects.requireNonNull(topic);
         this.idleTimeout = idleTimeout;
     }
@@ -45,7 +50,7 @@ public final class ClipStatusFollower {
      *     not a valid status record
      */
     public ClipStatus follow(String clipId, Consumer<ClipRecord> onRecord) throws TransferException {
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(connection)) {
             long lastRecordNanos = System.nanoTime();
             TopicPartition partition = null;
             while (true) {
@@ -76,7 +81,7 @@ public final class ClipStatusFollower {
                 }
             }
         } catch (KafkaException e) {
-            throw new TransferException("reading the status of clip " + clipId + " from Kafka at " + bootstrap
+            throw new TransferException("reading the status of clip " + clipId + " from Kafka at " + connection.bootstrap()
                     + " failed: " + e.getMessage(), e);
         }
     }

@@ -51,10 +51,10 @@ final class ClipStatusWatch implements AutoCloseable {
         this.codec = codec;
     }
 
-    /** Watches {@code clipId} on {@code topic} of the cluster at {@code bootstrap}. */
-    static ClipStatusWatch open(String bootstrap, String topic, String clipId, ClipRecordCodec codec) {
+    /** Watches {@code clipId} on {@code topic} of the cluster the connection reaches. */
+    static ClipStatusWatch open(KafkaConnection connection, String topic, String clipId, ClipRecordCodec codec) {
         Objects.requireNonNull(topic);
-        return new ClipStatusWatch(KafkaClients.committedReader(bootstrap), topic, Objects.requireNonNull(clipId),
+        return new ClipStatusWatch(KafkaClients.committedReader(connection), topic, Objects.requireNonNull(clipId),
                 Objects.requireNonNull(codec));
     }
 

@@ -119,12 +119,17 @@ public final class ClipUploader {
     /** Frames being encoded at once: bounds the memory of the pipeline. */
     private static final int ENCODER_WINDOW = 2 * ENCODER_THREADS + 2;
 
-    private final String bootstrap;
+    private final KafkaConnection connection;
     private final Options options;
     private final ClipRecordCodec codec;
 
     public ClipUploader(String bootstrap, Options options) {
-        this.bootstrap = Objects.requireNonNull(bootstrap);
+        this(KafkaConnection.of(bootstrap), options);
+    }
+
+    /** With the connection's client properties (a secured cluster's credentials and the like). */
+    public ClipUploader(KafkaConnection connection, Options options) {
+        this.connection = Objects.requireNonNull(connection);
         this.options = options;
         this.codec = new ClipRecordCodec(options.limits());
     }
@@ -159,7 +164,7 @@ public final class ClipUploader {
             throw new IllegalArgumentException(e.getMessage());
         }
         try (MediaReader reader = MediaReader.open(file, options.audio());
-                KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(bootstrap,
+                KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(connection,
                         transactionalId(clipId))) {
             long started = System.nanoTime();
             AudioTransport audio = reader.audioLayout() == null ? null : AudioTransport.of(reader.audioLayout());
@@ -175,7 +180,7 @@ public final class ClipUploader {
             try {
                 producer.initTransactions();
             } catch (KafkaException e) {
-                throw new TransferException("cannot reach Kafka at " + bootstrap + ": " + e.getMessage(), e);
+                throw new TransferException("cannot reach Kafka at " + connection.bootstrap() + ": " + e.getMessage(), e);
             }
             refuseIfUploaded(clipId);
             Session session = new Session(producer, manifest, audio, progress);
@@ -218,7 +223,7 @@ public final class ClipUploader {
     }
 
     private void refuseIfUploaded(String clipId) throws ClipAlreadyExistsException {
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(connection)) {
             Optional<ClipManifest> earlier = new ClipRegistry(consumer, codec, options.kafkaTimeout())
                     .findManifest(options.topics().clips(), clipId);
             if (earlier.isPresent()) {

@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -32,6 +35,14 @@ import kafka.server.KafkaRaftServer;
  * <p>It backs {@code dubstream broker}, the embedded demo and the integration tests. Internal topics
  * (consumer offsets, transaction state) have a replication factor of one, so that transactions and
  * consumer groups work on one node.
+ *
+ * <p>{@link #startSecured} starts it like a production cluster: clients authenticate with SASL/SCRAM
+ * ({@code SCRAM-SHA-512}) and Kafka's {@code StandardAuthorizer} allows each user only what an ACL
+ * grants. The admin user, created when the storage is formatted, is the super user that the broker
+ * also talks to itself as; users are added with {@link #createUser}. (The controller listener stays
+ * plaintext on its own port, its anonymous principal a super user, as KRaft needs; it serves only
+ * controller requests. No TLS: the SCRAM exchange never sends the password, but records travel in
+ * the clear.)
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -43,16 +54,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final long READY_TIMEOUT_MS = 60_000;
 
+    /** The SASL mechanism of a secured broker. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    /** The super user of a secured broker. */
+    public static final String ADMIN_USER = "admin";
+
+    private static final String SECURED_LISTENER = "SASL_PLAINTEXT";
+
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dataDir;
     private final boolean ownsDataDir;
+    private final KafkaConnection admin;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean ownsDataDir) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean ownsDataDir,
+            KafkaConnection admin) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
+        this.admin = admin;
     }
 
     /** Starts a broker on a free port with its data in a fresh temporary directory, deleted on close. */
@@ -68,6 +90,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *     is deleted on close. An existing directory must be empty: the broker formats it.
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) throws BrokerStartException {
+        return start(port, dataDir, null);
+    }
+
+    /**
+     * Starts a broker that authenticates clients with SASL/SCRAM and authorizes them with ACLs, and
+     * waits until it serves clients: only {@link #ADMIN_USER} with {@code adminPassword} may do
+     * anything until users and ACLs are added.
+     *
+     * @see #start(int, Path)
+     */
+    public static EmbeddedKafkaBroker startSecured(int port, Path dataDir, String adminPassword)
+            throws BrokerStartException {
+        if (adminPassword == null || !adminPassword.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("a secured broker needs an admin password of letters, digits,"
+                    + " '.', '_' and '-'");
+        }
+        return start(port, dataDir, adminPassword);
+    }
+
+    private static EmbeddedKafkaBroker start(int port, Path dataDir, String adminPassword)
+            throws BrokerStartException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -85,13 +128,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int brokerPort = port == ANY_PORT ? freePort() : port;
             ensureFree(brokerPort);
             int controllerPort = freePort();
-            KafkaConfig config = KafkaConfig.fromProps(serverConfig(brokerPort, controllerPort, dir));
-            format(dir);
+            Properties props = serverConfig(brokerPort, controllerPort, dir);
+            if (adminPassword != null) {
+                secure(props, brokerPort, adminPassword);
+            }
+            KafkaConfig config = KafkaConfig.fromProps(props);
+            format(dir, adminPassword);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             String bootstrap = "localhost:" + brokerPort;
-            awaitReady(bootstrap);
-            return new EmbeddedKafkaBroker(server, bootstrap, dir, owns);
+            KafkaConnection admin = adminPassword == null ? KafkaConnection.of(bootstrap)
+                    : new KafkaConnection(bootstrap, scramClientProperties(ADMIN_USER, adminPassword));
+            awaitReady(admin);
+            return new EmbeddedKafkaBroker(server, bootstrap, dir, owns, admin);
         } catch (Exception | Error e) {
             if (server != null) {
                 stop(server);
@@ -129,7 +178,63 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path dir) throws Exception {
+    /** The client listener becomes SASL/SCRAM, inter-broker traffic the admin user, and ACLs apply. */
+    private static void secure(Properties p, int brokerPort, String adminPassword) {
+        String controller = p.getProperty("listeners").split(",")[1];
+        p.put("listeners", SECURED_LISTENER + "://localhost:" + brokerPort + "," + controller);
+        p.put("advertised.listeners", SECURED_LISTENER + "://localhost:" + brokerPort);
+        p.put("listener.security.protocol.map", SECURED_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER
+                + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", SECURED_LISTENER);
+        p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+        p.put("listener.name." + SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                jaasConfig(ADMIN_USER, adminPassword));
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        p.put("auto.create.topics.enable", "false");
+    }
+
+    /** The client properties of a SCRAM user of a secured broker (no TLS: SASL_PLAINTEXT). */
+    public static Map<String, String> scramClientProperties(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", SCRAM_MECHANISM,
+                "sasl.jaas.config", jaasConfig(user, password));
+    }
+
+    private static String jaasConfig(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    /**
+     * Creates (or changes the password of) a SCRAM user on this secured broker; it may do nothing
+     * until ACLs allow it.
+     */
+    public void createUser(String user, String password) throws Exception {
+        if (!secured()) {
+            throw new IllegalStateException("this broker does not authenticate users: start it with startSecured");
+        }
+        try (Admin a = KafkaClients.admin(admin)) {
+            a.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all().get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether clients must authenticate ({@link #startSecured}). */
+    public boolean secured() {
+        return !admin.properties().isEmpty();
+    }
+
+    /** How the super user reaches this broker: the bootstrap servers, with its credentials when secured. */
+    public KafkaConnection adminConnection() {
+        return admin;
+    }
+
+    private static void format(Path dir, String adminPassword) throws Exception {
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(NODE_ID)
@@ -139,13 +244,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setScramArguments(adminPassword == null ? List.of()
+                        : List.of(SCRAM_MECHANISM + "=[name=" + ADMIN_USER + ",password=" + adminPassword + "]"))
                 .run();
     }
 
-    private static void awaitReady(String bootstrap) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
+    private static void awaitReady(KafkaConnection connection) throws Exception {
+        try (Admin admin = KafkaClients.admin(connection)) {
             admin.describeCluster().nodes().get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
     }

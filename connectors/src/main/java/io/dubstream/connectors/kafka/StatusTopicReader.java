@@ -37,7 +37,7 @@ public final class StatusTopicReader {
      */
     public record Result(Map<String, List<ClipRecord>> byClip, int skipped) {}
 
-    private final String bootstrap;
+    private final KafkaConnection connection;
     private final String topic;
     private final Duration timeout;
     private final ClipRecordCodec codec = new ClipRecordCodec();
@@ -46,7 +46,12 @@ public final class StatusTopicReader {
      * @param timeout how long to wait for the broker to answer, and for the read to reach the ends
      */
     public StatusTopicReader(String bootstrap, String topic, Duration timeout) {
-        this.bootstrap = bootstrap;
+        this(KafkaConnection.of(bootstrap), topic, timeout);
+    }
+
+    /** As {@link #StatusTopicReader(String, String, Duration)}, with the connection's client settings. */
+    public StatusTopicReader(KafkaConnection connection, String topic, Duration timeout) {
+        this.connection = connection;
         this.topic = topic;
         this.timeout = timeout;
     }
@@ -60,10 +65,10 @@ public final class StatusTopicReader {
      */
     public Result read(Collection<String> clipIds) throws TransferException {
         Set<String> wanted = new LinkedHashSet<>(clipIds);
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.committedReader(connection)) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new TransferException("no topic " + topic + " at " + bootstrap);
+                throw new TransferException("no topic " + topic + " at " + connection.bootstrap());
             }
             Set<TopicPartition> partitions = new LinkedHashSet<>();
             if (wanted.isEmpty()) {
@@ -80,8 +85,8 @@ public final class StatusTopicReader {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reachedEnds(consumer, ends)) {
                 if (System.nanoTime() > deadline) {
-                    throw new TransferException("reading " + topic + " at " + bootstrap + " did not reach its end"
-                            + " within " + timeout.toSeconds() + " s");
+                    throw new TransferException("reading " + topic + " at " + connection.bootstrap()
+                            + " did not reach its end within " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() == null || (!wanted.isEmpty() && !wanted.contains(r.key()))) {
@@ -97,7 +102,7 @@ public final class StatusTopicReader {
             }
             return new Result(byClip, skipped);
         } catch (KafkaException e) {
-            throw new TransferException("reading " + topic + " from Kafka at " + bootstrap + " failed: "
+            throw new TransferException("reading " + topic + " from Kafka at " + connection.bootstrap() + " failed: "
                     + e.getMessage(), e);
         }
     }

@@ -3,7 +3,6 @@ package io.dubstream.connectors.kafka;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -39,12 +37,16 @@ public final class TopicSetup {
      */
     public static List<String> ensureExist(String bootstrap, Collection<String> topics, int partitions)
             throws TransferException {
+        return ensureExist(KafkaConnection.of(bootstrap), topics, partitions);
+    }
+
+    /** {@link #ensureExist(String, Collection, int)} with the connection's client properties. */
+    public static List<String> ensureExist(KafkaConnection connection, Collection<String> topics, int partitions)
+            throws TransferException {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be positive, got " + partitions);
         }
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = KafkaClients.admin(connection)) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
             short replication = (short) Math.max(1, Math.min(3, brokers));
@@ -71,7 +73,7 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new TransferException("interrupted while creating topics", e);
         } catch (Exception e) {
-            throw new TransferException("cannot create the dubstream topics " + topics + " at " + bootstrap + ": "
+            throw new TransferException("cannot create the dubstream topics " + topics + " at " + connection.bootstrap() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }
@@ -83,13 +85,17 @@ public final class TopicSetup {
      */
     public static Map<String, Integer> maxMessageBytes(String bootstrap, Collection<String> topics)
             throws TransferException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return maxMessageBytes(KafkaConnection.of(bootstrap), topics);
+    }
+
+    /** {@link #maxMessageBytes(String, Collection)} with the connection's client properties. */
+    public static Map<String, Integer> maxMessageBytes(KafkaConnection connection, Collection<String> topics)
+            throws TransferException {
         List<ConfigResource> resources = new ArrayList<>();
         for (String topic : topics) {
             resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
         }
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = KafkaClients.admin(connection)) {
             Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Map<String, Integer> limits = new TreeMap<>();
@@ -104,7 +110,7 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new TransferException("interrupted while describing topics", e);
         } catch (Exception e) {
-            throw new TransferException("cannot describe the topics " + topics + " at " + bootstrap + ": "
+            throw new TransferException("cannot describe the topics " + topics + " at " + connection.bootstrap() + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }

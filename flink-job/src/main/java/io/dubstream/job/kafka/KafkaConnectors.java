@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.kafka.ClipTopics;
+import io.dubstream.connectors.kafka.KafkaConnection;
 import io.dubstream.connectors.kafka.TopicSetup;
 import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.job.DubstreamOptions;
@@ -28,6 +30,12 @@ import io.dubstream.job.records.ClipEvent;
 public final class KafkaConnectors {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnectors.class);
+
+    /** Client properties the job sets from options of its own. */
+    private static final Map<String, ConfigOption<?>> OWN_OPTIONS = Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG, DubstreamOptions.CONSUMER_GROUP,
+            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DubstreamOptions.TRANSACTION_TIMEOUT,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DubstreamOptions.KAFKA_MAX_REQUEST_SIZE);
 
     private KafkaConnectors() {}
 
@@ -52,13 +60,24 @@ public final class KafkaConnectors {
     private static KafkaSourceBuilder<ClipEvent> sourceBuilder(Configuration conf) {
         return KafkaSource.<ClipEvent>builder()
                 .setBootstrapServers(bootstrap(conf))
+                .setProperties(consumerProperties(conf))
                 .setTopicPattern(ClipTopics.subscription(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX)))
                 .setGroupId(conf.get(DubstreamOptions.CONSUMER_GROUP))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new ClipEventDeserializer(limits(conf), InputDeadLetters.of(conf)))
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024))
-                .setProperty("partition.discovery.interval.ms", "10000");
+                .setDeserializer(new ClipEventDeserializer(limits(conf), InputDeadLetters.of(conf)));
+    }
+
+    /**
+     * The source's consumer properties: defaults, then {@link DubstreamOptions#KAFKA_PROPERTIES}, then
+     * read_committed.
+     */
+    static Properties consumerProperties(Configuration conf) {
+        Properties consumer = new Properties();
+        consumer.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
+        consumer.setProperty("partition.discovery.interval.ms", "10000");
+        consumer.putAll(connection(conf).clientProperties());
+        consumer.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return consumer;
     }
 
     /**
@@ -78,12 +97,6 @@ public final class KafkaConnectors {
     }
 
     private static KafkaSink<ClipEvent> exactlyOnceSink(Configuration conf, String transactionalIdPrefix) {
-        Properties producer = new Properties();
-        producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                String.valueOf(conf.get(DubstreamOptions.TRANSACTION_TIMEOUT).toMillis()));
-        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                String.valueOf(conf.get(DubstreamOptions.KAFKA_MAX_REQUEST_SIZE)));
-        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         return KafkaSink.<ClipEvent>builder()
                 .setBootstrapServers(bootstrap(conf))
                 .setRecordSerializer(new ClipEventSerializer(
@@ -92,8 +105,23 @@ public final class KafkaConnectors {
                         limits(conf)))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setKafkaProducerConfig(producer)
+                .setKafkaProducerConfig(producerProperties(conf))
                 .build();
+    }
+
+    /**
+     * Both sinks' producer properties: defaults, then {@link DubstreamOptions#KAFKA_PROPERTIES}, then the
+     * job's transaction timeout and request size (the sink adds the transactional ids).
+     */
+    static Properties producerProperties(Configuration conf) {
+        Properties producer = new Properties();
+        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producer.putAll(connection(conf).clientProperties());
+        producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(conf.get(DubstreamOptions.TRANSACTION_TIMEOUT).toMillis()));
+        producer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                String.valueOf(conf.get(DubstreamOptions.KAFKA_MAX_REQUEST_SIZE)));
+        return producer;
     }
 
     /** Creates the job's input, output, dead-letter and status topics where they are missing. */
@@ -106,7 +134,7 @@ public final class KafkaConnectors {
         topics.addAll(ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)).all());
         topics.add(conf.get(DubstreamOptions.DEAD_LETTER_TOPIC));
         topics.add(conf.get(DubstreamOptions.STATUS_TOPIC));
-        TopicSetup.ensureExist(bootstrap(conf), topics, partitions);
+        TopicSetup.ensureExist(connection(conf), topics, partitions);
     }
 
     /**
@@ -120,7 +148,7 @@ public final class KafkaConnectors {
         Map<String, Integer> topicLimits = Map.of();
         if (askTheCluster) {
             try {
-                topicLimits = TopicSetup.maxMessageBytes(bootstrap(conf), List.of(frames, deadLetters));
+                topicLimits = TopicSetup.maxMessageBytes(connection(conf), List.of(frames, deadLetters));
             } catch (TransferException e) {
                 LOG.warn("Cannot check the topics' max.message.bytes against the job's largest records: {}",
                         e.getMessage());
@@ -128,6 +156,28 @@ public final class KafkaConnectors {
         }
         RecordSizes.check(limits(conf), conf.get(DubstreamOptions.DEAD_LETTER_MAX_ORIGINAL_BYTES),
                 conf.get(DubstreamOptions.KAFKA_MAX_REQUEST_SIZE), topicLimits, frames, deadLetters);
+    }
+
+    /**
+     * The job's Kafka cluster: {@link DubstreamOptions#BOOTSTRAP_SERVERS} with the client properties of
+     * {@link DubstreamOptions#KAFKA_PROPERTIES}.
+     *
+     * @throws IllegalArgumentException when the bootstrap servers are missing, or the properties set
+     *     what exactly-once rests on or what has an option of its own
+     */
+    public static KafkaConnection connection(Configuration conf) {
+        Map<String, String> properties = conf.get(DubstreamOptions.KAFKA_PROPERTIES);
+        for (var own : OWN_OPTIONS.entrySet()) {
+            if (properties.containsKey(own.getKey())) {
+                throw new IllegalArgumentException(DubstreamOptions.KAFKA_PROPERTIES.key() + "." + own.getKey()
+                        + " is not allowed: set " + own.getValue().key() + " instead");
+            }
+        }
+        try {
+            return new KafkaConnection(bootstrap(conf), properties);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(DubstreamOptions.KAFKA_PROPERTIES.key() + ": " + e.getMessage(), e);
+        }
     }
 
     private static String bootstrap(Configuration conf) {
