@@ -1,22 +1,18 @@
 package io.dubstream.job;
 
+import static io.dubstream.connectors.kafka.Acls.allow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,11 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.dubstream.connectors.kafka.Acls;
 import io.dubstream.connectors.kafka.ClipDownloader;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
-import io.dubstream.connectors.kafka.KafkaClients;
 import io.dubstream.connectors.kafka.KafkaConnection;
 import io.dubstream.connectors.kafka.TopicSetup;
 import io.dubstream.connectors.kafka.TransferProgress;
@@ -66,17 +62,7 @@ class SecuredKafkaJobITCase {
         all.addAll(jobOutput);
         TopicSetup.ensureExist(broker.adminConnection(), all, 2);
 
-        List<AclBinding> acls = new ArrayList<>();
-        for (String topic : ClipTopics.INPUT.all()) {
-            acls.add(allow("uploader", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
-            acls.add(allow("job", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
-        }
-        acls.add(allow("uploader", ResourceType.TOPIC, ClipTopics.INPUT.clips(), PatternType.LITERAL,
-                AclOperation.READ));
-        acls.add(allow("uploader", ResourceType.TRANSACTIONAL_ID, "dubstream-upload-", PatternType.PREFIXED,
-                AclOperation.WRITE));
-        acls.add(allow("job", ResourceType.GROUP, NAME, PatternType.LITERAL, AclOperation.READ));
-        acls.add(allow("job", ResourceType.TRANSACTIONAL_ID, NAME, PatternType.PREFIXED, AclOperation.WRITE));
+        List<AclBinding> acls = Acls.uploadAndJobInput("uploader", "job", ClipTopics.INPUT, NAME, NAME);
         for (String topic : jobOutput) {
             acls.add(allow("job", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
             // the record size check at start reads the topics' max.message.bytes
@@ -86,9 +72,7 @@ class SecuredKafkaJobITCase {
             acls.add(allow("downloader", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
         }
         acls.add(allow("downloader", ResourceType.TOPIC, NAME + ".status", PatternType.LITERAL, AclOperation.READ));
-        try (Admin admin = KafkaClients.admin(broker.adminConnection())) {
-            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-        }
+        Acls.create(broker, acls);
     }
 
     @AfterAll
@@ -98,15 +82,8 @@ class SecuredKafkaJobITCase {
         }
     }
 
-    private static AclBinding allow(String user, ResourceType type, String name, PatternType pattern,
-            AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
-                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
-    }
-
     private static KafkaConnection as(String user, String password) {
-        return new KafkaConnection(broker.bootstrapServers(),
-                EmbeddedKafkaBroker.scramClientProperties(user, password));
+        return Acls.as(broker, user, password);
     }
 
     @Test

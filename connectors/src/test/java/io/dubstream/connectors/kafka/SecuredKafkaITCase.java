@@ -1,5 +1,6 @@
 package io.dubstream.connectors.kafka;
 
+import static io.dubstream.connectors.kafka.Acls.allow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,13 +19,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -65,19 +61,7 @@ class SecuredKafkaITCase {
         topics.add(ClipTopics.DEAD_LETTER_TOPIC);
         TopicSetup.ensureExist(broker.adminConnection(), topics, 2);
 
-        List<AclBinding> acls = new ArrayList<>();
-        for (String topic : ClipTopics.INPUT.all()) {
-            acls.add(allow("uploader", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
-            acls.add(allow("job", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
-        }
-        // an upload first looks for an earlier manifest of the clip id
-        acls.add(allow("uploader", ResourceType.TOPIC, ClipTopics.INPUT.clips(), PatternType.LITERAL,
-                AclOperation.READ));
-        acls.add(allow("uploader", ResourceType.TRANSACTIONAL_ID, "dubstream-upload-", PatternType.PREFIXED,
-                AclOperation.WRITE));
-        acls.add(allow("job", ResourceType.GROUP, JOB_GROUP, PatternType.LITERAL, AclOperation.READ));
-        acls.add(allow("job", ResourceType.TRANSACTIONAL_ID, JOB_TRANSACTIONS, PatternType.PREFIXED,
-                AclOperation.WRITE));
+        List<AclBinding> acls = Acls.uploadAndJobInput("uploader", "job", ClipTopics.INPUT, JOB_GROUP, JOB_TRANSACTIONS);
         List<String> jobOutput = new ArrayList<>(ClipTopics.OUTPUT.all());
         jobOutput.add(ClipTopics.STATUS_TOPIC);
         jobOutput.add(ClipTopics.DEAD_LETTER_TOPIC);
@@ -89,9 +73,7 @@ class SecuredKafkaITCase {
         }
         acls.add(allow("downloader", ResourceType.TOPIC, ClipTopics.STATUS_TOPIC, PatternType.LITERAL,
                 AclOperation.READ));
-        try (Admin admin = KafkaClients.admin(broker.adminConnection())) {
-            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-        }
+        Acls.create(broker, acls);
     }
 
     @AfterAll
@@ -101,15 +83,8 @@ class SecuredKafkaITCase {
         }
     }
 
-    private static AclBinding allow(String user, ResourceType type, String name, PatternType pattern,
-            AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
-                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
-    }
-
     private static KafkaConnection as(String user, String password) {
-        return new KafkaConnection(broker.bootstrapServers(),
-                EmbeddedKafkaBroker.scramClientProperties(user, password));
+        return Acls.as(broker, user, password);
     }
 
     private Path sampleClip(String name) throws Exception {

@@ -1,20 +1,17 @@
 package io.dubstream.job.cluster;
 
+import static io.dubstream.job.cluster.ClusterTests.deleteRecursively;
+import static io.dubstream.job.cluster.ClusterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -172,39 +169,15 @@ class ShadedJarClusterITCase {
         return classpath;
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Condition condition) throws Exception {
+    private static void awaitTrue(String what, ClusterTests.Condition condition) throws Exception {
         awaitTrue(what, 250, condition);
     }
 
-    private static void awaitTrue(String what, long pollMillis, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + TIMEOUT.toSeconds() + " s");
-            }
-            Thread.sleep(pollMillis);
-        }
+    private static void awaitTrue(String what, long pollMillis, ClusterTests.Condition condition) throws Exception {
+        ClusterTests.awaitTrue(what, TIMEOUT, pollMillis, condition);
     }
 
     private static void log(String message) {
         System.out.printf("ShadedJarClusterITCase %6.1f s: %s%n", (System.nanoTime() - STARTED) / 1e9, message);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (Stream<Path> files = Files.walk(path)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
     }
 }

@@ -1,17 +1,16 @@
 package io.dubstream.job.cluster;
 
+import static io.dubstream.job.cluster.ClusterTests.deleteRecursively;
+import static io.dubstream.job.cluster.ClusterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -237,22 +235,12 @@ class TaskManagerKillITCase {
         return end[0];
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(String what, Condition condition) throws Exception {
+    private static void awaitTrue(String what, ClusterTests.Condition condition) throws Exception {
         awaitTrue(what, POLL_MILLIS, condition);
     }
 
-    private static void awaitTrue(String what, long pollMillis, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + TIMEOUT.toSeconds() + " s");
-            }
-            Thread.sleep(pollMillis);
-        }
+    private static void awaitTrue(String what, long pollMillis, ClusterTests.Condition condition) throws Exception {
+        ClusterTests.awaitTrue(what, TIMEOUT, pollMillis, condition);
     }
 
     /** Holds an upload once it has sent a given number of frames, until told to go on. */
@@ -294,19 +282,5 @@ class TaskManagerKillITCase {
 
     private static void log(String message) {
         System.out.printf("TaskManagerKillITCase %6.1f s: %s%n", (System.nanoTime() - STARTED) / 1e9, message);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (Stream<Path> files = Files.walk(path)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
     }
 }

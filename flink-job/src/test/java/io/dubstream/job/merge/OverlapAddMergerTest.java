@@ -303,21 +303,10 @@ class OverlapAddMergerTest {
         LevelShiftModel model = new LevelShiftModel();
         List<Chunk> chunks = clip.chunks();
         assertThat(chunks).hasSize(3);
-        // the cut between chunks k-1 and k: 0.6 s into their 2 s overlap, off its middle on purpose
-        long[] coreStart = new long[chunks.size() + 1];
-        for (int k = 1; k < chunks.size(); k++) {
-            coreStart[k] = chunks.get(k).framePtsMicros(15);
-        }
-        coreStart[chunks.size()] = Long.MAX_VALUE;
+        long[] coreStart = coresCutOffTheMiddle(chunks);
         List<Chunk> processed = new ArrayList<>();
         for (int k = 0; k < chunks.size(); k++) {
-            Chunk c = chunks.get(k);
-            long[] pts = new long[c.getImages().length];
-            for (int i = 0; i < pts.length; i++) {
-                pts[i] = c.framePtsMicros(i);
-            }
-            Chunk timed = c.withTimes(pts, coreStart[k], coreStart[k + 1], "gap", null);
-            processed.add(model.process(timed).withSpoken(new long[0]));
+            processed.add(model.process(timed(chunks.get(k), coreStart, k)).withSpoken(new long[0]));
         }
         startClip(clip);
         for (Chunk chunk : reorder(processed, Order.SHUFFLED)) {
@@ -362,20 +351,10 @@ class OverlapAddMergerTest {
         SyntheticClip clip = SyntheticClip.at25Fps("clip-lipsync", 25, 8);
         LevelShiftModel model = new LevelShiftModel();
         List<Chunk> chunks = clip.chunks();
-        long[] coreStart = new long[chunks.size() + 1];
-        for (int k = 1; k < chunks.size(); k++) {
-            coreStart[k] = chunks.get(k).framePtsMicros(15);
-        }
-        coreStart[chunks.size()] = Long.MAX_VALUE;
+        long[] coreStart = coresCutOffTheMiddle(chunks);
         List<Chunk> processed = new ArrayList<>();
         for (int k = 0; k < chunks.size(); k++) {
-            Chunk c = chunks.get(k);
-            long[] pts = new long[c.getImages().length];
-            for (int i = 0; i < pts.length; i++) {
-                pts[i] = c.framePtsMicros(i);
-            }
-            processed.add(model.process(c.withTimes(pts, coreStart[k], coreStart[k + 1], "gap", null))
-                    .withFramesAtCut());
+            processed.add(model.process(timed(chunks.get(k), coreStart, k)).withFramesAtCut());
         }
         assertThat(processed.get(1).isFramesAtCut()).isTrue();
         assertThat(processed.get(1).isDubbed()).isFalse();
@@ -1056,5 +1035,27 @@ class OverlapAddMergerTest {
             sum += (a[i] & 0xff) - (b[i] & 0xff);
         }
         return (double) sum / a.length;
+    }
+
+    /**
+     * Where each chunk's core starts (and, at the end, {@link Long#MAX_VALUE}): the cut between chunks
+     * k-1 and k 0.6 s into their 2 s overlap, off its middle on purpose.
+     */
+    private static long[] coresCutOffTheMiddle(List<Chunk> chunks) {
+        long[] coreStart = new long[chunks.size() + 1];
+        for (int k = 1; k < chunks.size(); k++) {
+            coreStart[k] = chunks.get(k).framePtsMicros(15);
+        }
+        coreStart[chunks.size()] = Long.MAX_VALUE;
+        return coreStart;
+    }
+
+    /** Chunk {@code k} with its frame times and its core from {@code coreStart}. */
+    private static Chunk timed(Chunk c, long[] coreStart, int k) {
+        long[] pts = new long[c.getImages().length];
+        for (int i = 0; i < pts.length; i++) {
+            pts[i] = c.framePtsMicros(i);
+        }
+        return c.withTimes(pts, coreStart[k], coreStart[k + 1], "gap", null);
     }
 }
