@@ -97,9 +97,10 @@ record SavepointFixture(String name, Path directory, Properties properties) {
         if (!hasLegacyMediaTopics()) {
             return topics::topicOf;
         }
+        List<String> framesAndAudio = topics.legacyMedia();
         return type -> switch (type) {
-            case VIDEO_FRAME, FRAME_PART -> prefix + "frames";
-            case AUDIO_BLOCK -> prefix + "audio";
+            case VIDEO_FRAME, FRAME_PART -> framesAndAudio.get(0);
+            case AUDIO_BLOCK -> framesAndAudio.get(1);
             default -> topics.topicOf(type);
         };
     }
