@@ -29,11 +29,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.chunking.AssemblerSettings;
 import io.dubstream.job.chunking.ChunkAssembler;
-import io.dubstream.job.inference.dub.DubbingStage;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.kafka.RecordSizes;
-import io.dubstream.job.parts.FramePartJoiner;
 import io.dubstream.job.status.ChunkStateTracker;
 import io.dubstream.job.status.DeadLetterCounter;
 
@@ -75,47 +73,11 @@ final class DeployManifests {
     static final Duration FLINK_DEFAULT_EXPONENTIAL_MAX_BACKOFF = Duration.ofMinutes(1);
     static final Duration FLINK_DEFAULT_FIXED_DELAY = Duration.ofSeconds(1);
 
-    /**
-     * The metrics the job registers, under the names Flink's Prometheus reporter gives them after
-     * {@code flink_taskmanager_job_task_operator_}: the operators' counters, gauges and histogram, and
-     * the models' running totals that {@code ChunkInference} registers as gauges. The one place that
-     * lists them; {@code DeployManifestsTest} checks it against the sources.
-     */
-    static final Set<String> JOB_METRICS = Set.of(
-            // ChunkStateTracker
-            ChunkStateTracker.CHUNKS_PENDING, ChunkStateTracker.CHUNKS_DONE, ChunkStateTracker.CHUNKS_FAILED,
-            ChunkStateTracker.CHUNKS_MERGED, ChunkStateTracker.CLIPS_IN_PROGRESS, ChunkStateTracker.RETRIES,
-            ChunkStateTracker.CHUNK_FAILURES, ChunkStateTracker.CLIPS_COMPLETED, ChunkStateTracker.CLIPS_FAILED,
-            ChunkStateTracker.LATE_CHANGES, ChunkStateTracker.HEARTBEATS, ChunkStateTracker.INFERENCE_LATENCY,
-            // ChunkInference's own gauges
-            "attemptsRunning", "attemptsRunningPastTimeout", "chunksAwaitingRetry",
-            // the models' totals, through ChunkInference
-            LipSyncStage.FRAMES_WITH_FACE, LipSyncStage.FRAMES_WITHOUT_FACE, LipSyncStage.FRAMES_WITHOUT_SPEECH,
-            LipSyncStage.BATCHES, LipSyncStage.BATCHED_FRAMES, LipSyncStage.GPU_PEAK_USED_BYTES,
-            DubbingStage.LINES_SPOKEN, DubbingStage.LINES_EXTENDED, DubbingStage.LINES_STRETCHED,
-            DubbingStage.LINES_CUT,
-            // the other operators
-            DeadLetterCounter.METRIC, ChunkAssembler.CUTS_INSIDE_LINES, ChunkAssembler.CHUNK_FRAMES,
-            FramePartJoiner.FRAMES_JOINED, "lateChunksDropped");
-
-    /** The model totals of {@link #JOB_METRICS}: registered from a map by name, not by a literal call. */
-    static final Set<String> MODEL_METRICS = Set.of(LipSyncStage.FRAMES_WITH_FACE, LipSyncStage.FRAMES_WITHOUT_FACE,
-            LipSyncStage.FRAMES_WITHOUT_SPEECH, LipSyncStage.BATCHES, LipSyncStage.BATCHED_FRAMES,
-            LipSyncStage.GPU_PEAK_USED_BYTES, DubbingStage.LINES_SPOKEN, DubbingStage.LINES_EXTENDED,
-            DubbingStage.LINES_STRETCHED, DubbingStage.LINES_CUT);
-
-    /** Flink's own job metrics the dashboard reads, after {@code flink_jobmanager_job_}. */
-    static final Set<String> FLINK_JOB_METRICS = Set.of("numRestarts", "lastCheckpointDuration",
-            "numberOfFailedCheckpoints", "numberOfCompletedCheckpoints", "lastCheckpointSize", "uptime");
-
     /** What the dashboard must show: chunks by state, retries, dead letters, latency, batches, frames, GPU memory. */
     static final Set<String> DASHBOARD_MUST_SHOW = Set.of(ChunkStateTracker.CHUNKS_PENDING, ChunkStateTracker.CHUNKS_DONE,
             ChunkStateTracker.CHUNKS_FAILED, ChunkStateTracker.CHUNKS_MERGED, ChunkStateTracker.RETRIES,
             DeadLetterCounter.METRIC, ChunkStateTracker.INFERENCE_LATENCY, LipSyncStage.BATCHES,
             LipSyncStage.BATCHED_FRAMES, ChunkAssembler.CHUNK_FRAMES, LipSyncStage.GPU_PEAK_USED_BYTES);
-
-    static final String OPERATOR_SCOPE = "flink_taskmanager_job_task_operator_";
-    static final String JOB_SCOPE = "flink_jobmanager_job_";
 
     /** One YAML document and the file it came from. */
     record Manifest(String file, ObjectNode doc) {
@@ -136,14 +98,17 @@ final class DeployManifests {
     private final List<Manifest> manifests;
     private final String dockerfile;
     private final JsonNode dashboard;
+    private final List<MetricNames.Documented> documentedMetrics;
 
-    DeployManifests(List<Manifest> manifests, String dockerfile, JsonNode dashboard) {
+    DeployManifests(List<Manifest> manifests, String dockerfile, JsonNode dashboard,
+            List<MetricNames.Documented> documentedMetrics) {
         this.manifests = manifests;
         this.dockerfile = dockerfile;
         this.dashboard = dashboard;
+        this.documentedMetrics = documentedMetrics;
     }
 
-    /** Every {@code *.yaml} under {@code deploy/k8s/}, the Dockerfile and the dashboard, as committed. */
+    /** Every {@code *.yaml} under {@code deploy/k8s/}, the Dockerfile, the dashboard and the docs' metrics, as committed. */
     static DeployManifests load() throws IOException {
         YAMLMapper yaml = new YAMLMapper();
         List<Manifest> all = new ArrayList<>();
@@ -165,7 +130,8 @@ final class DeployManifests {
                 }
             }
         }
-        return new DeployManifests(all, Files.readString(DOCKERFILE), new ObjectMapper().readTree(DASHBOARD.toFile()));
+        return new DeployManifests(all, Files.readString(DOCKERFILE), new ObjectMapper().readTree(DASHBOARD.toFile()),
+                MetricNames.documented());
     }
 
     List<Manifest> manifests() {
@@ -176,10 +142,14 @@ final class DeployManifests {
         return dashboard;
     }
 
+    List<MetricNames.Documented> documentedMetrics() {
+        return documentedMetrics;
+    }
+
     /** A deep copy, for tests that break one thing and look for the problem it makes. */
     DeployManifests copy() {
         return new DeployManifests(manifests.stream().map(m -> new Manifest(m.file(), m.doc().deepCopy())).toList(),
-                dockerfile, dashboard.deepCopy());
+                dockerfile, dashboard.deepCopy(), documentedMetrics);
     }
 
     /** The one manifest of {@code kind} (named {@code name}, when given). */
@@ -224,7 +194,7 @@ final class DeployManifests {
         checkJobOptions(job, deployment, cluster, problems);
         checkTransactionTimeouts(job, deployment, cluster, problems);
         checkTopics(job, deployment, cluster, problems);
-        problems.addAll(dashboardProblems(dashboard));
+        problems.addAll(dashboardProblems(dashboard, documentedMetrics));
         return problems;
     }
 
@@ -581,33 +551,29 @@ final class DeployManifests {
         return names;
     }
 
-    /** Queries of metrics the job does not register (or Flink does not report) are problems. */
-    static List<String> dashboardProblems(JsonNode dashboard) {
+    /**
+     * Every metric a query names must be one the docs' metrics table lists, under its Prometheus name
+     * (a table that {@link MetricNames#tableProblems} holds to what the job registers), and the
+     * dashboard must show what it is for.
+     */
+    static List<String> dashboardProblems(JsonNode dashboard, List<MetricNames.Documented> documented) {
         List<String> problems = new ArrayList<>();
+        Map<String, String> byPrometheusName = new HashMap<>();
+        documented.forEach(m -> byPrometheusName.put(m.prometheusName(), m.name()));
         Set<String> shown = new TreeSet<>();
         Set<String> metrics = dashboardMetrics(dashboard);
         if (metrics.isEmpty()) {
             problems.add("the dashboard queries no flink_ metric");
         }
         for (String metric : metrics) {
-            if (metric.startsWith(OPERATOR_SCOPE)) {
-                String name = metric.substring(OPERATOR_SCOPE.length());
-                // Flink's reporter exports a histogram as a summary, with _count and _sum beside the quantiles
-                String base = name.replaceAll("_(count|sum)$", "");
-                if (JOB_METRICS.contains(name)) {
-                    shown.add(name);
-                } else if (JOB_METRICS.contains(base)) {
-                    shown.add(base);
-                } else {
-                    problems.add("the dashboard queries " + metric + ": the job registers no metric " + name);
-                }
-            } else if (metric.startsWith(JOB_SCOPE)) {
-                if (!FLINK_JOB_METRICS.contains(metric.substring(JOB_SCOPE.length()))) {
-                    problems.add("the dashboard queries " + metric + ", which is not among Flink's job metrics it may use: "
-                            + FLINK_JOB_METRICS);
-                }
+            // Flink's reporter exports a histogram as a summary, with _count and _sum beside the quantiles
+            String base = metric.replaceAll("_(count|sum)$", "");
+            String name = byPrometheusName.getOrDefault(metric, byPrometheusName.get(base));
+            if (name == null) {
+                problems.add("the dashboard queries " + metric + ", which the metrics table of " + MetricNames.DOCS
+                        + " does not list");
             } else {
-                problems.add("the dashboard queries " + metric + ", of a scope this check does not know");
+                shown.add(name);
             }
         }
         for (String name : new TreeSet<>(DASHBOARD_MUST_SHOW)) {
