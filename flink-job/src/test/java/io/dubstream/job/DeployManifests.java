@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.dubstream.connectors.kafka.Acls;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.chunking.AssemblerSettings;
 import io.dubstream.job.chunking.ChunkAssembler;
@@ -194,13 +196,17 @@ final class DeployManifests {
         checkJobOptions(job, deployment, cluster, problems);
         checkTransactionTimeouts(job, deployment, cluster, problems);
         checkTopics(job, deployment, cluster, problems);
+        problems.addAll(new KafkaUserManifests(this, job, cluster).problems());
         problems.addAll(dashboardProblems(dashboard, documentedMetrics));
         return problems;
     }
 
     /** What the Kafka manifests say about the cluster, for the other checks. */
     record Kafka(String name, int brokers, long transactionMaxTimeoutMs, int messageMaxBytes, int minInsyncReplicas,
-            Set<Integer> plainPorts) {}
+            Map<Integer, Listener> listeners, String authorization) {}
+
+    /** A listener of the Kafka cluster: TLS or not, and how clients authenticate ("" when they do not). */
+    record Listener(String name, boolean tls, String authentication) {}
 
     private Kafka checkKafka(ObjectNode kafka, List<String> problems) {
         String name = kafka.path("metadata").path("name").asText();
@@ -232,11 +238,10 @@ final class DeployManifests {
         if (brokers == 0 || !controllers) {
             problems.add(where + ": KRaft needs node pools with the controller and the broker roles");
         }
-        Set<Integer> plainPorts = new TreeSet<>();
+        Map<Integer, Listener> listeners = new TreeMap<>();
         for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
-            if (!listener.path("tls").asBoolean(false)) {
-                plainPorts.add(listener.path("port").asInt());
-            }
+            listeners.put(listener.path("port").asInt(), new Listener(listener.path("name").asText(),
+                    listener.path("tls").asBoolean(false), listener.path("authentication").path("type").asText()));
         }
         JsonNode config = kafka.path("spec").path("kafka").path("config");
         long maxTimeout = config.path("transaction.max.timeout.ms").asLong(KAFKA_DEFAULT_TRANSACTION_MAX_TIMEOUT_MS);
@@ -249,7 +254,7 @@ final class DeployManifests {
                     + "), or the exactly-once sinks stop when a broker does");
         }
         return new Kafka(name, brokers, maxTimeout, config.path("message.max.bytes").asInt(KAFKA_DEFAULT_MESSAGE_MAX_BYTES),
-                minIsr, plainPorts);
+                minIsr, listeners, kafka.path("spec").path("kafka").path("authorization").path("type").asText());
     }
 
     private void checkFlinkDeployment(ObjectNode deployment, List<String> problems) {
@@ -358,6 +363,14 @@ final class DeployManifests {
         problems.add(where + ": " + key + ": volume " + volume + " is mounted but not defined");
     }
 
+    /** The job's topics, consumer group and transactional id prefix, from its options. */
+    static Acls.Names kafkaNames(Configuration job) {
+        return new Acls.Names(ClipTopics.withPrefix(job.get(DubstreamOptions.INPUT_TOPIC_PREFIX)),
+                ClipTopics.withPrefix(job.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)), job.get(DubstreamOptions.STATUS_TOPIC),
+                job.get(DubstreamOptions.DEAD_LETTER_TOPIC), job.get(DubstreamOptions.CONSUMER_GROUP),
+                job.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX));
+    }
+
     /** What ParameterTool makes of a --key without a value. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
 
@@ -378,7 +391,9 @@ final class DeployManifests {
         }
         Map<String, String> options = new HashMap<>();
         for (Map.Entry<String, String> arg : parsed.entrySet()) {
-            if (!known.contains(arg.getKey())) {
+            // a Kafka client property: dubstream.kafka.properties.<client property>
+            boolean clientProperty = arg.getKey().startsWith(DubstreamOptions.KAFKA_PROPERTIES.key() + ".");
+            if (!known.contains(arg.getKey()) && !clientProperty) {
                 problems.add("FlinkDeployment spec.job.args: --" + arg.getKey() + " is no option of DubstreamOptions"
                         + " (misspelt?); the job would ignore it");
             } else if (NO_VALUE.equals(arg.getValue())) {
@@ -422,10 +437,10 @@ final class DeployManifests {
         String bootstrap = job.getOptional(DubstreamOptions.BOOTSTRAP_SERVERS).orElse("");
         Matcher m = Pattern.compile("([a-z0-9-]+)-kafka-bootstrap(\\.dubstream(\\.svc(\\.[a-z0-9.-]+)?)?)?:(\\d+)")
                 .matcher(bootstrap);
-        if (!m.matches() || !m.group(1).equals(kafka.name()) || !kafka.plainPorts().contains(Integer.parseInt(m.group(5)))) {
+        if (!m.matches() || !m.group(1).equals(kafka.name()) || !kafka.listeners().containsKey(Integer.parseInt(m.group(5)))) {
             problems.add(where + ": " + DubstreamOptions.BOOTSTRAP_SERVERS.key() + " '" + bootstrap + "' must be the"
-                    + " bootstrap service of Kafka " + kafka.name() + " on a plain listener: " + kafka.name()
-                    + "-kafka-bootstrap:" + kafka.plainPorts());
+                    + " bootstrap service of Kafka " + kafka.name() + " on one of its listeners: " + kafka.name()
+                    + "-kafka-bootstrap:" + kafka.listeners().keySet());
         }
         if (job.get(DubstreamOptions.TOPIC_PARTITIONS) != 0) {
             problems.add(where + ": " + DubstreamOptions.TOPIC_PARTITIONS.key() + " must be 0: the topics are"
@@ -472,12 +487,11 @@ final class DeployManifests {
 
     /** The KafkaTopics are exactly the job's topics, with partitions for its parallelism and room for its records. */
     private void checkTopics(Configuration job, ObjectNode deployment, Kafka kafka, List<String> problems) {
-        List<String> input = ClipTopics.withPrefix(job.get(DubstreamOptions.INPUT_TOPIC_PREFIX)).all();
-        ClipTopics output = ClipTopics.withPrefix(job.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX));
+        Acls.Names names = kafkaNames(job);
+        List<String> input = names.input().all();
+        ClipTopics output = names.output();
         Set<String> expected = new LinkedHashSet<>(input);
-        expected.addAll(output.all());
-        expected.add(job.get(DubstreamOptions.DEAD_LETTER_TOPIC));
-        expected.add(job.get(DubstreamOptions.STATUS_TOPIC));
+        expected.addAll(Acls.jobOutput(names));
 
         int parallelism = deployment.path("spec").path("job").path("parallelism").asInt(1);
         Map<String, Integer> maxMessageBytes = new HashMap<>();
@@ -601,7 +615,7 @@ final class DeployManifests {
     }
 
     /** Mount path to volume name, of the main container of a pod template. */
-    private static Map<String, String> volumeMounts(JsonNode podTemplate) {
+    static Map<String, String> volumeMounts(JsonNode podTemplate) {
         Map<String, String> mounts = new HashMap<>();
         for (JsonNode container : podTemplate.path("spec").path("containers")) {
             if (container.path("name").asText().equals(MAIN_CONTAINER)) {
