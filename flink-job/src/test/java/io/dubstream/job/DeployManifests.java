@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -26,14 +27,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.dubstream.connectors.kafka.Acls;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.chunking.AssemblerSettings;
 import io.dubstream.job.chunking.ChunkAssembler;
-import io.dubstream.job.inference.dub.DubbingStage;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.kafka.RecordSizes;
-import io.dubstream.job.parts.FramePartJoiner;
 import io.dubstream.job.status.ChunkStateTracker;
 import io.dubstream.job.status.DeadLetterCounter;
 
@@ -75,47 +75,11 @@ final class DeployManifests {
     static final Duration FLINK_DEFAULT_EXPONENTIAL_MAX_BACKOFF = Duration.ofMinutes(1);
     static final Duration FLINK_DEFAULT_FIXED_DELAY = Duration.ofSeconds(1);
 
-    /**
-     * The metrics the job registers, under the names Flink's Prometheus reporter gives them after
-     * {@code flink_taskmanager_job_task_operator_}: the operators' counters, gauges and histogram, and
-     * the models' running totals that {@code ChunkInference} registers as gauges. The one place that
-     * lists them; {@code DeployManifestsTest} checks it against the sources.
-     */
-    static final Set<String> JOB_METRICS = Set.of(
-            // ChunkStateTracker
-            ChunkStateTracker.CHUNKS_PENDING, ChunkStateTracker.CHUNKS_DONE, ChunkStateTracker.CHUNKS_FAILED,
-            ChunkStateTracker.CHUNKS_MERGED, ChunkStateTracker.CLIPS_IN_PROGRESS, ChunkStateTracker.RETRIES,
-            ChunkStateTracker.CHUNK_FAILURES, ChunkStateTracker.CLIPS_COMPLETED, ChunkStateTracker.CLIPS_FAILED,
-            ChunkStateTracker.LATE_CHANGES, ChunkStateTracker.HEARTBEATS, ChunkStateTracker.INFERENCE_LATENCY,
-            // ChunkInference's own gauges
-            "attemptsRunning", "attemptsRunningPastTimeout", "chunksAwaitingRetry",
-            // the models' totals, through ChunkInference
-            LipSyncStage.FRAMES_WITH_FACE, LipSyncStage.FRAMES_WITHOUT_FACE, LipSyncStage.FRAMES_WITHOUT_SPEECH,
-            LipSyncStage.BATCHES, LipSyncStage.BATCHED_FRAMES, LipSyncStage.GPU_PEAK_USED_BYTES,
-            DubbingStage.LINES_SPOKEN, DubbingStage.LINES_EXTENDED, DubbingStage.LINES_STRETCHED,
-            DubbingStage.LINES_CUT,
-            // the other operators
-            DeadLetterCounter.METRIC, ChunkAssembler.CUTS_INSIDE_LINES, ChunkAssembler.CHUNK_FRAMES,
-            FramePartJoiner.FRAMES_JOINED, "lateChunksDropped");
-
-    /** The model totals of {@link #JOB_METRICS}: registered from a map by name, not by a literal call. */
-    static final Set<String> MODEL_METRICS = Set.of(LipSyncStage.FRAMES_WITH_FACE, LipSyncStage.FRAMES_WITHOUT_FACE,
-            LipSyncStage.FRAMES_WITHOUT_SPEECH, LipSyncStage.BATCHES, LipSyncStage.BATCHED_FRAMES,
-            LipSyncStage.GPU_PEAK_USED_BYTES, DubbingStage.LINES_SPOKEN, DubbingStage.LINES_EXTENDED,
-            DubbingStage.LINES_STRETCHED, DubbingStage.LINES_CUT);
-
-    /** Flink's own job metrics the dashboard reads, after {@code flink_jobmanager_job_}. */
-    static final Set<String> FLINK_JOB_METRICS = Set.of("numRestarts", "lastCheckpointDuration",
-            "numberOfFailedCheckpoints", "numberOfCompletedCheckpoints", "lastCheckpointSize", "uptime");
-
     /** What the dashboard must show: chunks by state, retries, dead letters, latency, batches, frames, GPU memory. */
     static final Set<String> DASHBOARD_MUST_SHOW = Set.of(ChunkStateTracker.CHUNKS_PENDING, ChunkStateTracker.CHUNKS_DONE,
             ChunkStateTracker.CHUNKS_FAILED, ChunkStateTracker.CHUNKS_MERGED, ChunkStateTracker.RETRIES,
             DeadLetterCounter.METRIC, ChunkStateTracker.INFERENCE_LATENCY, LipSyncStage.BATCHES,
             LipSyncStage.BATCHED_FRAMES, ChunkAssembler.CHUNK_FRAMES, LipSyncStage.GPU_PEAK_USED_BYTES);
-
-    static final String OPERATOR_SCOPE = "flink_taskmanager_job_task_operator_";
-    static final String JOB_SCOPE = "flink_jobmanager_job_";
 
     /** One YAML document and the file it came from. */
     record Manifest(String file, ObjectNode doc) {
@@ -136,14 +100,17 @@ final class DeployManifests {
     private final List<Manifest> manifests;
     private final String dockerfile;
     private final JsonNode dashboard;
+    private final List<MetricNames.Documented> documentedMetrics;
 
-    DeployManifests(List<Manifest> manifests, String dockerfile, JsonNode dashboard) {
+    DeployManifests(List<Manifest> manifests, String dockerfile, JsonNode dashboard,
+            List<MetricNames.Documented> documentedMetrics) {
         this.manifests = manifests;
         this.dockerfile = dockerfile;
         this.dashboard = dashboard;
+        this.documentedMetrics = documentedMetrics;
     }
 
-    /** Every {@code *.yaml} under {@code deploy/k8s/}, the Dockerfile and the dashboard, as committed. */
+    /** Every {@code *.yaml} under {@code deploy/k8s/}, the Dockerfile, the dashboard and the docs' metrics, as committed. */
     static DeployManifests load() throws IOException {
         YAMLMapper yaml = new YAMLMapper();
         List<Manifest> all = new ArrayList<>();
@@ -165,7 +132,8 @@ final class DeployManifests {
                 }
             }
         }
-        return new DeployManifests(all, Files.readString(DOCKERFILE), new ObjectMapper().readTree(DASHBOARD.toFile()));
+        return new DeployManifests(all, Files.readString(DOCKERFILE), new ObjectMapper().readTree(DASHBOARD.toFile()),
+                MetricNames.documented());
     }
 
     List<Manifest> manifests() {
@@ -176,10 +144,14 @@ final class DeployManifests {
         return dashboard;
     }
 
+    List<MetricNames.Documented> documentedMetrics() {
+        return documentedMetrics;
+    }
+
     /** A deep copy, for tests that break one thing and look for the problem it makes. */
     DeployManifests copy() {
         return new DeployManifests(manifests.stream().map(m -> new Manifest(m.file(), m.doc().deepCopy())).toList(),
-                dockerfile, dashboard.deepCopy());
+                dockerfile, dashboard.deepCopy(), documentedMetrics);
     }
 
     /** The one manifest of {@code kind} (named {@code name}, when given). */
@@ -224,13 +196,17 @@ final class DeployManifests {
         checkJobOptions(job, deployment, cluster, problems);
         checkTransactionTimeouts(job, deployment, cluster, problems);
         checkTopics(job, deployment, cluster, problems);
-        problems.addAll(dashboardProblems(dashboard));
+        problems.addAll(new KafkaUserManifests(this, job, cluster).problems());
+        problems.addAll(dashboardProblems(dashboard, documentedMetrics));
         return problems;
     }
 
     /** What the Kafka manifests say about the cluster, for the other checks. */
     record Kafka(String name, int brokers, long transactionMaxTimeoutMs, int messageMaxBytes, int minInsyncReplicas,
-            Set<Integer> plainPorts) {}
+            Map<Integer, Listener> listeners, String authorization) {}
+
+    /** A listener of the Kafka cluster: TLS or not, and how clients authenticate ("" when they do not). */
+    record Listener(String name, boolean tls, String authentication) {}
 
     private Kafka checkKafka(ObjectNode kafka, List<String> problems) {
         String name = kafka.path("metadata").path("name").asText();
@@ -262,11 +238,10 @@ final class DeployManifests {
         if (brokers == 0 || !controllers) {
             problems.add(where + ": KRaft needs node pools with the controller and the broker roles");
         }
-        Set<Integer> plainPorts = new TreeSet<>();
+        Map<Integer, Listener> listeners = new TreeMap<>();
         for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
-            if (!listener.path("tls").asBoolean(false)) {
-                plainPorts.add(listener.path("port").asInt());
-            }
+            listeners.put(listener.path("port").asInt(), new Listener(listener.path("name").asText(),
+                    listener.path("tls").asBoolean(false), listener.path("authentication").path("type").asText()));
         }
         JsonNode config = kafka.path("spec").path("kafka").path("config");
         long maxTimeout = config.path("transaction.max.timeout.ms").asLong(KAFKA_DEFAULT_TRANSACTION_MAX_TIMEOUT_MS);
@@ -279,7 +254,7 @@ final class DeployManifests {
                     + "), or the exactly-once sinks stop when a broker does");
         }
         return new Kafka(name, brokers, maxTimeout, config.path("message.max.bytes").asInt(KAFKA_DEFAULT_MESSAGE_MAX_BYTES),
-                minIsr, plainPorts);
+                minIsr, listeners, kafka.path("spec").path("kafka").path("authorization").path("type").asText());
     }
 
     private void checkFlinkDeployment(ObjectNode deployment, List<String> problems) {
@@ -388,6 +363,14 @@ final class DeployManifests {
         problems.add(where + ": " + key + ": volume " + volume + " is mounted but not defined");
     }
 
+    /** The job's topics, consumer group and transactional id prefix, from its options. */
+    static Acls.Names kafkaNames(Configuration job) {
+        return new Acls.Names(ClipTopics.withPrefix(job.get(DubstreamOptions.INPUT_TOPIC_PREFIX)),
+                ClipTopics.withPrefix(job.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX)), job.get(DubstreamOptions.STATUS_TOPIC),
+                job.get(DubstreamOptions.DEAD_LETTER_TOPIC), job.get(DubstreamOptions.CONSUMER_GROUP),
+                job.get(DubstreamOptions.TRANSACTIONAL_ID_PREFIX));
+    }
+
     /** What ParameterTool makes of a --key without a value. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
 
@@ -408,7 +391,9 @@ final class DeployManifests {
         }
         Map<String, String> options = new HashMap<>();
         for (Map.Entry<String, String> arg : parsed.entrySet()) {
-            if (!known.contains(arg.getKey())) {
+            // a Kafka client property: dubstream.kafka.properties.<client property>
+            boolean clientProperty = arg.getKey().startsWith(DubstreamOptions.KAFKA_PROPERTIES.key() + ".");
+            if (!known.contains(arg.getKey()) && !clientProperty) {
                 problems.add("FlinkDeployment spec.job.args: --" + arg.getKey() + " is no option of DubstreamOptions"
                         + " (misspelt?); the job would ignore it");
             } else if (NO_VALUE.equals(arg.getValue())) {
@@ -452,10 +437,10 @@ final class DeployManifests {
         String bootstrap = job.getOptional(DubstreamOptions.BOOTSTRAP_SERVERS).orElse("");
         Matcher m = Pattern.compile("([a-z0-9-]+)-kafka-bootstrap(\\.dubstream(\\.svc(\\.[a-z0-9.-]+)?)?)?:(\\d+)")
                 .matcher(bootstrap);
-        if (!m.matches() || !m.group(1).equals(kafka.name()) || !kafka.plainPorts().contains(Integer.parseInt(m.group(5)))) {
+        if (!m.matches() || !m.group(1).equals(kafka.name()) || !kafka.listeners().containsKey(Integer.parseInt(m.group(5)))) {
             problems.add(where + ": " + DubstreamOptions.BOOTSTRAP_SERVERS.key() + " '" + bootstrap + "' must be the"
-                    + " bootstrap service of Kafka " + kafka.name() + " on a plain listener: " + kafka.name()
-                    + "-kafka-bootstrap:" + kafka.plainPorts());
+                    + " bootstrap service of Kafka " + kafka.name() + " on one of its listeners: " + kafka.name()
+                    + "-kafka-bootstrap:" + kafka.listeners().keySet());
         }
         if (job.get(DubstreamOptions.TOPIC_PARTITIONS) != 0) {
             problems.add(where + ": " + DubstreamOptions.TOPIC_PARTITIONS.key() + " must be 0: the topics are"
@@ -502,12 +487,11 @@ final class DeployManifests {
 
     /** The KafkaTopics are exactly the job's topics, with partitions for its parallelism and room for its records. */
     private void checkTopics(Configuration job, ObjectNode deployment, Kafka kafka, List<String> problems) {
-        List<String> input = ClipTopics.withPrefix(job.get(DubstreamOptions.INPUT_TOPIC_PREFIX)).all();
-        ClipTopics output = ClipTopics.withPrefix(job.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX));
+        Acls.Names names = kafkaNames(job);
+        List<String> input = names.input().all();
+        ClipTopics output = names.output();
         Set<String> expected = new LinkedHashSet<>(input);
-        expected.addAll(output.all());
-        expected.add(job.get(DubstreamOptions.DEAD_LETTER_TOPIC));
-        expected.add(job.get(DubstreamOptions.STATUS_TOPIC));
+        expected.addAll(Acls.jobOutput(names));
 
         int parallelism = deployment.path("spec").path("job").path("parallelism").asInt(1);
         Map<String, Integer> maxMessageBytes = new HashMap<>();
@@ -581,33 +565,29 @@ final class DeployManifests {
         return names;
     }
 
-    /** Queries of metrics the job does not register (or Flink does not report) are problems. */
-    static List<String> dashboardProblems(JsonNode dashboard) {
+    /**
+     * Every metric a query names must be one the docs' metrics table lists, under its Prometheus name
+     * (a table that {@link MetricNames#tableProblems} holds to what the job registers), and the
+     * dashboard must show what it is for.
+     */
+    static List<String> dashboardProblems(JsonNode dashboard, List<MetricNames.Documented> documented) {
         List<String> problems = new ArrayList<>();
+        Map<String, String> byPrometheusName = new HashMap<>();
+        documented.forEach(m -> byPrometheusName.put(m.prometheusName(), m.name()));
         Set<String> shown = new TreeSet<>();
         Set<String> metrics = dashboardMetrics(dashboard);
         if (metrics.isEmpty()) {
             problems.add("the dashboard queries no flink_ metric");
         }
         for (String metric : metrics) {
-            if (metric.startsWith(OPERATOR_SCOPE)) {
-                String name = metric.substring(OPERATOR_SCOPE.length());
-                // Flink's reporter exports a histogram as a summary, with _count and _sum beside the quantiles
-                String base = name.replaceAll("_(count|sum)$", "");
-                if (JOB_METRICS.contains(name)) {
-                    shown.add(name);
-                } else if (JOB_METRICS.contains(base)) {
-                    shown.add(base);
-                } else {
-                    problems.add("the dashboard queries " + metric + ": the job registers no metric " + name);
-                }
-            } else if (metric.startsWith(JOB_SCOPE)) {
-                if (!FLINK_JOB_METRICS.contains(metric.substring(JOB_SCOPE.length()))) {
-                    problems.add("the dashboard queries " + metric + ", which is not among Flink's job metrics it may use: "
-                            + FLINK_JOB_METRICS);
-                }
+            // Flink's reporter exports a histogram as a summary, with _count and _sum beside the quantiles
+            String base = metric.replaceAll("_(count|sum)$", "");
+            String name = byPrometheusName.getOrDefault(metric, byPrometheusName.get(base));
+            if (name == null) {
+                problems.add("the dashboard queries " + metric + ", which the metrics table of " + MetricNames.DOCS
+                        + " does not list");
             } else {
-                problems.add("the dashboard queries " + metric + ", of a scope this check does not know");
+                shown.add(name);
             }
         }
         for (String name : new TreeSet<>(DASHBOARD_MUST_SHOW)) {
@@ -635,7 +615,7 @@ final class DeployManifests {
     }
 
     /** Mount path to volume name, of the main container of a pod template. */
-    private static Map<String, String> volumeMounts(JsonNode podTemplate) {
+    static Map<String, String> volumeMounts(JsonNode podTemplate) {
         Map<String, String> mounts = new HashMap<>();
         for (JsonNode container : podTemplate.path("spec").path("containers")) {
             if (container.path("name").asText().equals(MAIN_CONTAINER)) {

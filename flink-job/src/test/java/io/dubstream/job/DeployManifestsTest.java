@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.dubstream.connectors.kafka.Acls;
 import io.dubstream.connectors.kafka.ClipTopics;
 
 /**
@@ -41,7 +42,8 @@ class DeployManifestsTest {
     void theManifestsAsCommittedHaveNoProblem() {
         assertThat(committed.problems()).isEmpty();
         assertThat(committed.manifests()).extracting(DeployManifests.Manifest::kind)
-                .contains("Namespace", "KafkaNodePool", "Kafka", "KafkaTopic", "PersistentVolumeClaim", "FlinkDeployment");
+                .contains("Namespace", "KafkaNodePool", "Kafka", "KafkaTopic", "KafkaUser", "PersistentVolumeClaim",
+                        "FlinkDeployment");
     }
 
     @Test
@@ -173,11 +175,90 @@ class DeployManifestsTest {
                         + " local:///opt/flink/usrlib/dubstream-flink-job.jar"));
     }
 
+    // --- secured Kafka: KafkaUsers and the job's credentials ----------------------------------------
+
+    @Test
+    void everyRoleHasAKafkaUserWithExactlyTheAclsTheSaslTestsGrantIt() {
+        assertThat(committed.all("KafkaUser")).extracting(u -> u.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrderElementsOf(KafkaUserManifests.USERS.values());
+        // the job's transactional ids and group are its options' defaults
+        assertThat(Acls.of(Acls.Role.JOB, "dubstream-job", Acls.Names.defaults())).extracting(KafkaUserManifests::describe)
+                .contains("Write on transactional_id prefix dubstream-job", "Read on group dubstream-job",
+                        "Describe_configs on topic dubstream.out.media");
+    }
+
+    @Test
+    void anAclBeyondTheRoleIsAProblem() {
+        DeployManifests broken = committed.copy();
+        ArrayNode acls = (ArrayNode) broken.one("KafkaUser", "dubstream-downloader").get("spec").get("authorization")
+                .get("acls");
+        ObjectNode rule = acls.addObject();
+        rule.putObject("resource").put("type", "topic").put("name", "dubstream.media").put("patternType", "literal");
+        rule.putArray("operations").add("Read");
+
+        assertThat(broken.problems()).containsExactly("KafkaUser dubstream-downloader grants Read on topic"
+                + " dubstream.media, which the DOWNLOADER role does not need");
+    }
+
+    @Test
+    void aMissingAclIsAProblem() {
+        DeployManifests broken = committed.copy();
+        ArrayNode acls = (ArrayNode) broken.one("KafkaUser", "dubstream-job").get("spec").get("authorization").get("acls");
+        acls.remove(acls.size() - 1);
+
+        assertThat(broken.problems()).containsExactly("KafkaUser dubstream-job lacks Write on transactional_id prefix"
+                + " dubstream-job, which the JOB role needs");
+    }
+
+    @Test
+    void theJobsTransactionalIdPrefixAndTopicsMustBeWhatItsUserMayUse() {
+        DeployManifests broken = committed.copy();
+        args(broken).add("--dubstream.kafka.transactional-id-prefix").add("dubstream-job-2")
+                .add("--dubstream.kafka.dead-letter-topic").add("dubstream.dead");
+
+        assertThat(broken.problems())
+                .contains("KafkaUser dubstream-job lacks Write on transactional_id prefix dubstream-job-2, which the JOB"
+                        + " role needs")
+                .contains("KafkaUser dubstream-job grants Write on topic dubstream.dlq, which the JOB role does not need")
+                .contains("KafkaUser dubstream-job lacks Write on topic dubstream.dead, which the JOB role needs");
+    }
+
+    @Test
+    void theJobsCredentialsMustComeFromItsUsersSecretOverTls() {
+        DeployManifests broken = committed.copy();
+        ObjectNode pod = (ObjectNode) broken.one("FlinkDeployment", null).get("spec").get("podTemplate");
+        for (JsonNode volume : pod.get("spec").get("volumes")) {
+            if (volume.path("name").asText().equals("kafka-user")) {
+                ((ObjectNode) volume.get("secret")).put("secretName", "dubstream-uploader");
+            }
+        }
+        replaceArg(args(broken), "SASL_SSL", "SASL_PLAINTEXT");
+
+        assertThat(broken.problems()).containsExactlyInAnyOrder(
+                "FlinkDeployment spec.job.args: dubstream.kafka.properties.security.protocol must be SASL_SSL, is"
+                        + " SASL_PLAINTEXT",
+                "FlinkDeployment spec.job.args: /etc/dubstream/kafka-user must be the mount of secret dubstream-job in"
+                        + " spec.podTemplate (mounted there: secret dubstream-uploader)");
+    }
+
+    @Test
+    void aPasswordInTheManifestOrAListenerWithoutAuthenticationIsAProblem() {
+        DeployManifests broken = committed.copy();
+        replaceArg(args(broken), "${dir:/etc/dubstream/kafka-user:sasl.jaas.config}",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"dubstream-job\" password=\"x\";");
+        ObjectNode listener = (ObjectNode) broken.one("Kafka", null).get("spec").get("kafka").get("listeners").get(0);
+        listener.remove("authentication");
+
+        assertThat(broken.problems())
+                .anySatisfy(p -> assertThat(p).contains("sasl.jaas.config must be ${dir:<mount>:sasl.jaas.config}"))
+                .contains("Kafka dubstream: listener tls (port 9093) must be TLS with scram-sha-512 authentication");
+    }
+
     // --- the dashboard and the job's metric names -------------------------------------------------
 
     @Test
     void theDashboardQueriesOnlyMetricsTheJobRegisters() {
-        assertThat(DeployManifests.dashboardProblems(committed.dashboard())).isEmpty();
+        assertThat(DeployManifests.dashboardProblems(committed.dashboard(), committed.documentedMetrics())).isEmpty();
         assertThat(DeployManifests.dashboardMetrics(committed.dashboard()))
                 .contains("flink_taskmanager_job_task_operator_chunksPending",
                         "flink_taskmanager_job_task_operator_inferenceLatencyMillis",
@@ -190,42 +271,20 @@ class DeployManifestsTest {
         ObjectNode target = (ObjectNode) dashboard.get("panels").get(0).get("targets").get(0);
         target.put("expr", "sum(flink_taskmanager_job_task_operator_chunksPendng)");
 
-        assertThat(DeployManifests.dashboardProblems(dashboard)).contains("the dashboard queries"
-                + " flink_taskmanager_job_task_operator_chunksPendng: the job registers no metric chunksPendng");
+        assertThat(DeployManifests.dashboardProblems(dashboard, committed.documentedMetrics())).contains("the dashboard"
+                + " queries flink_taskmanager_job_task_operator_chunksPendng, which the metrics table of ../docs/design.md"
+                + " does not list")
+                .contains("the dashboard shows no chunksPending");
     }
 
-    /**
-     * {@link DeployManifests#JOB_METRICS} is what the job registers: every literal or constant name
-     * passed to {@code gauge(}, {@code counter(}, {@code histogram(} or {@code meter(} in the job's
-     * sources is in it, and every name in it (but the models' totals, registered from a map) is
-     * registered so.
-     */
     @Test
-    void theMetricListIsWhatTheJobRegisters() throws IOException {
-        Pattern call = Pattern.compile("\\.(?:<[^()]*>)?(?:gauge|counter|histogram|meter)\\(\\s*(?:\"([^\"]+)\"|([A-Z][A-Z0-9_]*)\\b)");
-        Pattern constant = Pattern.compile("static final String ([A-Z][A-Z0-9_]*) = \"([^\"]+)\"");
-        Set<String> registered = new TreeSet<>();
-        List<Path> sources;
-        try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
-            sources = files.filter(p -> p.toString().endsWith(".java")).toList();
-        }
-        for (Path source : sources) {
-            String text = Files.readString(source);
-            Map<String, String> constants = new HashMap<>();
-            Matcher c = constant.matcher(text);
-            while (c.find()) {
-                constants.put(c.group(1), c.group(2));
-            }
-            Matcher m = call.matcher(text);
-            while (m.find()) {
-                String name = m.group(1) != null ? m.group(1) : constants.get(m.group(2));
-                assertThat(name).as("the metric name %s in %s", m.group(), source).isNotNull();
-                registered.add(name);
-            }
-        }
-        Set<String> listed = new TreeSet<>(DeployManifests.JOB_METRICS);
-        listed.removeAll(DeployManifests.MODEL_METRICS);
-        assertThat(registered).containsExactlyInAnyOrderElementsOf(listed);
+    void aMetricOfTheDashboardThatTheDocsLeaveOutIsAProblem() {
+        List<MetricNames.Documented> withoutRetries = committed.documentedMetrics().stream()
+                .filter(m -> !m.name().equals("retries")).toList();
+
+        assertThat(DeployManifests.dashboardProblems(committed.dashboard(), withoutRetries)).contains("the dashboard"
+                + " queries flink_taskmanager_job_task_operator_retries, which the metrics table of ../docs/design.md"
+                + " does not list");
     }
 
     // ---------------------------------------------------------------------------------------------

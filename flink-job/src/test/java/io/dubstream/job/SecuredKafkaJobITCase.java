@@ -1,8 +1,10 @@
 package io.dubstream.job;
 
-import static io.dubstream.connectors.kafka.Acls.allow;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +13,8 @@ import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +34,16 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 /**
  * The job on a MiniCluster against a broker with SASL/SCRAM and ACLs, as its own user given through
  * {@code dubstream.kafka.properties.*}, allowed only its topics, group and transactional ids; the
- * uploader and downloader with theirs.
+ * uploader and downloader with theirs ({@link Acls#of}, the roles the Kubernetes manifests' KafkaUsers
+ * grant). The job's password comes from a file through Kafka's {@code DirectoryConfigProvider}, as
+ * {@code deploy/k8s/flink-deployment.yaml} reads it from the mounted secret of its KafkaUser.
  */
 class SecuredKafkaJobITCase {
 
     private static final String NAME = "secured";
+    /** The job's topics, group and transactional ids as BoundedJobs names them after {@link #NAME}. */
+    private static final Acls.Names NAMES = new Acls.Names(ClipTopics.INPUT, ClipTopics.withPrefix(NAME + ".out."),
+            NAME + ".status", NAME + ".dlq", NAME, NAME);
     private static final String CLIP = "secured-clip";
 
     @RegisterExtension
@@ -54,24 +60,13 @@ class SecuredKafkaJobITCase {
         broker.createUser("uploader", "up-pw");
         broker.createUser("job", "job-pw");
         broker.createUser("downloader", "down-pw");
-        ClipTopics output = ClipTopics.withPrefix(NAME + ".out.");
-        List<String> jobOutput = new ArrayList<>(output.all());
-        jobOutput.add(NAME + ".dlq");
-        jobOutput.add(NAME + ".status");
         List<String> all = new ArrayList<>(ClipTopics.INPUT.all());
-        all.addAll(jobOutput);
+        all.addAll(Acls.jobOutput(NAMES));
         TopicSetup.ensureExist(broker.adminConnection(), all, 2);
 
-        List<AclBinding> acls = Acls.uploadAndJobInput("uploader", "job", ClipTopics.INPUT, NAME, NAME);
-        for (String topic : jobOutput) {
-            acls.add(allow("job", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
-            // the record size check at start reads the topics' max.message.bytes
-            acls.add(allow("job", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS));
-        }
-        for (String topic : output.all()) {
-            acls.add(allow("downloader", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
-        }
-        acls.add(allow("downloader", ResourceType.TOPIC, NAME + ".status", PatternType.LITERAL, AclOperation.READ));
+        List<AclBinding> acls = new ArrayList<>(Acls.of(Acls.Role.UPLOADER, "uploader", NAMES));
+        acls.addAll(Acls.of(Acls.Role.JOB, "job", NAMES));
+        acls.addAll(Acls.of(Acls.Role.DOWNLOADER, "downloader", NAMES));
         Acls.create(broker, acls);
     }
 
@@ -94,9 +89,19 @@ class SecuredKafkaJobITCase {
                 .upload(clip, CLIP, TransferProgress.NONE);
 
         Configuration conf = BoundedJobs.configuration(broker.bootstrapServers(), NAME, tmp);
-        // as in the Flink configuration: one key per client property
-        EmbeddedKafkaBroker.scramClientProperties("job", "job-pw")
-                .forEach((key, value) -> conf.setString("dubstream.kafka.properties." + key, value));
+        // as in the FlinkDeployment: one key per client property, the JAAS line (with the password) not
+        // among them but in a file of a directory, as Strimzi's secret of the user mounted in the pod,
+        // read by Kafka's DirectoryConfigProvider
+        Path secret = Files.createDirectories(tmp.resolve("kafka-user"));
+        EmbeddedKafkaBroker.scramClientProperties("job", "job-pw").forEach((key, value) -> {
+            if (key.equals(SaslConfigs.SASL_JAAS_CONFIG)) {
+                writeString(secret.resolve(key), value);
+                value = "${dir:" + secret + ":" + key + "}";
+            }
+            conf.setString("dubstream.kafka.properties." + key, value);
+        });
+        conf.setString("dubstream.kafka.properties.config.providers", "dir");
+        conf.setString("dubstream.kafka.properties.config.providers.dir.class", DirectoryConfigProvider.class.getName());
         BoundedJobs.run(conf);
 
         ClipDownloader.Result down = new ClipDownloader(as("downloader", "down-pw"), ClipDownloader.Options.defaults()
@@ -105,5 +110,13 @@ class SecuredKafkaJobITCase {
                 .download(CLIP, tmp.resolve("out.mp4"), TransferProgress.NONE);
         assertThat(down.frames()).isEqualTo(up.frames());
         assertThat(down.samples()).isEqualTo(up.samples());
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.dubstream.connectors.kafka;
 
-import static io.dubstream.connectors.kafka.Acls.allow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,10 +19,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -36,13 +32,15 @@ import io.dubstream.connectors.media.SampleClipGenerator;
 /**
  * A broker that authenticates with SASL/SCRAM and authorizes with ACLs: the uploader, the job and
  * the downloader each with their own user, each allowed only the topics, group and transactional
- * ids it needs, as docs/operations.md "Secured Kafka" lists them.
+ * ids it needs ({@link Acls#of}, the table docs/operations.md "Secured Kafka" lists and the
+ * Kubernetes manifests' KafkaUsers grant).
  */
 class SecuredKafkaITCase {
 
     private static final String ADMIN_PASSWORD = "admin-secret";
-    private static final String JOB_GROUP = "dubstream-job";
-    private static final String JOB_TRANSACTIONS = "dubstream-job";
+    private static final Acls.Names NAMES = Acls.Names.defaults();
+    private static final String JOB_GROUP = NAMES.jobGroup();
+    private static final String JOB_TRANSACTIONS = NAMES.jobTransactionalIdPrefix();
 
     private static EmbeddedKafkaBroker broker;
 
@@ -61,18 +59,9 @@ class SecuredKafkaITCase {
         topics.add(ClipTopics.DEAD_LETTER_TOPIC);
         TopicSetup.ensureExist(broker.adminConnection(), topics, 2);
 
-        List<AclBinding> acls = Acls.uploadAndJobInput("uploader", "job", ClipTopics.INPUT, JOB_GROUP, JOB_TRANSACTIONS);
-        List<String> jobOutput = new ArrayList<>(ClipTopics.OUTPUT.all());
-        jobOutput.add(ClipTopics.STATUS_TOPIC);
-        jobOutput.add(ClipTopics.DEAD_LETTER_TOPIC);
-        for (String topic : jobOutput) {
-            acls.add(allow("job", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
-        }
-        for (String topic : ClipTopics.OUTPUT.all()) {
-            acls.add(allow("downloader", ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
-        }
-        acls.add(allow("downloader", ResourceType.TOPIC, ClipTopics.STATUS_TOPIC, PatternType.LITERAL,
-                AclOperation.READ));
+        List<AclBinding> acls = new ArrayList<>(Acls.of(Acls.Role.UPLOADER, "uploader", NAMES));
+        acls.addAll(Acls.of(Acls.Role.JOB, "job", NAMES));
+        acls.addAll(Acls.of(Acls.Role.DOWNLOADER, "downloader", NAMES));
         Acls.create(broker, acls);
     }
 

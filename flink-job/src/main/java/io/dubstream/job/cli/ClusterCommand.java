@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.apache.flink.configuration.MemorySize;
@@ -90,6 +91,11 @@ final class ClusterCommand implements Callable<Integer> {
                 description = "The JobManager's RPC port (default: ${DEFAULT-VALUE}).")
         int rpcPort;
 
+        @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "" + LocalClusterSpec.DEFAULT_METRICS_PORT,
+                description = "Flink's Prometheus reporter: the JobManager's metrics on this port, TaskManager N's on "
+                        + "PORT+N, at http://localhost:PORT/metrics; 0 turns it off (default: ${DEFAULT-VALUE}).")
+        int metricsPort;
+
         @Option(names = "--taskmanagers", paramLabel = "N", defaultValue = "2",
                 description = "TaskManagers to start (default: ${DEFAULT-VALUE}).")
         int taskManagers;
@@ -109,11 +115,12 @@ final class ClusterCommand implements Callable<Integer> {
         @Override
         void run(ClusterDirectory directory, PrintWriter out) throws Exception {
             LocalClusterSpec clusterSpec = new LocalClusterSpec(restPort, rpcPort, taskManagers, slots,
-                    MemorySize.parse(jobManagerMemory), MemorySize.parse(taskManagerMemory));
+                    MemorySize.parse(jobManagerMemory), MemorySize.parse(taskManagerMemory), metricsPort);
             out.println("starting a JobManager and " + taskManagers + " TaskManagers in " + directory.root()
                     + " ...");
             out.flush();
-            LocalSessionCluster cluster = LocalSessionCluster.start(directory, clusterSpec, FlinkClasspath.ofBuild());
+            LocalSessionCluster cluster = LocalSessionCluster.start(directory, clusterSpec, FlinkClasspath.ofBuild(),
+                    Optional.of(FlinkClasspath.pluginsOfBuild()));
             cluster.status().lines().forEach(out::println);
             out.println("logs in " + directory.logs() + ", checkpoints in " + directory.checkpoints());
             out.println("submit: deploy/dubstream job --cluster " + cluster.restAddress()

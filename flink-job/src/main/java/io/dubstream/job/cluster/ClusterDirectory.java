@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The files of a {@link LocalSessionCluster}, all under one directory ({@code out/local-cluster} by
- * default): the generated configuration, one log and one pid file per process, checkpoints, and the
- * processes' working files.
+ * default): the generated configuration, Flink's plugins, one log and one pid file per process,
+ * checkpoints, and the processes' working files.
  */
 public record ClusterDirectory(Path root) {
 
@@ -34,6 +34,14 @@ public record ClusterDirectory(Path root) {
      */
     public Path classpathFile() {
         return conf().resolve("classpath");
+    }
+
+    /**
+     * Flink's plugins directory ({@code FLINK_PLUGINS_DIR} of every process), a copy of the one given at
+     * start: one sub-directory per plugin, as in a Flink distribution ({@code metrics-prometheus/}).
+     */
+    public Path plugins() {
+        return root.resolve("plugins");
     }
 
     public Path logs() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.TaskManagerOptions;
 
 /**
@@ -82,7 +83,10 @@ final class ClusterProcess {
             throw new IllegalStateException(name + " is already running (pid " + p.pid() + ")");
         });
         Files.createDirectories(dir.logs());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // where Flink looks for its plugins (the Prometheus reporter): the cluster's, not ./plugins
+        builder.environment().put(ConfigConstants.ENV_FLINK_PLUGINS_DIR, dir.plugins().toString());
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(Redirect.appendTo(dir.stdoutFile(name).toFile()))
                 .start();

@@ -10,8 +10,11 @@ public record ClusterStatus(ClusterDirectory directory, URI webUi, List<ProcessS
         Optional<ClusterRestApi.Overview> overview, List<ClusterRestApi.TaskManagerSlots> taskManagers,
         List<ClusterRestApi.Job> jobs) {
 
-    /** One process: its pid while it runs, and for a TaskManager the resource id it registers with. */
-    public record ProcessState(String name, Optional<Long> pid, Optional<String> resourceId) {}
+    /**
+     * One process: its pid while it runs, for a TaskManager the resource id it registers with, and
+     * where Prometheus scrapes its metrics (when the reporter is on).
+     */
+    public record ProcessState(String name, Optional<Long> pid, Optional<String> resourceId, Optional<URI> metrics) {}
 
     /** The report, one line each. */
     public List<String> lines() {
@@ -20,7 +23,8 @@ public record ClusterStatus(ClusterDirectory directory, URI webUi, List<ProcessS
         for (ProcessState p : processes) {
             String state = p.pid().map(pid -> "running, pid " + pid).orElse("not running");
             String slots = p.resourceId().flatMap(this::registration).orElse("");
-            lines.add(String.format("  %-16s %s%s", p.name(), state, slots));
+            String metrics = p.metrics().map(uri -> ", metrics " + uri).orElse("");
+            lines.add(String.format("  %-16s %s%s%s", p.name(), state, slots, metrics));
         }
         if (overview.isEmpty()) {
             lines.add("  web UI " + webUi + ": not answering");

@@ -24,14 +24,25 @@ public final class FlinkClasspath {
 
     /** The class path the build wrote beside the launcher's classes ({@code flink-job/target/flink-classpath}). */
     public static String ofBuild() {
-        Path target;
+        return in(buildDirectory().resolve("flink-classpath"));
+    }
+
+    /**
+     * Flink's plugins directory the build laid out beside it ({@code flink-job/target/flink-plugins}, one
+     * sub-directory per plugin: {@code metrics-prometheus/}); on no class path, as in a Flink distribution.
+     */
+    public static Path pluginsOfBuild() {
+        return buildDirectory().resolve("flink-plugins");
+    }
+
+    /** The build's {@code target/}, where the launcher's classes are. */
+    private static Path buildDirectory() {
         try {
-            target = Path.of(FlinkClasspath.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            return Path.of(FlinkClasspath.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toAbsolutePath().getParent();
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
             throw new IllegalStateException("cannot tell where the launcher's classes are, nor so Flink's class path");
         }
-        return in(target.resolve("flink-classpath"));
     }
 
     /** The class path listed in {@code dir}. */

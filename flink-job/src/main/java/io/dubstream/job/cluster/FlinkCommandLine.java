@@ -20,7 +20,7 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
  * build them: heap, direct and metaspace limits derived from the process memory in the
  * configuration (with Flink's memory model), the derived memory settings as dynamic properties
  * (a TaskManager refuses to start without them), the JDK 17 module openings Flink needs, the log
- * file, then the entry point with {@code --configDir}.
+ * file, then the entry point with {@code --configDir}; a TaskManager's own Prometheus port too.
  */
 final class FlinkCommandLine {
 
@@ -44,9 +44,14 @@ final class FlinkCommandLine {
     static List<String> taskManager(ClusterDirectory dir, Configuration conf, String classpath, String name,
             String resourceId) {
         TaskExecutorProcessSpec memory = TaskExecutorProcessUtils.processSpecFromConfig(conf);
+        List<String> properties = new ArrayList<>(
+                List.of("-D", TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + resourceId));
+        // its own Prometheus port, beside the JobManager's of the configuration
+        PrometheusEndpoints.port(conf, name)
+                .ifPresent(port -> properties.addAll(List.of("-D", PrometheusEndpoints.PORT_KEY + "=" + port)));
         return command(dir, name, classpath, ProcessMemoryUtils.generateJvmParametersStr(memory),
                 TaskManagerRunner.class.getName(), TaskExecutorProcessUtils.generateDynamicConfigsStr(memory),
-                List.of("-D", TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + resourceId));
+                properties);
     }
 
     /** The value of the dynamic property {@code key} in a command line built here, if it has one. */

@@ -18,12 +18,18 @@ import org.apache.flink.configuration.TaskManagerOptions;
  * the memory of each process. {@link #flinkConfiguration} turns it into the cluster's Flink
  * configuration, which also holds what makes jobs survive killed TaskManagers: checkpoints in a
  * local directory and a restart strategy that keeps trying.
+ *
+ * <p>{@code metricsPort}: Flink's Prometheus reporter serves the JobManager's metrics on it and
+ * TaskManager {@code n}'s on {@code metricsPort + n} ({@link PrometheusEndpoints}); 0 turns it off.
  */
 public record LocalClusterSpec(int restPort, int rpcPort, int taskManagers, int slotsPerTaskManager,
-        MemorySize jobManagerMemory, MemorySize taskManagerMemory) {
+        MemorySize jobManagerMemory, MemorySize taskManagerMemory, int metricsPort) {
 
     public static final int DEFAULT_REST_PORT = 8081;
     public static final int DEFAULT_RPC_PORT = 6123;
+    /** Prometheus' usual port of Flink's reporter; the TaskManagers take the ports after it. */
+    public static final int DEFAULT_METRICS_PORT = 9249;
+    public static final int NO_METRICS = 0;
     public static final MemorySize DEFAULT_JOB_MANAGER_MEMORY = MemorySize.parse("768m");
     public static final MemorySize DEFAULT_TASK_MANAGER_MEMORY = MemorySize.parse("1g");
 
@@ -48,16 +54,27 @@ public record LocalClusterSpec(int restPort, int rpcPort, int taskManagers, int 
         }
         checkPort("REST", restPort);
         checkPort("RPC", rpcPort);
+        if (metricsPort != NO_METRICS) {
+            checkPort("metrics", metricsPort);
+            checkPort("the last TaskManager's metrics", metricsPort + taskManagers);
+        }
     }
 
     /** Two TaskManagers with two slots each: a job of parallelism 2 still has slots when one is lost. */
     public static LocalClusterSpec defaults() {
         return new LocalClusterSpec(DEFAULT_REST_PORT, DEFAULT_RPC_PORT, 2, 2, DEFAULT_JOB_MANAGER_MEMORY,
-                DEFAULT_TASK_MANAGER_MEMORY);
+                DEFAULT_TASK_MANAGER_MEMORY, DEFAULT_METRICS_PORT);
     }
 
     public LocalClusterSpec withPorts(int rest, int rpc) {
-        return new LocalClusterSpec(rest, rpc, taskManagers, slotsPerTaskManager, jobManagerMemory, taskManagerMemory);
+        return new LocalClusterSpec(rest, rpc, taskManagers, slotsPerTaskManager, jobManagerMemory, taskManagerMemory,
+                metricsPort);
+    }
+
+    /** The same cluster with its Prometheus reporter from {@code port} on ({@link #NO_METRICS}: off). */
+    public LocalClusterSpec withMetricsPort(int port) {
+        return new LocalClusterSpec(restPort, rpcPort, taskManagers, slotsPerTaskManager, jobManagerMemory,
+                taskManagerMemory, port);
     }
 
     /** The configuration every process of the cluster reads from {@link ClusterDirectory#configFile()}. */
@@ -89,6 +106,10 @@ public record LocalClusterSpec(int restPort, int rpcPort, int taskManagers, int 
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
         conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL);
         conf.set(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT, HEARTBEAT_TIMEOUT);
+
+        if (metricsPort != NO_METRICS) {
+            PrometheusEndpoints.enable(conf, metricsPort);
+        }
 
         conf.set(ClusterOptions.PROCESS_WORKING_DIR_BASE, dir.work().toString());
         conf.set(CoreOptions.TMP_DIRS, dir.work().resolve("tmp").toString());

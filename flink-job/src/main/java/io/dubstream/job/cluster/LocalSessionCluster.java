@@ -38,11 +38,13 @@ import org.apache.flink.configuration.RestOptions;
 public final class LocalSessionCluster implements AutoCloseable {
 
     public static final String JOB_MANAGER = "jobmanager";
+    /** TaskManager {@code n} is the process {@code taskmanager-n}. */
+    public static final String TASK_MANAGER_PREFIX = "taskmanager-";
 
     /** JVMs start slowly on a small machine, several at once even more. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    private static final Pattern TASK_MANAGER_PID_FILE = Pattern.compile("taskmanager-(\\d+)\\.pid");
+    private static final Pattern TASK_MANAGER_PID_FILE = Pattern.compile(TASK_MANAGER_PREFIX + "(\\d+)\\.pid");
 
     private final ClusterDirectory dir;
     private final Configuration conf;
@@ -68,17 +70,42 @@ public final class LocalSessionCluster implements AutoCloseable {
     /**
      * As {@link #start(ClusterDirectory, LocalClusterSpec)}, with the processes on {@code classpath}
      * instead of this JVM's: e.g. only Flink's jars, where every job brings its own dependencies in
-     * its jar, as on a cluster of Flink's distribution.
+     * its jar, as on a cluster of Flink's distribution. No Flink plugins: the spec's Prometheus
+     * reporter must be off.
      */
     public static LocalSessionCluster start(ClusterDirectory dir, LocalClusterSpec spec, String classpath)
             throws IOException {
+        return start(dir, spec, classpath, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ClusterDirectory, LocalClusterSpec, String)}, with the Flink plugins of
+     * {@code plugins} (a Flink distribution's {@code plugins/}: one sub-directory per plugin, such as
+     * {@code flink-job/target/flink-plugins} that the build lays out), copied into the cluster's
+     * directory, where every process finds them.
+     */
+    public static LocalSessionCluster start(ClusterDirectory dir, LocalClusterSpec spec, String classpath,
+            Optional<Path> plugins) throws IOException {
         new ClusterProcess(dir, JOB_MANAGER).running().ifPresent(p -> {
             throw new IllegalStateException("a cluster already runs in " + dir.root() + " (jobmanager pid " + p.pid()
                     + "); stop it first");
         });
         requireFreePort(spec.restPort(), "the web UI / REST port");
         requireFreePort(spec.rpcPort(), "the JobManager's RPC port");
+        if (spec.metricsPort() != LocalClusterSpec.NO_METRICS) {
+            for (int n = 0; n <= spec.taskManagers(); n++) {
+                requireFreePort(spec.metricsPort() + n, "the Prometheus port of the "
+                        + (n == 0 ? JOB_MANAGER : TASK_MANAGER_PREFIX + n));
+            }
+        }
         writeConfiguration(dir, spec.flinkConfiguration(dir), classpath);
+        copyPlugins(plugins, dir.plugins());
+        if (spec.metricsPort() != LocalClusterSpec.NO_METRICS
+                && !Files.isDirectory(dir.plugins().resolve(PrometheusEndpoints.PLUGIN))) {
+            throw new IllegalStateException("the Prometheus reporter is on (port " + spec.metricsPort() + ") but the"
+                    + " cluster has no " + PrometheusEndpoints.PLUGIN + " plugin: give Flink's plugins directory"
+                    + " (the build's flink-job/target/flink-plugins) or turn the reporter off");
+        }
         LocalSessionCluster cluster = new LocalSessionCluster(dir);
         try {
             cluster.startProcess(JOB_MANAGER, FlinkCommandLine.jobManager(dir, cluster.conf, cluster.classpath));
@@ -130,6 +157,14 @@ public final class LocalSessionCluster implements AutoCloseable {
 
     public ClusterRestApi rest() {
         return rest;
+    }
+
+    /**
+     * Where Prometheus scrapes the metrics of {@code process} ({@code jobmanager},
+     * {@code taskmanager-N}), e.g. {@code http://localhost:9250/metrics}; empty when the reporter is off.
+     */
+    public Optional<URI> metricsEndpoint(String process) {
+        return PrometheusEndpoints.port(conf, process).map(PrometheusEndpoints::uri);
     }
 
     /** Kills TaskManager {@code n} with SIGKILL and returns the pid it had. */
@@ -208,7 +243,7 @@ public final class LocalSessionCluster implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("TaskManagers are numbered from 1, got " + n);
         }
-        return new ClusterProcess(dir, "taskmanager-" + n);
+        return new ClusterProcess(dir, TASK_MANAGER_PREFIX + n);
     }
 
     /** TaskManagers with a pid file, running or killed. */
@@ -274,9 +309,9 @@ public final class LocalSessionCluster implements AutoCloseable {
         }
     }
 
-    private static ClusterStatus.ProcessState state(ClusterProcess process) {
+    private ClusterStatus.ProcessState state(ClusterProcess process) {
         return new ClusterStatus.ProcessState(process.name(), process.running().map(ProcessHandle::pid),
-                process.resourceId());
+                process.resourceId(), metricsEndpoint(process.name()));
     }
 
     /**
@@ -303,6 +338,29 @@ public final class LocalSessionCluster implements AutoCloseable {
         Files.write(dir.configFile(), lines);
         try (InputStream logging = LocalSessionCluster.class.getResourceAsStream("log4j.properties")) {
             Files.write(dir.loggingFile(), logging.readAllBytes());
+        }
+    }
+
+    /** Replaces {@code target} with a copy of the plugins directory {@code source}, or an empty one. */
+    private static void copyPlugins(Optional<Path> source, Path target) throws IOException {
+        deleteRecursively(target);
+        Files.createDirectories(target);
+        if (source.isEmpty()) {
+            return;
+        }
+        if (!Files.isDirectory(source.get())) {
+            throw new IllegalStateException("no Flink plugins directory " + source.get() + ": build with `mvn package"
+                    + " -pl flink-job -am` (it lays out Flink's plugins for the local cluster)");
+        }
+        try (Stream<Path> files = Files.walk(source.get())) {
+            for (Path file : files.toList()) {
+                Path copy = target.resolve(source.get().relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
         }
     }
 

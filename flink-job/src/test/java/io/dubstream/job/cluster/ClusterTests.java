@@ -35,6 +35,28 @@ final class ClusterTests {
         }
     }
 
+    /** The first of {@code count} consecutive ports that are free now, e.g. a cluster's Prometheus ports. */
+    static int freeConsecutivePorts(int count) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = freePort();
+            if (first + count - 1 <= 65_535 && allFree(first, count)) {
+                return first;
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports found");
+    }
+
+    private static boolean allFree(int first, int count) {
+        for (int port = first; port < first + count; port++) {
+            try (ServerSocket socket = new ServerSocket(port)) {
+                socket.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static void deleteRecursively(Path path) throws IOException {
         if (Files.exists(path)) {
             try (Stream<Path> files = Files.walk(path)) {

@@ -25,6 +25,8 @@ class FlinkCommandLineTest {
         assertThat(FlinkCommandLine.dynamicProperty(command, "taskmanager.memory.task.heap.size"))
                 .contains("268435456b");
         assertThat(FlinkCommandLine.dynamicProperty(command, "taskmanager.resource-id")).contains("tm-2-x");
+        // the JobManager's Prometheus port is the configuration's (9249), TaskManager 2's two after it
+        assertThat(FlinkCommandLine.dynamicProperty(command, "metrics.reporter.prom.port")).contains("9251");
     }
 
     @Test

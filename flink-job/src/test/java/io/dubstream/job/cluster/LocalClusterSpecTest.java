@@ -50,8 +50,25 @@ class LocalClusterSpecTest {
     @Test
     void refusesAClusterWithoutTaskManagersOrPorts() {
         assertThatThrownBy(() -> new LocalClusterSpec(8081, 6123, 0, 2, MemorySize.parse("768m"),
-                MemorySize.parse("1g"))).hasMessageContaining("at least one TaskManager");
+                MemorySize.parse("1g"), 9249)).hasMessageContaining("at least one TaskManager");
         assertThatThrownBy(() -> LocalClusterSpec.defaults().withPorts(0, 6123))
                 .hasMessageContaining("REST port must be in 1..65535, got 0");
+        assertThatThrownBy(() -> LocalClusterSpec.defaults().withMetricsPort(65_535))
+                .hasMessageContaining("the last TaskManager's metrics port must be in 1..65535, got 65537");
+    }
+
+    @Test
+    void thePrometheusReporterServesEachProcessOnItsOwnPortOrIsOff() {
+        Configuration conf = LocalClusterSpec.defaults().withMetricsPort(9300).flinkConfiguration(dir);
+
+        assertThat(conf.getString(PrometheusEndpoints.FACTORY_CLASS_KEY, null))
+                .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        assertThat(PrometheusEndpoints.port(conf, "jobmanager")).contains(9300);
+        assertThat(PrometheusEndpoints.port(conf, "taskmanager-2")).contains(9302);
+        assertThat(PrometheusEndpoints.uri(9302)).hasToString("http://localhost:9302/metrics");
+
+        Configuration off = LocalClusterSpec.defaults().withMetricsPort(LocalClusterSpec.NO_METRICS).flinkConfiguration(dir);
+        assertThat(off.toMap()).doesNotContainKey(PrometheusEndpoints.FACTORY_CLASS_KEY);
+        assertThat(PrometheusEndpoints.port(off, "taskmanager-1")).isEmpty();
     }
 }

@@ -1,15 +1,20 @@
 package io.dubstream.job.cluster;
 
 import static io.dubstream.job.cluster.ClusterTests.deleteRecursively;
+import static io.dubstream.job.cluster.ClusterTests.freeConsecutivePorts;
 import static io.dubstream.job.cluster.ClusterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +28,10 @@ import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.job.CommittedClip;
+import io.dubstream.job.MetricNames;
+import io.dubstream.job.chunking.ChunkAssembler;
+import io.dubstream.job.status.ChunkStateTracker;
+import io.dubstream.job.status.DeadLetterCounter;
 import io.dubstream.job.cli.DubstreamLauncher;
 
 /**
@@ -46,6 +55,9 @@ import io.dubstream.job.cli.DubstreamLauncher;
  *
  * <p>Not covered: a second job that opens PyTorch on the same TaskManager gets a class loader of its
  * own and fails with "already loaded in another classloader" (docs/operations.md, Job jar).
+ *
+ * <p>After the first clip, the TaskManager's Prometheus endpoint (Flink's reporter, a plugin in the
+ * cluster's {@code plugins/}, not on its class path) is scraped over HTTP for the job's metrics.
  *
  * <p>The cluster's configuration and logs stay in {@code target/shaded-jar-cluster-itcase}.
  */
@@ -72,13 +84,17 @@ class ShadedJarClusterITCase {
         ClusterDirectory dir = new ClusterDirectory(Path.of("target", "shaded-jar-cluster-itcase"));
         deleteRecursively(dir.root());
         // one TaskManager with two slots: the job's parallelism 2, one JVM less on a small machine
+        // with Flink's Prometheus reporter, a plugin: the JobManager and the TaskManager on ports of their own
         LocalClusterSpec spec = new LocalClusterSpec(freePort(), freePort(), 1, 2,
-                LocalClusterSpec.DEFAULT_JOB_MANAGER_MEMORY, LocalClusterSpec.DEFAULT_TASK_MANAGER_MEMORY);
+                LocalClusterSpec.DEFAULT_JOB_MANAGER_MEMORY, LocalClusterSpec.DEFAULT_TASK_MANAGER_MEMORY,
+                freeConsecutivePorts(2));
         String classpath = flinkOnlyClasspath();
-        try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath).killOnExit()) {
+        try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath,
+                Optional.of(FlinkClasspath.pluginsOfBuild())).killOnExit()) {
             log("cluster up with only Flink on its class path, web UI at " + cluster.webUi());
             String job = submit(cluster);
             runClip(cluster, job, "shaded-1", clip);
+            scrapeMetrics(cluster);
             // DJL found PyTorch's natives in the jar Flink shipped with the job, and the engine started
             assertThat(Files.readString(dir.logFile("taskmanager-1"))).as("the TaskManager's log")
                     .containsPattern("Found matching platform from: jar:file:\\S+/job_" + job
@@ -96,6 +112,43 @@ class ShadedJarClusterITCase {
         } finally {
             log("took " + Math.round((System.nanoTime() - STARTED) / 1e9) + " s in all");
         }
+    }
+
+    /**
+     * The TaskManager's Prometheus endpoint, as Prometheus scrapes it over HTTP, exports the job's
+     * metrics under the names the docs' table gives (every one the job registers but the models'
+     * totals, which need a lip-sync or dub stage), with the values of the one clip done: completed,
+     * its frames cut into chunks, no dead letter, and no chunk or clip left in the tracker's gauges.
+     * The JobManager's exports Flink's job metrics. {@code cluster status} names both endpoints.
+     */
+    private static void scrapeMetrics(LocalSessionCluster cluster) throws Exception {
+        URI taskManager = cluster.metricsEndpoint("taskmanager-1").orElseThrow();
+        URI jobManager = cluster.metricsEndpoint(LocalSessionCluster.JOB_MANAGER).orElseThrow();
+        Set<String> expected = new TreeSet<>(MetricNames.JOB_METRICS);
+        expected.removeAll(MetricNames.MODEL_METRICS);
+        Set<String> documented = new TreeSet<>();
+        MetricNames.documented().forEach(m -> documented.add(m.prometheusName()));
+        String clipsCompleted = MetricNames.OPERATOR_SCOPE + ChunkStateTracker.CLIPS_COMPLETED;
+        awaitTrue("the clip counted as completed at " + taskManager,
+                () -> PrometheusScrape.of(taskManager).sum(clipsCompleted) == 1);
+        PrometheusScrape scrape = PrometheusScrape.of(taskManager);
+        assertThat(scrape.namesAfter(MetricNames.OPERATOR_SCOPE)).as("operator metrics at " + taskManager)
+                .containsAll(expected);
+        for (String name : expected) {
+            assertThat(documented).as("the docs' table").contains(MetricNames.OPERATOR_SCOPE + name);
+        }
+        assertThat(scrape.sum(MetricNames.OPERATOR_SCOPE + ChunkAssembler.CHUNK_FRAMES)).as("frames cut into chunks")
+                .isGreaterThanOrEqualTo(FRAMES);
+        assertThat(scrape.sum(MetricNames.OPERATOR_SCOPE + DeadLetterCounter.METRIC)).as("dead letters").isZero();
+        assertThat(scrape.sum(MetricNames.OPERATOR_SCOPE + ChunkStateTracker.CHUNKS_MERGED)
+                + scrape.sum(MetricNames.OPERATOR_SCOPE + ChunkStateTracker.CLIPS_IN_PROGRESS))
+                .as("chunks and clips left in the tracker after the clip's end").isZero();
+        assertThat(PrometheusScrape.of(jobManager).namesAfter(MetricNames.JOB_SCOPE)).as("job metrics at " + jobManager)
+                .contains("numRestarts", "lastCheckpointDuration", "numberOfFailedCheckpoints");
+        assertThat(cluster.status().lines()).as("cluster status")
+                .anySatisfy(l -> assertThat(l).contains("taskmanager-1").contains("metrics " + taskManager))
+                .anySatisfy(l -> assertThat(l).contains("jobmanager").contains("metrics " + jobManager));
+        log("the job's metrics at " + taskManager + ", Flink's job metrics at " + jobManager);
     }
 
     /** Uploads the clip as {@code clipId} and checks that the job writes it back exactly. */

@@ -94,7 +94,8 @@ class TaskManagerKillITCase {
         List<CompletableFuture<String>> restarts = new ArrayList<>();
         // only Flink's jars, as a Flink distribution: the job brings the rest in the jar it ships
         try (LocalSessionCluster cluster = LocalSessionCluster.start(dir,
-                LocalClusterSpec.defaults().withPorts(freePort(), freePort()), FlinkClasspath.ofBuild()).killOnExit()) {
+                LocalClusterSpec.defaults().withPorts(freePort(), freePort()).withMetricsPort(LocalClusterSpec.NO_METRICS),
+                FlinkClasspath.ofBuild()).killOnExit()) {
             log("cluster up, web UI at " + cluster.webUi());
             String job = submit(cluster);
             UploadGate gate = new UploadGate(HOLDS[0]);
