@@ -41,7 +41,7 @@ public final class Ffmpeg {
     }
 
     /** Whether this ffmpeg has the encoder {@code name}, as {@code ffmpeg -encoders} lists it. */
-    public static boolean hasEncoder(String name) throws IOException, InterruptedException {
+    private static boolean hasEncoder(String name) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command(), "-hide_banner", "-encoders").redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -54,9 +54,9 @@ public final class Ffmpeg {
 
     /**
      * A source's video encoder: x264 at {@code x264Crf} where this ffmpeg has it (Debian's does),
-     * else FFmpeg's MPEG-4 Part 2 encoder at quantizer {@code mpeg4Quality} (JavaCV's LGPL build has
-     * no x264, and openh264 makes no B-frames); with B-frames either way, so that frames are stored
-     * out of their display order, as a camera's H.264 stores them.
+     * else FFmpeg's MPEG-4 Part 2 encoder at quantizer {@code mpeg4Quality} with two B-frames (JavaCV's
+     * LGPL build has no x264, and openh264 makes no B-frames). With B-frames (x264 makes them at every
+     * preset but ultrafast) frames are stored out of their display order, as a camera's H.264 stores them.
      */
     private static List<String> videoEncoder(String x264Preset, int x264Crf, int mpeg4Quality)
             throws IOException, InterruptedException {
@@ -94,8 +94,8 @@ public final class Ffmpeg {
 
     /**
      * A variable frame rate clip: {@code firstSeconds} at 24 fps, then {@code secondSeconds} at 12 fps
-     * (every other frame of the same 24 fps pattern, times kept), with B-frames (H.264 or MPEG-4,
-     * {@link #videoEncoder}), and a 48 kHz stereo tone as long as the video.
+     * (every other frame of the same 24 fps pattern, times kept), with B-frames (H.264 by x264 veryfast
+     * or MPEG-4, {@link #videoEncoder}), and a 48 kHz stereo tone as long as the video.
      */
     public static Path variableFrameRateClip(Path out, int width, int height, int firstSeconds, int secondSeconds)
             throws IOException, InterruptedException {
