@@ -9,7 +9,7 @@
 #   GPL=1            build with -Pgpl (FFmpeg's GPL build: adds x264) and measure it too
 #   ENCODERS="..."   which of auto x264 openh264 nvenc mpeg4 (default: openh264 mpeg4, + x264 with GPL=1)
 #   SECONDS_OF_CLIP=20   QUALITY=-1 (each encoder's default)   THREADS=0 (all cores)
-# Clips (out/bench/encoder/): "photo", OpenCV's messi5.jpg (Debian opencv-doc) panned and zoomed with
+# Clips (out/bench/encoder/): "photo", OpenCV's messi5.jpg (flink-job's test resource) panned and zoomed with
 # light per-frame noise, like camera footage; "testsrc", FFmpeg's testsrc2 pattern (sharp edges and
 # motion). Both 640x360 at 25 fps, stored near-losslessly (x264 CRF 6).
 set -euo pipefail
@@ -31,16 +31,12 @@ mvn -o -q "${profile[@]}" -pl connectors test-compile dependency:build-classpath
   -Dmdep.outputFile="$cp_file" >&2
 classpath="connectors/target/test-classes:connectors/target/classes:$(cat "$cp_file")"
 
-photo=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
+photo=flink-job/src/test/resources/faces/messi5.jpg
 clips=()
-if [ -f "$photo" ]; then
-  [ -f "$work/photo-${seconds}s.mp4" ] || ffmpeg -v error -y -loop 1 -framerate 25 -i "$photo" -vf \
-    "scale=1280:-2,zoompan=z='1+0.0015*on':x='iw/2-(iw/zoom/2)+20*sin(on/40)':y='ih/2-(ih/zoom/2)':d=1:s=640x360:fps=25,noise=alls=4:allf=t,format=yuv420p" \
-    -t "$seconds" -c:v libx264 -preset veryfast -crf 6 "$work/photo-${seconds}s.mp4"
-  clips+=("photo-${seconds}s")
-else
-  echo "no $photo (apt-get install opencv-doc): the photo clip is left out" >&2
-fi
+[ -f "$work/photo-${seconds}s.mp4" ] || ffmpeg -v error -y -loop 1 -framerate 25 -i "$photo" -vf \
+  "scale=1280:-2,zoompan=z='1+0.0015*on':x='iw/2-(iw/zoom/2)+20*sin(on/40)':y='ih/2-(ih/zoom/2)':d=1:s=640x360:fps=25,noise=alls=4:allf=t,format=yuv420p" \
+  -t "$seconds" -c:v libx264 -preset veryfast -crf 6 "$work/photo-${seconds}s.mp4"
+clips+=("photo-${seconds}s")
 [ -f "$work/testsrc-${seconds}s.mp4" ] || ffmpeg -v error -y -f lavfi -i testsrc2=size=640x360:rate=25 \
   -t "$seconds" -c:v libx264 -preset veryfast -crf 6 -pix_fmt yuv420p "$work/testsrc-${seconds}s.mp4"
 clips+=("testsrc-${seconds}s")

@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
 # Makes a clip with a real face and real speech for the lip-sync stage: OpenCV's sample photo
-# messi5.jpg (Debian package opencv-doc) held for the length of a sentence spoken by espeak-ng,
-# encoded by Debian's ffmpeg, and beside it a French dubbing script for it (OUT without .mp4 + .fr.srt).
+# messi5.jpg (a test resource, flink-job/src/test/resources/faces/) held for the length of a sentence
+# spoken by espeak-ng, encoded by Debian's ffmpeg, and beside it a French dubbing script for it (OUT without .mp4 + .fr.srt).
 # Usage: bench/face-clip.sh [OUT.mp4]   (default out/face-clip.mp4)
 #   SECONDS_OF_CLIP=N: N seconds long, the sentence spoken again and again (default: the sentence once)
 # Dub it: deploy/dubstream demo --input out/face-clip.mp4 --script out/face-clip.fr.srt \
 #   --voice espeak-ng --model wav2lip-reference
 set -euo pipefail
 out="${1:-out/face-clip.mp4}"
-photo=/usr/share/doc/opencv-doc/examples/data/messi5.jpg
+photo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/flink-job/src/test/resources/faces/messi5.jpg"
 for tool in ffmpeg espeak-ng; do
-  command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install ffmpeg espeak-ng opencv-doc" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install ffmpeg espeak-ng" >&2; exit 1; }
 done
-[ -f "$photo" ] || { echo "needs $photo: apt-get install opencv-doc" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 speech="$(mktemp --suffix=.wav)"
 trap 'rm -f "$speech"' EXIT

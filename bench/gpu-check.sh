@@ -16,7 +16,7 @@ batch="${BATCH:-32}"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader \
   || { echo "no NVIDIA GPU here (nvidia-smi)" >&2; exit 1; }
 for tool in ffmpeg espeak-ng; do
-  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install ffmpeg espeak-ng opencv-doc)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install ffmpeg espeak-ng)" >&2; exit 1; }
 done
 
 echo "== building the CUDA variant" >&2

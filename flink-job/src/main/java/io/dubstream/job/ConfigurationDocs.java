@@ -21,7 +21,9 @@ public final class ConfigurationDocs {
         StringBuilder md = new StringBuilder()
                 .append("# Configuration\n\n")
                 .append("Generated from `DubstreamOptions` (`flink-job`); do not edit by hand. Regenerate with\n")
-                .append("`mvn -q -pl flink-job -am test -Dtest=ConfigurationDocsTest -Ddubstream.docs.write=true`.\n\n")
+                .append("`mvn -q -pl flink-job -am test -Dtest=ConfigurationDocsTest -Ddubstream.docs.write=true\n")
+                .append("-Dsurefire.failIfNoSpecifiedTests=false` (the last for the modules `-am` builds, which have no such"
+                        + " test).\n\n")
                 .append("Set these as `--key value` arguments of the job (`deploy/dubstream job --set key=value`;"
                         + " `spec.job.args` in a FlinkDeployment): the job reads its arguments, not the Flink"
                         + " configuration.\n\n")

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,7 +25,7 @@ import io.dubstream.connectors.records.VideoFrame;
  * Kafka's default limits (1 MiB a record): each 3840x2160 frame is about 1.7 MB of JPEG, so it
  * travels as two frame parts to the job and two from it. With the identity model the output frames
  * are the input's, byte for byte, every one once and in order, and the download writes an mp4 with
- * all of them. The source is made with Debian's ffmpeg (skipped where it is not installed): 1 s at
+ * all of them. The source is made with ffmpeg (the system's, else JavaCV's: {@code Ffmpeg}): 1 s at
  * 10 fps, 10 frames: most of the test's time goes to JPEG encoding and decoding of 4K frames in the
  * upload and the download, so few frames keep it short.
  */
@@ -52,7 +51,7 @@ class FourKClipITCase {
 
     @BeforeAll
     static void uploadRunAndDownload() throws Exception {
-        Assumptions.assumeTrue(Ffmpeg.available() && Ffprobe.available(), "ffmpeg is not installed");
+        Ffmpeg.assumeAvailable();
         Path source = Ffmpeg.grainyClip(tmp.resolve("grainy-4k.mp4"), 3840, 2160, 10, 1);
         uploaded = new ClipUploader(KAFKA.bootstrapServers(), ClipUploader.Options.defaults())
                 .upload(source, CLIP, TransferProgress.NONE);

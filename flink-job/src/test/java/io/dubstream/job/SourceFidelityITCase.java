@@ -9,7 +9,6 @@ import java.util.List;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +28,7 @@ import io.dubstream.connectors.script.ScriptOptions;
 /**
  * A phone-like clip through the whole job and back to an mp4: a variable frame rate (12 s at 24 fps,
  * then 12 s at 12 fps), a display rotation of 90 degrees, 48 kHz stereo sound and a German script,
- * made with Debian's ffmpeg and checked with ffprobe (skipped where they are not installed). The job
+ * made with ffmpeg and checked with ffprobe (the system's, else JavaCV's: {@code Ffmpeg}). The job
  * chunks it (24 s is over the hybrid threshold), and the download keeps every frame at its source
  * time, the rotation, the audio layout and the dub's language.
  */
@@ -53,7 +52,7 @@ class SourceFidelityITCase {
 
     @BeforeAll
     static void dubAPhoneClip() throws Exception {
-        Assumptions.assumeTrue(Ffmpeg.available() && Ffprobe.available(), "ffmpeg is not installed");
+        Ffmpeg.assumeAvailable();
         Path vfr = Ffmpeg.variableFrameRateClip(tmp.resolve("vfr.mp4"), 320, 240, 12, 12);
         source = Ffmpeg.withRotation(vfr, tmp.resolve("phone.mp4"), 90);
         Path script = Files.writeString(tmp.resolve("phone.de.vtt"), """

@@ -38,7 +38,8 @@ public final class DownloadCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = ClipTopics.OUTPUT_PREFIX,
-            description = "Reads PREFIXclips, PREFIXframes, PREFIXaudio (default: ${DEFAULT-VALUE}).")
+            description = "Reads PREFIXclips and PREFIXmedia, and PREFIXframes and PREFIXaudio where an older"
+                    + " job wrote them (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
     @Option(names = "--status-topic", paramLabel = "TOPIC", defaultValue = ClipTopics.STATUS_TOPIC,

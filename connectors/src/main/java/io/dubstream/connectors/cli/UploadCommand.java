@@ -41,7 +41,7 @@ public final class UploadCommand implements Callable<Integer> {
     ScriptInput scriptInput;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = ClipTopics.INPUT_PREFIX,
-            description = "Writes to PREFIXclips, PREFIXframes, PREFIXaudio, PREFIXscript (default: ${DEFAULT-VALUE}).")
+            description = "Writes to PREFIXclips, PREFIXmedia and PREFIXscript (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
     @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "0.9",

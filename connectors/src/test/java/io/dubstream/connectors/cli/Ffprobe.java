@@ -9,11 +9,27 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
 
-/** Debian's ffprobe, a player's independent view of a media file, for tests that have it. */
+/**
+ * ffprobe, a player's view of a media file independent of this project's code: the system's, else
+ * JavaCV's ({@link FfmpegPrograms}).
+ */
 public final class Ffprobe {
 
-    public record Streams(long videoFrames, String frameRate, int audioSampleRate, double durationSeconds) {}
+    /**
+     * @param frameRate the video's {@code r_frame_rate}, e.g. {@code 30000/1001}
+     * @param averageFrameRate the video's {@code avg_frame_rate}: frames over the stream's duration
+     */
+    public record Streams(String videoCodec, long videoFrames, String frameRate, String averageFrameRate,
+            int audioSampleRate, double durationSeconds) {
+
+        /** {@link #averageFrameRate} as a number. */
+        public double averageFramesPerSecond() {
+            String[] fraction = averageFrameRate.split("/");
+            return Double.parseDouble(fraction[0]) / Double.parseDouble(fraction[1]);
+        }
+    }
 
     /**
      * A file's audio track as ffprobe sees it.
@@ -27,18 +43,17 @@ public final class Ffprobe {
     private Ffprobe() {}
 
     public static boolean available() {
-        return installed("ffprobe");
+        return FfmpegPrograms.find("ffprobe").runs();
     }
 
-    /** Whether {@code command -version} runs and succeeds. */
-    static boolean installed(String command) {
-        try {
-            Process p = new ProcessBuilder(command, "-version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+    /** Skips the calling test, saying why, where no ffprobe runs. */
+    public static void assumeAvailable() {
+        Assumptions.assumeTrue(available(), () -> FfmpegPrograms.find("ffprobe").reason());
+    }
+
+    /** The command that starts ffprobe. */
+    static String command() {
+        return FfmpegPrograms.command("ffprobe");
     }
 
     /** The first audio stream, or {@code null} when there is none. */
@@ -83,7 +98,7 @@ public final class Ffprobe {
     }
 
     private static JsonNode run(Path file, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+        List<String> command = new ArrayList<>(List.of(command(), "-v", "error"));
         command.addAll(List.of(args));
         command.addAll(List.of("-of", "json", file.toString()));
         Process p = new ProcessBuilder(command).start();
@@ -97,7 +112,7 @@ public final class Ffprobe {
 
     /** Decodes every frame (-count_frames) and reports the streams. */
     public static Streams probe(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("ffprobe", "-v", "error", "-count_frames", "-show_streams",
+        Process p = new ProcessBuilder(List.of(command(), "-v", "error", "-count_frames", "-show_streams",
                 "-show_format", "-of", "json", file.toString())).start();
         byte[] out = p.getInputStream().readAllBytes();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -105,17 +120,21 @@ public final class Ffprobe {
             throw new IOException("ffprobe failed on " + file + ": " + err);
         }
         JsonNode json = new ObjectMapper().readTree(out);
+        String codec = null;
         long frames = -1;
         String rate = null;
+        String averageRate = null;
         int sampleRate = 0;
         for (JsonNode stream : json.get("streams")) {
             if ("video".equals(stream.get("codec_type").asText())) {
+                codec = stream.get("codec_name").asText();
                 frames = stream.get("nb_read_frames").asLong();
                 rate = stream.get("r_frame_rate").asText();
+                averageRate = stream.get("avg_frame_rate").asText();
             } else if ("audio".equals(stream.get("codec_type").asText())) {
                 sampleRate = stream.get("sample_rate").asInt();
             }
         }
-        return new Streams(frames, rate, sampleRate, json.get("format").get("duration").asDouble());
+        return new Streams(codec, frames, rate, averageRate, sampleRate, json.get("format").get("duration").asDouble());
     }
 }

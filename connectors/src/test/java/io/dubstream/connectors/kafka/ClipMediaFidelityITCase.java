@@ -10,7 +10,6 @@ import java.util.List;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +87,7 @@ class ClipMediaFidelityITCase {
         assertThat(played).hasSize(wire.length);
         assertChannelsPlayTheirOwnNotes(played);
 
-        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.assumeAvailable();
         Ffprobe.Audio track = Ffprobe.audio(output);
         assertThat(List.of(track.codec(), track.sampleRate(), track.channels(), track.channelLayout()))
                 .containsExactly("aac", 48_000, 2, "stereo");
@@ -111,7 +110,7 @@ class ClipMediaFidelityITCase {
     @ParameterizedTest(name = "{0} degrees clockwise")
     @ValueSource(ints = {90, 270})
     void displayRotationSurvivesUploadAndDownload(int clockwise) throws Exception {
-        Assumptions.assumeTrue(Ffmpeg.available() && Ffprobe.available(), "ffmpeg is not installed");
+        Ffmpeg.assumeAvailable();
         Path plain = SampleClipGenerator.write(tmp.resolve("plain.mp4"),
                 new SampleClipGenerator.Spec(320, 240, 25, 1, 1.0, 48_000, 2));
         Path source = Ffmpeg.withRotation(plain, tmp.resolve("phone-" + clockwise + ".mp4"), clockwise);
@@ -139,7 +138,7 @@ class ClipMediaFidelityITCase {
 
     @Test
     void variableFrameRateSurvivesFrameByFrame() throws Exception {
-        Assumptions.assumeTrue(Ffmpeg.available() && Ffprobe.available(), "ffmpeg is not installed");
+        Ffmpeg.assumeAvailable();
         // 10 s at 24 fps, then 10 s at 12 fps: 360 frames
         Path source = Ffmpeg.variableFrameRateClip(tmp.resolve("vfr.mp4"), 320, 240, 10, 10);
         List<Double> sourceTimes = relative(Ffprobe.videoFrameTimes(source));
@@ -199,7 +198,7 @@ class ClipMediaFidelityITCase {
         Path output = tmp.resolve("dubbed.mp4");
         download("dubbed", output);
 
-        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.assumeAvailable();
         assertThat(Ffprobe.audio(output).language()).isEqualTo("por");
     }
 

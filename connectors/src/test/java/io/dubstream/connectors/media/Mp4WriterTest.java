@@ -27,7 +27,7 @@ class Mp4WriterTest {
     @EnumSource(value = VideoEncoder.class, names = {"X264", "NVENC", "OPENH264", "MPEG4"})
     void eachEncoderThatWorksKeepsFramesOrderAndRate(VideoEncoder encoder) throws Exception {
         Assumptions.assumeTrue(VideoEncoders.works(encoder), encoder + " does not work here");
-        Assumptions.assumeTrue(Ffprobe.available(), "needs ffprobe");
+        Ffprobe.assumeAvailable();
         SampleClipGenerator.Spec spec = new SampleClipGenerator.Spec(320, 180, 30_000, 1001, 2.5, 48_000, 0);
         Path out = dir.resolve(encoder.optionName() + ".mp4");
         try (Mp4Writer writer = Mp4Writer.open(out, Mp4Writer.Format.of(320, 180, 30_000, 1001, 0, 0),
@@ -168,7 +168,7 @@ class Mp4WriterTest {
         assertThat(ToneAnalysis.power(left, f, 48_000)).isGreaterThan(100 * ToneAnalysis.power(left, 1.5 * f, 48_000));
         assertThat(ToneAnalysis.power(right, 1.5 * f, 48_000)).isGreaterThan(100 * ToneAnalysis.power(right, f, 48_000));
 
-        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.assumeAvailable();
         Ffprobe.Audio track = Ffprobe.audio(out);
         assertThat(List.of(track.codec(), track.sampleRate(), track.channels(), track.channelLayout(), track.language()))
                 .containsExactly("aac", 48_000, 2, "stereo", "fra");
@@ -196,7 +196,7 @@ class Mp4WriterTest {
         assertThat(decoded.info.sourceChannels()).isEqualTo(6);
         assertThat(decoded.audioSamples).as("1 s at 96 kHz, the resampler flushed").isEqualTo(96_000);
 
-        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.assumeAvailable();
         Ffprobe.Audio track = Ffprobe.audio(out);
         assertThat(List.of(track.sampleRate(), track.channels(), track.channelLayout())).containsExactly(96_000, 6, "5.1");
     }
@@ -216,7 +216,7 @@ class Mp4WriterTest {
             assertThat(decoded.frames.get(i).ptsMicros()).as("frame %d", i).isCloseTo(times[i], Offset.offset(10L));
         }
 
-        Assumptions.assumeTrue(Ffprobe.available(), "ffprobe is not installed");
+        Ffprobe.assumeAvailable();
         List<Double> shown = Ffprobe.videoFrameTimes(out);
         assertThat(shown).hasSize(times.length);
         for (int i = 0; i < times.length; i++) {
@@ -260,13 +260,12 @@ class Mp4WriterTest {
                 MediaSample.VideoSample frame = (MediaSample.VideoSample) reader.next();
                 assertThat(frame.width()).as("frames stay as stored").isEqualTo(320);
             }
-            if (Ffprobe.available() && Ffmpeg.available()) {
-                assertThat(Ffprobe.clockwiseRotation(out)).isEqualTo(degrees);
-                // a player turns the stored top-left corner to where a clockwise turn takes it
-                String corner = Ffmpeg.firstFrameAsShown(out, dir.resolve("shown.gray")).brightestCorner();
-                assertThat(corner).as("%d degrees", degrees)
-                        .isEqualTo(switch (degrees) { case 90 -> "TR"; case 180 -> "BR"; case 270 -> "BL"; default -> "TL"; });
-            }
+            Ffmpeg.assumeAvailable();
+            assertThat(Ffprobe.clockwiseRotation(out)).isEqualTo(degrees);
+            // a player turns the stored top-left corner to where a clockwise turn takes it
+            String corner = Ffmpeg.firstFrameAsShown(out, dir.resolve("shown.gray")).brightestCorner();
+            assertThat(corner).as("%d degrees", degrees)
+                    .isEqualTo(switch (degrees) { case 90 -> "TR"; case 180 -> "BR"; case 270 -> "BL"; default -> "TL"; });
         }
         assertThatThrownBy(() -> Mp4Writer.Format.of(320, 240, 25, 1, 0, 0).withRotation(45))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0, 90, 180 or 270");

@@ -1,12 +1,10 @@
 package io.dubstream.job.inference.lipsync;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.net.URL;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
@@ -16,8 +14,11 @@ import io.dubstream.connectors.media.Mp4Writer;
 /** Frames for the face tests: OpenCV's sample photo with a real face, and synthetic ones. */
 public final class TestFrames {
 
-    /** OpenCV's sample photo (Debian package opencv-doc): 548x342, one player's face before a crowd. */
-    static final Path MESSI = Path.of("/usr/share/doc/opencv-doc/examples/data/messi5.jpg");
+    /**
+     * OpenCV's sample photo {@code messi5.jpg}, a test resource (its source and licence:
+     * {@code faces/README.md}): 548x342, one player's face before a crowd.
+     */
+    static final String MESSI = "/faces/messi5.jpg";
 
     /**
      * The player's face in {@link #MESSI}, checked by eye: from the hairline to the chin, ear to ear.
@@ -30,12 +31,14 @@ public final class TestFrames {
     /** A packed BGR frame and its size. */
     public record Frame(byte[] bgr, int width, int height) {}
 
-    /** {@link #MESSI} as packed BGR; the test is skipped when opencv-doc is not installed. */
+    /** {@link #MESSI} as packed BGR. */
     public static Frame messi() {
-        assumeTrue(Files.isRegularFile(MESSI), MESSI + " is missing: install the Debian package opencv-doc "
-                + "(it ships OpenCV's sample images) to run the tests on a real face");
+        URL photo = TestFrames.class.getResource(MESSI);
+        if (photo == null) {
+            throw new IllegalStateException(MESSI + " is not on the test class path");
+        }
         try {
-            BufferedImage image = ImageIO.read(MESSI.toFile());
+            BufferedImage image = ImageIO.read(photo);
             BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
             bgr.getGraphics().drawImage(image, 0, 0, null);
             byte[] pixels = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
@@ -48,7 +51,7 @@ public final class TestFrames {
     /**
      * A clip with a real face and a voice-like sound: {@link #MESSI} held for {@code frames} frames at
      * 25 fps, with 16 kHz mono audio of a 120 Hz buzz and its harmonics, opening and closing four
-     * times a second like syllables. Skipped as {@link #messi()} when opencv-doc is not installed.
+     * times a second like syllables.
      */
     public static Path writeFaceClip(Path out, int frames) throws MediaException {
         Frame face = messi();
