@@ -104,6 +104,13 @@ public final class ClusterRestApi {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("restored").asLong();
     }
 
+    /** The savepoint or checkpoint the job was last restored from, or empty when it never was. */
+    public Optional<String> restoredFrom(String jobId) throws IOException {
+        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull() ? Optional.empty()
+                : Optional.of(restored.path("external_path").asText());
+    }
+
     /**
      * Asks the cluster to stop the job with a savepoint in the canonical format, which any later
      * release restores ({@code POST /jobs/:id/stop}, without draining: the sources stop where they are

@@ -4,9 +4,6 @@ import static io.dubstream.job.cluster.ClusterTests.deleteRecursively;
 import static io.dubstream.job.cluster.ClusterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.job.CommittedClip;
-import io.dubstream.job.cli.DubstreamLauncher;
 
 /**
  * The self-contained job jar on a cluster that has nothing but Flink: a JobManager and a TaskManager
@@ -74,7 +70,7 @@ class ShadedJarClusterITCase {
         // one TaskManager with two slots: the job's parallelism 2, one JVM less on a small machine
         LocalClusterSpec spec = new LocalClusterSpec(freePort(), freePort(), 1, 2,
                 LocalClusterSpec.DEFAULT_JOB_MANAGER_MEMORY, LocalClusterSpec.DEFAULT_TASK_MANAGER_MEMORY);
-        String classpath = flinkOnlyClasspath();
+        String classpath = ClusterTests.flinkOnlyClasspath();
         try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath).killOnExit()) {
             log("cluster up with only Flink on its class path, web UI at " + cluster.webUi());
             String job = submit(cluster);
@@ -141,32 +137,14 @@ class ShadedJarClusterITCase {
 
     /** {@code dubstream job --cluster --detached}, which ships the build's job jar; returns the job id. */
     private static String submit(LocalSessionCluster cluster) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "job",
-                "--cluster", cluster.restAddress(), "--detached", "--bootstrap", KAFKA.bootstrapServers(),
-                "--model", "identity", "--voice", "voice-identity", "--device", "cpu",
+        String out = ClusterTests.dubstream("job", "--cluster", cluster.restAddress(), "--detached", "--bootstrap",
+                KAFKA.bootstrapServers(), "--model", "identity", "--voice", "voice-identity", "--device", "cpu",
                 "--set", "dubstream.checkpoint-interval=1s");
-        assertThat(code).as(err.toString()).isZero();
-        Matcher submitted = Pattern.compile("dubstream job ([0-9a-f]{32}) submitted .* in (dubstream-flink-job-\\S+-job\\.jar)")
-                .matcher(out.toString());
-        assertThat(submitted.find()).as(out.toString()).isTrue();
-        log("job " + submitted.group(1) + " submitted with " + submitted.group(2));
-        return submitted.group(1);
-    }
-
-    /**
-     * Flink's modules and their dependencies, as the build resolved them, and log4j: what a Flink
-     * distribution's {@code lib/} holds. Nothing of the job's: no Kafka, DJL, JavaCV, picocli or
-     * Jackson, and none of the project's classes.
-     */
-    private static String flinkOnlyClasspath() {
-        String classpath = FlinkClasspath.ofBuild();
-        assertThat(classpath.split(File.pathSeparator)).as("the cluster's class path")
-                .anySatisfy(e -> assertThat(e).contains("flink-runtime-"))
-                .noneSatisfy(e -> assertThat(e).containsAnyOf("dubstream", "/ai/djl/", "/org/bytedeco/",
-                        "/org/apache/kafka/", "flink-connector-kafka", "picocli", "jackson-databind", "scala-library"));
-        return classpath;
+        String job = ClusterTests.submittedJob(out);
+        Matcher jar = Pattern.compile(" in (dubstream-flink-job-\\S+-job\\.jar)").matcher(out);
+        assertThat(jar.find()).as(out).isTrue();
+        log("job " + job + " submitted with " + jar.group(1));
+        return job;
     }
 
     private static void awaitTrue(String what, ClusterTests.Condition condition) throws Exception {
