@@ -129,6 +129,12 @@ final class JobCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "job-shutdown"));
             while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 var status = flink.status(job);
+                if (status == org.apache.flink.api.common.JobStatus.FINISHED) {
+                    // stopped with a savepoint (job --cluster <this web UI> --stop)
+                    spec.commandLine().getOut().println("the job finished (stopped with a savepoint: "
+                            + "--from-savepoint resumes from it)");
+                    return DubstreamCli.EXIT_OK;
+                }
                 if (status.isGloballyTerminalState()) {
                     throw new IllegalStateException("the job ended as " + status);
                 }
