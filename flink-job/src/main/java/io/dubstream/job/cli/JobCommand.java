@@ -2,12 +2,14 @@ package io.dubstream.job.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -27,7 +29,7 @@ import io.dubstream.job.cluster.SavepointStop;
 
 /**
  * {@code dubstream job}: runs the job on a local Flink cluster with its web UI until Ctrl-C, or
- * submits it to a running cluster ({@code --cluster}), either from a savepoint
+ * submits it to a running cluster ({@code --cluster}), from a savepoint when given one
  * ({@code --from-savepoint}); or stops a job on a cluster with a savepoint ({@code --stop}).
  */
 @Command(name = "job", mixinStandardHelpOptions = true,
@@ -44,10 +46,10 @@ final class JobCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** How long {@code --stop} waits for the savepoint and the job's end. */
-    static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofMinutes(5);
+    static final Duration STOP_TIMEOUT = Duration.ofMinutes(5);
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers (required, but with --stop).")
+            description = "Kafka bootstrap servers (required unless --stop).")
     String bootstrap;
 
     @Mixin
@@ -121,7 +123,7 @@ final class JobCommand implements Callable<Integer> {
             env.setParallelism(run.parallelism);
             DubstreamJob.defineKafkaJob(env, conf);
             JobID job = flink.submit(env, "dubstream (" + run.model + ")");
-            flink.awaitRunning(job, java.time.Duration.ofSeconds(60));
+            flink.awaitRunning(job, Duration.ofSeconds(60));
             spec.commandLine().getOut().println("dubstream job " + job + " running with model " + run.model
                     + restoredFrom() + "; Flink web UI at " + flink.webUi() + "; Ctrl-C stops it");
             spec.commandLine().getOut().flush();
@@ -129,7 +131,7 @@ final class JobCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "job-shutdown"));
             while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 var status = flink.status(job);
-                if (status == org.apache.flink.api.common.JobStatus.FINISHED) {
+                if (status == JobStatus.FINISHED) {
                     // stopped with a savepoint (job --cluster <this web UI> --stop)
                     spec.commandLine().getOut().println("the job finished (stopped with a savepoint: "
                             + "--from-savepoint resumes from it)");
