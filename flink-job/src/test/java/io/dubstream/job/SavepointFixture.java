@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 
+import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.records.RecordType;
 
@@ -36,6 +37,7 @@ record SavepointFixture(String name, Path directory, Properties properties) {
     private static final String OPTION = "option.";
     /** The topics, after the input prefix, that the fixture's frames and audio went to. */
     private static final String MEDIA_TOPICS = "input.media.topics";
+    private static final String RECORD_FORMAT_VERSION = "record.format.version";
 
     /** The job options of a fixture run, the Kafka address and the checkpoint directory aside. */
     static Map<String, String> jobOptions() {
@@ -85,6 +87,14 @@ record SavepointFixture(String name, Path directory, Properties properties) {
 
     String inputSha256() {
         return properties.getProperty("input.sha256");
+    }
+
+    /**
+     * The record format version the fixture's clip was written in; 3 for fixtures that do not state
+     * it, all written before version 4.
+     */
+    int recordFormatVersion() {
+        return Integer.parseInt(properties.getProperty(RECORD_FORMAT_VERSION, "3"));
     }
 
     /**
@@ -172,6 +182,7 @@ record SavepointFixture(String name, Path directory, Properties properties) {
         p.setProperty("clip.samples", Long.toString(FixtureClip.SAMPLES));
         p.setProperty("clip.cut.frame", Integer.toString(FixtureClip.CUT_FRAME));
         p.setProperty("input.sha256", inputSha256);
+        p.setProperty(RECORD_FORMAT_VERSION, Integer.toString(ClipRecordCodec.VERSION));
         p.setProperty(MEDIA_TOPICS, "media");
         p.setProperty("frames.committed.before.savepoint", Long.toString(frames));
         p.setProperty("samples.committed.before.savepoint", Long.toString(samples));

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.dubstream.connectors.format.ClipRecordCodec;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.records.AudioBlock;
@@ -85,7 +86,8 @@ class SavepointFixtureWriterITCase {
         assertThat(CommittedClip.committedEnd(bootstrap, out, FixtureClip.CLIP)).isEmpty();
         long samples = before.audio.stream().mapToLong(AudioBlock::sampleCount).sum();
         copy(Path.of(URI.create(savepoint)), target);
-        SavepointFixture.writeProperties(target, options, PARALLELISM, before.frames.size(), samples, clip.sha256());
+        SavepointFixture.writeProperties(target, options, PARALLELISM, before.frames.size(), samples,
+                clip.sha256(ClipRecordCodec.VERSION));
         assertThat(size(target)).as("bytes of the fixture, to be committed").isLessThan(1_000_000);
     }
 

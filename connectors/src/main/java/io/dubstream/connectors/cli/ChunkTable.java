@@ -9,7 +9,8 @@ import io.dubstream.connectors.records.ClipStatus;
 /**
  * A clip's chunk state table as its status records tell it: per chunk its latest state, attempt,
  * retries, the part of the clip it stands for (its core, in seconds, and how the cut at its end was
- * chosen), after a dub its lines and how they were fitted, and last error; printed by
+ * chosen), after a dub its lines and how they were fitted, the model (and voice) of its latest
+ * attempt when the records name it, and last error; printed by
  * {@code dubstream status}.
  */
 final class ChunkTable {
@@ -26,6 +27,7 @@ final class ChunkTable {
         String lastError = "";
         String core = "";
         String dub = "";
+        String model = "";
         ChunkStatus last;
     }
 
@@ -59,6 +61,9 @@ final class ChunkTable {
         if (change.hasDubLines()) {
             row.dub = dub(change);
         }
+        if (change.hasModel()) {
+            row.model = model(change);
+        }
         return true;
     }
 
@@ -66,6 +71,11 @@ final class ChunkTable {
     static String dub(ChunkStatus c) {
         int[] d = c.getDubLines();
         return d[0] + " lines: " + d[1] + " extended, " + d[2] + " stretched, " + d[3] + " cut";
+    }
+
+    /** The model of a chunk's attempt, with its voice when it had one: {@code colour-gain, voice voice-identity}. */
+    static String model(ChunkStatus c) {
+        return c.getModel() + (c.getVoice().isEmpty() ? "" : ", voice " + c.getVoice());
     }
 
     /** A chunk's core as {@code 9.850-21.400 s gap}. */
@@ -78,6 +88,7 @@ final class ChunkTable {
     static String describe(ChunkStatus c) {
         return "chunk " + c.getChunkIndex() + (c.hasChunkCount() ? "/" + c.getChunkCount() : "") + " " + c.getState()
                 + (c.getAttempt() > 0 ? " (attempt " + c.getAttempt() + ")" : "")
+                + (c.hasModel() && c.getState() == ChunkStatus.State.RUNNING ? ", model " + model(c) : "")
                 + (c.hasCore() && c.getState() == ChunkStatus.State.PENDING ? ", core " + core(c) : "")
                 + (c.hasDubLines() && c.getState() == ChunkStatus.State.DONE ? ", dub " + dub(c) : "")
                 + (c.getError().isEmpty() ? "" : ": " + c.getError());
@@ -98,15 +109,17 @@ final class ChunkTable {
     /** The table, one line per chunk under a header. */
     String render() {
         boolean dubbed = rows.values().stream().anyMatch(r -> !r.dub.isEmpty());
-        StringBuilder b = new StringBuilder(String.format("%-7s %-8s %-8s %-8s %-28s " + (dubbed ? "%-44s " : "%s")
-                + "%s%n", "chunk", "state", "attempt", "retries", "core", dubbed ? "dub" : "", "last error"));
+        boolean named = rows.values().stream().anyMatch(r -> !r.model.isEmpty());
+        String columns = "%-7s %-8s %-8s %-8s %-28s " + (dubbed ? "%-44s " : "%s") + (named ? "%-36s " : "%s") + "%s";
+        StringBuilder b = new StringBuilder(String.format(columns + "%n", "chunk", "state", "attempt", "retries", "core",
+                dubbed ? "dub" : "", named ? "model" : "", "last error"));
         for (Map.Entry<Integer, Row> e : rows.entrySet()) {
             Row r = e.getValue();
             String error = r.lastError.length() > ERROR_WIDTH ? r.lastError.substring(0, ERROR_WIDTH - 3) + "..."
                     : r.lastError;
-            b.append(String.format("%-7s %-8s %-8d %-8d %-28s " + (dubbed ? "%-44s " : "%s") + "%s",
-                    e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""), r.state, r.attempt, r.retries, r.core,
-                    dubbed ? r.dub : "", error).stripTrailing()).append(System.lineSeparator());
+            b.append(String.format(columns, e.getKey() + (chunkCount >= 0 ? "/" + chunkCount : ""), r.state,
+                    String.valueOf(r.attempt), String.valueOf(r.retries), r.core, dubbed ? r.dub : "",
+                    named ? r.model : "", error).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
     }

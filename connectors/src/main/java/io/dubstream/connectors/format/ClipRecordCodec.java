@@ -43,9 +43,11 @@ public final class ClipRecordCodec {
      * version 3 added, at the end of the dead letter, the whole original's length and SHA-256, since
      * a dead letter may keep only the first bytes of the original (an older dead letter kept all of
      * them: its length and digest are computed when it is read), and the frame part record, which
-     * carries a frame too large for one record in pieces.
+     * carries a frame too large for one record in pieces; version 4 added, at the end of the chunk
+     * status, the model and the voice that made the attempt (an older chunk status reads with both
+     * empty).
      */
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 4;
     /** The oldest format version this code reads. */
     public static final byte OLDEST_READABLE_VERSION = 1;
     public static final int HEADER_BYTES = 4;
@@ -296,6 +298,8 @@ public final class ClipRecordCodec {
         w.string(s.getCut());
         int[] dub = s.hasDubLines() ? s.getDubLines() : new int[] {-1, -1, -1, -1};
         w.buf.putInt(dub[0]).putInt(dub[1]).putInt(dub[2]).putInt(dub[3]);
+        w.string(s.getModel());
+        w.string(s.getVoice());
     }
 
     private static ChunkStatus readChunkStatus(Reader r, String clipId, byte version) throws InvalidRecordException {
@@ -320,7 +324,12 @@ public final class ClipRecordCodec {
         int extended = r.i32("dub lines extended");
         int stretched = r.i32("dub lines stretched");
         int cut = r.i32("dub lines cut");
-        return spoken < 0 ? status : status.withDubLines(spoken, extended, stretched, cut);
+        status = spoken < 0 ? status : status.withDubLines(spoken, extended, stretched, cut);
+        if (version < 4) {
+            return status;
+        }
+        String model = r.string("model");
+        return status.withModel(model, r.string("voice"));
     }
 
     private static void writeClipStatus(Writer w, ClipStatus s) {
@@ -368,7 +377,8 @@ public final class ClipRecordCodec {
             case MANIFEST -> 4 * 3 * 4096;
             case END_OF_CLIP -> ((EndOfClip) record).getReason().length() * 3;
             case CHUNK_STATUS -> (((ChunkStatus) record).getError().length()
-                    + ((ChunkStatus) record).getClipMode().length() + ((ChunkStatus) record).getCut().length()) * 3;
+                    + ((ChunkStatus) record).getClipMode().length() + ((ChunkStatus) record).getCut().length()
+                    + ((ChunkStatus) record).getModel().length() + ((ChunkStatus) record).getVoice().length()) * 3;
             case CLIP_STATUS -> ((ClipStatus) record).getReason().length() * 3;
             case SCRIPT_LINE -> (((ScriptLine) record).getText().length() + ((ScriptLine) record).getLanguage().length()
                     + ((ScriptLine) record).getSpeaker().length()) * 3;

@@ -293,6 +293,8 @@ public final class RecordValidator {
         }
         checkText("chunk status clip mode", s.getClipMode());
         checkText("chunk status cut", s.getCut());
+        checkText("chunk status model", s.getModel());
+        checkText("chunk status voice", s.getVoice());
         if (s.hasDubLines()) {
             int[] dub = s.getDubLines();
             if (dub.length != 4 || dub[0] < 0 || dub[1] < 0 || dub[2] < 0 || dub[3] < 0

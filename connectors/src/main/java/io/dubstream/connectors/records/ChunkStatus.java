@@ -83,6 +83,13 @@ public class ChunkStatus extends KeyedByClip {
      * (spoken, extended, stretched, cut); null otherwise. Since format version 2.
      */
     private int[] dubLines;
+    /**
+     * The model ({@code --model}) and the voice ({@code --voice}) of the attempt, on the RUNNING,
+     * RETRIED, FAILED, DONE and MERGED records of a chunk; empty when not stated (PENDING, no voice,
+     * or a record older than format version 4). Since format version 4.
+     */
+    private String model = "";
+    private String voice = "";
 
     public ChunkStatus() {}
 
@@ -133,12 +140,22 @@ public class ChunkStatus extends KeyedByClip {
         return s;
     }
 
+    /** The same change made by the model {@code modelName} with the voice {@code voiceName} (empty: none). */
+    public ChunkStatus withModel(String modelName, String voiceName) {
+        ChunkStatus s = copy();
+        s.model = modelName;
+        s.voice = voiceName;
+        return s;
+    }
+
     private ChunkStatus copy() {
         ChunkStatus s = new ChunkStatus(getClipId(), chunkIndex, chunkCount, state, attempt, error, atMillis, clipMode);
         s.coreStartMicros = coreStartMicros;
         s.coreEndMicros = coreEndMicros;
         s.cut = cut;
         s.dubLines = dubLines == null ? null : dubLines.clone();
+        s.model = model;
+        s.voice = voice;
         return s;
     }
 
@@ -165,6 +182,27 @@ public class ChunkStatus extends KeyedByClip {
 
     public void setDubLines(int[] dubLines) {
         this.dubLines = dubLines;
+    }
+
+    /** Whether the record names the model of its attempt. */
+    public boolean hasModel() {
+        return model != null && !model.isEmpty();
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public String getVoice() {
+        return voice;
+    }
+
+    public void setVoice(String voice) {
+        this.voice = voice;
     }
 
     /** Whether the record states the chunk's core. */
@@ -274,7 +312,8 @@ public class ChunkStatus extends KeyedByClip {
                 && atMillis == s.atMillis && state == s.state && Objects.equals(getClipId(), s.getClipId())
                 && Objects.equals(error, s.error) && Objects.equals(clipMode, s.clipMode)
                 && coreStartMicros == s.coreStartMicros && coreEndMicros == s.coreEndMicros
-                && Objects.equals(cut, s.cut) && java.util.Arrays.equals(dubLines, s.dubLines);
+                && Objects.equals(cut, s.cut) && java.util.Arrays.equals(dubLines, s.dubLines)
+                && Objects.equals(model, s.model) && Objects.equals(voice, s.voice);
     }
 
     @Override
@@ -289,6 +328,8 @@ public class ChunkStatus extends KeyedByClip {
                 + (error == null || error.isEmpty() ? "" : ", error=" + error) + ", at " + atMillis
                 + (clipMode == null || clipMode.isEmpty() ? "" : ", mode " + clipMode)
                 + (hasCore() ? ", core " + coreStartMicros + ".." + coreEndMicros + " us, cut " + cut : "")
-                + (hasDubLines() ? ", dub lines " + java.util.Arrays.toString(dubLines) : "") + "}";
+                + (hasDubLines() ? ", dub lines " + java.util.Arrays.toString(dubLines) : "")
+                + (hasModel() ? ", model " + model + (voice == null || voice.isEmpty() ? "" : ", voice " + voice) : "")
+                + "}";
     }
 }

@@ -39,6 +39,10 @@ public final class StatusRecordsJson {
                     m.put("coreEndMicros", s.getCoreEndMicros());
                     m.put("cut", s.getCut());
                 }
+                if (s.hasModel()) {
+                    m.put("model", s.getModel());
+                    m.put("voice", s.getVoice());
+                }
             } else if (r instanceof ClipStatus s) {
                 m.put("outcome", s.getOutcome().name());
                 m.put("chunksMerged", s.getChunksMerged());
@@ -73,6 +77,9 @@ public final class StatusRecordsJson {
                     if (n.has("coreEndMicros")) {
                         s = s.withCore(n.get("coreStartMicros").asLong(), n.get("coreEndMicros").asLong(),
                                 n.path("cut").asText(""));
+                    }
+                    if (n.has("model")) {
+                        s = s.withModel(n.get("model").asText(), n.path("voice").asText(""));
                     }
                     records.add(s);
                 } else if (n.has("outcome")) {

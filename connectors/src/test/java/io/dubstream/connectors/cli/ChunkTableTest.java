@@ -40,6 +40,26 @@ class ChunkTableTest {
     }
 
     @Test
+    void eachChunkShowsTheModelOfItsLatestAttemptWhenTheRecordsNameIt() {
+        ChunkTable table = new ChunkTable();
+        table.add(ChunkStatus.of("c", 0, State.DONE, 1, 2).withModel("identity", ""));
+        table.add(ChunkStatus.of("c", 1, State.RUNNING, 1, 3).withChunkCount(3).withModel("identity", ""));
+        // the job was upgraded: the chunk ran again on the new model
+        table.add(ChunkStatus.of("c", 1, State.DONE, 1, 4).withModel("colour-gain", "voice-identity"));
+        table.add(ChunkStatus.of("c", 2, State.PENDING, 0, 5));
+
+        assertThat(table.render().lines()).containsExactly(
+                "chunk   state    attempt  retries  core                         model                                last error",
+                "0/3     DONE     1        0                                     identity",
+                "1/3     DONE     1        0                                     colour-gain, voice voice-identity",
+                "2/3     PENDING  0        0");
+        assertThat(ChunkTable.describe(ChunkStatus.of("c", 1, State.RUNNING, 2, 3).withModel("colour-gain",
+                "voice-identity"))).isEqualTo("chunk 1 RUNNING (attempt 2), model colour-gain, voice voice-identity");
+        assertThat(ChunkTable.describe(ChunkStatus.of("c", 1, State.RUNNING, 1, 3).withModel("identity", "")))
+                .isEqualTo("chunk 1 RUNNING (attempt 1), model identity");
+    }
+
+    @Test
     void aHeartbeatChangesNothingAndReadsAsStillInItsState() {
         ChunkTable table = new ChunkTable();
         assertThat(table.add(ChunkStatus.of("c", 0, State.PENDING, 0, 1).withChunkCount(1).withCore(0, 40_000_000,

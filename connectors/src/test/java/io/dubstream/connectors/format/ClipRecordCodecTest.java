@@ -137,14 +137,39 @@ class ClipRecordCodecTest {
 
     @Test
     void aVersionOneChunkStatusReadsWithoutItsCore() throws Exception {
-        byte[] v2 = codec.encode(chunkStatus());
-        // version 2 appended core start i64, core end i64, the cut string (2 + 3 bytes) and four i32 dub counts
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 8 - 8 - 2 - "gap".length() - 4 * 4);
+        byte[] v4 = codec.encode(chunkStatus());
+        // version 2 appended core start i64, core end i64, the cut string (2 + 3 bytes) and four i32 dub counts;
+        // version 4 the model and voice strings (2 + 0 bytes each here)
+        byte[] v1 = Arrays.copyOf(v4, v4.length - 8 - 8 - 2 - "gap".length() - 4 * 4 - 2 - 2);
         v1[2] = 1;
         ChunkStatus back = (ChunkStatus) codec.decode(v1).recordOrThrow();
         assertThat(back.hasCore()).isFalse();
         assertThat(back.getCut()).isEmpty();
         assertThat(back.withCore(19_850_000, 31_200_000, "gap")).isEqualTo(chunkStatus());
+    }
+
+    @Test
+    void aChunkStatusNamesItsModelAndVoiceAndAVersionThreeOneReadsWithNeither() throws Exception {
+        ChunkStatus named = chunkStatus().withModel("colour-gain", "voice-identity");
+        ChunkStatus back = (ChunkStatus) roundTrip(named);
+        assertThat(back).isEqualTo(named);
+        assertThat(back.getModel()).isEqualTo("colour-gain");
+        assertThat(back.getVoice()).isEqualTo("voice-identity");
+        assertThat(back).isNotEqualTo(chunkStatus().withModel("identity", "voice-identity"));
+
+        // version 4 appended the model and the voice strings (u16 length + UTF-8 each)
+        byte[] v4 = codec.encode(named);
+        byte[] v3 = Arrays.copyOf(v4, v4.length - 2 - "colour-gain".length() - 2 - "voice-identity".length());
+        v3[2] = 3;
+        ChunkStatus old = (ChunkStatus) codec.decode(v3).recordOrThrow();
+        assertThat(old.hasModel()).isFalse();
+        assertThat(old.getModel()).isEmpty();
+        assertThat(old.getVoice()).isEmpty();
+        assertThat(old).isEqualTo(chunkStatus());
+        // a version 3 reader's layout with version 4's fields left over is refused, not misread
+        byte[] mislabelled = v4.clone();
+        mislabelled[2] = 3;
+        assertThat(codec.decode(mislabelled).isValid()).isFalse();
     }
 
     @Test
@@ -193,7 +218,7 @@ class ClipRecordCodecTest {
     void framePartLayoutFollowsTheClipId() throws Exception {
         FramePart part = new FramePart("c", 7, 280_000, 3840, 2160, 1, 2, 11, new byte[] {1, 2, 3, 4, 5, 6});
         byte[] bytes = codec.encode(part);
-        assertThat(bytes).startsWith('D', 'S', 3, 9);
+        assertThat(bytes).startsWith('D', 'S', ClipRecordCodec.VERSION, 9);
         ByteBuffer b = ByteBuffer.wrap(bytes, 7, bytes.length - 7); // header 4 + id (2 + 1)
         assertThat(b.getLong()).isEqualTo(7);
         assertThat(b.getLong()).isEqualTo(280_000);
@@ -272,7 +297,7 @@ class ClipRecordCodecTest {
     @Test
     void chunkStatusLayoutFollowsTheClipId() throws Exception {
         byte[] bytes = codec.encode(ChunkStatus.of("c", 3, ChunkStatus.State.DONE, 2, 5L).withChunkCount(4)
-                .withCore(7, 9, "end"));
+                .withCore(7, 9, "end").withModel("identity", ""));
         ByteBuffer b = ByteBuffer.wrap(bytes, 7, bytes.length - 7); // header 4 + id (2 + 1)
         assertThat(b.getInt()).isEqualTo(3);
         assertThat(b.getInt()).isEqualTo(4);
@@ -289,6 +314,10 @@ class ClipRecordCodecTest {
         for (int i = 0; i < 4; i++) {
             assertThat(b.getInt()).as("no dub lines stated").isEqualTo(-1);
         }
+        assertThat(b.getShort()).as("the model's length").isEqualTo((short) "identity".length());
+        assertThat(b.get()).isEqualTo((byte) 'i');
+        b.position(b.position() + "identity".length() - 1);
+        assertThat(b.getShort()).as("no voice").isEqualTo((short) 0);
         assertThat(b.hasRemaining()).isFalse();
     }
 
@@ -330,7 +359,7 @@ class ClipRecordCodecTest {
         byte[] good = codec.encode(frame());
         assertRejected(new byte[] {'D', 'S'}, "shorter than the 4-byte header");
         assertRejected(mutate(good, b -> b[0] = 'X'), "magic");
-        assertRejected(mutate(good, b -> b[2] = 4), "format version 4; this reader knows versions 1 to 3");
+        assertRejected(mutate(good, b -> b[2] = 5), "format version 5; this reader knows versions 1 to 4");
         assertRejected(mutate(good, b -> b[2] = 0), "format version 0");
         assertRejected(mutate(good, b -> b[3] = 77), "unknown type byte 77");
         byte[] status = codec.encode(chunkStatus());

@@ -48,7 +48,8 @@ class RecordFormatFixturesTest {
                 "mode=chunked chunks=6", 1_764_000_060_000L));
         records.put("dead-letter", new DeadLetter("clip-1", "dubstream.frames", 3, 12_345, "frame index -1 is negative",
                 new byte[] {'D', 'S', 3, 2, 0, 1}, 1_764_000_001_000L));
-        records.put("chunk-status", ClipRecordCodecTest.chunkStatus().withDubLines(5, 1, 2, 1));
+        records.put("chunk-status", ClipRecordCodecTest.chunkStatus().withDubLines(5, 1, 2, 1)
+                .withModel("colour-gain", "voice-identity"));
         records.put("clip-status", ClipRecordCodecTest.clipStatus());
         records.put("script-line", ClipRecordCodecTest.scriptLine());
         records.put("frame-part", ClipRecordCodecTest.framePart());
@@ -78,6 +79,9 @@ class RecordFormatFixturesTest {
         if (record instanceof ChunkStatus s && version < 2) {
             return new ChunkStatus(s.getClipId(), s.getChunkIndex(), s.getChunkCount(), s.getState(), s.getAttempt(),
                     s.getError(), s.getAtMillis(), s.getClipMode());
+        }
+        if (record instanceof ChunkStatus s && version < 4) {
+            return s.withModel("", "");
         }
         return record;
     }

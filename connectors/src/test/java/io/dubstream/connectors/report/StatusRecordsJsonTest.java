@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.dubstream.connectors.records.ChunkStatus;
 import io.dubstream.connectors.records.ClipRecord;
 
 class StatusRecordsJsonTest {
@@ -46,6 +47,18 @@ class StatusRecordsJsonTest {
         List<ClipRecord> records = ReportFixtures.failed("b", "out of memory: \"<b>\"");
 
         List<ClipRecord> back = StatusRecordsJson.fromJson("b",
+                JSON.readTree(JSON.writeValueAsString(StatusRecordsJson.toJson(records))));
+
+        assertThat(back).containsExactlyElementsOf(records);
+    }
+
+    @Test
+    void theModelAndVoiceOfAChunksAttemptRoundTrip() throws IOException {
+        List<ClipRecord> records = List.of(
+                ChunkStatus.of("c", 0, ChunkStatus.State.RUNNING, 1, 5).withModel("identity", ""),
+                ChunkStatus.of("c", 1, ChunkStatus.State.DONE, 1, 9).withModel("colour-gain", "voice-identity"));
+
+        List<ClipRecord> back = StatusRecordsJson.fromJson("c",
                 JSON.readTree(JSON.writeValueAsString(StatusRecordsJson.toJson(records))));
 
         assertThat(back).containsExactlyElementsOf(records);

@@ -67,6 +67,11 @@ public record ClusterDirectory(Path root) {
         return root.resolve("checkpoints");
     }
 
+    /** Where a stop with a savepoint writes it when no directory is given ({@code dubstream job --stop}). */
+    public Path savepoints() {
+        return root.resolve("savepoints");
+    }
+
     /** The processes' working directories and temporary files (blobs, spills); removed on stop. */
     public Path work() {
         return root.resolve("work");

@@ -35,6 +35,16 @@ public final class ClusterRestApi {
     /** One job of {@code /jobs/overview}. */
     public record Job(String id, String name, String state) {}
 
+    /**
+     * A savepoint operation ({@code /jobs/:id/savepoints/:trigger}): in progress, or completed with
+     * the savepoint's location or, when it failed, why.
+     */
+    public record SavepointOperation(boolean completed, String location, String failure) {
+        public boolean failed() {
+            return completed && failure != null;
+        }
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI base;
@@ -94,8 +104,66 @@ public final class ClusterRestApi {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("restored").asLong();
     }
 
+    /** The savepoint or checkpoint the job was last restored from, or empty when it never was. */
+    public Optional<String> restoredFrom(String jobId) throws IOException {
+        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull() ? Optional.empty()
+                : Optional.of(restored.path("external_path").asText());
+    }
+
+    /**
+     * Asks the cluster to stop the job with a savepoint in the canonical format, which any later
+     * release restores ({@code POST /jobs/:id/stop}, without draining: the sources stop where they are
+     * and a restored job goes on from there).
+     *
+     * @param targetDirectory where the savepoint goes; null for the cluster's
+     *     {@code execution.checkpointing.savepoint-dir}
+     * @return the trigger id, for {@link #savepointOperation}
+     */
+    public String stopWithSavepoint(String jobId, String targetDirectory) throws IOException {
+        var body = json.createObjectNode().put("drain", false).put("formatType", "CANONICAL");
+        if (targetDirectory != null) {
+            body.put("targetDirectory", targetDirectory);
+        }
+        return send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/stop")).timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build()).path("request-id").asText();
+    }
+
+    /** Where the savepoint operation {@code triggerId} of the job is. */
+    public SavepointOperation savepointOperation(String jobId, String triggerId) throws IOException {
+        JsonNode answer = get("/jobs/" + jobId + "/savepoints/" + triggerId);
+        if (!"COMPLETED".equals(answer.path("status").path("id").asText())) {
+            return new SavepointOperation(false, null, null);
+        }
+        JsonNode operation = answer.path("operation");
+        JsonNode cause = operation.path("failure-cause");
+        return cause.isMissingNode() || cause.isNull()
+                ? new SavepointOperation(true, operation.path("location").asText(), null)
+                : new SavepointOperation(true, null, causeOf(cause.path("stack-trace").asText()));
+    }
+
+    /** The first line of a failure's stack trace and the last cause it names: the error and its root. */
+    static String causeOf(String stackTrace) {
+        List<String> lines = stackTrace.lines().toList();
+        if (lines.isEmpty()) {
+            return "no reason given";
+        }
+        String root = null;
+        for (String line : lines) {
+            if (line.startsWith("Caused by: ")) {
+                root = line.substring("Caused by: ".length());
+            }
+        }
+        return root == null || root.equals(lines.get(0)) ? lines.get(0) : lines.get(0) + " (caused by " + root + ")";
+    }
+
     private JsonNode get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build();
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build());
+    }
+
+    /** Sends the request and reads its JSON answer; an answer other than 200 or 202 is an error with its reason. */
+    private JsonNode send(HttpRequest request) throws IOException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -103,9 +171,22 @@ public final class ClusterRestApi {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking " + request.uri(), e);
         }
-        if (response.statusCode() != 200) {
-            throw new IOException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+        if (response.statusCode() != 200 && response.statusCode() != 202) {
+            throw new IOException(request.uri() + " answered " + response.statusCode() + ": " + errors(response.body()));
         }
         return json.readTree(response.body());
+    }
+
+    /** The {@code errors} of Flink's error answer, first lines only, or the body when it has none. */
+    private String errors(String body) {
+        try {
+            List<String> errors = new ArrayList<>();
+            for (JsonNode e : json.readTree(body).path("errors")) {
+                errors.add(e.asText().lines().findFirst().orElse(""));
+            }
+            return errors.isEmpty() ? body : String.join("; ", errors);
+        } catch (IOException e) {
+            return body;
+        }
     }
 }

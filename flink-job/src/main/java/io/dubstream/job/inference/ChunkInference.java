@@ -189,7 +189,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
             result.completeExceptionally(fatal);
             return;
         }
-        InferenceRun run = new InferenceRun(chunk, result, model.name());
+        InferenceRun run = new InferenceRun(chunk, result, model);
         inFlight.put(result, run);
         submit(run);
     }

@@ -12,8 +12,18 @@ import io.dubstream.job.records.Chunk;
  */
 public interface ChunkModel extends AutoCloseable {
 
-    /** The name the model is chosen by ({@code --model}). */
+    /** The name the model is chosen by ({@code --model}); with a voice stage, the voice's name too. */
     String name();
+
+    /** The frame model's name alone, as {@code --model} chose it. */
+    default String modelName() {
+        return name();
+    }
+
+    /** The voice stage's name, as {@code --voice} chose it; empty when there is none. */
+    default String voiceName() {
+        return "";
+    }
 
     /**
      * Processes one chunk.

@@ -38,6 +38,8 @@ final class InferenceRun {
     private final Chunk chunk;
     private final ResultFuture<Chunk> result;
     private final String modelName;
+    private final String frameModel;
+    private final String voice;
     private final List<ChunkAttempt> attempts = new ArrayList<>();
     /** Start of the attempt running now, or -1. */
     private long runningSince = -1;
@@ -47,10 +49,22 @@ final class InferenceRun {
     private Future<?> nextStep;
     private boolean finished;
 
-    InferenceRun(Chunk chunk, ResultFuture<Chunk> result, String modelName) {
+    /**
+     * @param modelName the model as the failure marker names it (with its voice, {@link ChunkModel#name()})
+     * @param frameModel the frame model every attempt records ({@link ChunkModel#modelName()})
+     * @param voice the voice every attempt records ({@link ChunkModel#voiceName()}, empty for none)
+     */
+    InferenceRun(Chunk chunk, ResultFuture<Chunk> result, String modelName, String frameModel, String voice) {
         this.chunk = chunk;
         this.result = result;
         this.modelName = modelName;
+        this.frameModel = frameModel;
+        this.voice = voice;
+    }
+
+    /** A run of {@code model}. */
+    InferenceRun(Chunk chunk, ResultFuture<Chunk> result, ChunkModel model) {
+        this(chunk, result, model.name(), model.modelName(), model.voiceName());
     }
 
     Chunk chunk() {
@@ -100,7 +114,7 @@ final class InferenceRun {
         if (finished) {
             return false;
         }
-        attempts.add(ChunkAttempt.succeeded(attempts.size() + 1, runningSince, now));
+        attempts.add(ChunkAttempt.succeeded(attempts.size() + 1, runningSince, now).by(frameModel, voice));
         finish(output);
         return true;
     }
@@ -114,7 +128,7 @@ final class InferenceRun {
         if (finished) {
             return false;
         }
-        attempts.add(ChunkAttempt.failed(attempts.size() + 1, runningSince, now, error));
+        attempts.add(ChunkAttempt.failed(attempts.size() + 1, runningSince, now, error).by(frameModel, voice));
         runningSince = -1;
         runningOn = null;
         return true;
@@ -160,7 +174,8 @@ final class InferenceRun {
         }
         TimedOut left = new TimedOut(nextStep, runningOn, runningOn == null ? 0 : attempts.size() + 1);
         if (runningSince >= 0 || attempts.isEmpty()) {
-            attempts.add(ChunkAttempt.failed(attempts.size() + 1, runningSince >= 0 ? runningSince : now, now, error));
+            attempts.add(ChunkAttempt.failed(attempts.size() + 1, runningSince >= 0 ? runningSince : now, now, error)
+                    .by(frameModel, voice));
             finish(marker(error));
         } else {
             ChunkAttempt last = attempts.get(attempts.size() - 1);

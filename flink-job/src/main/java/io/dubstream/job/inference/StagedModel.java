@@ -40,8 +40,18 @@ public final class StagedModel implements ChunkModel {
 
     @Override
     public String name() {
-        String audio = voice != null ? voice.model().name() : dubbing != null ? dubbing.synthesizer().name() : null;
-        return audio == null ? frames.name() : audio + "+" + frames.name();
+        String audio = voiceName();
+        return audio.isEmpty() ? frames.name() : audio + "+" + frames.name();
+    }
+
+    @Override
+    public String modelName() {
+        return frames.modelName();
+    }
+
+    @Override
+    public String voiceName() {
+        return voice != null ? voice.model().name() : dubbing != null ? dubbing.synthesizer().name() : "";
     }
 
     @Override

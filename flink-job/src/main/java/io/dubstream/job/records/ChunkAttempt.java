@@ -3,8 +3,8 @@ package io.dubstream.job.records;
 import java.util.Objects;
 
 /**
- * One run of the model on a chunk: when it started and ended (wall clock, ms) and, when it failed,
- * why. A chunk that inference emits carries all its attempts in order ({@link Chunk#getAttempts()}).
+ * One run of the model on a chunk: which model and voice ran it, when it started and ended (wall
+ * clock, ms) and, when it failed, why. A chunk that inference emits carries all its attempts in order ({@link Chunk#getAttempts()}).
  *
  * <p>A Flink POJO (tested).
  */
@@ -18,6 +18,10 @@ public class ChunkAttempt {
     private long endedAtMillis;
     /** Null when the attempt produced the chunk's output. */
     private String error;
+    /** The model ({@code --model}) that ran the attempt; null when not known (a state of an older release). */
+    private String model;
+    /** The voice ({@code --voice}) that ran the attempt, empty for none; null when not known. */
+    private String voice;
 
     public ChunkAttempt() {}
 
@@ -42,6 +46,14 @@ public class ChunkAttempt {
             e = e.substring(0, MAX_ERROR_LENGTH - 3) + "...";
         }
         return new ChunkAttempt(number, startedAtMillis, endedAtMillis, e);
+    }
+
+    /** The same attempt, run by the model {@code modelName} with the voice {@code voiceName} (empty: none). */
+    public ChunkAttempt by(String modelName, String voiceName) {
+        ChunkAttempt a = new ChunkAttempt(number, startedAtMillis, endedAtMillis, error);
+        a.model = Objects.requireNonNull(modelName);
+        a.voice = Objects.requireNonNull(voiceName);
+        return a;
     }
 
     public boolean isFailed() {
@@ -84,19 +96,37 @@ public class ChunkAttempt {
         this.error = error;
     }
 
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public String getVoice() {
+        return voice;
+    }
+
+    public void setVoice(String voice) {
+        this.voice = voice;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChunkAttempt a && number == a.number && startedAtMillis == a.startedAtMillis
-                && endedAtMillis == a.endedAtMillis && Objects.equals(error, a.error);
+                && endedAtMillis == a.endedAtMillis && Objects.equals(error, a.error) && Objects.equals(model, a.model)
+                && Objects.equals(voice, a.voice);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(number, startedAtMillis, endedAtMillis, error);
+        return Objects.hash(number, startedAtMillis, endedAtMillis, error, model);
     }
 
     @Override
     public String toString() {
-        return "attempt " + number + " (" + durationMillis() + " ms" + (error == null ? "" : ", failed: " + error) + ")";
+        return "attempt " + number + (model == null ? "" : " of " + model) + " (" + durationMillis() + " ms"
+                + (error == null ? "" : ", failed: " + error) + ")";
     }
 }

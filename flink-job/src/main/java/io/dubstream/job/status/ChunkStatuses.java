@@ -29,13 +29,13 @@ public final class ChunkStatuses {
         List<ChunkStatus> changes = new ArrayList<>(2 * attempts.length);
         for (int i = 0; i < attempts.length; i++) {
             ChunkAttempt a = attempts[i];
-            changes.add(of(chunk, ChunkStatus.State.RUNNING, a.getNumber(), "", a.getStartedAtMillis()));
+            changes.add(madeBy(a, of(chunk, ChunkStatus.State.RUNNING, a.getNumber(), "", a.getStartedAtMillis())));
             if (!a.isFailed()) {
-                changes.add(of(chunk, ChunkStatus.State.DONE, a.getNumber(), "", a.getEndedAtMillis()));
+                changes.add(madeBy(a, of(chunk, ChunkStatus.State.DONE, a.getNumber(), "", a.getEndedAtMillis())));
             } else {
                 boolean last = i == attempts.length - 1 && chunk.isFailure();
-                changes.add(of(chunk, last ? ChunkStatus.State.FAILED : ChunkStatus.State.RETRIED, a.getNumber(),
-                        a.getError(), a.getEndedAtMillis()));
+                changes.add(madeBy(a, of(chunk, last ? ChunkStatus.State.FAILED : ChunkStatus.State.RETRIED,
+                        a.getNumber(), a.getError(), a.getEndedAtMillis())));
             }
         }
         return changes;
@@ -43,10 +43,12 @@ public final class ChunkStatuses {
 
     /**
      * The chunk's output was merged into its clip at {@code atMillis}. The attempt is the one that
-     * produced it (1 for a chunk that carries no attempts).
+     * produced it (1 for a chunk that carries no attempts), and so are its model and voice.
      */
     public static ChunkStatus merged(Chunk chunk, long atMillis) {
-        return of(chunk, ChunkStatus.State.MERGED, Math.max(1, chunk.attemptCount()), "", atMillis);
+        ChunkStatus merged = of(chunk, ChunkStatus.State.MERGED, Math.max(1, chunk.attemptCount()), "", atMillis);
+        ChunkAttempt[] attempts = chunk.getAttempts();
+        return attempts == null || attempts.length == 0 ? merged : madeBy(attempts[attempts.length - 1], merged);
     }
 
     /**
@@ -56,6 +58,12 @@ public final class ChunkStatuses {
     public static ClipStatus outcome(EndOfClip end, int chunksMerged, long atMillis) {
         return new ClipStatus(end.getClipId(), end.isComplete() ? ClipStatus.Outcome.COMPLETED : ClipStatus.Outcome.FAILED,
                 chunksMerged, 0, end.isComplete() ? "" : end.getReason(), atMillis);
+    }
+
+    /** The status named after the model and voice that ran {@code attempt}, when the attempt knows them. */
+    private static ChunkStatus madeBy(ChunkAttempt attempt, ChunkStatus status) {
+        return attempt.getModel() == null ? status
+                : status.withModel(attempt.getModel(), attempt.getVoice() == null ? "" : attempt.getVoice());
     }
 
     private static ChunkStatus of(Chunk chunk, ChunkStatus.State state, int attempt, String error, long atMillis) {

@@ -65,4 +65,34 @@ class JobCommandTest {
         assertThatThrownBy(() -> ClusterSubmission.jobJarIn(target)).hasMessageContaining("several job jars")
                 .hasMessageContaining("dubstream-flink-job-0.1.0-job.jar, dubstream-flink-job-0.2.0-job.jar");
     }
+
+    @Test
+    void theBootstrapIsRequiredToRunAJob() {
+        assertThat(run("job", "--cluster", "localhost:8081")).isEqualTo(2);
+        assertThat(err).contains("Missing required option: '--bootstrap=HOST:PORT'");
+    }
+
+    @Test
+    void stopGoesWithClusterAndAJobId() {
+        assertThat(run("job", "--stop", "0123456789abcdef0123456789abcdef")).isEqualTo(2);
+        assertThat(err).contains("--stop goes with --cluster HOST:PORT");
+        assertThat(run("job", "--cluster", "localhost:8081", "--stop", "my-job")).isEqualTo(2);
+        assertThat(err).contains("--stop wants a job id (32 hex digits", "got 'my-job'");
+        assertThat(run("job", "--cluster", "localhost:8081", "--stop", "0123456789abcdef0123456789abcdef",
+                "--from-savepoint", "/tmp/sp")).isEqualTo(2);
+        assertThat(err).contains("--from-savepoint, --detached and --jar go with submitting one");
+        assertThat(run("job", "--bootstrap", "localhost:9092", "--savepoint-dir", "/tmp/sp")).isEqualTo(2);
+        assertThat(err).contains("--savepoint-dir goes with --stop");
+    }
+
+    @Test
+    void aStopOnAClusterThatDoesNotAnswerFailsInOneLine() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        assertThat(run("job", "--cluster", "localhost:" + port, "--stop", "0123456789abcdef0123456789abcdef"))
+                .isEqualTo(1);
+        assertThat(err.strip().lines()).hasSize(1);
+    }
 }

@@ -5,9 +5,6 @@ import static io.dubstream.job.cluster.ClusterTests.freeConsecutivePorts;
 import static io.dubstream.job.cluster.ClusterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +29,6 @@ import io.dubstream.job.MetricNames;
 import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.status.ChunkStateTracker;
 import io.dubstream.job.status.DeadLetterCounter;
-import io.dubstream.job.cli.DubstreamLauncher;
 
 /**
  * The self-contained job jar on a cluster that has nothing but Flink: a JobManager and a TaskManager
@@ -88,7 +84,7 @@ class ShadedJarClusterITCase {
         LocalClusterSpec spec = new LocalClusterSpec(freePort(), freePort(), 1, 2,
                 LocalClusterSpec.DEFAULT_JOB_MANAGER_MEMORY, LocalClusterSpec.DEFAULT_TASK_MANAGER_MEMORY,
                 freeConsecutivePorts(2));
-        String classpath = flinkOnlyClasspath();
+        String classpath = ClusterTests.flinkOnlyClasspath();
         try (LocalSessionCluster cluster = LocalSessionCluster.start(dir, spec, classpath,
                 Optional.of(FlinkClasspath.pluginsOfBuild())).killOnExit()) {
             log("cluster up with only Flink on its class path, web UI at " + cluster.webUi());
@@ -194,32 +190,14 @@ class ShadedJarClusterITCase {
 
     /** {@code dubstream job --cluster --detached}, which ships the build's job jar; returns the job id. */
     private static String submit(LocalSessionCluster cluster) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "job",
-                "--cluster", cluster.restAddress(), "--detached", "--bootstrap", KAFKA.bootstrapServers(),
-                "--model", "identity", "--voice", "voice-identity", "--device", "cpu",
+        String out = ClusterTests.dubstream("job", "--cluster", cluster.restAddress(), "--detached", "--bootstrap",
+                KAFKA.bootstrapServers(), "--model", "identity", "--voice", "voice-identity", "--device", "cpu",
                 "--set", "dubstream.checkpoint-interval=1s");
-        assertThat(code).as(err.toString()).isZero();
-        Matcher submitted = Pattern.compile("dubstream job ([0-9a-f]{32}) submitted .* in (dubstream-flink-job-\\S+-job\\.jar)")
-                .matcher(out.toString());
-        assertThat(submitted.find()).as(out.toString()).isTrue();
-        log("job " + submitted.group(1) + " submitted with " + submitted.group(2));
-        return submitted.group(1);
-    }
-
-    /**
-     * Flink's modules and their dependencies, as the build resolved them, and log4j: what a Flink
-     * distribution's {@code lib/} holds. Nothing of the job's: no Kafka, DJL, JavaCV, picocli or
-     * Jackson, and none of the project's classes.
-     */
-    private static String flinkOnlyClasspath() {
-        String classpath = FlinkClasspath.ofBuild();
-        assertThat(classpath.split(File.pathSeparator)).as("the cluster's class path")
-                .anySatisfy(e -> assertThat(e).contains("flink-runtime-"))
-                .noneSatisfy(e -> assertThat(e).containsAnyOf("dubstream", "/ai/djl/", "/org/bytedeco/",
-                        "/org/apache/kafka/", "flink-connector-kafka", "picocli", "jackson-databind", "scala-library"));
-        return classpath;
+        String job = ClusterTests.submittedJob(out);
+        Matcher jar = Pattern.compile(" in (dubstream-flink-job-\\S+-job\\.jar)").matcher(out);
+        assertThat(jar.find()).as(out).isTrue();
+        log("job " + job + " submitted with " + jar.group(1));
+        return job;
     }
 
     private static void awaitTrue(String what, ClusterTests.Condition condition) throws Exception {

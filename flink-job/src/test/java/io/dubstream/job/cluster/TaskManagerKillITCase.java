@@ -5,8 +5,6 @@ import static io.dubstream.job.cluster.ClusterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,13 +26,11 @@ import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.connectors.kafka.ClipUploader;
 import io.dubstream.connectors.kafka.KafkaBrokerExtension;
 import io.dubstream.connectors.kafka.LivePace;
-import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.ClipRecord;
 import io.dubstream.connectors.records.ClipStatus;
 import io.dubstream.connectors.records.EndOfClip;
 import io.dubstream.job.CommittedClip;
-import io.dubstream.job.cli.DubstreamLauncher;
 
 /**
  * Exactly once under real faults, on a real cluster: a JobManager and two TaskManagers as separate
@@ -171,18 +165,13 @@ class TaskManagerKillITCase {
 
     /** Submits the job with the launcher's {@code job --cluster --detached} and returns its id. */
     private static String submit(LocalSessionCluster cluster) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = DubstreamLauncher.run(new PrintWriter(out), new PrintWriter(err), "job",
-                "--cluster", cluster.restAddress(), "--detached", "--bootstrap", KAFKA.bootstrapServers(),
-                "--model", "identity", "--set", "dubstream.checkpoint-interval=1s",
+        String out = ClusterTests.dubstream("job", "--cluster", cluster.restAddress(), "--detached", "--bootstrap",
+                KAFKA.bootstrapServers(), "--model", "identity", "--set", "dubstream.checkpoint-interval=1s",
                 "--set", "dubstream.fault-injection.fail-fraction=" + FAIL_FRACTION);
-        assertThat(code).as(err.toString()).isZero();
-        Matcher submitted = Pattern.compile("dubstream job ([0-9a-f]{32}) submitted").matcher(out.toString());
-        assertThat(submitted.find()).as(out.toString()).isTrue();
-        assertThat(out.toString()).contains(cluster.webUi() + "/#/job/running/" + submitted.group(1));
-        log("job " + submitted.group(1) + " submitted");
-        return submitted.group(1);
+        String job = ClusterTests.submittedJob(out);
+        assertThat(out).contains(cluster.webUi() + "/#/job/running/" + job);
+        log("job " + job + " submitted");
+        return job;
     }
 
     /** Starts TaskManager {@code n} again and returns its new resource id once it has registered. */
@@ -242,33 +231,6 @@ class TaskManagerKillITCase {
 
     private static void awaitTrue(String what, long pollMillis, ClusterTests.Condition condition) throws Exception {
         ClusterTests.awaitTrue(what, TIMEOUT, pollMillis, condition);
-    }
-
-    /** Holds an upload once it has sent a given number of frames, until told to go on. */
-    private static final class UploadGate implements TransferProgress {
-        private long holdAt;
-
-        UploadGate(long holdAt) {
-            this.holdAt = holdAt;
-        }
-
-        @Override
-        public synchronized void update(long framesDone, long framesTotal) {
-            while (framesDone >= holdAt) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-
-        /** Lets the upload go on to {@code frames}. */
-        synchronized void holdAt(long frames) {
-            holdAt = frames;
-            notifyAll();
-        }
     }
 
     /** Waits until {@code n} frames are sent; fails if the upload ends first without them. */

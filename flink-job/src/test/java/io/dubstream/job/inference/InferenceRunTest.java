@@ -52,7 +52,24 @@ class InferenceRunTest {
     }
 
     private final RecordingResult result = new RecordingResult();
-    private final InferenceRun run = new InferenceRun(CHUNK, result, "test");
+    private final InferenceRun run = new InferenceRun(CHUNK, result, "test", "test", "");
+
+    @Test
+    void everyAttemptNamesTheModelAndVoiceThatRanIt() {
+        RecordingResult voiced = new RecordingResult();
+        InferenceRun staged = new InferenceRun(CHUNK, voiced, "voice-identity+colour-gain", "colour-gain",
+                "voice-identity");
+        staged.start(10);
+        staged.fail("boom", 15);
+        staged.start(40);
+        staged.succeed(CHUNK, 45);
+
+        assertThat(voiced.only().getAttempts()).extracting(ChunkAttempt::getModel, ChunkAttempt::getVoice)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("colour-gain", "voice-identity"),
+                        org.assertj.core.groups.Tuple.tuple("colour-gain", "voice-identity"));
+        assertThat(ChunkAttempt.succeeded(2, 40, 45)).as("an attempt of another model")
+                .isNotEqualTo(ChunkAttempt.succeeded(2, 40, 45).by("identity", "voice-identity"));
+    }
 
     @Test
     void aRetriedChunkCarriesBothAttempts() {
@@ -63,8 +80,8 @@ class InferenceRunTest {
 
         Chunk out = result.only();
         assertThat(out).isEqualTo(CHUNK).isNotSameAs(CHUNK);
-        assertThat(out.getAttempts()).containsExactly(ChunkAttempt.failed(1, 10, 15, "boom"),
-                ChunkAttempt.succeeded(2, 40, 45));
+        assertThat(out.getAttempts()).containsExactly(ChunkAttempt.failed(1, 10, 15, "boom").by("test", ""),
+                ChunkAttempt.succeeded(2, 40, 45).by("test", ""));
         assertThat(CHUNK.getAttempts()).as("the input is left alone").isNull();
     }
 
@@ -94,7 +111,7 @@ class InferenceRunTest {
         Chunk out = result.only();
         assertThat(out.getFailure()).isEqualTo("model test failed on chunk 4: no result within the inference timeout");
         assertThat(out.getAttempts()).containsExactly(
-                ChunkAttempt.failed(1, 100, 700, "no result within the inference timeout"));
+                ChunkAttempt.failed(1, 100, 700, "no result within the inference timeout").by("test", ""));
     }
 
     @Test
@@ -106,7 +123,7 @@ class InferenceRunTest {
         Chunk out = result.only();
         assertThat(out.getFailure()).isEqualTo("model test failed on chunk 4: no result within the inference timeout"
                 + " (waiting to retry after attempt 1: out of memory (CUDA))");
-        assertThat(out.getAttempts()).containsExactly(ChunkAttempt.failed(1, 100, 200, "out of memory (CUDA)"));
+        assertThat(out.getAttempts()).containsExactly(ChunkAttempt.failed(1, 100, 200, "out of memory (CUDA)").by("test", ""));
     }
 
     @Test
