@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.GpuMemoryPeak;
+import io.dubstream.job.inference.StageContext;
 import io.dubstream.job.inference.batching.MicroBatcher;
 import io.dubstream.job.records.Chunk;
 
@@ -136,8 +137,7 @@ public final class LipSyncStage implements ChunkModel {
         Duration frames = Duration.ofNanos(-Math.floorDiv(-frameCount * 1_000_000_000L, CONTEXT_FRAME_RATE)); // rounded up
         Duration before = search.track() ? Duration.ofNanos(FaceSearch.TRACK_RESTART_MICROS * 1000).plus(frames) : frames;
         Duration mel = Duration.ofNanos(MelWindows.STEP * 1_000_000_000L / MelSpectrogram.FRAMES_PER_SECOND);
-        Duration after = frames.compareTo(mel) >= 0 ? frames : mel;
-        return before.compareTo(after) >= 0 ? before : after;
+        return StageContext.longer(before, StageContext.longer(frames, mel));
     }
 
     @Override
