@@ -24,6 +24,7 @@ import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
 import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.ChunkModels;
+import io.dubstream.job.inference.StageContext;
 import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.kafka.InputDeadLetters;
 import io.dubstream.job.kafka.InputWatermarks;
@@ -199,6 +200,9 @@ public final class DubstreamJob {
      */
     private static DataStream<Chunk> infer(DataStream<Chunk> chunks, Configuration conf) {
         String model = conf.get(DubstreamOptions.MODEL);
+        String voice = conf.get(DubstreamOptions.VOICE_MODEL);
+        ChunkModels.Settings settings = modelSettings(conf);
+        checkStageContext(conf);
         Duration timeout = conf.get(DubstreamOptions.INFERENCE_TIMEOUT);
         FaultInjection faults = FaultInjection.of(conf.get(DubstreamOptions.FAULT_FAIL_FRACTION),
                 conf.get(DubstreamOptions.FAULT_FAIL_CHUNKS), conf.get(DubstreamOptions.FAULT_FAILING_ATTEMPTS),
@@ -210,19 +214,29 @@ public final class DubstreamJob {
                 .uid("chunks-without-watermarks").name("chunks (input watermarks end here)");
         return AsyncDataStream.unorderedWait(
                         withoutWatermarks.rebalance(),
-                        new ChunkInference(ChunkModelFactory.staged(conf.get(DubstreamOptions.VOICE_MODEL), model,
-                                new ChunkModels.Settings(conf.get(DubstreamOptions.JPEG_QUALITY),
-                                        conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE),
-                                        conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
-                                        conf.get(DubstreamOptions.INFERENCE_DEVICE),
-                                        new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
-                                                conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES))),
-                                        DubstreamOptions.dubSettings(conf)),
+                        new ChunkInference(ChunkModelFactory.staged(voice, model, settings, DubstreamOptions.dubSettings(conf)),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults,
                                 KafkaConnectors.limits(conf).maxWholeFrameBytes()),
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");
+    }
+
+    /**
+     * Refuses a {@code dubstream.chunk.context} shorter than what a configured stage reads on each side of
+     * a chunk's core ({@link StageContext}), when the job is built.
+     */
+    static void checkStageContext(Configuration conf) {
+        StageContext.check(conf.get(DubstreamOptions.CHUNK_CONTEXT), StageContext.of(conf.get(DubstreamOptions.VOICE_MODEL),
+                conf.get(DubstreamOptions.MODEL), modelSettings(conf)));
+    }
+
+    /** How the models encode frames, batch the lip-sync model, where they run and how faces are searched. */
+    static ChunkModels.Settings modelSettings(Configuration conf) {
+        return new ChunkModels.Settings(conf.get(DubstreamOptions.JPEG_QUALITY),
+                conf.get(DubstreamOptions.LIPSYNC_BATCH_SIZE), conf.get(DubstreamOptions.LIPSYNC_MAX_WAIT),
+                conf.get(DubstreamOptions.INFERENCE_DEVICE), new FaceSearch(conf.get(DubstreamOptions.LIPSYNC_DETECT_EVERY),
+                        conf.get(DubstreamOptions.LIPSYNC_TRACK_FACES)));
     }
 
     /**

@@ -175,7 +175,9 @@ public final class DubstreamOptions {
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
             .withDescription("Context on each side of a chunk's core; neighbouring chunks overlap by twice this and"
-                    + " are crossfaded there (dubbed chunks join at the cut). At most half the core.");
+                    + " are crossfaded there (dubbed chunks join at the cut). At most half the core, and at least what"
+                    + " every configured stage reads around a core (lip-sync: 0.75 s with a detection on every frame),"
+                    + " checked at start.");
 
     public static final ConfigOption<Duration> CHUNK_HYBRID_THRESHOLD = ConfigOptions
             .key("dubstream.chunk.hybrid-threshold")

@@ -1,5 +1,6 @@
 package io.dubstream.job.inference;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.dubstream.job.records.Chunk;
@@ -32,6 +33,16 @@ public interface ChunkModel extends AutoCloseable {
      * @throws Exception when the model fails; the chunk fails with the exception's message
      */
     Chunk process(Chunk chunk) throws Exception;
+
+    /**
+     * How much of the clip the model reads on each side of a chunk's core for the core's output to be
+     * what the whole clip would give (e.g. face boxes smoothed over neighbouring frames, an audio window
+     * after a frame); {@code dubstream.chunk.context} must be at least this, checked at start
+     * ({@link StageContext}). None by default: a model of each frame or sample alone.
+     */
+    default Duration contextNeeded() {
+        return Duration.ZERO;
+    }
 
     /**
      * The model's running counts since it was opened, by name (e.g. frames in which the lip-sync stage

@@ -41,7 +41,7 @@ public interface ChunkModelFactory extends Serializable {
     static ChunkModelFactory staged(String voice, String name, ChunkModels.Settings settings, DubSettings dub) {
         // refuse unknown names when the graph is built, not on the task managers
         ChunkModels.check(name);
-        boolean synthesizer = SpeechSynthesizers.NAMES.contains(voice) || voice.endsWith(TorchScriptSpeechModel.SUFFIX);
+        boolean synthesizer = SpeechSynthesizers.isSynthesizer(voice);
         if (!VOICE_NONE.equals(voice) && !synthesizer && !VoiceModels.NAMES.contains(voice)
                 && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(voice))) {
             throw new IllegalArgumentException("unknown voice '" + voice + "': none, a speech synthesizer "

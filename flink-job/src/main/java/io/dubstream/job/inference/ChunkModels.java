@@ -44,6 +44,19 @@ public final class ChunkModels {
         }
     }
 
+    /**
+     * What the model called {@code nameOrPath} declares as {@link ChunkModel#contextNeeded()}, without
+     * opening it: the test transforms none, a lip-sync model its stage's need
+     * ({@link LipSyncStage#contextNeeded(FaceSearch)}).
+     */
+    public static Duration contextNeeded(String nameOrPath, Settings settings) {
+        check(nameOrPath);
+        return switch (nameOrPath) {
+            case IdentityModel.NAME, ColourGainModel.NAME -> Duration.ZERO;
+            default -> LipSyncStage.contextNeeded(settings.faceSearch());
+        };
+    }
+
     /** Opens the model called {@code name} with default settings. */
     public static ChunkModel open(String name, float jpegQuality) {
         return open(name, Settings.of(jpegQuality));

@@ -1,5 +1,6 @@
 package io.dubstream.job.inference;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +71,13 @@ public final class StagedModel implements ChunkModel {
             dubbed = dubbing.process(dubbed);
         }
         return frames.process(dubbed);
+    }
+
+    /** The most context of the voice effect and the frame model (the dubbing stage reads the script, not the neighbours). */
+    @Override
+    public Duration contextNeeded() {
+        Duration audio = voice != null ? voice.model().contextNeeded() : Duration.ZERO;
+        return StageContext.longer(audio, frames.contextNeeded());
     }
 
     /** The frame model's counts, and the dubbing stage's lines; the voice effect counts nothing. */

@@ -13,6 +13,11 @@ public final class SpeechSynthesizers {
 
     private SpeechSynthesizers() {}
 
+    /** Whether the voice {@code nameOrPath} names a speech synthesizer: a built-in one or a TTS file's path. */
+    public static boolean isSynthesizer(String nameOrPath) {
+        return NAMES.contains(nameOrPath) || nameOrPath.endsWith(TorchScriptSpeechModel.SUFFIX);
+    }
+
     /**
      * Opens {@code espeak-ng} ({@link EspeakSynthesizer}) or, for a path ending in {@code .tts.pt}, the
      * TorchScript TTS model in that file ({@link TorchScriptSpeechModel}, at

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.job.inference.ChunkModel;
 import io.dubstream.job.inference.GpuMemoryPeak;
+import io.dubstream.job.inference.StageContext;
 import io.dubstream.job.inference.batching.MicroBatcher;
 import io.dubstream.job.records.Chunk;
 
@@ -66,6 +67,13 @@ public final class LipSyncStage implements ChunkModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(LipSyncStage.class);
 
+    /**
+     * The frame rate at which {@link #contextNeeded(FaceSearch)} counts frames in time: 24 fps, film's,
+     * the slowest common one. A slower clip's frames reach further; its core frames next to a seam may
+     * then get slightly other boxes than the whole clip's.
+     */
+    public static final int CONTEXT_FRAME_RATE = 24;
+
     /** Groups of a chunk's frames that may wait for the model at once, per chunk. */
     static final int GROUPS_AHEAD = 2;
 
@@ -110,6 +118,26 @@ public final class LipSyncStage implements ChunkModel {
     @Override
     public String name() {
         return model.name();
+    }
+
+    @Override
+    public Duration contextNeeded() {
+        return contextNeeded(search);
+    }
+
+    /**
+     * The context a core frame's output reads, on the wider side: before the core, the half second back to
+     * where tracking starts afresh ({@link FaceSearch#TRACK_RESTART_MICROS}, when it tracks), one detection interval and
+     * the smoothing window ({@link FaceTrack#WINDOW}); after it, the longer of the smoothing window with one
+     * detection interval and the 0.2 s mel window ({@link MelWindows#STEP} mel frames). Frames count at
+     * {@value #CONTEXT_FRAME_RATE} fps. With the default search (a detection on every frame) 0.75 s.
+     */
+    public static Duration contextNeeded(FaceSearch search) {
+        long frameCount = search.detectEvery() + FaceTrack.WINDOW;
+        Duration frames = Duration.ofNanos(-Math.floorDiv(-frameCount * 1_000_000_000L, CONTEXT_FRAME_RATE)); // rounded up
+        Duration before = search.track() ? Duration.ofNanos(FaceSearch.TRACK_RESTART_MICROS * 1000).plus(frames) : frames;
+        Duration mel = Duration.ofNanos(MelWindows.STEP * 1_000_000_000L / MelSpectrogram.FRAMES_PER_SECOND);
+        return StageContext.longer(before, StageContext.longer(frames, mel));
     }
 
     @Override

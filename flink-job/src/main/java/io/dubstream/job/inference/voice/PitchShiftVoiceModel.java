@@ -1,5 +1,6 @@
 package io.dubstream.job.inference.voice;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 import ai.djl.Device;
@@ -51,6 +52,11 @@ public final class PitchShiftVoiceModel implements VoiceModel {
     public static final int FFT_SIZE = 1024;
     /** The analysis hop. */
     public static final int HOP = FFT_SIZE / 4;
+    /**
+     * One STFT frame (43 ms): the first and last frame see the chunk's edges. Its phases also run from the
+     * chunk's start, so no context makes a seam exact; the merger crossfades the audio there.
+     */
+    public static final Duration CONTEXT_NEEDED = Duration.ofNanos(FFT_SIZE * 1_000_000_000L / SAMPLE_RATE);
 
     private final double semitones;
     private final int synthesisHop;
@@ -91,6 +97,11 @@ public final class PitchShiftVoiceModel implements VoiceModel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Duration contextNeeded() {
+        return CONTEXT_NEEDED;
     }
 
     /** The shift asked for, in semitones. */

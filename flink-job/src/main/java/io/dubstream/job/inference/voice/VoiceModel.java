@@ -1,5 +1,7 @@
 package io.dubstream.job.inference.voice;
 
+import java.time.Duration;
+
 /**
  * A voice model: speech in, dubbed speech of exactly the same length out, at the model's own sample
  * rate. The overlap-add merge needs outputs aligned in time with their inputs, so a model must keep
@@ -26,6 +28,15 @@ public interface VoiceModel extends AutoCloseable {
      *     finite values
      */
     float[][] process(float[][] batch);
+
+    /**
+     * How much audio the model reads on each side of a chunk's core for the core's output to be what the
+     * whole clip would give ({@code ChunkModel#contextNeeded()}); none by default, which is also all a
+     * TorchScript file can say of itself.
+     */
+    default Duration contextNeeded() {
+        return Duration.ZERO;
+    }
 
     @Override
     default void close() {}

@@ -1,6 +1,7 @@
 package io.dubstream.job.inference.voice;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import ai.djl.Device;
@@ -12,6 +13,14 @@ public final class VoiceModels {
     public static final List<String> NAMES = List.of(IdentityVoiceModel.NAME, PitchShiftVoiceModel.NAME);
 
     private VoiceModels() {}
+
+    /**
+     * What the voice model called {@code nameOrPath} declares as {@link VoiceModel#contextNeeded()},
+     * without opening it: a TorchScript file declares none.
+     */
+    public static Duration contextNeeded(String nameOrPath) {
+        return PitchShiftVoiceModel.NAME.equals(nameOrPath) ? PitchShiftVoiceModel.CONTEXT_NEEDED : Duration.ZERO;
+    }
 
     /** {@link #open(String, int)} with TorchScript files at {@value TorchScriptVoiceModel#DEFAULT_SAMPLE_RATE} Hz. */
     public static VoiceModel open(String nameOrPath) {

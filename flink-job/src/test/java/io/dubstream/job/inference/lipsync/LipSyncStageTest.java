@@ -134,6 +134,16 @@ class LipSyncStageTest {
     }
 
     @Test
+    void theStageDeclaresTheContextItsFaceSearchReads() throws Exception {
+        FaceSearch everyThird = new FaceSearch(3, false);
+        try (LipSyncStage stage = new LipSyncStage(new DarkeningModel(), 4, Duration.ofMillis(5), 0.95f, everyThird)) {
+            // no tracking to start afresh: 3 + 5 frames at 24 fps, longer than the 0.2 s mel window
+            assertThat(stage.contextNeeded()).isEqualTo(LipSyncStage.contextNeeded(everyThird))
+                    .isEqualTo(Duration.ofNanos(333_333_334L));
+        }
+    }
+
+    @Test
     void facesAreReplacedInTheirBoxAndFramesWithoutAFacePassThrough() throws Exception {
         TestFrames.Frame messi = TestFrames.messi();
         TestFrames.Frame plain = TestFrames.smooth(messi.width(), messi.height());
