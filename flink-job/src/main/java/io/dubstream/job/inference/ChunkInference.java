@@ -85,7 +85,8 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private final int maxWholeFrameBytes;
     private transient ChunkModel model;
     private transient ExecutorService inferenceThreads;
-    private transient ScheduledExecutorService retryTimer;
+    /** Null once {@link #close()} began: a retry then is rejected, as by a timer shut down. */
+    private transient volatile ScheduledExecutorService retryTimer;
     private transient Map<ResultFuture<Chunk>, InferenceRun> inFlight;
     private transient AtomicInteger attemptsRunning;
     /** Attempts still running although their chunk timed out: models that ignore the interrupt. */
@@ -309,13 +310,22 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
                     submit(run);
                 }
             };
-            if (!run.queueNext(() -> retryTimer.schedule(retry, backoffMillis, TimeUnit.MILLISECONDS))) {
+            if (!run.queueNext(() -> openRetryTimer().schedule(retry, backoffMillis, TimeUnit.MILLISECONDS))) {
                 awaitingRetry.remove(run);
             }
         } catch (RejectedExecutionException e) {
             awaitingRetry.remove(run);
             giveUp(run);
         }
+    }
+
+    /** The retry timer, or a rejection when the operator is closing (an attempt failed during shutdown). */
+    private ScheduledExecutorService openRetryTimer() {
+        ScheduledExecutorService timer = retryTimer;
+        if (timer == null) {
+            throw new RejectedExecutionException("the operator is closing");
+        }
+        return timer;
     }
 
     /** No attempt follows: the chunk completes with a failure marker. */
