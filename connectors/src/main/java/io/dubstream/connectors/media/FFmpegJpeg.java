@@ -54,13 +54,12 @@ final class FFmpegJpeg {
     static final int MAX_IDLE = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 
     /**
-     * swscale's flags from the decoded YUV to BGR: without {@code SWS_ACCURATE_RND} or
-     * {@code SWS_FULL_CHR_H_INT}, 4:2:0 takes swscale's SIMD path, which repeats each chroma sample on
-     * its 2x2 pixels: about 30 times faster than the accurate path (the bulk of a decode), and what
-     * the download's conversion back to 4:2:0 ({@link VideoTrack}, averaging 2x2 blocks) undoes
-     * exactly. 4:4:4 has no such path.
+     * swscale's flags from the decoded YUV to BGR. The transport's JPEGs are 4:4:4 (nothing to
+     * interpolate); for 4:2:0 ones accurate rounding matters more than speed: swscale's fast path
+     * (no flags) is about 10 times faster but cost 2.4 dB through the whole transport.
      */
-    private static final int DECODE_SCALING = swscale.SWS_BICUBIC;
+    private static final int DECODE_SCALING =
+            swscale.SWS_BILINEAR | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT;
 
     /** FFmpeg's frame flag for a frame decoded with errors (a macro JavaCPP does not map). */
     private static final int AV_FRAME_FLAG_CORRUPT = 1;

@@ -66,7 +66,8 @@ public final class JpegCodec {
      */
     static int quantizerScale(float quality) {
         double libjpegFactor = quality >= 0.5f ? 2 - 2 * quality : 0.5 / Math.max(quality, 0.01f);
-        return (int) Math.max(FFmpegJpeg.BEST_QSCALE, Math.min(FFmpegJpeg.WORST_QSCALE, Math.round(15.4 * libjpegFactor)));
+        long qscale = Math.round(15.4 * libjpegFactor);
+        return (int) Math.max(FFmpegJpeg.BEST_QSCALE, Math.min(FFmpegJpeg.WORST_QSCALE, qscale));
     }
 
     /**

@@ -163,7 +163,8 @@ class JpegCodecTest {
         assertThat(JpegCodec.quantizerScale(0.5f)).isEqualTo(15);
         assertThat(JpegCodec.quantizerScale(0f)).isEqualTo(31);
         byte[] frame = generatedFrame(5);
-        assertThat(JpegCodec.encode(frame, W, H, 0.95f).length).isGreaterThan(JpegCodec.encode(frame, W, H, 0.9f).length);
+        assertThat(JpegCodec.encode(frame, W, H, 0.95f).length)
+                .isGreaterThan(JpegCodec.encode(frame, W, H, 0.9f).length);
     }
 
     @Test
