@@ -29,7 +29,7 @@ import org.bytedeco.javacpp.PointerPointer;
  *
  * <p>The encoder's quality is FFmpeg's quantizer scale ({@code -q:v}, 1 best .. 31): its tables are
  * MPEG-1's intra matrix times {@code qscale / 8}. Decoding stops at the first damaged block
- * ({@code err_detect explode}) and never allocates more than the expected frame ({@code max_pixels}).
+ * ({@code err_detect explode}) and never allocates much more than the expected frame ({@code max_pixels}).
  */
 final class FFmpegJpeg {
 
@@ -239,7 +239,8 @@ final class FFmpegJpeg {
                 }
                 context.err_recognition(avcodec.AV_EF_EXPLODE | avcodec.AV_EF_BITSTREAM | avcodec.AV_EF_BUFFER
                         | avcodec.AV_EF_CRCCHECK);
-                context.max_pixels((long) width * height);
+                // FFmpeg checks its buffer, rounded up to whole 16x16 blocks and aligned rows
+                context.max_pixels((long) (width + 64) * (height + 16));
                 context.thread_count(1);
                 int ret = avcodec.avcodec_open2(context, codec, (PointerPointer<?>) null);
                 if (ret < 0) {
