@@ -4,7 +4,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -76,22 +78,8 @@ final class FFmpegJpeg {
      */
     static byte[] encode(byte[] bgr, int width, int height, int qscale, Chroma chroma) {
         ensureLoaded();
-        Encoder encoder = ENCODERS.borrow(e -> e.fits(width, height, qscale, chroma));
-        if (encoder == null) {
-            encoder = new Encoder(width, height, qscale, chroma);
-        }
-        boolean done = false;
-        try {
-            byte[] jpeg = encoder.encode(bgr);
-            done = true;
-            return jpeg;
-        } finally {
-            if (done) {
-                ENCODERS.giveBack(encoder);
-            } else {
-                encoder.close();
-            }
-        }
+        return ENCODERS.using(e -> e.fits(width, height, qscale, chroma), () -> new Encoder(width, height, qscale,
+                chroma), e -> e.encode(bgr));
     }
 
     /**
@@ -102,22 +90,7 @@ final class FFmpegJpeg {
      */
     static byte[] decodeBgr(byte[] jpeg, int width, int height) {
         ensureLoaded();
-        Decoder decoder = DECODERS.borrow(d -> d.fits(width, height));
-        if (decoder == null) {
-            decoder = new Decoder(width, height);
-        }
-        boolean done = false;
-        try {
-            byte[] bgr = decoder.decode(jpeg);
-            done = true;
-            return bgr;
-        } finally {
-            if (done) {
-                DECODERS.giveBack(decoder);
-            } else {
-                decoder.close();
-            }
-        }
+        return DECODERS.using(d -> d.fits(width, height), () -> new Decoder(width, height), d -> d.decode(jpeg));
     }
 
     /** One frame size, quality and chroma layout: an open mjpeg encoder, its frame and converter. */
@@ -319,6 +292,29 @@ final class FFmpegJpeg {
     private static final class Pool<T extends NativeCodec> {
         private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
         private final AtomicInteger size = new AtomicInteger();
+
+        /**
+         * Runs {@code work} with an idle codec that {@code fits}, or a new one from {@code open}; gives
+         * it back when the work succeeded, closes it when it threw.
+         */
+        <R> R using(Predicate<T> fits, Supplier<T> open, Function<T, R> work) {
+            T codec = borrow(fits);
+            if (codec == null) {
+                codec = open.get();
+            }
+            boolean done = false;
+            try {
+                R result = work.apply(codec);
+                done = true;
+                return result;
+            } finally {
+                if (done) {
+                    giveBack(codec);
+                } else {
+                    codec.close();
+                }
+            }
+        }
 
         /** An idle one that {@code fits}, or {@code null}; those that do not fit are closed on the way. */
         T borrow(Predicate<T> fits) {

@@ -138,7 +138,7 @@ public final class JpegCodec {
         return new IllegalArgumentException("cannot decode JPEG of " + jpeg.length + " bytes: " + why);
     }
 
-    private static void requireFrameSize(int length, int width, int height) {
+    static void requireFrameSize(int length, int width, int height) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
         }
@@ -148,7 +148,7 @@ public final class JpegCodec {
         }
     }
 
-    private static String hexHead(byte[] bytes) {
+    static String hexHead(byte[] bytes) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(4, bytes.length); i++) {
             s.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[i] & 0xFF));

@@ -43,7 +43,7 @@ final class ImageIoJpeg {
         if (!(quality >= 0f && quality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + quality);
         }
-        requireFrameSize(bgr.length, width, height);
+        JpegCodec.requireFrameSize(bgr.length, width, height);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         System.arraycopy(bgr, 0, pixels(image), 0, bgr.length);
 
@@ -73,7 +73,7 @@ final class ImageIoJpeg {
         Objects.requireNonNull(jpeg, "jpeg");
         if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
             throw new IllegalArgumentException("not a JPEG: " + jpeg.length + " bytes starting "
-                    + hexHead(jpeg) + " instead of the JPEG start marker FF D8");
+                    + JpegCodec.hexHead(jpeg) + " instead of the JPEG start marker FF D8");
         }
         ImageReader reader = newReader();
         try (MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
@@ -142,24 +142,6 @@ final class ImageIoJpeg {
     /** The backing array of a {@code TYPE_3BYTE_BGR} image: rows of B, G, R bytes, no padding. */
     private static byte[] pixels(BufferedImage image) {
         return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-    }
-
-    private static void requireFrameSize(int length, int width, int height) {
-        if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
-        }
-        if ((long) width * height * 3 != length) {
-            throw new IllegalArgumentException("a " + width + "x" + height + " BGR frame has "
-                    + (long) width * height * 3 + " bytes, got " + length);
-        }
-    }
-
-    private static String hexHead(byte[] bytes) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < Math.min(4, bytes.length); i++) {
-            s.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[i] & 0xFF));
-        }
-        return s.length() == 0 ? "(nothing)" : s.toString();
     }
 
     private static ImageWriter newWriter() {
