@@ -94,39 +94,20 @@ final class FFmpegJpeg {
     }
 
     /** One frame size, quality and chroma layout: an open mjpeg encoder, its frame and converter. */
-    private static final class Encoder implements NativeCodec {
-        final int width;
-        final int height;
+    private static final class Encoder extends NativeCodec {
         final int qscale;
         final Chroma chroma;
-        final AVCodecContext context;
-        final AVFrame frame;
-        final AVPacket packet;
-        final SwsContext converter;
-        final BytePointer pixels;
-        final PointerPointer<BytePointer> planes;
-        final IntPointer strides;
         long framesEncoded;
 
         Encoder(int width, int height, int qscale, Chroma chroma) {
-            this.width = width;
-            this.height = height;
+            super(avcodec.avcodec_find_encoder(avcodec.AV_CODEC_ID_MJPEG), width, height);
             this.qscale = qscale;
             this.chroma = chroma;
-            AVCodec codec = avcodec.avcodec_find_encoder(avcodec.AV_CODEC_ID_MJPEG);
-            context = avcodec.avcodec_alloc_context3(codec);
-            frame = avutil.av_frame_alloc();
-            packet = avcodec.av_packet_alloc();
             converter = swscale.sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, chroma.pixelFormat,
                     swscale.SWS_AREA | swscale.SWS_ACCURATE_RND, null, null, (DoublePointer) null);
-            pixels = new BytePointer((long) width * height * 3);
-            planes = new PointerPointer<>(pixels, null, null, null);
-            strides = new IntPointer(width * 3, 0, 0, 0);
             try {
-                if (context == null || frame == null || packet == null || converter == null) {
-                    throw new IllegalStateException("FFmpeg is out of memory for a " + width + "x" + height
-                            + " JPEG");
-                }
+                requireAllocated(converter);
+                AVCodec codec = context.codec();
                 context.width(width).height(height).pix_fmt(chroma.pixelFormat);
                 context.color_range(avutil.AVCOL_RANGE_JPEG);
                 context.time_base(avutil.av_make_q(1, 25));
@@ -171,45 +152,15 @@ final class FFmpegJpeg {
             }
         }
 
-        @Override
-        public void close() {
-            swscale.sws_freeContext(converter);
-            avcodec.av_packet_free(packet);
-            avutil.av_frame_free(frame);
-            avcodec.avcodec_free_context(context);
-            planes.close();
-            strides.close();
-            pixels.close();
-        }
     }
 
     /** One frame size: an open mjpeg decoder, its frame, and a converter for the last pixel format seen. */
-    private static final class Decoder implements NativeCodec {
-        final int width;
-        final int height;
-        final AVCodecContext context;
-        final AVFrame frame;
-        final AVPacket packet;
-        final BytePointer pixels;
-        final PointerPointer<BytePointer> planes;
-        final IntPointer strides;
-        SwsContext converter;
+    private static final class Decoder extends NativeCodec {
 
         Decoder(int width, int height) {
-            this.width = width;
-            this.height = height;
-            AVCodec codec = avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_MJPEG);
-            context = avcodec.avcodec_alloc_context3(codec);
-            frame = avutil.av_frame_alloc();
-            packet = avcodec.av_packet_alloc();
-            pixels = new BytePointer((long) width * height * 3);
-            planes = new PointerPointer<>(pixels, null, null, null);
-            strides = new IntPointer(width * 3, 0, 0, 0);
+            super(avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_MJPEG), width, height);
             try {
-                if (context == null || frame == null || packet == null) {
-                    throw new IllegalStateException("FFmpeg is out of memory for a " + width + "x" + height
-                            + " JPEG");
-                }
+                AVCodec codec = context.codec();
                 context.err_recognition(avcodec.AV_EF_EXPLODE | avcodec.AV_EF_BITSTREAM | avcodec.AV_EF_BUFFER
                         | avcodec.AV_EF_CRCCHECK);
                 // FFmpeg checks its buffer, rounded up to whole 16x16 blocks and aligned rows
@@ -270,9 +221,50 @@ final class FFmpegJpeg {
                 avutil.av_frame_unref(frame);
             }
         }
+    }
 
-        @Override
-        public void close() {
+    /**
+     * An encoder's or decoder's native memory: codec context, frame, packet, BGR buffer and swscale
+     * converter, freed by {@link #close}.
+     */
+    private abstract static class NativeCodec {
+        final int width;
+        final int height;
+        final AVCodecContext context;
+        final AVFrame frame;
+        final AVPacket packet;
+        final BytePointer pixels;
+        final PointerPointer<BytePointer> planes;
+        final IntPointer strides;
+        SwsContext converter;
+        private boolean closed;
+
+        NativeCodec(AVCodec codec, int width, int height) {
+            this.width = width;
+            this.height = height;
+            context = avcodec.avcodec_alloc_context3(codec);
+            frame = avutil.av_frame_alloc();
+            packet = avcodec.av_packet_alloc();
+            pixels = new BytePointer((long) width * height * 3);
+            planes = new PointerPointer<>(pixels, null, null, null);
+            strides = new IntPointer(width * 3, 0, 0, 0);
+            requireAllocated(context);
+        }
+
+        /** Throws, after closing, when FFmpeg could not allocate {@code part} or the context, frame or packet. */
+        final void requireAllocated(Object part) {
+            if (part == null || context == null || frame == null || packet == null) {
+                close();
+                throw new IllegalStateException("FFmpeg is out of memory for a " + width + "x" + height + " JPEG");
+            }
+        }
+
+        /** Frees it all; safe to call more than once. */
+        final void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             swscale.sws_freeContext(converter);
             avcodec.av_packet_free(packet);
             avutil.av_frame_free(frame);
@@ -281,11 +273,6 @@ final class FFmpegJpeg {
             strides.close();
             pixels.close();
         }
-    }
-
-    /** An encoder or decoder holding native memory until closed. */
-    private interface NativeCodec {
-        void close();
     }
 
     /** Idle codecs, at most {@link #MAX_IDLE}. */
