@@ -13,13 +13,21 @@
 # Clips: generated (deploy/dubstream sample) and real-face ones (bench/face-clip.sh); all in out/bench/ratios.
 #   QUICK=1: P1 on the 45 s clip only, P3 with a 150 s clip (about 10 minutes instead of 25)
 #   BATCH=8: the lip-sync batch size (P1, P2)   SVG=docs/ratios.svg: where the plot goes
+#   ONLY=P4,Q: only these of P1 P2 P3 P4 P5 Q (comma-separated), with only the runs they need; the
+#   plot then goes to out/bench/ratios/ratios.svg unless SVG says otherwise
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 dir=out/bench/ratios
 mkdir -p "$dir"
 batch="${BATCH:-8}"
-svg="${SVG:-docs/ratios.svg}"
+only="${ONLY:-P1,P2,P3,P4,P5,Q}"
+for id in ${only//,/ }; do
+  case "$id" in P1|P2|P3|P4|P5|Q) ;; *) echo "ONLY: unknown ratio '$id' (one of P1 P2 P3 P4 P5 Q)" >&2; exit 1 ;; esac
+done
+# want ID...: whether any of these ratios was asked for
+want() { local id; for id in "$@"; do [[ ",$only," == *",$id,"* ]] && return 0; done; return 1; }
+if [ -n "${ONLY:-}" ]; then svg="${SVG:-$dir/ratios.svg}"; else svg="${SVG:-docs/ratios.svg}"; fi
 long=300
 face_lengths=(45 90)
 if [ -n "${QUICK:-}" ]; then
@@ -34,10 +42,14 @@ deploy/dubstream --help >/dev/null # builds the jar once, outside every measurem
 log() { echo "== $*" >&2; }
 
 # --- clips -----------------------------------------------------------------------------------
-for s in 45 90 "$long"; do
+sample_lengths=()
+want P3 && sample_lengths+=(45 "$long")
+want P4 P5 Q && sample_lengths+=(90)
+want P1 P2 || face_lengths=()
+for s in "${sample_lengths[@]}"; do
   [ -f "$dir/sample-$s.mp4" ] || deploy/dubstream sample --output "$dir/sample-$s.mp4" --seconds "$s" >/dev/null
 done
-for s in "${face_lengths[@]}"; do
+for s in ${face_lengths[@]+"${face_lengths[@]}"}; do
   [ -f "$dir/face-$s.mp4" ] || SECONDS_OF_CLIP="$s" bench/face-clip.sh "$dir/face-$s.mp4" >/dev/null
 done
 
@@ -55,40 +67,50 @@ whole=(--set dubstream.chunk.hybrid-threshold=1h --set dubstream.clip.max-held-f
 lipsync=(--model wav2lip-reference --set dubstream.lipsync.batch-size="$batch")
 
 # --- P1, P2: lip-sync, chunked against whole, and against the model alone ---------------------
-for s in "${face_lengths[@]}"; do
+for s in ${face_lengths[@]+"${face_lengths[@]}"}; do
   demo "face-$s-chunked" "$dir/face-$s.mp4" "${lipsync[@]}"
-  demo "face-$s-whole" "$dir/face-$s.mp4" "${lipsync[@]}" "${whole[@]}"
+  want P1 && demo "face-$s-whole" "$dir/face-$s.mp4" "${lipsync[@]}" "${whole[@]}"
 done
-log "wav2lip-reference alone, batch $batch"
-BATCHES="$batch" SECONDS_PER_BATCH=20 bench/wav2lip-throughput.sh >"$dir/model-alone.txt"
+if want P2; then
+  log "wav2lip-reference alone, batch $batch"
+  BATCHES="$batch" SECONDS_PER_BATCH=20 bench/wav2lip-throughput.sh >"$dir/model-alone.txt"
+fi
 
 # --- P3: memory against clip length ------------------------------------------------------------
-demo identity-45 "$dir/sample-45.mp4"
-demo "identity-$long" "$dir/sample-$long.mp4"
+if want P3; then
+  demo identity-45 "$dir/sample-45.mp4"
+  demo "identity-$long" "$dir/sample-$long.mp4"
+fi
 
 # --- P4: the identity job against ffmpeg on the same clip --------------------------------------
-demo identity-90 "$dir/sample-90.mp4"
-log "ffmpeg transcode (x264 veryfast, AAC)"
-start=$(date +%s.%N)
-ffmpeg -v error -y -i "$dir/sample-90.mp4" -c:v libx264 -preset veryfast -c:a aac "$dir/ffmpeg-90.mp4"
-end=$(date +%s.%N)
-echo "$start $end" >"$dir/ffmpeg-90.time"
+if want P4 P5 Q; then
+  demo identity-90 "$dir/sample-90.mp4"
+  log "ffmpeg transcode (x264 veryfast, AAC)"
+  start=$(date +%s.%N)
+  ffmpeg -v error -y -i "$dir/sample-90.mp4" -c:v libx264 -preset veryfast -c:a aac "$dir/ffmpeg-90.mp4"
+  end=$(date +%s.%N)
+  echo "$start $end" >"$dir/ffmpeg-90.time"
+fi
 
 # --- P5: latency at a live pace ------------------------------------------------------------------
-demo live-90 "$dir/sample-90.mp4" --live
+want P5 && demo live-90 "$dir/sample-90.mp4" --live
 
 # --- Q: the identity job's output quality against ffmpeg's -------------------------------------
-log "quality: PSNR against the source"
-ffmpeg -v error -y -i "$dir/identity-90.mp4" -c copy -an "$dir/identity-90.video.mp4"
-ffmpeg -v error -y -i "$dir/ffmpeg-90.mp4" -c copy -an "$dir/ffmpeg-90.video.mp4"
-psnr() { ffmpeg -i "$1" -i "$2" -lavfi psnr -f null - 2>&1 | sed -n 's/.*average:\([0-9.inf]*\).*/\1/p' | tail -1; }
-echo "$(psnr "$dir/identity-90.mp4" "$dir/sample-90.mp4") $(stat -c %s "$dir/identity-90.video.mp4")" \
-  "$(psnr "$dir/ffmpeg-90.mp4" "$dir/sample-90.mp4") $(stat -c %s "$dir/ffmpeg-90.video.mp4")" >"$dir/quality.txt"
-quality="$dir/quality.txt"
+quality=""
+if want Q; then
+  log "quality: PSNR against the source"
+  ffmpeg -v error -y -i "$dir/identity-90.mp4" -c copy -an "$dir/identity-90.video.mp4"
+  ffmpeg -v error -y -i "$dir/ffmpeg-90.mp4" -c copy -an "$dir/ffmpeg-90.video.mp4"
+  psnr() { ffmpeg -i "$1" -i "$2" -lavfi psnr -f null - 2>&1 | sed -n 's/.*average:\([0-9.inf]*\).*/\1/p' | tail -1; }
+  echo "$(psnr "$dir/identity-90.mp4" "$dir/sample-90.mp4") $(stat -c %s "$dir/identity-90.video.mp4")" \
+    "$(psnr "$dir/ffmpeg-90.mp4" "$dir/sample-90.mp4") $(stat -c %s "$dir/ffmpeg-90.video.mp4")" >"$dir/quality.txt"
+  quality="$dir/quality.txt"
+fi
 
-python3 - "$dir" "$batch" "$long" "$svg" "$quality" "${face_lengths[@]}" <<'PY'
+ONLY="$only" python3 - "$dir" "$batch" "$long" "$svg" "$quality" ${face_lengths[@]+"${face_lengths[@]}"} <<'PY'
 import json, os, re, subprocess, sys
 d, batch, long, svg, quality, faces = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
+only = set(os.environ["ONLY"].split(","))
 def summary(name): return json.load(open(os.path.join(d, name + ".json")))
 def rss(name): return int(open(os.path.join(d, name + ".rss")).read().split()[-1]) * 1024
 def frames(path):
@@ -96,36 +118,40 @@ def frames(path):
                           "stream=nb_read_packets", "-of", "csv=p=0", path], capture_output=True, text=True).stdout
     return int(out.strip())
 rows = []  # (id, what, measured text, ratio or None, target text, ok)
-for s in faces:
+for s in faces if "P1" in only else []:
     c, w = summary(f"face-{s}-chunked"), summary(f"face-{s}-whole")
     r = c["processingSeconds"] / w["processingSeconds"]
     rows.append((f"P1 {s} s", f"chunked / whole wall time, wav2lip-reference, {s} s face clip",
                  f"{r:.2f} ({c['processingSeconds']:.1f} s / {w['processingSeconds']:.1f} s)", r, "<= 1.0", r <= 1.0))
-alone_rows = [l for l in open(os.path.join(d, "model-alone.txt")) if re.match(r"^\s*" + batch + r"\s", l)]
-model_fps = float(re.findall(r"[0-9]+\.[0-9]+", alone_rows[-1])[0])
-job = summary(f"face-{faces[0]}-chunked")
-r = job["framesPerSecond"] / model_fps
-rows.append(("P2", f"lip-sync job frames/s / model alone, batch {batch}", f"{r:.2f} ({job['framesPerSecond']:.1f} / {model_fps:.1f})",
-             r, ">= 0.7 (CPU)", r >= 0.7))
-r = rss(f"identity-{long}") / rss("identity-45")
-rows.append(("P3", f"peak RSS, {long} s clip / 45 s clip", f"{r:.2f} ({rss(f'identity-{long}') / 2**20:.0f} MiB / {rss('identity-45') / 2**20:.0f} MiB)",
-             r, "<= 1.1", r <= 1.1))
-start, end = map(float, open(os.path.join(d, "ffmpeg-90.time")).read().split())
-ffmpeg_fps = frames(os.path.join(d, "ffmpeg-90.mp4")) / (end - start)
-ident = summary("identity-90")
-r = ident["framesPerSecond"] / ffmpeg_fps
-rows.append(("P4", "identity job frames/s / ffmpeg transcode frames/s", f"{r:.2f} ({ident['framesPerSecond']:.1f} / {ffmpeg_fps:.1f})",
-             r, ">= 0.5", r >= 0.5))
-live = summary("live-90")
-per_chunk = ident["processingSeconds"] / max(1, ident["chunks"])
-# the first chunk's core (at most dubstream.chunk.max-core, 15 s) + its context after (1 s) + its processing + one
-# checkpoint interval (10 s)
-bound = 15 + 1 + per_chunk + 10
-first = live.get("firstOutputSeconds")
-r = first / bound if first is not None else None
-rows.append(("P5", "first output frame after the first input frame, live upload",
-             f"{first} s (bound {bound:.1f} s)" if first is not None else "not measured", r, "<= 1.0 of the bound",
-             r is not None and r <= 1.0))
+if "P2" in only:
+    alone_rows = [l for l in open(os.path.join(d, "model-alone.txt")) if re.match(r"^\s*" + batch + r"\s", l)]
+    model_fps = float(re.findall(r"[0-9]+\.[0-9]+", alone_rows[-1])[0])
+    job = summary(f"face-{faces[0]}-chunked")
+    r = job["framesPerSecond"] / model_fps
+    rows.append(("P2", f"lip-sync job frames/s / model alone, batch {batch}", f"{r:.2f} ({job['framesPerSecond']:.1f} / {model_fps:.1f})",
+                 r, ">= 0.7 (CPU)", r >= 0.7))
+if "P3" in only:
+    r = rss(f"identity-{long}") / rss("identity-45")
+    rows.append(("P3", f"peak RSS, {long} s clip / 45 s clip", f"{r:.2f} ({rss(f'identity-{long}') / 2**20:.0f} MiB / {rss('identity-45') / 2**20:.0f} MiB)",
+                 r, "<= 1.1", r <= 1.1))
+if "P4" in only:
+    start, end = map(float, open(os.path.join(d, "ffmpeg-90.time")).read().split())
+    ffmpeg_fps = frames(os.path.join(d, "ffmpeg-90.mp4")) / (end - start)
+    ident = summary("identity-90")
+    r = ident["framesPerSecond"] / ffmpeg_fps
+    rows.append(("P4", "identity job frames/s / ffmpeg transcode frames/s", f"{r:.2f} ({ident['framesPerSecond']:.1f} / {ffmpeg_fps:.1f})",
+                 r, ">= 0.5", r >= 0.5))
+if "P5" in only:
+    live, ident = summary("live-90"), summary("identity-90")
+    per_chunk = ident["processingSeconds"] / max(1, ident["chunks"])
+    # the first chunk's core (at most dubstream.chunk.max-core, 15 s) + its context after (1 s) + its processing + one
+    # checkpoint interval (10 s)
+    bound = 15 + 1 + per_chunk + 10
+    first = live.get("firstOutputSeconds")
+    r = first / bound if first is not None else None
+    rows.append(("P5", "first output frame after the first input frame, live upload",
+                 f"{first} s (bound {bound:.1f} s)" if first is not None else "not measured", r, "<= 1.0 of the bound",
+                 r is not None and r <= 1.0))
 if quality:
     ours_psnr, ours_bytes, ref_psnr, ref_bytes = map(float, open(quality).read().split())
     delta, size = ours_psnr - ref_psnr, ours_bytes / ref_bytes

@@ -45,7 +45,8 @@ public final class UploadCommand implements Callable<Integer> {
     String topicPrefix;
 
     @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "0.9",
-            description = "JPEG quality of the frames, 0 < Q <= 1 (default: ${DEFAULT-VALUE}).")
+            description = "JPEG quality of the frames, 0 < Q <= 1, on about libjpeg's scale; frames are 4:4:4"
+                    + " JPEG by FFmpeg's mjpeg (default: ${DEFAULT-VALUE}).")
     float jpegQuality;
 
     @Option(names = "--audio-rate", paramLabel = "HZ",

@@ -1,154 +1,144 @@
 package io.dubstream.connectors.media;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
-import javax.imageio.IIOException;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageInputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * JPEG encoding and decoding of tightly packed BGR24 frames with the JDK's ImageIO, through the
- * raster of {@code TYPE_3BYTE_BGR} images (one array copy, no per-pixel calls).
+ * JPEG encoding and decoding of tightly packed BGR24 frames with FFmpeg's {@code mjpeg} codec
+ * ({@link FFmpegJpeg}), which measured faster than the JDK's ImageIO and OpenCV's libjpeg-turbo at
+ * a better quality per byte (docs/benchmarks.md, "JPEG transport"; {@code bench/jpeg.sh}).
  *
- * <p>Thread-safe and stateless: each call takes a fresh ImageIO writer or reader and disposes of it.
- * Keeping one per thread in a ThreadLocal measured no faster (640x360 at quality 0.9 on two cores:
- * about 400 encodes and 650 decodes per second either way) and would pin native libjpeg state to
- * long-lived threads.
+ * <p>Thread-safe and stateless: each call opens its own FFmpeg contexts and frees them before it
+ * returns. Decoding checks the bytes before FFmpeg sees them: the start marker, the frame header's
+ * size against the expected one (so a hostile header cannot make FFmpeg allocate a huge frame), and
+ * the end-of-image marker (a cut JPEG is refused, never filled in); FFmpeg then stops at the first
+ * damaged block.
  */
 public final class JpegCodec {
 
+    /** How a frame's colour is stored. */
+    public enum Chroma {
+        /** Colour at a quarter of the pixels (2x2 blocks averaged), as most JPEGs: smaller, blurs colour edges. */
+        SUBSAMPLED_420(FFmpegJpeg.Chroma.SUBSAMPLED_420),
+        /** Colour at every pixel: about 1.3-1.7x the bytes, several dB better on colour. */
+        FULL_444(FFmpegJpeg.Chroma.FULL_444);
+
+        final FFmpegJpeg.Chroma ffmpeg;
+
+        Chroma(FFmpegJpeg.Chroma ffmpeg) {
+            this.ffmpeg = ffmpeg;
+        }
+    }
+
+    private static final int SOI = 0xD8;
+    private static final int EOI = 0xD9;
+    private static final int SOS = 0xDA;
+
     private JpegCodec() {}
+
+    /** Encodes a frame with its colour at every pixel; see {@link #encode(byte[], int, int, float, Chroma)}. */
+    public static byte[] encode(byte[] bgr, int width, int height, float quality) {
+        return encode(bgr, width, height, quality, Chroma.FULL_444);
+    }
 
     /**
      * Encodes a frame as a baseline JPEG.
      *
      * @param bgr tightly packed BGR24 pixels, {@code width * height * 3} bytes
-     * @param quality 0 (smallest) to 1 (best), as ImageIO's compression quality
+     * @param quality 0 (smallest) to 1 (best), on about the scale of libjpeg's quality / 100
+     *     ({@link #quantizerScale})
      * @throws IllegalArgumentException when the quality is outside 0..1 or {@code bgr} has the wrong size
      */
-    public static byte[] encode(byte[] bgr, int width, int height, float quality) {
+    public static byte[] encode(byte[] bgr, int width, int height, float quality, Chroma chroma) {
         Objects.requireNonNull(bgr, "bgr");
+        Objects.requireNonNull(chroma, "chroma");
         if (!(quality >= 0f && quality <= 1f)) {
             throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + quality);
         }
         requireFrameSize(bgr.length, width, height);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        System.arraycopy(bgr, 0, pixels(image), 0, bgr.length);
+        return FFmpegJpeg.encode(bgr, width, height, quantizerScale(quality), chroma.ffmpeg);
+    }
 
-        ImageWriter writer = newWriter();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, bgr.length / 16));
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException("JPEG encoding of a " + width + "x" + height + " frame failed", e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
+    /**
+     * FFmpeg's quantizer scale for a quality: libjpeg scales its tables by {@code 2 - 2 * quality}
+     * above quality 0.5 (by {@code 0.5 / quality} below), FFmpeg's tables are MPEG-1's intra matrix,
+     * about half of libjpeg's, times {@code qscale / 8}: so qscale is about 15 times libjpeg's factor,
+     * 1 (best) to 31. Quality 0.9 gives 3, 0.95 gives 2, 0.97 and above 1.
+     */
+    static int quantizerScale(float quality) {
+        double libjpegFactor = quality >= 0.5f ? 2 - 2 * quality : 0.5 / Math.max(quality, 0.01f);
+        long qscale = Math.round(15.4 * libjpegFactor);
+        return (int) Math.max(FFmpegJpeg.BEST_QSCALE, Math.min(FFmpegJpeg.WORST_QSCALE, qscale));
     }
 
     /**
      * Decodes a JPEG to tightly packed BGR24 pixels, converting grayscale or other colour layouts.
      *
-     * @throws IllegalArgumentException when the bytes are not a JPEG, cannot be decoded, or the image
-     *     is not {@code expectedWidth x expectedHeight}
+     * @throws IllegalArgumentException when the bytes are not a JPEG, are cut short or damaged, cannot
+     *     be decoded, or the image is not {@code expectedWidth x expectedHeight}
      */
     public static byte[] decodeBgr(byte[] jpeg, int expectedWidth, int expectedHeight) {
         Objects.requireNonNull(jpeg, "jpeg");
-        if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
+        if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != SOI) {
             throw new IllegalArgumentException("not a JPEG: " + jpeg.length + " bytes starting "
                     + hexHead(jpeg) + " instead of the JPEG start marker FF D8");
         }
-        ImageReader reader = newReader();
-        try (MemoryCacheImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
-            reader.setInput(in, true, true);
-            List<String> warnings = new ArrayList<>();
-            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            int width = reader.getWidth(0);
-            int height = reader.getHeight(0);
-            if (width != expectedWidth || height != expectedHeight) {
-                throw new JpegSizeMismatch("JPEG is " + width + "x" + height + ", expected "
-                        + expectedWidth + "x" + expectedHeight);
-            }
-            BufferedImage image = readAsBgr(reader);
-            if (!warnings.isEmpty()) {
-                // ImageIO fills what it could not decode with grey and only warns, e.g. for a cut JPEG
-                throw new IIOException(String.join("; ", warnings));
-            }
-            return pixels(image);
-        } catch (JpegSizeMismatch e) {
-            throw new IllegalArgumentException(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot decode JPEG of " + jpeg.length + " bytes: "
-                    + e.getMessage(), e);
-        } finally {
-            reader.dispose();
+        int[] size = frameSize(jpeg);
+        if (size[0] != expectedWidth || size[1] != expectedHeight) {
+            throw new IllegalArgumentException("JPEG is " + size[0] + "x" + size[1] + ", expected "
+                    + expectedWidth + "x" + expectedHeight);
         }
-    }
-
-    /** Carries the size mismatch past the catch that wraps decoding failures. */
-    private static final class JpegSizeMismatch extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        JpegSizeMismatch(String message) {
-            super(message, null, false, false);
+        if ((jpeg[jpeg.length - 2] & 0xFF) != 0xFF || (jpeg[jpeg.length - 1] & 0xFF) != EOI) {
+            throw cannotDecode(jpeg, "it does not end with the end-of-image marker FF D9 (cut short?)");
         }
-    }
-
-    /** Decodes straight into a BGR image when the reader offers one, else converts. */
-    private static BufferedImage readAsBgr(ImageReader reader) throws IOException {
-        ImageReadParam param = reader.getDefaultReadParam();
-        for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
-            ImageTypeSpecifier type = types.next();
-            if (type.getBufferedImageType() == BufferedImage.TYPE_3BYTE_BGR) {
-                param.setDestinationType(type);
-                BufferedImage image = reader.read(0, param);
-                if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-                    return image;
-                }
-                return toBgr(image);
-            }
-        }
-        return toBgr(reader.read(0, param));
-    }
-
-    private static BufferedImage toBgr(BufferedImage image) {
-        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = bgr.createGraphics();
         try {
-            g.drawImage(image, 0, 0, null);
-        } finally {
-            g.dispose();
+            return FFmpegJpeg.decodeBgr(jpeg, expectedWidth, expectedHeight);
+        } catch (IllegalArgumentException e) {
+            throw cannotDecode(jpeg, e.getMessage());
         }
-        return bgr;
     }
 
-    /** The backing array of a {@code TYPE_3BYTE_BGR} image: rows of B, G, R bytes, no padding. */
-    private static byte[] pixels(BufferedImage image) {
-        return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    /**
+     * Width and height from the frame header (SOF0..SOF15), read by walking the marker segments up to
+     * the first scan.
+     */
+    private static int[] frameSize(byte[] jpeg) {
+        int at = 2;
+        while (at + 4 <= jpeg.length) {
+            if ((jpeg[at] & 0xFF) != 0xFF) {
+                throw cannotDecode(jpeg, "no marker at byte " + at + " of its header");
+            }
+            int marker = jpeg[at + 1] & 0xFF;
+            if (marker == 0xFF) { // fill byte before a marker
+                at++;
+                continue;
+            }
+            if (marker == SOS || marker == EOI) {
+                break;
+            }
+            int length = ((jpeg[at + 2] & 0xFF) << 8) | (jpeg[at + 3] & 0xFF);
+            if (length < 2) {
+                throw cannotDecode(jpeg, "a header segment of length " + length + " at byte " + at);
+            }
+            boolean frameHeader = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8
+                    && marker != 0xCC;
+            if (frameHeader) {
+                if (at + 9 > jpeg.length || length < 7) {
+                    throw cannotDecode(jpeg, "its frame header is cut short");
+                }
+                int height = ((jpeg[at + 5] & 0xFF) << 8) | (jpeg[at + 6] & 0xFF);
+                int width = ((jpeg[at + 7] & 0xFF) << 8) | (jpeg[at + 8] & 0xFF);
+                return new int[] {width, height};
+            }
+            at += 2 + length;
+        }
+        throw cannotDecode(jpeg, "no frame header (SOF marker) before its image data");
     }
 
-    private static void requireFrameSize(int length, int width, int height) {
+    private static IllegalArgumentException cannotDecode(byte[] jpeg, String why) {
+        return new IllegalArgumentException("cannot decode JPEG of " + jpeg.length + " bytes: " + why);
+    }
+
+    static void requireFrameSize(int length, int width, int height) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
         }
@@ -158,27 +148,11 @@ public final class JpegCodec {
         }
     }
 
-    private static String hexHead(byte[] bytes) {
+    static String hexHead(byte[] bytes) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(4, bytes.length); i++) {
             s.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[i] & 0xFF));
         }
         return s.length() == 0 ? "(nothing)" : s.toString();
-    }
-
-    private static ImageWriter newWriter() {
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
-        if (!writers.hasNext()) {
-            throw new IllegalStateException("this JDK has no ImageIO JPEG writer");
-        }
-        return writers.next();
-    }
-
-    private static ImageReader newReader() {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg");
-        if (!readers.hasNext()) {
-            throw new IllegalStateException("this JDK has no ImageIO JPEG reader");
-        }
-        return readers.next();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
@@ -39,6 +40,16 @@ import org.slf4j.LoggerFactory;
 public final class MediaReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaReader.class);
+
+    /**
+     * swscale's flags from the decoded YUV to BGR: chroma interpolated at every pixel with accurate
+     * rounding. Back in yuv420p (as the download writes it) that is 57.9 dB PSNR against the source on
+     * the generated sample clip, against 48.7 dB with JavaCV's default (bilinear, swscale's fast path:
+     * chroma repeated, coarse rounding), which capped the download's quality (+1.3 dB through the whole
+     * transport with openh264). It costs about 1.5-2 ms of CPU a 640x360 frame instead of 0.1 ms;
+     * bilinear interpolation with the same flags costs half as much and gives 0.5 dB less.
+     */
+    static final int TO_BGR_SCALING = swscale.SWS_BICUBIC | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT;
 
     private final Path file;
     private final FFmpegFrameGrabber grabber;
@@ -95,6 +106,7 @@ public final class MediaReader implements AutoCloseable {
         FFmpegRuntime.ensureLoaded();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        grabber.setImageScalingFlags(TO_BGR_SCALING);
         grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
         try {
             grabber.start();

@@ -140,4 +140,141 @@ class JpegCodecTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void fullChromaKeepsColourEdgesThatSubsamplingBlurs() {
+        byte[] frame = generatedFrame(77);
+
+        byte[] full = JpegCodec.encode(frame, W, H, 0.9f, JpegCodec.Chroma.FULL_444);
+        byte[] subsampled = JpegCodec.encode(frame, W, H, 0.9f, JpegCodec.Chroma.SUBSAMPLED_420);
+
+        assertThat(full.length).isGreaterThan(subsampled.length);
+        assertThat(MediaRoundTripTest.meanAbsoluteError(frame, JpegCodec.decodeBgr(full, W, H)))
+                .isLessThan(MediaRoundTripTest.meanAbsoluteError(frame, JpegCodec.decodeBgr(subsampled, W, H)));
+        assertThat(JpegCodec.encode(frame, W, H, 0.9f)).isEqualTo(full);
+    }
+
+    @Test
+    void roundTripsSizesThatAreNotWholeBlocks() {
+        for (int[] size : new int[][] {{548, 342}, {321, 241}, {7, 5}}) {
+            byte[] frame = new byte[size[0] * size[1] * 3];
+            new TestPattern(size[0], size[1]).paint(frame, 3);
+            byte[] decoded = JpegCodec.decodeBgr(JpegCodec.encode(frame, size[0], size[1], 0.95f), size[0], size[1]);
+            // the pattern's edges at 7x5 are most of the frame: a wrong decode is off by tens
+            assertThat(MediaRoundTripTest.meanAbsoluteError(frame, decoded)).as("%dx%d", size[0], size[1])
+                    .isLessThan(5.0);
+        }
+    }
+
+    @Test
+    void qualityFollowsLibjpegsScale() {
+        assertThat(JpegCodec.quantizerScale(1f)).isEqualTo(1);
+        assertThat(JpegCodec.quantizerScale(0.97f)).isEqualTo(1);
+        assertThat(JpegCodec.quantizerScale(0.95f)).isEqualTo(2);
+        assertThat(JpegCodec.quantizerScale(0.9f)).isEqualTo(3);
+        assertThat(JpegCodec.quantizerScale(0.5f)).isEqualTo(15);
+        assertThat(JpegCodec.quantizerScale(0f)).isEqualTo(31);
+        byte[] frame = generatedFrame(5);
+        assertThat(JpegCodec.encode(frame, W, H, 0.95f).length)
+                .isGreaterThan(JpegCodec.encode(frame, W, H, 0.9f).length);
+    }
+
+    @Test
+    void rejectsAJpegCutAnywhere() {
+        byte[] jpeg = JpegCodec.encode(generatedFrame(3), W, H, 0.9f);
+        for (int length = 4; length < jpeg.length; length += 97) {
+            byte[] cut = Arrays.copyOf(jpeg, length);
+            assertThatThrownBy(() -> JpegCodec.decodeBgr(cut, W, H))
+                    .as("cut to %d bytes", length)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void rejectsAJpegWithoutAFrameHeader() {
+        byte[] noFrame = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9};
+        assertThatThrownBy(() -> JpegCodec.decodeBgr(noFrame, W, H))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot decode JPEG of 4 bytes: no frame header (SOF marker) before its image data");
+        byte[] badSegment = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 1, (byte) 0xFF, (byte) 0xD9};
+        assertThatThrownBy(() -> JpegCodec.decodeBgr(badSegment, W, H))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot decode JPEG of 8 bytes: a header segment of length 1 at byte 2");
+    }
+
+    @Test
+    void refusesAHeaderClaimingAHugeFrameBeforeDecoding() {
+        byte[] jpeg = JpegCodec.encode(generatedFrame(3), W, H, 0.9f);
+        int sof = sofOffset(jpeg);
+        jpeg[sof + 5] = (byte) 0xFF; // height 65535
+        jpeg[sof + 6] = (byte) 0xFF;
+        jpeg[sof + 7] = (byte) 0xFF; // width 65535
+        jpeg[sof + 8] = (byte) 0xFF;
+        assertThatThrownBy(() -> JpegCodec.decodeBgr(jpeg, W, H))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("JPEG is 65535x65535, expected 640x360");
+    }
+
+    @Test
+    void damagedOrRandomBytesFailCleanlyOrDecodeToAFrame() {
+        byte[] jpeg = JpegCodec.encode(generatedFrame(9), W, H, 0.9f);
+        java.util.Random random = new java.util.Random(42);
+        int rejected = 0;
+        for (int i = 0; i < 200; i++) {
+            byte[] damaged = jpeg.clone();
+            if (i % 2 == 0) {
+                // a few bytes of the image data overwritten
+                for (int k = 0; k < 1 + i % 7; k++) {
+                    damaged[sofOffset(jpeg) + 20 + random.nextInt(jpeg.length - sofOffset(jpeg) - 22)] =
+                            (byte) random.nextInt(256);
+                }
+            } else {
+                // everything after the header random, the end marker kept
+                byte[] noise = new byte[jpeg.length - 2 - 700];
+                random.nextBytes(noise);
+                System.arraycopy(noise, 0, damaged, 700, noise.length);
+            }
+            try {
+                assertThat(JpegCodec.decodeBgr(damaged, W, H)).hasSize(W * H * 3);
+            } catch (IllegalArgumentException e) {
+                assertThat(e).hasMessageStartingWith("cannot decode JPEG of ");
+                rejected++;
+            }
+        }
+        // random image data is caught every time, a few overwritten bytes mostly
+        assertThat(rejected).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    void keepsNoNativeMemoryPerCallWhetherItSucceedsOrFails() {
+        byte[] frame = generatedFrame(11);
+        byte[] jpeg = JpegCodec.encode(frame, W, H, 0.9f);
+        byte[] damaged = jpeg.clone();
+        byte[] noise = new byte[jpeg.length - 2 - 700];
+        new java.util.Random(7).nextBytes(noise);
+        System.arraycopy(noise, 0, damaged, 700, noise.length);
+        Runnable calls = () -> {
+            for (int i = 0; i < 50; i++) {
+                JpegCodec.decodeBgr(JpegCodec.encode(frame, W, H, 0.9f), W, H);
+                assertThatThrownBy(() -> JpegCodec.decodeBgr(damaged, W, H))
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        };
+        calls.run(); // fills the pools
+        long before = org.bytedeco.javacpp.Pointer.totalBytes();
+        calls.run();
+        // JavaCPP's count of the native memory it allocated: a frame buffer (691,200 bytes) lost per
+        // call would show 69 MB
+        assertThat(org.bytedeco.javacpp.Pointer.totalBytes() - before).isLessThan(W * H * 3);
+    }
+
+    /** Where the frame header (SOF0) of a JPEG this codec wrote starts. */
+    private static int sofOffset(byte[] jpeg) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xC0) {
+                return i;
+            }
+        }
+        throw new AssertionError("no SOF0");
+    }
 }

@@ -546,9 +546,10 @@ class OverlapAddMergerTest {
         List<ClipEvent> events = harness.extractOutputValues();
         EndOfClip end = events.get(events.size() - 1).getEnd();
         assertThat(end.getStatus()).isEqualTo(EndOfClip.Status.FAILED);
-        assertThat(end.getReason()).startsWith("chunk 1 of clip clip-big: cannot crossfade frame 225: it encodes to ")
-                .endsWith(" bytes, above the " + (largest + 1) + " a whole frame may have"
-                        + " (dubstream.max-whole-frame-bytes)");
+        // the first blended frame that encodes larger than the limit, one of the overlap's 225..249
+        assertThat(end.getReason()).matches("chunk 1 of clip clip-big: cannot crossfade frame 2(2[5-9]|[34][0-9]): it"
+                + " encodes to [0-9]+ bytes, above the " + (largest + 1) + " a whole frame may have"
+                + " \\(dubstream.max-whole-frame-bytes\\)");
         for (ClipEvent e : events) {
             VALIDATOR.validate(e.record());
         }
