@@ -44,6 +44,7 @@ import io.dubstream.connectors.kafka.LivePace;
 import io.dubstream.connectors.kafka.TransferException;
 import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.MediaException;
+import io.dubstream.connectors.media.MediaInfo;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.media.VideoEncoding;
@@ -115,6 +116,13 @@ final class DemoCommand implements Callable<Integer> {
         Path outDir = output.toAbsolutePath().getParent();
         Files.createDirectories(outDir);
         Path clip = input;
+        if (clip != null) {
+            Optional<Integer> restarted = DemoHeap.restartIfTooSmall(mediaInfo(clip), Configuration.fromMap(run.settings),
+                    out);
+            if (restarted.isPresent()) {
+                return restarted.get();
+            }
+        }
         if (clip == null) {
             clip = outDir.resolve("sample.mp4");
             out.println("generating sample clip " + clip + " ...");
@@ -159,8 +167,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The clip's frame rate, as its container states it. */
     private static double framesPerSecond(Path file) throws MediaException {
+        MediaInfo info = mediaInfo(file);
+        return (double) info.fpsNum() / info.fpsDen();
+    }
+
+    /** What the clip's container says of it. */
+    private static MediaInfo mediaInfo(Path file) throws MediaException {
         try (MediaReader reader = MediaReader.open(file, AudioLayout.SOURCE)) {
-            return (double) reader.info().fpsNum() / reader.info().fpsDen();
+            return reader.info();
         }
     }
 
