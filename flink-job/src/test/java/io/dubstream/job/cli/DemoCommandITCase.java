@@ -6,14 +6,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.dubstream.connectors.cli.DubstreamCli;
 import io.dubstream.connectors.cli.Ffprobe;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.job.inference.lipsync.TestFrames;
@@ -82,6 +85,22 @@ class DemoCommandITCase {
         assertThat(streams.frameRate()).isEqualTo("30000/1001");
         assertThat(streams.audioSampleRate()).as("the source's rate, kept").isEqualTo(44_100);
         assertThat(streams.durationSeconds()).isCloseTo(749 * 1001 / 30_000.0, Offset.offset(0.05));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aFailedUploadEndsTheConcurrentDownloadWithTheUploadsError() throws Exception {
+        Path input = Files.writeString(tmp.resolve("not-a-video.mp4"), "not a video");
+        StringWriter err = new StringWriter();
+
+        // no job: the download waits on the output topics for a clip that never comes
+        int code = DubstreamLauncher.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "demo", "--input",
+                input.toString(), "--output", tmp.resolve("failed/demo.mp4").toString(), "--summary",
+                tmp.resolve("failed/summary.json").toString(), "--skip-job");
+
+        assertThat(code).as(err.toString()).isEqualTo(DubstreamCli.EXIT_FAILED);
+        assertThat(err.toString()).contains("the upload failed: ").contains(input.toString());
+        assertThat(tmp.resolve("failed/summary.json")).doesNotExist();
     }
 
     @Test
