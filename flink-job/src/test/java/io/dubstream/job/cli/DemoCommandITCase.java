@@ -90,16 +90,19 @@ class DemoCommandITCase {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aFailedUploadEndsTheConcurrentDownloadWithTheUploadsError() throws Exception {
-        Path input = Files.writeString(tmp.resolve("not-a-video.mp4"), "not a video");
+        Path input = SampleClipGenerator.write(tmp.resolve("in.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, 2.0, 16_000, 1));
+        // the clip opens; its upload then refuses the script, whose line ends after the clip's 2 s
+        Path script = Files.writeString(tmp.resolve("late.srt"), "1\n00:00:05,000 --> 00:00:06,000\nToo late.\n");
         StringWriter err = new StringWriter();
 
         // no job: the download waits on the output topics for a clip that never comes
         int code = DubstreamLauncher.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "demo", "--input",
-                input.toString(), "--output", tmp.resolve("failed/demo.mp4").toString(), "--summary",
-                tmp.resolve("failed/summary.json").toString(), "--skip-job");
+                input.toString(), "--script", script.toString(), "--output", tmp.resolve("failed/demo.mp4").toString(),
+                "--summary", tmp.resolve("failed/summary.json").toString(), "--skip-job");
 
         assertThat(code).as(err.toString()).isEqualTo(DubstreamCli.EXIT_FAILED);
-        assertThat(err.toString()).contains("the upload failed: ").contains(input.toString());
+        assertThat(err.toString()).contains("the upload failed: ", "past the clip's end");
         assertThat(tmp.resolve("failed/summary.json")).doesNotExist();
     }
 
