@@ -11,7 +11,7 @@ import io.dubstream.connectors.kafka.TransferProgress;
 public final class ConsoleProgress implements TransferProgress {
 
     private static final int WIDTH = 30;
-    private static final long REDRAW_NANOS = 100_000_000L;
+    static final long REDRAW_NANOS = 100_000_000L;
 
     private final String label;
     private final PrintStream out;

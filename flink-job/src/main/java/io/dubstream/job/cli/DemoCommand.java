@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import io.dubstream.connectors.cli.ConsoleProgress;
+import io.dubstream.connectors.cli.ConcurrentTransfersProgress;
 import io.dubstream.connectors.cli.DownloadCommand;
 import io.dubstream.connectors.cli.JvmMemory;
 import io.dubstream.connectors.cli.EncoderOptions;
@@ -42,6 +42,7 @@ import io.dubstream.connectors.kafka.EmbeddedKafkaBroker;
 import io.dubstream.connectors.kafka.FirstFrameClock;
 import io.dubstream.connectors.kafka.LivePace;
 import io.dubstream.connectors.kafka.TransferException;
+import io.dubstream.connectors.kafka.TransferProgress;
 import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.MediaInfo;
@@ -63,7 +64,8 @@ import io.dubstream.job.inference.lipsync.LipSyncStage;
 /**
  * {@code dubstream demo}: the whole system on this machine, nothing to install. It starts an
  * in-process Kafka broker and a local Flink cluster with its web UI, runs the job, uploads a clip
- * (a generated sample by default), downloads the job's output into an mp4 and writes a JSON summary.
+ * (a generated sample by default) while it downloads the job's output into an mp4, as the separate
+ * upload and download services do in production, and writes a JSON summary.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the dubstream job end to end on this machine: in-process Kafka, a local Flink cluster "
@@ -96,8 +98,9 @@ final class DemoCommand implements Callable<Integer> {
     ScriptInput scriptInput;
 
     @Option(names = "--live",
-            description = "Upload at the clip's own frame rate, as a live source sends it, while the download runs;"
-                    + " the summary adds firstOutputSeconds: from the first frame sent to the first frame downloaded.")
+            description = "Upload at the clip's own frame rate, as a live source sends it; without it the upload runs"
+                    + " at full speed. The download runs alongside either way, and the summary's firstOutputSeconds"
+                    + " is from the first frame sent to the first frame downloaded.")
     boolean live;
 
     @Mixin
@@ -162,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Why the job ended while the demo still needed it; set by the job watcher. */
     private volatile String jobFailure;
 
-    /** Why a live upload failed while the download waited for it. */
+    /** Why the upload failed while the download waited for it. */
     private volatile Throwable uploadFailure;
 
     /** The clip's frame rate, as its container states it. */
@@ -176,6 +179,29 @@ final class DemoCommand implements Callable<Integer> {
         try (MediaReader reader = MediaReader.open(file, AudioLayout.SOURCE)) {
             return reader.info();
         }
+    }
+
+    /**
+     * Starts the upload on another thread; when it fails, notes why in {@link #uploadFailure} and
+     * interrupts this thread, so that the download waiting for the clip ends with the upload's error.
+     */
+    private CompletableFuture<ClipUploader.Result> uploadInBackground(ClipUploader uploader, Path file, Script script,
+            TransferProgress progress) {
+        Thread demo = Thread.currentThread();
+        CompletableFuture<ClipUploader.Result> upload = CompletableFuture.supplyAsync(() -> {
+            try {
+                return uploader.upload(file, clipId, script, progress);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        upload.whenComplete((result, failure) -> {
+            if (failure != null) {
+                uploadFailure = failure.getCause() != null ? failure.getCause() : failure;
+                demo.interrupt();
+            }
+        });
+        return upload;
     }
 
     /** Uploads the clip, downloads the job's output, cancels the job and writes the summary. */
@@ -196,43 +222,31 @@ final class DemoCommand implements Callable<Integer> {
                     .withVideoEncoding(encoding));
             FirstFrameClock sent = new FirstFrameClock();
             FirstFrameClock received = new FirstFrameClock();
-            ClipUploader.Result uploaded;
-            ClipDownloader.Result downloaded;
+            // as in production, where the uploader and the downloader are separate services: both at once
+            ConcurrentTransfersProgress progress = ConcurrentTransfersProgress.onTerminal("upload " + clipId,
+                    "download " + clipId);
+            TransferProgress uploadProgress = progress.transfer(0).andThen(sent);
             if (live) {
                 double fps = framesPerSecond(file);
                 out.println("uploading " + clipId + " at its own pace (" + round(fps) + " frames/s) while downloading");
-                Thread demo = Thread.currentThread();
-                CompletableFuture<ClipUploader.Result> upload = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return uploader.upload(file, clipId, script, new LivePace(fps, sent));
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                });
-                upload.whenComplete((result, failure) -> {
-                    if (failure != null) {
-                        uploadFailure = failure.getCause() != null ? failure.getCause() : failure;
-                        demo.interrupt();
-                    }
-                });
-                try {
-                    downloaded = ConsoleProgress.showing("download " + clipId,
-                            p -> downloader.download(clipId, output, p.andThen(received)));
-                } catch (Exception e) {
-                    if (uploadFailure != null) {
-                        throw new IllegalStateException("the upload failed: " + uploadFailure.getMessage(), e);
-                    }
-                    throw e;
-                }
-                uploaded = upload.join();
-                out.println(UploadCommand.describe(uploaded));
+                uploadProgress = new LivePace(fps, uploadProgress);
             } else {
-                uploaded = ConsoleProgress.showing("upload " + clipId,
-                        p -> uploader.upload(file, clipId, script, p.andThen(sent)));
-                out.println(UploadCommand.describe(uploaded));
-                downloaded = ConsoleProgress.showing("download " + clipId,
-                        p -> downloader.download(clipId, output, p.andThen(received)));
+                out.println("uploading " + clipId + " at full speed while downloading");
             }
+            CompletableFuture<ClipUploader.Result> upload = uploadInBackground(uploader, file, script, uploadProgress);
+            ClipDownloader.Result downloaded;
+            try {
+                downloaded = downloader.download(clipId, output, progress.transfer(1).andThen(received));
+            } catch (Exception e) {
+                if (uploadFailure != null) {
+                    throw new IllegalStateException("the upload failed: " + uploadFailure.getMessage(), e);
+                }
+                throw e;
+            } finally {
+                progress.finish();
+            }
+            ClipUploader.Result uploaded = upload.join();
+            out.println(UploadCommand.describe(uploaded));
             out.println(DownloadCommand.describe(downloaded, output));
             double processingSeconds = (System.nanoTime() - processingStarted) / 1e9;
             Map<String, Long> modelMetrics = Map.of();
@@ -284,7 +298,7 @@ final class DemoCommand implements Callable<Integer> {
             s.put("wallSeconds", round(wall));
             s.put("realtimeFactor", round(clipSeconds / wall));
             s.put("live", live);
-            // with --live, the latency of the first frame through the whole system; without, it includes the upload
+            // the first frame's latency through the whole system; without --live, behind a clip sent faster than its pace
             s.put("firstOutputSeconds", sent.firstFrameNanos().isPresent() && received.firstFrameNanos().isPresent()
                     ? round((received.firstFrameNanos().getAsLong() - sent.firstFrameNanos().getAsLong()) / 1e9)
                     : null);

@@ -6,14 +6,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.dubstream.connectors.cli.DubstreamCli;
 import io.dubstream.connectors.cli.Ffprobe;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.job.inference.lipsync.TestFrames;
@@ -82,6 +85,25 @@ class DemoCommandITCase {
         assertThat(streams.frameRate()).isEqualTo("30000/1001");
         assertThat(streams.audioSampleRate()).as("the source's rate, kept").isEqualTo(44_100);
         assertThat(streams.durationSeconds()).isCloseTo(749 * 1001 / 30_000.0, Offset.offset(0.05));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aFailedUploadEndsTheConcurrentDownloadWithTheUploadsError() throws Exception {
+        Path input = SampleClipGenerator.write(tmp.resolve("in.mp4"),
+                new SampleClipGenerator.Spec(256, 144, 25, 1, 2.0, 16_000, 1));
+        // the clip opens; its upload then refuses the script, whose line ends after the clip's 2 s
+        Path script = Files.writeString(tmp.resolve("late.srt"), "1\n00:00:05,000 --> 00:00:06,000\nToo late.\n");
+        StringWriter err = new StringWriter();
+
+        // no job: the download waits on the output topics for a clip that never comes
+        int code = DubstreamLauncher.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "demo", "--input",
+                input.toString(), "--script", script.toString(), "--output", tmp.resolve("failed/demo.mp4").toString(),
+                "--summary", tmp.resolve("failed/summary.json").toString(), "--skip-job");
+
+        assertThat(code).as(err.toString()).isEqualTo(DubstreamCli.EXIT_FAILED);
+        assertThat(err.toString()).contains("the upload failed: ", "past the clip's end");
+        assertThat(tmp.resolve("failed/summary.json")).doesNotExist();
     }
 
     @Test
