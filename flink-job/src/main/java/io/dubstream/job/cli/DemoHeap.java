@@ -2,6 +2,7 @@ package io.dubstream.job.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.apache.flink.configuration.Configuration;
+
+import com.sun.management.OperatingSystemMXBean;
 
 import io.dubstream.connectors.media.MediaInfo;
 import io.dubstream.job.DubstreamOptions;
@@ -46,11 +49,18 @@ final class DemoHeap {
 
     private DemoHeap() {}
 
-    /** The heap, in bytes, that a demo of a clip of {@code info}'s frames needs under {@code conf}. */
+    /**
+     * The heap, in bytes, that a demo of a clip of {@code info}'s frames needs under {@code conf}: what
+     * the job holds of a clip at once is its chunk window or, up to the hybrid threshold, the whole
+     * clip, and never more than the clip (when its container states its duration).
+     */
     static long neededBytes(MediaInfo info, Configuration conf) {
         double fps = (double) info.fpsNum() / info.fpsDen();
         double heldSeconds = Math.max(seconds(conf.get(DubstreamOptions.CHUNK_HYBRID_THRESHOLD)),
                 seconds(conf.get(DubstreamOptions.CHUNK_MAX_CORE)) + 2 * seconds(conf.get(DubstreamOptions.CHUNK_CONTEXT)));
+        if (info.durationMicros() > 0) {
+            heldSeconds = Math.min(heldSeconds, info.durationMicros() / 1e6);
+        }
         double frameBytes = (double) info.width() * info.height() * 3 / RAW_TO_JPEG;
         return BASE_BYTES + (long) (CHUNK_COPIES * frameBytes * Math.ceil(fps * heldSeconds));
     }
@@ -69,7 +79,13 @@ final class DemoHeap {
         }
         String clip = info.width() + "x" + info.height() + " at " + Math.round((double) info.fpsNum() / info.fpsDen())
                 + " frames/s";
-        String heap = "-Xmx" + ((needed + (1 << 20) - 1) >> 20) + "m";
+        long heapBytes = Math.min(needed, physicalMemory() / 4 * 3);
+        String heap = "-Xmx" + ((heapBytes + (1 << 20) - 1) >> 20) + "m";
+        if (heapBytes < needed) {
+            out.println("warning: the clip is " + clip + ", for which the demo needs about " + gib(needed)
+                    + " of heap; this machine has " + gib(physicalMemory()) + " of memory, so it gets " + gib(heapBytes)
+                    + " and may run out (a shorter dubstream.chunk.max-core holds less)");
+        }
         Optional<List<String>> command = AUTO.equals(System.getProperty(SIZING_PROPERTY))
                 ? ProcessHandle.current().info().arguments().flatMap(args -> ProcessHandle.current().info().command()
                         .map(java -> withHeap(java, args, heap)))
@@ -103,6 +119,14 @@ final class DemoHeap {
         }
         command.add(2, "-D" + SIZING_PROPERTY + "=" + SIZED);
         return command;
+    }
+
+    /** The machine's memory, or {@code Long.MAX_VALUE} when the JVM cannot tell. */
+    static long physicalMemory() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return Long.MAX_VALUE;
     }
 
     private static double seconds(Duration d) {

@@ -47,6 +47,16 @@ class DemoHeapTest {
     }
 
     @Test
+    void aClipShorterThanWhatTheJobMayHoldNeedsOnlyItsOwnFrames() {
+        Configuration wholeClips = new Configuration();
+        wholeClips.set(DubstreamOptions.CHUNK_HYBRID_THRESHOLD, Duration.ofHours(1));
+        MediaInfo fortyFiveSeconds = new MediaInfo("mp4", "h264", "aac", 25, 1, 640, 360, 45 * 25L, 48_000, 2,
+                45_000_000L, 0, 0L);
+        assertThat(DemoHeap.neededBytes(fortyFiveSeconds, wholeClips))
+                .isEqualTo(DemoHeap.BASE_BYTES + 3L * 640 * 360 * 3 / 8 * 25 * 45);
+    }
+
+    @Test
     void theRestartedJvmHasTheNewHeapInsteadOfTheOldAndDoesNotRestartAgain() {
         List<String> command = DemoHeap.withHeap("/usr/bin/java", new String[] {"-Dai.djl.offline=true", "-Xmx1g",
             "-Ddubstream.demo.heap=auto", "-cp", "a.jar:lib/*", "io.dubstream.job.cli.DubstreamLauncher", "demo",
