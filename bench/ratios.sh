@@ -12,7 +12,7 @@
 #       (bench/encoder-quality.sh compares the encoders alone)
 # Clips: generated (deploy/dubstream sample) and real-face ones (bench/face-clip.sh); all in out/bench/ratios.
 #   QUICK=1: P1 on the 45 s clip only, P3 with a 150 s clip (about 10 minutes instead of 25)
-#   BATCH=8: the lip-sync batch size (P1, P2)   SVG=docs/ratios.svg: where the plot goes
+#   BATCH=8: the lip-sync batch size (P1, P2)   LIPSYNC_HEAP=-Xmx2g: the heap of P1's and P2's runs   SVG=docs/ratios.svg: where the plot goes
 #   ONLY=P4,Q: only these of P1 P2 P3 P4 P5 Q (comma-separated), with only the runs they need; the
 #   plot then goes to out/bench/ratios/ratios.svg unless SVG says otherwise
 set -euo pipefail
@@ -67,9 +67,13 @@ whole=(--set dubstream.chunk.hybrid-threshold=1h --set dubstream.clip.max-held-f
 lipsync=(--model wav2lip-reference --set dubstream.lipsync.batch-size="$batch")
 
 # --- P1, P2: lip-sync, chunked against whole, and against the model alone ---------------------
+# both in the same heap (the demo would otherwise size a larger one for the whole clip): the time is
+# the work's, not the garbage collector's
+lipsync_heap="${LIPSYNC_HEAP:--Xmx2g}"
 for s in ${face_lengths[@]+"${face_lengths[@]}"}; do
-  demo "face-$s-chunked" "$dir/face-$s.mp4" "${lipsync[@]}"
-  want P1 && demo "face-$s-whole" "$dir/face-$s.mp4" "${lipsync[@]}" "${whole[@]}"
+  DUBSTREAM_JAVA_OPTS="$lipsync_heap ${DUBSTREAM_JAVA_OPTS:-}" demo "face-$s-chunked" "$dir/face-$s.mp4" "${lipsync[@]}"
+  want P1 && DUBSTREAM_JAVA_OPTS="$lipsync_heap ${DUBSTREAM_JAVA_OPTS:-}" \
+    demo "face-$s-whole" "$dir/face-$s.mp4" "${lipsync[@]}" "${whole[@]}"
 done
 if want P2; then
   log "wav2lip-reference alone, batch $batch"
