@@ -3,6 +3,7 @@ package io.dubstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -22,6 +23,12 @@ import io.dubstream.connectors.media.SampleClipGenerator;
  * audio large (48 kHz stereo), so that, read a fetch at a time from topics of their own, the frames
  * would run minutes ahead of the audio and the clip would hit the held-frames cap; read from one
  * partition in upload order, the job holds little more than a chunk window.
+ *
+ * <p>The clip's manifest is on the clips topic, so frames that come before it in one consumer poll
+ * wait for it: at most one fetch of the media partition ({@code max.partition.fetch.bytes}). Kafka's
+ * default, 1 MB, is about 50 frames of 640x360 but some 500 of these 256x64 ones, more than the cap
+ * below; the job's consumer here fetches 128 kB a partition, as a deployment with tiny frames and a
+ * tight cap would.
  */
 class BacklogClipITCase {
 
@@ -53,6 +60,7 @@ class BacklogClipITCase {
         // the smallest caps that the start check accepts: the longest chunk window (18 s) at 25 fps
         conf.set(DubstreamOptions.CLIP_MAX_FPS, FPS);
         conf.set(DubstreamOptions.CLIP_MAX_HELD_FRAMES, 18 * FPS + 1);
+        conf.set(DubstreamOptions.KAFKA_PROPERTIES, Map.of("max.partition.fetch.bytes", String.valueOf(128 << 10)));
         BoundedJobs.run(conf);
 
         CommittedClip out = CommittedClip.read(KAFKA.bootstrapServers(), "backlog.out.", CLIP);
