@@ -12,7 +12,6 @@ import java.util.List;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -57,17 +56,11 @@ class SecuredKafkaJobITCase {
     @BeforeAll
     static void startSecuredBroker() throws Exception {
         broker = EmbeddedKafkaBroker.startSecured(EmbeddedKafkaBroker.ANY_PORT, null, "admin-secret");
-        broker.createUser("uploader", "up-pw");
-        broker.createUser("job", "job-pw");
-        broker.createUser("downloader", "down-pw");
         List<String> all = new ArrayList<>(ClipTopics.INPUT.all());
         all.addAll(Acls.jobOutput(NAMES));
         TopicSetup.ensureExist(broker.adminConnection(), all, 2);
 
-        List<AclBinding> acls = new ArrayList<>(Acls.of(Acls.Role.UPLOADER, "uploader", NAMES));
-        acls.addAll(Acls.of(Acls.Role.JOB, "job", NAMES));
-        acls.addAll(Acls.of(Acls.Role.DOWNLOADER, "downloader", NAMES));
-        Acls.create(broker, acls);
+        Acls.createRoleUsers(broker, NAMES);
     }
 
     @AfterAll

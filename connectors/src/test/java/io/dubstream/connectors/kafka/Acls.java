@@ -112,6 +112,20 @@ public final class Acls {
         }
     }
 
+    /**
+     * Creates the users {@code uploader} (password {@code up-pw}), {@code job} ({@code job-pw}) and
+     * {@code downloader} ({@code down-pw}), each with the ACLs of its role and nothing else.
+     */
+    public static void createRoleUsers(EmbeddedKafkaBroker broker, Names names) throws Exception {
+        broker.createUser("uploader", "up-pw");
+        broker.createUser("job", "job-pw");
+        broker.createUser("downloader", "down-pw");
+        List<AclBinding> acls = new ArrayList<>(of(Role.UPLOADER, "uploader", names));
+        acls.addAll(of(Role.JOB, "job", names));
+        acls.addAll(of(Role.DOWNLOADER, "downloader", names));
+        create(broker, acls);
+    }
+
     /** The broker, as {@code user} with SCRAM credentials. */
     public static KafkaConnection as(EmbeddedKafkaBroker broker, String user, String password) {
         return new KafkaConnection(broker.bootstrapServers(), EmbeddedKafkaBroker.scramClientProperties(user, password));

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -50,19 +49,13 @@ class SecuredKafkaITCase {
     @BeforeAll
     static void startSecuredBrokerWithUsersAndAcls() throws Exception {
         broker = EmbeddedKafkaBroker.startSecured(EmbeddedKafkaBroker.ANY_PORT, null, ADMIN_PASSWORD);
-        broker.createUser("uploader", "up-pw");
-        broker.createUser("job", "job-pw");
-        broker.createUser("downloader", "down-pw");
         List<String> topics = new ArrayList<>(ClipTopics.INPUT.all());
         topics.addAll(ClipTopics.OUTPUT.all());
         topics.add(ClipTopics.STATUS_TOPIC);
         topics.add(ClipTopics.DEAD_LETTER_TOPIC);
         TopicSetup.ensureExist(broker.adminConnection(), topics, 2);
 
-        List<AclBinding> acls = new ArrayList<>(Acls.of(Acls.Role.UPLOADER, "uploader", NAMES));
-        acls.addAll(Acls.of(Acls.Role.JOB, "job", NAMES));
-        acls.addAll(Acls.of(Acls.Role.DOWNLOADER, "downloader", NAMES));
-        Acls.create(broker, acls);
+        Acls.createRoleUsers(broker, NAMES);
     }
 
     @AfterAll
