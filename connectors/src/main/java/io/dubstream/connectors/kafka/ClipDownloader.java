@@ -22,7 +22,6 @@ import io.dubstream.connectors.format.DecodeResult;
 import io.dubstream.connectors.format.FramePartBuffer;
 import io.dubstream.connectors.format.InvalidRecordException;
 import io.dubstream.connectors.format.RecordLimits;
-import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.Mp4Writer;
 import io.dubstream.connectors.media.VideoEncoding;
@@ -291,19 +290,18 @@ public final class ClipDownloader {
                             + next.getWidth() + "x" + next.getHeight() + " but the manifest says "
                             + manifest.getWidth() + "x" + manifest.getHeight());
                 }
-                byte[] bgr;
-                try {
-                    bgr = JpegCodec.decodeBgr(next.getImage(), manifest.getWidth(), manifest.getHeight());
-                } catch (IllegalArgumentException e) {
-                    throw new TransferException("frame " + nextFrame + " of clip " + clipId
-                            + " cannot be decoded: " + e.getMessage(), e);
-                }
                 if (next.getPtsMicros() <= lastPtsMicros) {
                     throw new TransferException("frame " + nextFrame + " of clip " + clipId + " is at "
                             + next.getPtsMicros() + " us, not after frame " + (nextFrame - 1) + " at " + lastPtsMicros
                             + " us");
                 }
-                writer.writeVideo(bgr, next.getPtsMicros());
+                try {
+                    // the JPEG's YUV straight to the encoder, no BGR in between
+                    writer.writeVideoJpeg(next.getImage(), next.getPtsMicros());
+                } catch (IllegalArgumentException e) {
+                    throw new TransferException("frame " + nextFrame + " of clip " + clipId
+                            + " cannot be written: " + e.getMessage(), e);
+                }
                 lastPtsMicros = next.getPtsMicros();
                 nextFrame++;
             }

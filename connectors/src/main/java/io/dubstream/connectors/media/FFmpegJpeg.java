@@ -90,7 +90,20 @@ final class FFmpegJpeg {
      */
     static byte[] decodeBgr(byte[] jpeg, int width, int height) {
         ensureLoaded();
-        return DECODERS.using(d -> d.fits(width, height), () -> new Decoder(width, height), d -> d.decode(jpeg));
+        return DECODERS.using(d -> d.fits(width, height), () -> new Decoder(width, height),
+                d -> d.decode(jpeg, d::toBgr));
+    }
+
+    /**
+     * Decodes a JPEG whose header says it is {@code width x height} (checked by the caller) and hands
+     * FFmpeg's decoded frame (its own pixel format and colour range, e.g. {@code yuvj444p}) to
+     * {@code use}, which must not keep it: the frame is reused once {@code use} returns.
+     *
+     * @throws IllegalArgumentException when FFmpeg cannot decode it, or only partly
+     */
+    static <R> R decode(byte[] jpeg, int width, int height, Function<AVFrame, R> use) {
+        ensureLoaded();
+        return DECODERS.using(d -> d.fits(width, height), () -> new Decoder(width, height), d -> d.decode(jpeg, use));
     }
 
     /** One frame size, quality and chroma layout: an open mjpeg encoder, its frame and converter. */
@@ -181,7 +194,8 @@ final class FFmpegJpeg {
             return w == width && h == height;
         }
 
-        byte[] decode(byte[] jpeg) {
+        /** Decodes {@code jpeg} and returns what {@code use} makes of the decoded frame. */
+        <R> R decode(byte[] jpeg, Function<AVFrame, R> use) {
             int ret = avcodec.av_new_packet(packet, jpeg.length);
             if (ret < 0) {
                 throw new IllegalStateException("FFmpeg is out of memory for a packet of " + jpeg.length + " bytes");
@@ -207,19 +221,24 @@ final class FFmpegJpeg {
                     throw new IllegalArgumentException("FFmpeg decoded " + frame.width() + "x" + frame.height()
                             + " pixels, expected " + width + "x" + height);
                 }
-                converter = swscale.sws_getCachedContext(converter, width, height, frame.format(), width, height,
-                        AV_PIX_FMT_BGR24, DECODE_SCALING, null, null, (DoublePointer) null);
-                if (converter == null) {
-                    throw new IllegalArgumentException("FFmpeg cannot convert its pixel format " + frame.format()
-                            + " to BGR");
-                }
-                swscale.sws_scale(converter, frame.data(), frame.linesize(), 0, height, planes, strides);
-                byte[] bgr = new byte[width * height * 3];
-                pixels.position(0).get(bgr);
-                return bgr;
+                return use.apply(frame);
             } finally {
                 avutil.av_frame_unref(frame);
             }
+        }
+
+        /** The decoded frame {@code decoded} as tightly packed BGR24. */
+        byte[] toBgr(AVFrame decoded) {
+            converter = swscale.sws_getCachedContext(converter, width, height, decoded.format(), width, height,
+                    AV_PIX_FMT_BGR24, DECODE_SCALING, null, null, (DoublePointer) null);
+            if (converter == null) {
+                throw new IllegalArgumentException("FFmpeg cannot convert its pixel format " + decoded.format()
+                        + " to BGR");
+            }
+            swscale.sws_scale(converter, decoded.data(), decoded.linesize(), 0, height, planes, strides);
+            byte[] bgr = new byte[width * height * 3];
+            pixels.position(0).get(bgr);
+            return bgr;
         }
     }
 

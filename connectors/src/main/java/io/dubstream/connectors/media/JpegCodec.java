@@ -1,14 +1,16 @@
 package io.dubstream.connectors.media;
 
 import java.util.Objects;
+import java.util.function.Function;
+
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
  * JPEG encoding and decoding of tightly packed BGR24 frames with FFmpeg's {@code mjpeg} codec
  * ({@link FFmpegJpeg}), which measured faster than the JDK's ImageIO and OpenCV's libjpeg-turbo at
  * a better quality per byte (docs/benchmarks.md, "JPEG transport"; {@code bench/jpeg.sh}).
  *
- * <p>Thread-safe and stateless: each call opens its own FFmpeg contexts and frees them before it
- * returns. Decoding checks the bytes before FFmpeg sees them: the start marker, the frame header's
+ * <p>Thread-safe: a call borrows FFmpeg's contexts from a small pool ({@link FFmpegJpeg}). Decoding checks the bytes before FFmpeg sees them: the start marker, the frame header's
  * size against the expected one (so a hostile header cannot make FFmpeg allocate a huge frame), and
  * the end-of-image marker (a cut JPEG is refused, never filled in); FFmpeg then stops at the first
  * damaged block.
@@ -77,6 +79,32 @@ public final class JpegCodec {
      *     be decoded, or the image is not {@code expectedWidth x expectedHeight}
      */
     public static byte[] decodeBgr(byte[] jpeg, int expectedWidth, int expectedHeight) {
+        check(jpeg, expectedWidth, expectedHeight);
+        try {
+            return FFmpegJpeg.decodeBgr(jpeg, expectedWidth, expectedHeight);
+        } catch (IllegalArgumentException e) {
+            throw cannotDecode(jpeg, e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes a JPEG and hands FFmpeg's decoded frame, in its own pixel format (e.g. {@code yuvj444p}),
+     * to {@code use}, which must not keep it; with the same checks as {@link #decodeBgr}.
+     *
+     * @throws IllegalArgumentException as {@link #decodeBgr}
+     */
+    static <R> R decodeFrame(byte[] jpeg, int expectedWidth, int expectedHeight, Function<AVFrame, R> use) {
+        Objects.requireNonNull(use, "use");
+        check(jpeg, expectedWidth, expectedHeight);
+        try {
+            return FFmpegJpeg.decode(jpeg, expectedWidth, expectedHeight, use);
+        } catch (IllegalArgumentException e) {
+            throw cannotDecode(jpeg, e.getMessage());
+        }
+    }
+
+    /** What is checked before FFmpeg sees the bytes: the start marker, the frame's size and the end marker. */
+    private static void check(byte[] jpeg, int expectedWidth, int expectedHeight) {
         Objects.requireNonNull(jpeg, "jpeg");
         if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != SOI) {
             throw new IllegalArgumentException("not a JPEG: " + jpeg.length + " bytes starting "
@@ -89,11 +117,6 @@ public final class JpegCodec {
         }
         if ((jpeg[jpeg.length - 2] & 0xFF) != 0xFF || (jpeg[jpeg.length - 1] & 0xFF) != EOI) {
             throw cannotDecode(jpeg, "it does not end with the end-of-image marker FF D9 (cut short?)");
-        }
-        try {
-            return FFmpegJpeg.decodeBgr(jpeg, expectedWidth, expectedHeight);
-        } catch (IllegalArgumentException e) {
-            throw cannotDecode(jpeg, e.getMessage());
         }
     }
 

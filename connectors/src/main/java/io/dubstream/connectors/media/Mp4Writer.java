@@ -207,31 +207,63 @@ public final class Mp4Writer implements AutoCloseable {
      * @throws MediaException when FFmpeg fails to encode or write it
      */
     public void writeVideo(byte[] bgr, long ptsMicros) throws MediaException {
-        if (ptsMicros < 0) {
-            throw new IllegalArgumentException("frame " + framesWritten + " of " + out.getFileName()
-                    + " has a negative time, " + ptsMicros + " us");
-        }
+        requireNotNegative(ptsMicros);
         write(bgr, video.ticks(ptsMicros), ptsMicros);
     }
 
+    /**
+     * Appends one frame, given as a JPEG of the writer's size, at its presentation time: the JPEG's YUV
+     * goes to the encoder without a round trip through BGR (faster, and a rounding step fewer).
+     *
+     * @param jpeg a JPEG of {@code width x height} pixels
+     * @param ptsMicros as {@link #writeVideo(byte[], long)}
+     * @throws IllegalArgumentException when the JPEG cannot be decoded or has another size (the
+     *     message says why, as {@link JpegCodec#decodeBgr}'s), or the time is negative or not after
+     *     the previous frame's
+     * @throws MediaException when FFmpeg fails to encode or write it
+     */
+    public void writeVideoJpeg(byte[] jpeg, long ptsMicros) throws MediaException {
+        Objects.requireNonNull(jpeg, "jpeg");
+        requireNotNegative(ptsMicros);
+        long pts = video.ticks(ptsMicros);
+        encodeAt(pts, ptsMicros, () -> video.encodeJpeg(jpeg, pts, this::send));
+    }
+
     private void write(byte[] bgr, long pts, long ptsMicros) throws MediaException {
-        ensureOpen();
         Objects.requireNonNull(bgr, "bgr");
         long size = (long) format.width() * format.height() * 3;
         if (bgr.length != size) {
             throw new IllegalArgumentException("a frame for " + out.getFileName() + " must be " + format.width() + "x"
                     + format.height() + "x3 = " + size + " bytes of BGR, got " + bgr.length + " bytes");
         }
+        encodeAt(pts, ptsMicros, () -> video.encode(bgr, pts, this::send));
+    }
+
+    /** One frame's encoding into the video track. */
+    private interface FrameEncoding {
+        void run() throws MediaException;
+    }
+
+    /** Runs {@code encoding} of the frame at {@code pts} ticks, which must be after the last frame's. */
+    private void encodeAt(long pts, long ptsMicros, FrameEncoding encoding) throws MediaException {
+        ensureOpen();
         if (pts <= video.lastPts()) {
             throw new IllegalArgumentException("frame " + framesWritten + " of " + out.getFileName() + " at "
                     + ptsMicros + " us is not after the previous frame at " + video.micros(video.lastPts()) + " us");
         }
         try {
-            video.encode(bgr, pts, this::send);
+            encoding.run();
         } catch (MediaException e) {
             throw new MediaException("cannot write frame " + framesWritten + " to " + out + ": " + e.getMessage(), e);
         }
         framesWritten++;
+    }
+
+    private void requireNotNegative(long ptsMicros) {
+        if (ptsMicros < 0) {
+            throw new IllegalArgumentException("frame " + framesWritten + " of " + out.getFileName()
+                    + " has a negative time, " + ptsMicros + " us");
+        }
     }
 
     /**

@@ -25,8 +25,8 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * The video track of an {@link Mp4Writer}: converts BGR frames to yuv420p and encodes them, each at
- * its own presentation time.
+ * The video track of an {@link Mp4Writer}: converts BGR frames, or decoded JPEGs, to yuv420p and
+ * encodes them, each at its own presentation time.
  *
  * <p>The conversion averages each 2x2 block's chroma ({@code SWS_AREA}) with accurate rounding: frames
  * decoded from yuv420p to BGR (chroma repeated per pixel) come back to within 50 dB PSNR of the
@@ -39,6 +39,9 @@ import org.bytedeco.javacpp.PointerPointer;
  * is the largest multiple of the numerator below that. Not thread-safe.
  */
 final class VideoTrack implements AutoCloseable {
+
+    /** swscale's flags to yuv420p, from BGR or a decoded JPEG's YUV: each 2x2 block's chroma averaged, accurately rounded. */
+    static final int TO_YUV420_SCALING = swscale.SWS_AREA | swscale.SWS_ACCURATE_RND;
 
     /** The least ticks a second of the time base, as MPEG transport streams use. */
     static final int MIN_TICKS_PER_SECOND = 90_000;
@@ -53,6 +56,8 @@ final class VideoTrack implements AutoCloseable {
     private final long ticksPerFrame;
     private final AVFrame frame;
     private final SwsContext converter;
+    /** From a decoded JPEG's pixel format to yuv420p, made for the first JPEG. */
+    private SwsContext yuvConverter;
     private final BytePointer bgr;
     private final PointerPointer<BytePointer> bgrPlanes;
     private final IntPointer bgrStrides;
@@ -85,7 +90,7 @@ final class VideoTrack implements AutoCloseable {
         this.bgrPlanes = new PointerPointer<>(bgr, null, null, null);
         this.bgrStrides = new IntPointer(width * 3, 0, 0, 0);
         this.converter = swscale.sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, AV_PIX_FMT_YUV420P,
-                swscale.SWS_AREA | swscale.SWS_ACCURATE_RND, null, null, (DoublePointer) null);
+                TO_YUV420_SCALING, null, null, (DoublePointer) null);
         if (stream == null || context == null || frame == null || converter == null) {
             close();
             throw new MediaException("FFmpeg is out of memory for a " + width + "x" + height + " video track");
@@ -203,11 +208,44 @@ final class VideoTrack implements AutoCloseable {
      */
     void encode(byte[] pixels, long pts, PacketSink sink) throws MediaException {
         bgr.position(0).put(pixels, 0, pixels.length).position(0);
+        makeFrameWritable();
+        swscale.sws_scale(converter, bgrPlanes, bgrStrides, 0, height, frame.data(), frame.linesize());
+        send(pts, sink);
+    }
+
+    /**
+     * Decodes a JPEG of the track's size and encodes it at {@code pts} ticks, which must be after the
+     * previous frame's: its YUV goes straight to the encoder's yuv420p (chroma averaged per 2x2 block,
+     * full range to limited), without the round trip through BGR.
+     *
+     * @throws IllegalArgumentException when the JPEG is not one, is damaged or has another size
+     *     ({@link JpegCodec#decodeBgr}'s checks)
+     */
+    void encodeJpeg(byte[] jpeg, long pts, PacketSink sink) throws MediaException {
+        makeFrameWritable();
+        JpegCodec.decodeFrame(jpeg, width, height, decoded -> {
+            yuvConverter = swscale.sws_getCachedContext(yuvConverter, width, height, decoded.format(), width, height,
+                    AV_PIX_FMT_YUV420P, TO_YUV420_SCALING, null, null, (DoublePointer) null);
+            if (yuvConverter == null) {
+                throw new IllegalArgumentException("FFmpeg cannot convert pixel format " + decoded.format()
+                        + " to yuv420p");
+            }
+            swscale.sws_scale(yuvConverter, decoded.data(), decoded.linesize(), 0, height, frame.data(),
+                    frame.linesize());
+            return null;
+        });
+        send(pts, sink);
+    }
+
+    private void makeFrameWritable() throws MediaException {
         int ret = avutil.av_frame_make_writable(frame);
         if (ret < 0) {
             throw new MediaException("cannot reuse the video frame buffer (" + FFmpegRuntime.describe(ret) + ")");
         }
-        swscale.sws_scale(converter, bgrPlanes, bgrStrides, 0, height, frame.data(), frame.linesize());
+    }
+
+    /** Encodes the converted frame at {@code pts}. */
+    private void send(long pts, PacketSink sink) throws MediaException {
         frame.pts(pts);
         // A frame lasts until the next one, unknown yet: the gap before it is the best guess, and
         // the muxer needs it only for the last frame. Encoders with a delay (x264's lookahead and
@@ -238,6 +276,7 @@ final class VideoTrack implements AutoCloseable {
         if (converter != null) {
             swscale.sws_freeContext(converter);
         }
+        swscale.sws_freeContext(yuvConverter);
         bgrPlanes.close();
         bgrStrides.close();
         bgr.close();

@@ -247,6 +247,86 @@ class Mp4WriterTest {
         }
     }
 
+    /**
+     * A frame given as JPEG goes to the encoder as its own YUV: on average as close to the source as
+     * the same JPEG through BGR, with the colour range mapped (flat black, white and colours come back as
+     * they were, where a missed full-to-limited range conversion would shift them by up to 16 levels).
+     */
+    @Test
+    void writesJpegFramesAsCloseToTheSourceAsThroughBgr() throws Exception {
+        SampleClipGenerator.Spec spec = new SampleClipGenerator.Spec(320, 180, 25, 1, 1, 48_000, 0);
+        List<byte[]> source = new java.util.ArrayList<>();
+        for (int i = 0; i < spec.frameCount(); i++) {
+            source.add(SampleClipGenerator.renderFrame(spec, i));
+        }
+        for (int[] colour : new int[][] {{0, 0, 0}, {255, 255, 255}, {30, 120, 200}, {200, 40, 90}}) {
+            byte[] flat = new byte[320 * 180 * 3];
+            for (int p = 0; p < flat.length; p++) {
+                flat[p] = (byte) colour[p % 3];
+            }
+            source.add(flat);
+        }
+        Path throughBgr = dir.resolve("bgr.mp4");
+        Path asYuv = dir.resolve("yuv.mp4");
+        // nearly lossless, so that the conversions, not the encoder, make the difference
+        VideoEncoding fine = VideoEncoding.of(VideoEncoders.resolve(VideoEncoder.AUTO)).withQuality(1);
+        try (Mp4Writer bgr = Mp4Writer.open(throughBgr, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0), fine);
+                Mp4Writer yuv = Mp4Writer.open(asYuv, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0), fine)) {
+            for (int i = 0; i < source.size(); i++) {
+                byte[] jpeg = JpegCodec.encode(source.get(i), 320, 180, 0.9f);
+                bgr.writeVideo(JpegCodec.decodeBgr(jpeg, 320, 180), i * 40_000L);
+                yuv.writeVideoJpeg(jpeg, i * 40_000L);
+            }
+            assertThat(yuv.framesWritten()).isEqualTo(source.size());
+        }
+        List<MediaSample.VideoSample> viaBgr = MediaRoundTripTest.Decoded.read(throughBgr, 48_000, 2).frames;
+        List<MediaSample.VideoSample> viaYuv = MediaRoundTripTest.Decoded.read(asYuv, 48_000, 2).frames;
+        assertThat(viaYuv).hasSize(source.size());
+        double yuvSum = 0;
+        double bgrSum = 0;
+        for (int i = 0; i < spec.frameCount(); i++) {
+            byte[] frame = viaYuv.get(i).bgr();
+            assertThat(SampleClipGenerator.readFrameIndex(frame, 320, 180)).isEqualTo(i);
+            yuvSum += JpegBench.psnr(source.get(i), frame);
+            bgrSum += JpegBench.psnr(source.get(i), viaBgr.get(i).bgr());
+        }
+        // the encoder's own decisions move single frames by up to a dB either way: the mean tells
+        assertThat(yuvSum / spec.frameCount()).as("mean PSNR as YUV against through BGR")
+                .isGreaterThan(bgrSum / spec.frameCount() - 0.15).isGreaterThan(33);
+        for (int i = (int) spec.frameCount(); i < source.size(); i++) {
+            byte[] frame = viaYuv.get(i).bgr();
+            for (int c = 0; c < 3; c++) {
+                assertThat(meanOfChannel(frame, c)).as("flat frame %d, channel %d", i, c)
+                        .isCloseTo(source.get(i)[c] & 0xFF, Offset.offset(2.0));
+            }
+        }
+    }
+
+    @Test
+    void refusesAFrameThatIsNotAJpegOfItsSizeAndGoesOn() throws MediaException {
+        try (Mp4Writer writer = Mp4Writer.open(dir.resolve("jpeg.mp4"), 256, 144, 25, 1, 0, 0)) {
+            byte[] good = JpegCodec.encode(new byte[256 * 144 * 3], 256, 144, 0.9f);
+            byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+            assertThatThrownBy(() -> writer.writeVideoJpeg(cut, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cut short");
+            assertThatThrownBy(() -> writer.writeVideoJpeg(JpegCodec.encode(new byte[128 * 72 * 3], 128, 72, 0.9f), 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JPEG is 128x72, expected 256x144");
+            writer.writeVideoJpeg(good, 0);
+            assertThatThrownBy(() -> writer.writeVideoJpeg(good, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not after the previous frame");
+            writer.writeVideoJpeg(good, 40_000);
+            assertThat(writer.framesWritten()).isEqualTo(2);
+        }
+    }
+
+    private static double meanOfChannel(byte[] bgr, int channel) {
+        long sum = 0;
+        for (int p = channel; p < bgr.length; p += 3) {
+            sum += bgr[p] & 0xFF;
+        }
+        return sum / (bgr.length / 3.0);
+    }
+
     @Test
     void storesTheDisplayRotationThatPlayersApplyClockwise() throws Exception {
         for (int degrees : new int[] {0, 90, 180, 270}) {
