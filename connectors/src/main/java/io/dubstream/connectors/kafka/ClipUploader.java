@@ -22,6 +22,7 @@ import io.dubstream.connectors.media.MediaException;
 import io.dubstream.connectors.media.MediaInfo;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.MediaSample;
+import io.dubstream.connectors.media.PixelLayout;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
 import io.dubstream.connectors.records.ClipRecord;
@@ -163,7 +164,8 @@ public final class ClipUploader {
         } catch (InvalidRecordException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        try (MediaReader reader = MediaReader.open(file, options.audio());
+        // frames as 4:2:0 JPEGs of the source's own samples: no round trip through BGR or chroma resampling
+        try (MediaReader reader = MediaReader.open(file, options.audio(), PixelLayout.YUV420_FULL_RANGE);
                 KafkaProducer<String, byte[]> producer = KafkaClients.transactionalProducer(connection,
                         transactionalId(clipId))) {
             long started = System.nanoTime();

@@ -38,13 +38,19 @@ final class FrameEncoder implements AutoCloseable {
 
     /** Queues {@code frame}; returns the frames whose encoding is done, in order (maybe none). */
     List<Encoded> submit(MediaSample.VideoSample frame) throws InterruptedException {
-        inFlight.add(workers.submit(
-                () -> new Encoded(frame, JpegCodec.encode(frame.bgr(), frame.width(), frame.height(), quality))));
+        inFlight.add(workers.submit(() -> new Encoded(frame, encode(frame))));
         List<Encoded> ready = new ArrayList<>();
         while (!inFlight.isEmpty() && (inFlight.size() > window || inFlight.peekFirst().isDone())) {
             ready.add(take());
         }
         return ready;
+    }
+
+    private byte[] encode(MediaSample.VideoSample frame) {
+        return switch (frame.layout()) {
+            case BGR24 -> JpegCodec.encode(frame.pixels(), frame.width(), frame.height(), quality);
+            case YUV420_FULL_RANGE -> JpegCodec.encodeYuv420(frame.pixels(), frame.width(), frame.height(), quality);
+        };
     }
 
     /** Waits for every queued frame; returns them in order. */

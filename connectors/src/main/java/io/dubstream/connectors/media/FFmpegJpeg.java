@@ -83,6 +83,18 @@ final class FFmpegJpeg {
     }
 
     /**
+     * Encodes full-range 4:2:0 planes ({@link PixelLayout#YUV420_FULL_RANGE}, sizes checked by the
+     * caller) as a 4:2:0 JPEG: the planes are the JPEG's own, so nothing is converted.
+     *
+     * @throws IllegalStateException when FFmpeg fails, saying where
+     */
+    static byte[] encodeYuv420(byte[] planes, int width, int height, int qscale) {
+        ensureLoaded();
+        return ENCODERS.using(e -> e.fits(width, height, qscale, Chroma.SUBSAMPLED_420), () -> new Encoder(width,
+                height, qscale, Chroma.SUBSAMPLED_420), e -> e.encodePlanes(planes));
+    }
+
+    /**
      * Decodes a JPEG whose header says it is {@code width x height} (checked by the caller) to tightly
      * packed BGR24 pixels.
      *
@@ -145,6 +157,27 @@ final class FFmpegJpeg {
             pixels.position(0).put(bgr, 0, bgr.length).position(0);
             check(avutil.av_frame_make_writable(frame), "reuse the frame");
             swscale.sws_scale(converter, planes, strides, 0, height, frame.data(), frame.linesize());
+            return encodeFrame();
+        }
+
+        /** Encodes the tightly packed full-range planes of a 4:2:0 encoder ({@link PixelLayout#YUV420_FULL_RANGE}). */
+        byte[] encodePlanes(byte[] yuv) {
+            check(avutil.av_frame_make_writable(frame), "reuse the frame");
+            int at = 0;
+            for (int p = 0; p < 3; p++) {
+                int w = p == 0 ? width : PixelLayout.chromaWidth(width);
+                int h = p == 0 ? height : PixelLayout.chromaHeight(height);
+                BytePointer plane = frame.data(p);
+                int stride = frame.linesize(p);
+                for (int y = 0; y < h; y++, at += w) {
+                    plane.position((long) y * stride).put(yuv, at, w);
+                }
+                plane.position(0);
+            }
+            return encodeFrame();
+        }
+
+        private byte[] encodeFrame() {
             frame.quality(qscale * avutil.FF_QP2LAMBDA);
             frame.pts(framesEncoded++);
             check(avcodec.avcodec_send_frame(context, frame), "encode");

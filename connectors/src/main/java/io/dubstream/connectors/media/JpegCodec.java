@@ -61,6 +61,30 @@ public final class JpegCodec {
     }
 
     /**
+     * Encodes a frame of full-range 4:2:0 planes ({@link PixelLayout#YUV420_FULL_RANGE}) as a baseline
+     * 4:2:0 JPEG, the planes as they are: no colour conversion or resampling, no rounding but the JPEG's.
+     *
+     * @param yuv the Y, Cb and Cr planes, one after the other
+     * @param quality as {@link #encode(byte[], int, int, float, Chroma)}
+     * @throws IllegalArgumentException when the quality is outside 0..1 or {@code yuv} has the wrong size
+     */
+    public static byte[] encodeYuv420(byte[] yuv, int width, int height, float quality) {
+        Objects.requireNonNull(yuv, "yuv");
+        if (!(quality >= 0f && quality <= 1f)) {
+            throw new IllegalArgumentException("JPEG quality must be between 0 and 1, got " + quality);
+        }
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
+        }
+        long expected = PixelLayout.YUV420_FULL_RANGE.frameBytes(width, height);
+        if (yuv.length != expected) {
+            throw new IllegalArgumentException("a " + width + "x" + height + " 4:2:0 frame has " + expected
+                    + " bytes, got " + yuv.length);
+        }
+        return FFmpegJpeg.encodeYuv420(yuv, width, height, quantizerScale(quality));
+    }
+
+    /**
      * FFmpeg's quantizer scale for a quality: libjpeg scales its tables by {@code 2 - 2 * quality}
      * above quality 0.5 (by {@code 0.5 / quality} below), FFmpeg's tables are MPEG-1's intra matrix,
      * about half of libjpeg's, times {@code qscale / 8}: so qscale is about 15 times libjpeg's factor,

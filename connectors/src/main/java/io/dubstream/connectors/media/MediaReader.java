@@ -6,8 +6,10 @@ import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Decodes a video file (mp4, mov, mkv, avi, anything FFmpeg reads) into BGR frames and transport
  * audio, in the order FFmpeg's demuxer delivers them.
  *
- * <p>Video comes as tightly packed BGR24 frames numbered from 0, as they are stored: a display
+ * <p>Video comes as tightly packed BGR24 frames (or, when asked, the full-range 4:2:0 planes of a JPEG: {@link
+ * PixelLayout}) numbered from 0, as they are stored: a display
  * matrix (a phone's rotation) is reported in {@link MediaInfo#rotationDegrees()}, never applied.
  * Each frame carries its own presentation time, so variable frame rate survives.
  *
@@ -50,12 +53,18 @@ public final class MediaReader implements AutoCloseable {
      * bilinear interpolation with the same flags costs half as much and gives 0.5 dB less.
      */
     static final int TO_BGR_SCALING = swscale.SWS_BICUBIC | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT;
+    /**
+     * swscale's flags from the decoded picture to full-range 4:2:0 ({@link PixelLayout#YUV420_FULL_RANGE}):
+     * a 4:2:0 source's samples are only mapped to full range; other chroma layouts are averaged down.
+     */
+    static final int TO_YUV420_SCALING = swscale.SWS_AREA | swscale.SWS_ACCURATE_RND;
 
     private final Path file;
     private final FFmpegFrameGrabber grabber;
     private final MediaInfo info;
     private final AudioLayout audioLayout;
     private final TransportAudio audio;
+    private final PixelLayout pixels;
     private final ArrayDeque<MediaSample> pending = new ArrayDeque<>();
     /** Silence still owed before the first audio, in samples per channel. */
     private long silenceOwed;
@@ -63,9 +72,10 @@ public final class MediaReader implements AutoCloseable {
     private boolean ended;
     private boolean closed;
 
-    private MediaReader(Path file, FFmpegFrameGrabber grabber, MediaInfo info, AudioLayout audioLayout,
-            TransportAudio audio, long silenceOwed) {
+    private MediaReader(Path file, FFmpegFrameGrabber grabber, PixelLayout pixels, MediaInfo info,
+            AudioLayout audioLayout, TransportAudio audio, long silenceOwed) {
         this.file = file;
+        this.pixels = pixels;
         this.grabber = grabber;
         this.info = info;
         this.audioLayout = audioLayout;
@@ -100,13 +110,28 @@ public final class MediaReader implements AutoCloseable {
      *     FFmpeg recognises, or has no video stream; the message says which
      */
     public static MediaReader open(Path file, AudioLayout layout) throws MediaException {
+        return open(file, layout, PixelLayout.BGR24);
+    }
+
+    /**
+     * Opens {@code file} for decoding, with frames in {@code pixels}' layout.
+     *
+     * @throws MediaException as {@link #open(Path, AudioLayout)}
+     */
+    public static MediaReader open(Path file, AudioLayout layout, PixelLayout pixels) throws MediaException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(pixels, "pixels");
         ContainerLayout container = InputFileCheck.requireReadable(file);
         FFmpegRuntime.ensureLoaded();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        grabber.setImageScalingFlags(TO_BGR_SCALING);
+        if (pixels == PixelLayout.BGR24) {
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+            grabber.setImageScalingFlags(TO_BGR_SCALING);
+        } else {
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
+            grabber.setImageScalingFlags(TO_YUV420_SCALING);
+        }
         grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
         try {
             grabber.start();
@@ -124,7 +149,7 @@ public final class MediaReader implements AutoCloseable {
                 offset = Math.round(info.audioStartMicros() * (double) resolved.sampleRate() / 1e6);
                 audio = new TransportAudio(resolved.sampleRate(), resolved.channels(), limit, Math.max(0, -offset));
             }
-            return new MediaReader(file, grabber, info, resolved, audio, Math.max(0, offset));
+            return new MediaReader(file, grabber, pixels, info, resolved, audio, Math.max(0, offset));
         } catch (FFmpegFrameGrabber.Exception e) {
             release(grabber);
             throw new MediaException("cannot read " + file + ": " + openFailure(e, container), e);
@@ -208,12 +233,34 @@ public final class MediaReader implements AutoCloseable {
             return;
         }
         if (frame.image != null) {
-            pending.add(new VideoSample(nextFrameIndex++, frame.timestamp, frame.imageWidth,
-                    frame.imageHeight, BgrFrames.copyPacked(frame)));
+            byte[] image = pixels == PixelLayout.BGR24 ? BgrFrames.copyPacked(frame) : copyPlanes(frame);
+            pending.add(new VideoSample(nextFrameIndex++, frame.timestamp, frame.imageWidth, frame.imageHeight,
+                    image, pixels));
         }
         if (frame.samples != null && audio != null) {
             emitAudio(audio.accept((ShortBuffer) frame.samples[0], frame.sampleRate));
         }
+    }
+
+    /** The three planes of a planar 4:2:0 frame, each tightly packed, one after the other. */
+    private static byte[] copyPlanes(Frame frame) {
+        // the converted frame's planes and their strides (JavaCV lays them out in one buffer)
+        AVFrame planes = (AVFrame) frame.opaque;
+        int width = frame.imageWidth;
+        int height = frame.imageHeight;
+        byte[] packed = new byte[(int) PixelLayout.YUV420_FULL_RANGE.frameBytes(width, height)];
+        int at = 0;
+        for (int p = 0; p < 3; p++) {
+            int w = p == 0 ? width : PixelLayout.chromaWidth(width);
+            int h = p == 0 ? height : PixelLayout.chromaHeight(height);
+            BytePointer plane = planes.data(p);
+            int stride = planes.linesize(p);
+            for (int y = 0; y < h; y++, at += w) {
+                plane.position((long) y * stride).get(packed, at, w);
+            }
+            plane.position(0);
+        }
+        return packed;
     }
 
     private void emitAudio(short[] samples) {

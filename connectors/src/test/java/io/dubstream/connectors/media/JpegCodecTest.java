@@ -166,6 +166,37 @@ class JpegCodecTest {
         }
     }
 
+    /** 4:2:0 planes, odd sizes too, come back from the decoder as the same planes, to the JPEG's rounding. */
+    @Test
+    void encodesYuv420PlanesAsTheJpegsOwn() {
+        for (int[] size : new int[][] {{548, 342}, {321, 241}, {7, 5}}) {
+            int w = size[0];
+            int h = size[1];
+            byte[] planes = new byte[(int) PixelLayout.YUV420_FULL_RANGE.frameBytes(w, h)];
+            for (int i = 0; i < planes.length; i++) {
+                planes[i] = (byte) (i < w * h ? (i % w) * 255 / w : 64 + (i / w) % 128); // smooth ramps
+            }
+            byte[] jpeg = JpegCodec.encodeYuv420(planes, w, h, 1f);
+            byte[] back = JpegCodec.decodeFrame(jpeg, w, h, frame -> {
+                assertThat(frame.format()).isEqualTo(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P);
+                byte[] copy = new byte[planes.length];
+                int at = 0;
+                for (int p = 0; p < 3; p++) {
+                    int pw = p == 0 ? w : (w + 1) / 2;
+                    int ph = p == 0 ? h : (h + 1) / 2;
+                    for (int y = 0; y < ph; y++, at += pw) {
+                        frame.data(p).position((long) y * frame.linesize(p)).get(copy, at, pw);
+                    }
+                }
+                return copy;
+            });
+            assertThat(MediaRoundTripTest.meanAbsoluteError(planes, back)).as("%dx%d", w, h).isLessThan(1.0);
+        }
+        assertThatThrownBy(() -> JpegCodec.encodeYuv420(new byte[7 * 5 * 3], 7, 5, 0.9f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a 7x5 4:2:0 frame has 59 bytes, got 105");
+    }
+
     @Test
     void qualityFollowsLibjpegsScale() {
         assertThat(JpegCodec.quantizerScale(1f)).isEqualTo(1);

@@ -213,8 +213,9 @@ final class DemoCommand implements Callable<Integer> {
             ClipTopics outputTopics = ClipTopics.withPrefix(conf.get(DubstreamOptions.OUTPUT_TOPIC_PREFIX));
             ClipTopics uploadTo = skipJob ? outputTopics
                     : ClipTopics.withPrefix(conf.get(DubstreamOptions.INPUT_TOPIC_PREFIX));
+            // the upload's frames at the quality of the job's own JPEGs: one setting for the transport
             ClipUploader uploader = new ClipUploader(broker.bootstrapServers(), ClipUploader.Options.defaults()
-                    .withTopics(uploadTo));
+                    .withTopics(uploadTo).withJpegQuality(conf.get(DubstreamOptions.JPEG_QUALITY)));
             // the job's status records of the clip count as progress: a chunk may run for minutes
             ClipDownloader downloader = new ClipDownloader(broker.bootstrapServers(), ClipDownloader.Options.defaults()
                     .withTopics(outputTopics)
