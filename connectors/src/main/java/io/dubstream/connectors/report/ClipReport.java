@@ -86,6 +86,17 @@ public final class ClipReport {
         }
 
         /**
+         * The model the clip ran: as its status records name it (several, in order, after an upgrade
+         * mid-clip), else as its summary does; empty when neither says.
+         */
+        public String model() {
+            if (timeline != null && !timeline.models().isEmpty()) {
+                return String.join(" then ", timeline.models());
+            }
+            return summary == null ? "" : summary.model();
+        }
+
+        /**
          * Seconds of processing: the demo's, from the upload's start to the download's end, when a
          * summary tells; else from the clip's first status record to its last.
          */

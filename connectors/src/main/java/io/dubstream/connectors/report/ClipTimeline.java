@@ -2,9 +2,11 @@ package io.dubstream.connectors.report;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.dubstream.connectors.records.ChunkStatus;
@@ -245,6 +247,7 @@ public final class ClipTimeline {
     private final Map<Integer, Chunk> chunks = new TreeMap<>();
     private int chunkCount = ChunkStatus.UNKNOWN_COUNT;
     private String clipMode = "";
+    private final Set<String> models = new LinkedHashSet<>();
     private ClipStatus end;
     private long firstMillis = Long.MAX_VALUE;
     private long lastMillis = Long.MIN_VALUE;
@@ -278,6 +281,9 @@ public final class ClipTimeline {
         if (s.getClipMode() != null && !s.getClipMode().isEmpty()) {
             clipMode = s.getClipMode();
         }
+        if (s.getModel() != null && !s.getModel().isEmpty()) {
+            models.add(s.getModel());
+        }
         if (!chunks.computeIfAbsent(s.getChunkIndex(), Chunk::new).add(s)) {
             heartbeats++;
         }
@@ -287,6 +293,14 @@ public final class ClipTimeline {
         requireSameClip(s.getClipId());
         touch(s.getAtMillis());
         end = s;
+    }
+
+    /**
+     * The models the clip's attempts ran, in the order first seen: one, or more after a model upgrade
+     * mid-clip; empty when the records do not say (record formats before 4).
+     */
+    public List<String> models() {
+        return List.copyOf(models);
     }
 
     /** Closes the spans still open at the clip's last record; call once after the last record. */

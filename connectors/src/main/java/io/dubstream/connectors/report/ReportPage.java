@@ -124,7 +124,8 @@ public final class ReportPage {
 
     private static void clipsSection(StringBuilder b, ClipReport report) {
         b.append("<section id=\"clips\">\n<h2>Clips</h2>\n<table class=\"clips\">\n<thead><tr>")
-                .append("<th class=\"text\">clip</th><th class=\"text\">mode</th><th class=\"text\">outcome</th>")
+                .append("<th class=\"text\">clip</th><th class=\"text\">mode</th><th class=\"text\">model</th>")
+                .append("<th class=\"text\">outcome</th>")
                 .append("<th>processing time</th><th>first to last status record</th><th>clip length</th>")
                 .append("<th>x real-time</th><th>chunks</th><th>attempts</th><th>retries</th>")
                 .append("<th>peak heap</th><th>peak RSS</th><th class=\"text\">started</th></tr></thead>\n<tbody>\n");
@@ -143,7 +144,9 @@ public final class ReportPage {
                 b.append("<div class=\"reason\">").append(escape(fileName(r.summary().file().toString())))
                         .append("</div>");
             }
-            b.append("</td><td class=\"text\">").append(escape(r.mode())).append("</td><td class=\"text outcome\">")
+            b.append("</td><td class=\"text\">").append(escape(r.mode())).append("</td><td class=\"text model\">")
+                    .append(r.model().isEmpty() ? "&mdash;" : escape(r.model()))
+                    .append("</td><td class=\"text outcome\">")
                     .append(escape(outcome));
             if (!r.reason().isEmpty()) {
                 b.append("<div class=\"reason\">").append(escape(r.reason())).append("</div>");

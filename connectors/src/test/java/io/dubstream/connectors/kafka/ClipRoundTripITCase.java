@@ -26,6 +26,7 @@ import io.dubstream.connectors.media.AudioLayout;
 import io.dubstream.connectors.media.JpegCodec;
 import io.dubstream.connectors.media.MediaReader;
 import io.dubstream.connectors.media.MediaSample;
+import io.dubstream.connectors.media.PixelLayout;
 import io.dubstream.connectors.media.SampleClipGenerator;
 import io.dubstream.connectors.records.AudioBlock;
 import io.dubstream.connectors.records.ClipManifest;
@@ -170,11 +171,12 @@ class ClipRoundTripITCase {
             }
         }
         assertThat(frames).hasSize(50);
-        try (MediaReader reader = MediaReader.open(source, 16_000, 1)) {
+        // the upload's JPEGs are of the source's own 4:2:0 planes
+        try (MediaReader reader = MediaReader.open(source, new AudioLayout(16_000, 1), PixelLayout.YUV420_FULL_RANGE)) {
             for (VideoFrame frame : frames) {
                 MediaSample.VideoSample v = nextFrame(reader);
                 assertThat(frame.getImage()).as("frame %d", frame.getFrameIndex())
-                        .isEqualTo(JpegCodec.encode(v.bgr(), v.width(), v.height(), 0.9f));
+                        .isEqualTo(JpegCodec.encodeYuv420(v.pixels(), v.width(), v.height(), 0.9f));
             }
         }
 

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import io.dubstream.connectors.records.ChunkStatus;
+import io.dubstream.connectors.records.ClipRecord;
 
 class ReportPageTest {
 
@@ -65,6 +69,26 @@ class ReportPageTest {
         assertThat(count(page, "<path class=\"mark failed\"")).isEqualTo(1);
         assertThat(count(page, "<rect class=\"span waiting open\"")).as("chunk 2 of the failed clip").isEqualTo(1);
         assertThat(page).as("no input ran both ways").doesNotContain("<table class=\"pairs\">");
+    }
+
+    /** A model upgrade mid-clip shows as both models, in order; a summary alone names its own. */
+    @Test
+    void theClipsTableNamesEachClipsModel() {
+        List<ClipRecord> upgraded = new ArrayList<>(ReportFixtures.completedWithRetry("upgraded"));
+        upgraded.replaceAll(r -> r instanceof ChunkStatus s && s.getState() == ChunkStatus.State.RUNNING
+                ? s.withModel(s.getChunkIndex() == 0 ? "identity" : "colour-gain", "none") : r);
+        ClipReport report = ClipReport.of(
+                List.of(ClipTimeline.of("upgraded", upgraded), ClipTimeline.of("bad-clip", ReportFixtures.failed(
+                        "bad-clip", "boom"))),
+                List.of(new DemoSummary(Path.of("out/dub.json"), "dub", "COMPLETE", "whole", 1, "in.mp4",
+                        "wav2lip-reference", 10, 5, 250, 250, 160_000, 160_000, 100 << 20, 200 << 20)));
+
+        String page = ReportPage.render(report, "models", List.of(), Instant.parse("2026-12-02T10:00:00Z"));
+
+        assertThat(page).contains("<th class=\"text\">model</th>")
+                .contains("<td class=\"text model\">identity then colour-gain</td>")
+                .contains("<td class=\"text model\">wav2lip-reference</td>")
+                .as("records before format 4 name no model").contains("<td class=\"text model\">&mdash;</td>");
     }
 
     @Test
