@@ -163,17 +163,8 @@ final class FFmpegJpeg {
         /** Encodes the tightly packed full-range planes of a 4:2:0 encoder ({@link PixelLayout#YUV420_FULL_RANGE}). */
         byte[] encodePlanes(byte[] yuv) {
             check(avutil.av_frame_make_writable(frame), "reuse the frame");
-            int at = 0;
-            for (int p = 0; p < 3; p++) {
-                int w = p == 0 ? width : PixelLayout.chromaWidth(width);
-                int h = p == 0 ? height : PixelLayout.chromaHeight(height);
-                BytePointer plane = frame.data(p);
-                int stride = frame.linesize(p);
-                for (int y = 0; y < h; y++, at += w) {
-                    plane.position((long) y * stride).put(yuv, at, w);
-                }
-                plane.position(0);
-            }
+            PixelLayout.forEachYuv420Row(width, height, (plane, y, at, length) -> frame.data(plane)
+                    .position((long) y * frame.linesize(plane)).put(yuv, at, length));
             return encodeFrame();
         }
 

@@ -9,7 +9,6 @@ import java.util.Objects;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swscale;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
@@ -249,17 +248,8 @@ public final class MediaReader implements AutoCloseable {
         int width = frame.imageWidth;
         int height = frame.imageHeight;
         byte[] packed = new byte[(int) PixelLayout.YUV420_FULL_RANGE.frameBytes(width, height)];
-        int at = 0;
-        for (int p = 0; p < 3; p++) {
-            int w = p == 0 ? width : PixelLayout.chromaWidth(width);
-            int h = p == 0 ? height : PixelLayout.chromaHeight(height);
-            BytePointer plane = planes.data(p);
-            int stride = planes.linesize(p);
-            for (int y = 0; y < h; y++, at += w) {
-                plane.position((long) y * stride).get(packed, at, w);
-            }
-            plane.position(0);
-        }
+        PixelLayout.forEachYuv420Row(width, height, (plane, y, at, length) -> planes.data(plane)
+                .position((long) y * planes.linesize(plane)).get(packed, at, length));
         return packed;
     }
 

@@ -20,6 +20,24 @@ public enum PixelLayout {
         };
     }
 
+    /** One row of a 4:2:0 plane: its plane (0 Y, 1 Cb, 2 Cr), row, offset in the packed layout and length. */
+    @FunctionalInterface
+    interface Yuv420Row {
+        void copy(int plane, int row, int packedOffset, int length);
+    }
+
+    /** Calls {@code row} for each row of a {@code width x height} frame's Y, Cb and Cr planes, in packed order. */
+    static void forEachYuv420Row(int width, int height, Yuv420Row row) {
+        int at = 0;
+        for (int p = 0; p < 3; p++) {
+            int w = p == 0 ? width : chromaWidth(width);
+            int h = p == 0 ? height : chromaHeight(height);
+            for (int y = 0; y < h; y++, at += w) {
+                row.copy(p, y, at, w);
+            }
+        }
+    }
+
     /** Width of a 4:2:0 chroma plane. */
     static int chromaWidth(int width) {
         return (width + 1) / 2;

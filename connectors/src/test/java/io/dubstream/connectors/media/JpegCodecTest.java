@@ -180,14 +180,8 @@ class JpegCodecTest {
             byte[] back = JpegCodec.decodeFrame(jpeg, w, h, frame -> {
                 assertThat(frame.format()).isEqualTo(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P);
                 byte[] copy = new byte[planes.length];
-                int at = 0;
-                for (int p = 0; p < 3; p++) {
-                    int pw = p == 0 ? w : (w + 1) / 2;
-                    int ph = p == 0 ? h : (h + 1) / 2;
-                    for (int y = 0; y < ph; y++, at += pw) {
-                        frame.data(p).position((long) y * frame.linesize(p)).get(copy, at, pw);
-                    }
-                }
+                PixelLayout.forEachYuv420Row(w, h, (plane, y, at, length) -> frame.data(plane)
+                        .position((long) y * frame.linesize(plane)).get(copy, at, length));
                 return copy;
             });
             assertThat(MediaRoundTripTest.meanAbsoluteError(planes, back)).as("%dx%d", w, h).isLessThan(1.0);
