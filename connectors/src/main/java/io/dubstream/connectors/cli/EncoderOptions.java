@@ -20,7 +20,7 @@ public final class EncoderOptions {
     @Option(names = "--quality", paramLabel = "0-51", defaultValue = "-1",
             description = {"Video quality on the H.264 quantizer scale, lower is better and larger; about 6 steps"
                 + " halve or double the size. x264's CRF, NVENC's CQ, openh264's QP. Default: the encoder's own"
-                + " (x264 22, NVENC 21, openh264 27, MPEG-4 23): about x264 veryfast's PSNR at its defaults."})
+                + " (x264 23, NVENC 21, openh264 27, MPEG-4 23): about x264 veryfast's PSNR at its defaults."})
     int quality;
 
     @Option(names = "--encoder-threads", paramLabel = "N", defaultValue = "0",

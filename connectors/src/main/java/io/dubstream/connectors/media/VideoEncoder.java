@@ -13,7 +13,7 @@ public enum VideoEncoder {
     /** x264 when the FFmpeg build has it, else NVENC when an NVIDIA GPU encodes, else openh264, else MPEG-4. */
     AUTO(null, -1),
     /** H.264 by x264 ({@code libx264}): best quality per byte on a CPU; only in the GPL FFmpeg build. */
-    X264("libx264", 22),
+    X264("libx264", 23),
     /** H.264 by NVIDIA's hardware encoder ({@code h264_nvenc}); needs an NVIDIA GPU and driver. */
     NVENC("h264_nvenc", 21),
     /** H.264 by Cisco's openh264 ({@code libopenh264}): the LGPL build's H.264 encoder. */
