@@ -229,9 +229,9 @@ if quality:
                      f"{delta:+.2f} dB ({ours_psnr:.1f}/{ref_psnr:.1f}), {size:.2f}x", size,
                      ">= -0.5 dB, <= 1.2x (GPL)", delta >= -0.5 and size <= 1.2))
 w = max(len(r[1]) for r in rows)
-print(f"{'':8}{'what':<{w}}  {'measured':<36}{'target':<24}met")
+print(f"{'':8}{'what':<{w}}  {'measured':<36}{'target':<27}met")
 for id_, what, measured, ratio, target, ok in rows:
-    print(f"{id_:8}{what:<{w}}  {measured:<36}{target:<24}{'yes' if ok else 'no'}")
+    print(f"{id_:8}{what:<{w}}  {measured:<36}{target:<27}{'yes' if ok else 'no'}")
 
 # the plot: each ratio as a bar against its target line
 bars = [(r[0], r[3], r[4], r[5]) for r in rows if r[3] is not None]
