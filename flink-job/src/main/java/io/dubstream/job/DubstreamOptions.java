@@ -374,7 +374,8 @@ public final class DubstreamOptions {
     public static final ConfigOption<Float> JPEG_QUALITY = ConfigOptions.key("dubstream.output.jpeg-quality")
             .floatType()
             .defaultValue(0.9f)
-            .withDescription("JPEG quality of frames the job encodes (model output, crossfaded frames), 0 < q <= 1.");
+            .withDescription("JPEG quality of frames the job encodes (model output, crossfaded frames), 0 < q <= 1;"
+                    + " `demo` uploads its clip's frames at it too.");
 
     public static final ConfigOption<Duration> AUDIO_BLOCK = ConfigOptions.key("dubstream.output.audio-block")
             .durationType()

@@ -22,8 +22,7 @@ class ConcurrentTransfersProgressTest {
     @Test
     void drawsOnOneLineAndEndsItOnFinish() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConcurrentTransfersProgress line = new ConcurrentTransfersProgress(
-                new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "upload c", "download c");
+        ConcurrentTransfersProgress line = lineInto(bytes, true);
         line.transfer(0).update(200, 200);
         line.transfer(1).update(200, 200);
         line.finish();
@@ -38,11 +37,16 @@ class ConcurrentTransfersProgressTest {
     @Test
     void drawsNothingWithoutATerminal() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConcurrentTransfersProgress line = new ConcurrentTransfersProgress(
-                new PrintStream(bytes, true, StandardCharsets.UTF_8), false, "upload c", "download c");
+        ConcurrentTransfersProgress line = lineInto(bytes, false);
         line.transfer(0).update(1, 2);
         line.finish();
 
         assertThat(bytes.size()).isZero();
+    }
+
+    /** An upload and a download line drawn into {@code bytes}, as on a terminal or not. */
+    private static ConcurrentTransfersProgress lineInto(ByteArrayOutputStream bytes, boolean terminal) {
+        return new ConcurrentTransfersProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), terminal,
+                "upload c", "download c");
     }
 }
