@@ -160,7 +160,7 @@ final class FFmpegJpeg {
             return encodeFrame();
         }
 
-        /** Encodes the tightly packed full-range planes of a 4:2:0 encoder ({@link PixelLayout#YUV420_FULL_RANGE}). */
+        /** Encodes the packed full-range planes of a 4:2:0 encoder ({@link PixelLayout#YUV420_FULL_RANGE}). */
         byte[] encodePlanes(byte[] yuv) {
             check(avutil.av_frame_make_writable(frame), "reuse the frame");
             PixelLayout.forEachYuv420Row(width, height, (plane, y, at, length) -> frame.data(plane)

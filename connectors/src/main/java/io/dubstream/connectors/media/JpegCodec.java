@@ -10,8 +10,9 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * ({@link FFmpegJpeg}), which measured faster than the JDK's ImageIO and OpenCV's libjpeg-turbo at
  * a better quality per byte (docs/benchmarks.md, "JPEG transport"; {@code bench/jpeg.sh}).
  *
- * <p>Thread-safe: a call borrows FFmpeg's contexts from a small pool ({@link FFmpegJpeg}). Decoding checks the bytes before FFmpeg sees them: the start marker, the frame header's
- * size against the expected one (so a hostile header cannot make FFmpeg allocate a huge frame), and
+ * <p>Thread-safe: a call borrows FFmpeg's contexts from a small pool ({@link FFmpegJpeg}). Decoding
+ * checks the bytes before FFmpeg sees them: the start marker, the frame header's size against the
+ * expected one (so a hostile header cannot make FFmpeg allocate a huge frame), and
  * the end-of-image marker (a cut JPEG is refused, never filled in); FFmpeg then stops at the first
  * damaged block.
  */

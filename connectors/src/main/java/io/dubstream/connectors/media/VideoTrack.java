@@ -40,7 +40,10 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 final class VideoTrack implements AutoCloseable {
 
-    /** swscale's flags to yuv420p, from BGR or a decoded JPEG's YUV: each 2x2 block's chroma averaged, accurately rounded. */
+    /**
+     * swscale's flags to yuv420p, from BGR or a decoded JPEG's YUV: each 2x2 block's chroma averaged,
+     * accurately rounded.
+     */
     static final int TO_YUV420_SCALING = swscale.SWS_AREA | swscale.SWS_ACCURATE_RND;
 
     /** The least ticks a second of the time base, as MPEG transport streams use. */
