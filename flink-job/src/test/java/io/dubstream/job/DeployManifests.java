@@ -31,6 +31,7 @@ import io.dubstream.connectors.kafka.Acls;
 import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.chunking.AssemblerSettings;
 import io.dubstream.job.chunking.ChunkAssembler;
+import io.dubstream.job.inference.OpenMpWaitPolicy;
 import io.dubstream.job.inference.lipsync.LipSyncStage;
 import io.dubstream.job.kafka.KafkaConnectors;
 import io.dubstream.job.kafka.RecordSizes;
@@ -140,6 +141,10 @@ final class DeployManifests {
         return manifests;
     }
 
+    String dockerfile() {
+        return dockerfile;
+    }
+
     JsonNode dashboard() {
         return dashboard;
     }
@@ -152,6 +157,11 @@ final class DeployManifests {
     DeployManifests copy() {
         return new DeployManifests(manifests.stream().map(m -> new Manifest(m.file(), m.doc().deepCopy())).toList(),
                 dockerfile, dashboard.deepCopy(), documentedMetrics);
+    }
+
+    /** A copy with another Dockerfile. */
+    DeployManifests withDockerfile(String text) {
+        return new DeployManifests(manifests, text, dashboard, documentedMetrics);
     }
 
     /** The one manifest of {@code kind} (named {@code name}, when given). */
@@ -281,6 +291,10 @@ final class DeployManifests {
         Matcher copied = Pattern.compile("(/opt/flink/usrlib/[^\\s]+\\.jar)").matcher(dockerfile);
         String jar = copied.find() ? "local://" + copied.group(1) : "(no jar copied to /opt/flink/usrlib/ in the Dockerfile)";
         requireEquals(where, "spec.job.jarURI (the Dockerfile's jar)", spec.path("job").path("jarURI").asText(), jar, problems);
+        Matcher waitPolicy = Pattern.compile(OpenMpWaitPolicy.VARIABLE + "=(\\S+)").matcher(dockerfile);
+        requireEquals("deploy/docker/Dockerfile", "ENV " + OpenMpWaitPolicy.VARIABLE + " (PyTorch's threads on the"
+                + " TaskManagers' CPUs)", waitPolicy.find() ? waitPolicy.group(1) : null, OpenMpWaitPolicy.RECOMMENDED,
+                problems);
 
         Map<String, String> flink = flinkConfiguration(deployment);
         for (String key : flink.keySet()) {

@@ -175,6 +175,19 @@ class DeployManifestsTest {
                         + " local:///opt/flink/usrlib/dubstream-flink-job.jar"));
     }
 
+    @Test
+    void anImageWhosePyTorchThreadsSpinIsAProblem() {
+        String dockerfile = committed.dockerfile();
+        assertThat(dockerfile).contains("OMP_WAIT_POLICY=PASSIVE");
+
+        assertThat(committed.withDockerfile(dockerfile.replace("OMP_WAIT_POLICY=PASSIVE", "OMP_WAIT_POLICY=ACTIVE"))
+                .problems()).containsExactly("deploy/docker/Dockerfile: ENV OMP_WAIT_POLICY (PyTorch's threads on the"
+                        + " TaskManagers' CPUs) must be PASSIVE, is ACTIVE");
+        assertThat(committed.withDockerfile(dockerfile.replace("    OMP_WAIT_POLICY=PASSIVE \\\n", "")).problems())
+                .containsExactly("deploy/docker/Dockerfile: ENV OMP_WAIT_POLICY (PyTorch's threads on the"
+                        + " TaskManagers' CPUs) must be PASSIVE, is missing");
+    }
+
     // --- secured Kafka: KafkaUsers and the job's credentials ----------------------------------------
 
     @Test

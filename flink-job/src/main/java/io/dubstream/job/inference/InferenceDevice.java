@@ -18,6 +18,14 @@ public final class InferenceDevice {
 
     /** The DJL device for {@code spec}. */
     public static Device resolve(String spec) {
+        Device device = resolveSpec(spec);
+        if (!device.isGpu()) {
+            OpenMpWaitPolicy.checkOnce();
+        }
+        return device;
+    }
+
+    private static Device resolveSpec(String spec) {
         String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         if (s.equals(AUTO)) {
