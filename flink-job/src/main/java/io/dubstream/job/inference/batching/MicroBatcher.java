@@ -1,10 +1,11 @@
 package io.dubstream.job.inference.batching;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -30,8 +31,12 @@ import java.util.concurrent.ExecutionException;
  * dropped. A model that never returns therefore holds the worker, and every submission behind it
  * waits: its submitters' timeouts, not the batcher, give them up.
  *
- * <p>Items are processed in submission order, so a deterministic model gives the same outputs
- * batched as unbatched, whatever the batch boundaries.
+ * <p><b>Order.</b> Items run by their submission's priority, lowest first, and in submission order
+ * among equal priorities ({@link #submit(List)}: all equal, first in first out). The job gives each
+ * chunk's frames the order in which the chunk reached the stage, so that the earliest chunk in flight
+ * gets the model first and finishes first: its output can be merged and sent on while later chunks
+ * run, instead of every chunk in flight finishing at about the same time. A deterministic model gives
+ * the same outputs batched as unbatched, whatever the batch boundaries and the order.
  */
 public final class MicroBatcher<I, O> implements AutoCloseable {
 
@@ -45,7 +50,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final int batchSize;
     private final long maxWaitNanos;
     private final Thread worker;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>(
+            Comparator.<Pending>comparingLong(p -> p.priority).thenComparingLong(p -> p.sequence));
+    private long sequence;
     private boolean closed;
     private long batchesRun;
     private long itemsRun;
@@ -66,10 +73,18 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     /**
-     * Queues {@code items}; the future completes with one output per item, in order. Cancelling it
-     * takes the items that have not run out of the queue.
+     * Queues {@code items} behind every item queued before them; the future completes with one output
+     * per item, in order. Cancelling it takes the items that have not run out of the queue.
      */
     public CompletableFuture<List<O>> submit(List<I> items) {
+        return submit(items, 0);
+    }
+
+    /**
+     * Queues {@code items} ahead of queued items of a higher {@code priority} and behind those of a lower
+     * or the same one; otherwise as {@link #submit(List)}.
+     */
+    public CompletableFuture<List<O>> submit(List<I> items, long priority) {
         Submission submission = new Submission(items);
         if (items.isEmpty()) {
             submission.complete(List.of());
@@ -82,7 +97,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                 return submission;
             }
             for (int i = 0; i < items.size(); i++) {
-                queue.add(new Pending(submission, i, now));
+                queue.add(new Pending(submission, i, priority, sequence++, now));
             }
             queue.notifyAll();
         }
@@ -171,7 +186,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                         queue.wait();
                         continue;
                     }
-                    long waitNanos = queue.peekFirst().enqueuedNanos + maxWaitNanos - System.nanoTime();
+                    long waitNanos = oldestEnqueuedNanos() + maxWaitNanos - System.nanoTime();
                     if (waitNanos <= 0) {
                         break;
                     }
@@ -183,10 +198,21 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             }
             List<Pending> batch = new ArrayList<>(Math.min(batchSize, queue.size()));
             while (batch.size() < batchSize && !queue.isEmpty()) {
-                batch.add(queue.pollFirst());
+                batch.add(queue.poll());
             }
             return batch;
         }
+    }
+
+    /** When the item that has waited longest was queued (it need not be the next to run). */
+    private long oldestEnqueuedNanos() {
+        Pending oldest = null;
+        for (Pending p : queue) {
+            if (oldest == null || p.sequence < oldest.sequence) {
+                oldest = p;
+            }
+        }
+        return oldest.enqueuedNanos;
     }
 
     /** Runs one batch; whatever goes wrong fails the batch's submissions, never the worker. */
@@ -231,11 +257,16 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final class Pending {
         final Submission submission;
         final int index;
+        final long priority;
+        /** Queued items' order of arrival, unique. */
+        final long sequence;
         final long enqueuedNanos;
 
-        Pending(Submission submission, int index, long enqueuedNanos) {
+        Pending(Submission submission, int index, long priority, long sequence, long enqueuedNanos) {
             this.submission = submission;
             this.index = index;
+            this.priority = priority;
+            this.sequence = sequence;
             this.enqueuedNanos = enqueuedNanos;
         }
     }

@@ -31,7 +31,9 @@ import io.dubstream.job.records.Chunk;
  * <p>Frames go to the model through a {@link MicroBatcher}: the frames of all chunks in flight (of any
  * clip) share batches of {@code batchSize}, run on the batcher's one thread, which owns the model.
  * Preparing and pasting run on the calling threads, each with a face detector of its own, so several
- * chunks may be processed at once.
+ * chunks may be processed at once. The model takes their frames in the order the chunks came to the
+ * stage, not in the order their frames were prepared: the earliest chunk in flight finishes first, and
+ * the merger can send it on while the later ones run.
  *
  * <p><b>A pipeline per batch.</b> A chunk does not wait to be prepared whole: its frames are decoded,
  * searched and cropped in order ({@link LipSyncFrames.Pass}), and every {@code batchSize} frames go to
@@ -94,6 +96,8 @@ public final class LipSyncStage implements ChunkModel {
     /** The model thread's one input buffer, refilled for each batch. */
     private final LipSyncBatch inputs;
     private final Map<Thread, LipSyncFrames> framesByThread = new ConcurrentHashMap<>();
+    /** Chunks started so far: each chunk's frames go to the model with its number as their priority. */
+    private final AtomicLong chunksStarted = new AtomicLong();
     private final AtomicLong facesFound = new AtomicLong();
     private final AtomicLong framesWithoutFace = new AtomicLong();
     private final AtomicLong framesWithoutSpeech = new AtomicLong();
@@ -142,6 +146,7 @@ public final class LipSyncStage implements ChunkModel {
 
     @Override
     public Chunk process(Chunk chunk) throws Exception {
+        long order = chunksStarted.getAndIncrement();
         if (chunk.getSamples().length == 0) {
             // Wav2Lip needs speech to shape the mouth: a clip without audio keeps its frames
             return chunk;
@@ -164,7 +169,7 @@ public final class LipSyncStage implements ChunkModel {
                 spoken++;
                 group.add(f);
                 if (group.size() == batchSize) {
-                    waiting.add(submit(group, pass));
+                    waiting.add(submit(group, pass, order));
                     group = new ArrayList<>(batchSize);
                 }
                 // paste what has come back; wait for the oldest group when too many are out
@@ -174,7 +179,7 @@ public final class LipSyncStage implements ChunkModel {
                 }
             }
             if (!group.isEmpty()) {
-                waiting.add(submit(group, pass));
+                waiting.add(submit(group, pass, order));
             }
             while (!waiting.isEmpty()) {
                 paste(waiting.peekFirst(), pass, out);
@@ -200,12 +205,12 @@ public final class LipSyncStage implements ChunkModel {
         return chunk.getSpokenMicros() == null || chunk.isSpokenAt(chunk.framePtsMicros(i));
     }
 
-    private Group submit(List<LipSyncFrames.FaceFrame> frames, LipSyncFrames.Pass pass) {
+    private Group submit(List<LipSyncFrames.FaceFrame> frames, LipSyncFrames.Pass pass, long order) {
         List<FrameInput> items = new ArrayList<>(frames.size());
         for (LipSyncFrames.FaceFrame f : frames) {
             items.add(new FrameInput(f.crop(), pass.mel(), pass.melStart(f.index())));
         }
-        return new Group(frames, batcher.submit(items));
+        return new Group(frames, batcher.submit(items, order));
     }
 
     /** Waits for a group's mouths and pastes them into its frames, each re-encoded as JPEG. */

@@ -231,6 +231,39 @@ class MicroBatcherTest {
     }
 
     @Test
+    void itemsRunByTheirSubmissionsPriorityThenInTheOrderTheyCame() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        MicroBatcher.BatchModel<Integer, Long> model = firstBatchWaitsFor(release, seen);
+        MicroBatcher<Integer, Long> batcher = new MicroBatcher<>(batch -> {
+            batchSizes.add(batch.size());
+            return model.run(batch);
+        }, 2, Duration.ofMillis(20), "p");
+        try {
+            CompletableFuture<List<Long>> running = batcher.submit(List.of(1, 2), 9);
+            awaitSeen(seen, 2);
+            // while the first batch runs: a later chunk's frames, then an earlier chunk's, then the later's again
+            CompletableFuture<List<Long>> later = batcher.submit(List.of(30, 31, 32), 3);
+            CompletableFuture<List<Long>> earlier = batcher.submit(List.of(20, 21, 22), 2);
+            CompletableFuture<List<Long>> laterAgain = batcher.submit(List.of(33), 3);
+            CompletableFuture<List<Long>> first = batcher.submit(List.of(10), 1);
+            release.countDown();
+
+            assertThat(laterAgain.get(10, TimeUnit.SECONDS)).containsExactly(33L);
+            assertThat(running.get()).containsExactly(1L, 2L);
+            assertThat(first.get()).containsExactly(10L);
+            assertThat(earlier.get()).containsExactly(20L, 21L, 22L);
+            assertThat(later.get()).containsExactly(30L, 31L, 32L);
+        } finally {
+            release.countDown();
+            batcher.close();
+        }
+        assertThat(seen).containsExactly(1, 2, 10, 20, 21, 22, 30, 31, 32, 33);
+        assertThat(batchSizes).containsExactly(2, 2, 2, 2, 2);
+    }
+
+    @Test
     void aCancelledSubmissionsItemsLeaveTheQueueAndNeverRun() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
