@@ -19,6 +19,7 @@ public final class InferenceDevice {
     /** The DJL device for {@code spec}. */
     public static Device resolve(String spec) {
         Device device = resolveSpec(spec);
+        TorchLogLevel.applyOnce(); // the natives are loaded now
         if (!device.isGpu()) {
             OpenMpWaitPolicy.checkOnce();
         }
