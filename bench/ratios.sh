@@ -2,7 +2,8 @@
 # The project's speed, memory and quality ratios, each measured side by side in this one run on this
 # machine, printed as a table against their targets and drawn into docs/ratios.svg:
 #   P1  chunked / whole wall time, wav2lip-reference, on 45 s and 90 s real-face clips
-#   P2  lip-sync job frames/s / the model alone's frames/s (measured right before and right after the job), same batch, same clip
+#   P2  lip-sync job frames/s / the model alone's frames/s, same batch, same clip (the model alone
+#       measured right before and right after the job's run)
 #   P3  peak RSS of the demo process, 300 s clip / 45 s clip (identity)
 #   P4  identity job frames/s / ffmpeg transcode frames/s (decode, x264 veryfast, AAC), same clip: the
 #       demo's (one fresh JVM for everything), and a running job's (broker, job, upload and download
