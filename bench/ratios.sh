@@ -51,6 +51,7 @@ want P3 P4 && sample_lengths+=(45)
 want P3 && sample_lengths+=("$long")
 want P4 P5 Q && sample_lengths+=(90)
 want P1 P2 || face_lengths=()
+want P1 || face_lengths=(${face_lengths[@]+"${face_lengths[0]}"}) # P2 needs the first clip only
 for s in "${sample_lengths[@]}"; do
   [ -f "$dir/sample-$s.mp4" ] || deploy/dubstream sample --output "$dir/sample-$s.mp4" --seconds "$s" >/dev/null
 done
