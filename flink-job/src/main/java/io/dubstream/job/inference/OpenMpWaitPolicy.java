@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * <p>Left unset, each model thread spins for a while after every operation. A model alone on its
  * cores loses nothing by that, but the job shares them with decoding, face search, pasting, Kafka and
  * other subtasks' models, whose time the spinning takes: on 2 cores, the lip-sync demo of a 45 s face
- * clip in 5 chunks spent 106-129 CPU seconds in the model's threads and took 96-113 s from upload to
- * download; with {@value #RECOMMENDED} it spent 80-86 CPU seconds and took 77-84 s (docs/benchmarks.md).
+ * clip in 5 chunks spent 106-129 CPU seconds in the model's threads and took 96-113 s from upload
+ * to download; with {@value #RECOMMENDED} it spent 80-86 CPU seconds and took 77-84 s
+ * (docs/benchmarks.md).
  */
 public final class OpenMpWaitPolicy {
 
