@@ -290,9 +290,11 @@ class Mp4WriterTest {
             yuvSum += JpegBench.psnr(source.get(i), frame);
             bgrSum += JpegBench.psnr(source.get(i), viaBgr.get(i).bgr());
         }
-        // the encoder's own decisions move single frames by up to a dB either way: the mean tells
+        // the encoder's own decisions move single frames by up to a dB either way, and openh264's slice
+        // threads make them vary from run to run (the two means have differed by 0.16 dB either way):
+        // the mean tells, within half a dB
         assertThat(yuvSum / spec.frameCount()).as("mean PSNR as YUV against through BGR")
-                .isGreaterThan(bgrSum / spec.frameCount() - 0.15).isGreaterThan(33);
+                .isGreaterThan(bgrSum / spec.frameCount() - 0.5).isGreaterThan(33);
         for (int i = (int) spec.frameCount(); i < source.size(); i++) {
             byte[] frame = viaYuv.get(i).bgr();
             for (int c = 0; c < 3; c++) {
