@@ -269,7 +269,8 @@ class Mp4WriterTest {
         Path throughBgr = dir.resolve("bgr.mp4");
         Path asYuv = dir.resolve("yuv.mp4");
         // nearly lossless, so that the conversions, not the encoder, make the difference
-        VideoEncoding fine = VideoEncoding.of(VideoEncoders.resolve(VideoEncoder.AUTO)).withQuality(1);
+        // and on one thread: openh264's slice threads make its output vary from run to run
+        VideoEncoding fine = VideoEncoding.of(VideoEncoders.resolve(VideoEncoder.AUTO)).withQuality(1).withThreads(1);
         try (Mp4Writer bgr = Mp4Writer.open(throughBgr, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0), fine);
                 Mp4Writer yuv = Mp4Writer.open(asYuv, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0), fine)) {
             for (int i = 0; i < source.size(); i++) {
@@ -290,11 +291,11 @@ class Mp4WriterTest {
             yuvSum += JpegBench.psnr(source.get(i), frame);
             bgrSum += JpegBench.psnr(source.get(i), viaBgr.get(i).bgr());
         }
-        // the encoder's own decisions move single frames by up to a dB either way, and openh264's slice
-        // threads make them vary from run to run (one run put the YUV mean 0.16 dB below the BGR one):
-        // the mean tells, within half a dB
+        // the encoder's own decisions move single frames by up to a dB either way: the mean tells
         assertThat(yuvSum / spec.frameCount()).as("mean PSNR as YUV against through BGR")
-                .isGreaterThan(bgrSum / spec.frameCount() - 0.5).isGreaterThan(33);
+                .isGreaterThan(bgrSum / spec.frameCount() - 0.15).isGreaterThan(33);
+        System.out.printf("JPEG frames to H.264: mean PSNR %.4f dB as YUV, %.4f dB through BGR%n",
+                yuvSum / spec.frameCount(), bgrSum / spec.frameCount());
         for (int i = (int) spec.frameCount(); i < source.size(); i++) {
             byte[] frame = viaYuv.get(i).bgr();
             for (int c = 0; c < 3; c++) {
