@@ -62,15 +62,27 @@ public final class TorchLogLevel {
         }
     }
 
+    /** What is wrong with the level {@code environment} sets, if it sets one that is not a level. */
+    static Optional<String> refusal(Map<String, String> environment) {
+        String value = environment.get(VARIABLE);
+        if (value == null || value.isBlank() || requested(environment).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(VARIABLE + "='" + value + "' is not a level (INFO, WARNING, ERROR, FATAL or 0-3):"
+                + " libtorch keeps its own, WARNING");
+    }
+
     /**
      * Applies {@code TORCH_CPP_LOG_LEVEL} to the loaded libtorch, once per JVM; call it after the
-     * PyTorch engine is loaded.
+     * PyTorch engine is loaded. A value that is not a level is logged as a warning and left alone.
      */
     static void applyOnce() {
         if (!APPLIED.compareAndSet(false, true)) {
             return;
         }
-        OptionalInt level = requested(System.getenv());
+        Map<String, String> environment = System.getenv();
+        refusal(environment).ifPresent(LOG::warn);
+        OptionalInt level = requested(environment);
         if (level.isEmpty()) {
             return;
         }

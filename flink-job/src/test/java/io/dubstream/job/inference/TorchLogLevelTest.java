@@ -27,6 +27,15 @@ class TorchLogLevelTest {
     }
 
     @Test
+    void aValueThatIsNoLevelIsSaidSo() {
+        assertThat(TorchLogLevel.refusal(Map.of("TORCH_CPP_LOG_LEVEL", "quiet"))).hasValue("TORCH_CPP_LOG_LEVEL='quiet'"
+                + " is not a level (INFO, WARNING, ERROR, FATAL or 0-3): libtorch keeps its own, WARNING");
+        assertThat(TorchLogLevel.refusal(Map.of("TORCH_CPP_LOG_LEVEL", "7"))).isPresent();
+        assertThat(TorchLogLevel.refusal(Map.of("TORCH_CPP_LOG_LEVEL", "error"))).isEmpty();
+        assertThat(TorchLogLevel.refusal(Map.of())).isEmpty();
+    }
+
+    @Test
     void theLibraryIsFoundInTheProcessMappings() {
         List<String> maps = List.of(
                 "7f00-7f10 r--p 00000000 08:01 12 /usr/lib/x86_64-linux-gnu/libc.so.6",
