@@ -3,14 +3,9 @@ package io.dubstream.connectors.media;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
-import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 
@@ -31,7 +26,11 @@ import org.bytedeco.ffmpeg.global.avutil;
  * and NVENC, every 2 s with openh264 and MPEG-4 ({@link VideoEncoders#options}).
  *
  * <p>Video and audio may be written in any interleaving; the muxer orders them, and writing them
- * close together in time keeps its buffer small. Not thread-safe.
+ * close together in time keeps its buffer small. The video encoder works on a thread of its own, a
+ * few frames behind the writes ({@link EncoderThread}): a write returns once its frame is converted
+ * and queued, and the caller's next work (reading, decoding, the audio) goes on while it is encoded.
+ * An encoder's failure is thrown by a later write or by {@link #close()}. Not thread-safe: one thread
+ * writes.
  */
 public final class Mp4Writer implements AutoCloseable {
 
@@ -93,19 +92,21 @@ public final class Mp4Writer implements AutoCloseable {
     private final AVFormatContext container;
     private final VideoTrack video;
     private final AacTrack audio;
-    private final AVPacket packet;
+    private final PacketWriter videoPackets;
+    private final PacketWriter audioPackets;
     private long framesWritten;
     private long samplesWritten;
     private boolean closed;
 
     private Mp4Writer(Path out, Format format, AVFormatContext container, VideoTrack video, AacTrack audio,
-            AVPacket packet) {
+            PacketWriter videoPackets, PacketWriter audioPackets) {
         this.out = out;
         this.format = format;
         this.container = container;
         this.video = video;
         this.audio = audio;
-        this.packet = packet;
+        this.videoPackets = videoPackets;
+        this.audioPackets = audioPackets;
     }
 
     /**
@@ -147,7 +148,7 @@ public final class Mp4Writer implements AutoCloseable {
         VideoEncoder encoder = VideoEncoders.resolve(encoding.encoder());
         VideoTrack.ticksPerSecond(encoder, fpsNum); // refuses a rate the encoder cannot time
         Map<String, String> videoOptions = VideoEncoders.options(encoder, encoding.qualityFor(encoder),
-                encoding.threads(), (double) fpsNum / fpsDen);
+                encoding.threads(), (double) fpsNum / fpsDen, format.width(), format.height());
         AVFormatContext container = new AVFormatContext(null);
         int ret = avformat.avformat_alloc_output_context2(container, null, "mp4", out.toString());
         if (ret < 0 || container.isNull()) {
@@ -155,15 +156,17 @@ public final class Mp4Writer implements AutoCloseable {
         }
         VideoTrack video = null;
         AacTrack audio = null;
-        AVPacket packet = null;
+        PacketWriter videoPackets = null;
+        PacketWriter audioPackets = null;
         try {
+            videoPackets = new PacketWriter(container);
+            audioPackets = new PacketWriter(container);
             video = new VideoTrack(container, encoder, videoOptions, format.width(), format.height(), fpsNum, fpsDen,
-                    format.rotationDegrees());
+                    format.rotationDegrees(), videoPackets);
             if (format.channels() > 0) {
                 audio = new AacTrack(container, format.sampleRate(), format.channels(),
                         AacTrack.iso639Part2(format.audioLanguage()));
             }
-            packet = avcodec.av_packet_alloc();
             AVIOContext io = new AVIOContext(null);
             ret = avformat.avio_open(io, out.toString(), avformat.AVIO_FLAG_WRITE);
             if (ret < 0) {
@@ -177,9 +180,9 @@ public final class Mp4Writer implements AutoCloseable {
             if (ret < 0) {
                 throw new MediaException("cannot write " + out + ": " + FFmpegRuntime.describe(ret));
             }
-            return new Mp4Writer(out, format, container, video, audio, packet);
+            return new Mp4Writer(out, format, container, video, audio, videoPackets, audioPackets);
         } catch (MediaException | RuntimeException e) {
-            release(container, video, audio, packet);
+            release(container, video, audio, videoPackets, audioPackets);
             throw e;
         }
     }
@@ -226,7 +229,7 @@ public final class Mp4Writer implements AutoCloseable {
         Objects.requireNonNull(jpeg, "jpeg");
         requireNotNegative(ptsMicros);
         long pts = video.ticks(ptsMicros);
-        encodeAt(pts, ptsMicros, () -> video.encodeJpeg(jpeg, pts, this::send));
+        encodeAt(pts, ptsMicros, () -> video.encodeJpeg(jpeg, pts));
     }
 
     private void write(byte[] bgr, long pts, long ptsMicros) throws MediaException {
@@ -236,7 +239,7 @@ public final class Mp4Writer implements AutoCloseable {
             throw new IllegalArgumentException("a frame for " + out.getFileName() + " must be " + format.width() + "x"
                     + format.height() + "x3 = " + size + " bytes of BGR, got " + bgr.length + " bytes");
         }
-        encodeAt(pts, ptsMicros, () -> video.encode(bgr, pts, this::send));
+        encodeAt(pts, ptsMicros, () -> video.encode(bgr, pts));
     }
 
     /** One frame's encoding into the video track. */
@@ -288,40 +291,12 @@ public final class Mp4Writer implements AutoCloseable {
             return;
         }
         try {
-            audio.encode(interleaved, this::send);
+            audio.encode(interleaved, audioPackets);
         } catch (MediaException e) {
             throw new MediaException("cannot write audio at sample " + samplesWritten + " to " + out + ": "
                     + e.getMessage(), e);
         }
         samplesWritten += interleaved.length / format.channels();
-    }
-
-    /** Sends one frame (or the end of the stream) to an encoder and writes what it gives back. */
-    private void send(AVCodecContext encoder, AVStream stream, AVFrame frame, long defaultDuration)
-            throws MediaException {
-        int ret = avcodec.avcodec_send_frame(encoder, frame);
-        if (ret < 0) {
-            throw new MediaException("the encoder refused the " + (frame == null ? "end of stream" : "frame")
-                    + " (" + FFmpegRuntime.describe(ret) + ")");
-        }
-        while (true) {
-            ret = avcodec.avcodec_receive_packet(encoder, packet);
-            if (ret == avutil.AVERROR_EAGAIN() || ret == avutil.AVERROR_EOF) {
-                return;
-            }
-            if (ret < 0) {
-                throw new MediaException("encoding failed (" + FFmpegRuntime.describe(ret) + ")");
-            }
-            if (packet.duration() <= 0) {
-                packet.duration(defaultDuration);
-            }
-            avcodec.av_packet_rescale_ts(packet, encoder.time_base(), stream.time_base());
-            packet.stream_index(stream.index());
-            ret = avformat.av_interleaved_write_frame(container, packet);
-            if (ret < 0) {
-                throw new MediaException("the muxer refused a packet (" + FFmpegRuntime.describe(ret) + ")");
-            }
-        }
     }
 
     /** The FFmpeg encoder writing the video, e.g. {@code libx264} or {@code libopenh264}. */
@@ -356,9 +331,9 @@ public final class Mp4Writer implements AutoCloseable {
         }
         closed = true;
         try {
-            video.finish(this::send);
+            video.finish();
             if (audio != null) {
-                audio.finish(this::send);
+                audio.finish(audioPackets);
             }
             int ret = avformat.av_interleaved_write_frame(container, null);
             if (ret >= 0) {
@@ -370,7 +345,7 @@ public final class Mp4Writer implements AutoCloseable {
         } catch (MediaException | RuntimeException e) {
             throw new MediaException("cannot finish " + out + ": " + e.getMessage(), e);
         } finally {
-            release(container, video, audio, packet);
+            release(container, video, audio, videoPackets, audioPackets);
         }
     }
 
@@ -380,15 +355,20 @@ public final class Mp4Writer implements AutoCloseable {
         }
     }
 
-    private static void release(AVFormatContext container, VideoTrack video, AacTrack audio, AVPacket packet) {
+    private static void release(AVFormatContext container, VideoTrack video, AacTrack audio,
+            PacketWriter videoPackets, PacketWriter audioPackets) {
         if (video != null) {
             video.close();
         }
         if (audio != null) {
             audio.close();
         }
-        if (packet != null) {
-            avcodec.av_packet_free(packet);
+        // the video track's encoder thread has stopped: its packets are no longer in use
+        if (videoPackets != null) {
+            videoPackets.close();
+        }
+        if (audioPackets != null) {
+            audioPackets.close();
         }
         if (container.pb() != null && !container.pb().isNull()) {
             avformat.avio_closep(container.pb());

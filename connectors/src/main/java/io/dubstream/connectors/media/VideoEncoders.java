@@ -33,6 +33,12 @@ public final class VideoEncoders {
     static final int SHORT_GOP_SECONDS = 2;
     /** openh264 encodes a slice per thread; more slices cost size for little more speed. */
     static final int MAX_OPENH264_SLICES = 4;
+    /**
+     * Pixels of a frame per openh264 slice: below about 1280x720, a second slice costs a quarter more
+     * CPU and 4% more bytes without encoding any faster (docs/benchmarks.md, "The encoder on its own
+     * thread"); at 1280x720 two encode 1.3x as fast as one.
+     */
+    static final int PIXELS_PER_OPENH264_SLICE = 400_000;
 
     private static final Map<VideoEncoder, String> PROBED = new ConcurrentHashMap<>();
 
@@ -139,8 +145,11 @@ public final class VideoEncoders {
      * @param quality 0..51 on the H.264 quantizer scale
      * @param threads 0 for all cores
      * @param fps the nominal frame rate
+     * @param width the frame's width in pixels
+     * @param height the frame's height in pixels
      */
-    static Map<String, String> options(VideoEncoder encoder, int quality, int threads, double fps) {
+    static Map<String, String> options(VideoEncoder encoder, int quality, int threads, double fps, int width,
+            int height) {
         Map<String, String> o = new LinkedHashMap<>();
         int cores = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         switch (encoder) {
@@ -167,8 +176,9 @@ public final class VideoEncoders {
                 o.put("qmax", Integer.toString(Math.max(1, quality)));
                 o.put("profile", "high"); // CABAC: 9-10% smaller than constrained baseline at the same quality
                 o.put("g", Integer.toString(gopFrames(SHORT_GOP_SECONDS, fps)));
-                // openh264 runs one thread per slice
-                int slices = Math.min(MAX_OPENH264_SLICES, cores);
+                // openh264 runs one thread per slice, and more slices pay only on larger frames
+                long bySize = Math.max(1, (long) width * height / PIXELS_PER_OPENH264_SLICE);
+                int slices = (int) Math.min(bySize, Math.min(MAX_OPENH264_SLICES, cores));
                 o.put("threads", Integer.toString(slices));
                 o.put("slices", Integer.toString(slices));
             }

@@ -3,6 +3,7 @@ package io.dubstream.connectors.media;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -26,7 +27,9 @@ import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * The video track of an {@link Mp4Writer}: converts BGR frames, or decoded JPEGs, to yuv420p and
- * encodes them, each at its own presentation time.
+ * encodes them, each at its own presentation time. The encoder runs on a thread of its own
+ * ({@link EncoderThread}): converting the next frame, and whatever the caller does meanwhile, goes on
+ * while it encodes this one.
  *
  * <p>The conversion averages each 2x2 block's chroma ({@code SWS_AREA}) with accurate rounding: frames
  * decoded from yuv420p to BGR (chroma repeated per pixel) come back to within 50 dB PSNR of the
@@ -45,6 +48,11 @@ final class VideoTrack implements AutoCloseable {
      * accurately rounded.
      */
     static final int TO_YUV420_SCALING = swscale.SWS_AREA | swscale.SWS_ACCURATE_RND;
+    /**
+     * swscale's flags from a 4:2:0 picture to yuv420p (a JPEG's full range to limited): the same bytes
+     * as {@link #TO_YUV420_SCALING}, in half the time.
+     */
+    static final int SAME_CHROMA_SCALING = swscale.SWS_AREA;
 
     /** The least ticks a second of the time base, as MPEG transport streams use. */
     static final int MIN_TICKS_PER_SECOND = 90_000;
@@ -57,7 +65,10 @@ final class VideoTrack implements AutoCloseable {
     final AVStream stream;
     private final int ticksPerSecond;
     private final long ticksPerFrame;
-    private final AVFrame frame;
+    /** Frames in the encoder's queue or being prepared at most: one encoded, one queued, one prepared. */
+    static final int ENCODER_BUFFERS = 3;
+
+    private EncoderThread encoderThread;
     private final SwsContext converter;
     /** From a decoded JPEG's pixel format to yuv420p, made for the first JPEG. */
     private SwsContext yuvConverter;
@@ -74,9 +85,10 @@ final class VideoTrack implements AutoCloseable {
      * @param fpsNum the frame rate's numerator, reduced
      * @param fpsDen the frame rate's denominator, reduced
      * @param rotationDegrees the clockwise display rotation to store, 0, 90, 180 or 270
+     * @param sink where the encoded packets go, called on the encoder's own thread
      */
     VideoTrack(AVFormatContext container, VideoEncoder encoder, Map<String, String> options, int width, int height,
-            int fpsNum, int fpsDen, int rotationDegrees) throws MediaException {
+            int fpsNum, int fpsDen, int rotationDegrees, PacketSink sink) throws MediaException {
         this.width = width;
         this.height = height;
         this.codecName = encoder.ffmpegName();
@@ -88,13 +100,12 @@ final class VideoTrack implements AutoCloseable {
         this.ticksPerFrame = (long) fpsDen * (ticksPerSecond / fpsNum);
         this.stream = avformat.avformat_new_stream(container, null);
         this.context = avcodec.avcodec_alloc_context3(codec);
-        this.frame = avutil.av_frame_alloc();
         this.bgr = new BytePointer((long) width * height * 3);
         this.bgrPlanes = new PointerPointer<>(bgr, null, null, null);
         this.bgrStrides = new IntPointer(width * 3, 0, 0, 0);
         this.converter = swscale.sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, AV_PIX_FMT_YUV420P,
                 TO_YUV420_SCALING, null, null, (DoublePointer) null);
-        if (stream == null || context == null || frame == null || converter == null) {
+        if (stream == null || context == null || converter == null) {
             close();
             throw new MediaException("FFmpeg is out of memory for a " + width + "x" + height + " video track");
         }
@@ -130,10 +141,6 @@ final class VideoTrack implements AutoCloseable {
         if (ret >= 0 && rotationDegrees != 0) {
             ret = addDisplayMatrix(stream.codecpar(), rotationDegrees);
         }
-        if (ret >= 0) {
-            frame.format(AV_PIX_FMT_YUV420P).width(width).height(height);
-            ret = avutil.av_frame_get_buffer(frame, 0);
-        }
         if (ret < 0) {
             close();
             throw new MediaException("cannot open the " + codecName + " encoder for " + width + "x" + height + " at "
@@ -141,6 +148,13 @@ final class VideoTrack implements AutoCloseable {
         }
         stream.time_base(context.time_base());
         stream.avg_frame_rate(avutil.av_make_q(fpsNum, fpsDen));
+        try {
+            this.encoderThread = new EncoderThread(codecName + " encoder", context, stream, sink, width, height,
+                    AV_PIX_FMT_YUV420P, ENCODER_BUFFERS, ticksPerFrame);
+        } catch (MediaException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Ticks a second of the time base for a frame rate whose reduced numerator is {@code fpsNum}. */
@@ -207,13 +221,12 @@ final class VideoTrack implements AutoCloseable {
      * Converts and encodes one frame at {@code pts} ticks, which must be after the previous frame's.
      *
      * @param pixels tightly packed BGR24, {@code width * height * 3} bytes
-     * @param sink where the encoded packets go
      */
-    void encode(byte[] pixels, long pts, PacketSink sink) throws MediaException {
+    void encode(byte[] pixels, long pts) throws MediaException {
         bgr.position(0).put(pixels, 0, pixels.length).position(0);
-        makeFrameWritable();
+        AVFrame frame = encoderThread.acquire();
         swscale.sws_scale(converter, bgrPlanes, bgrStrides, 0, height, frame.data(), frame.linesize());
-        send(pts, sink);
+        send(frame, pts);
     }
 
     /**
@@ -224,31 +237,32 @@ final class VideoTrack implements AutoCloseable {
      * @throws IllegalArgumentException when the JPEG is not one, is damaged or has another size
      *     ({@link JpegCodec#decodeBgr}'s checks)
      */
-    void encodeJpeg(byte[] jpeg, long pts, PacketSink sink) throws MediaException {
-        makeFrameWritable();
-        JpegCodec.decodeFrame(jpeg, width, height, decoded -> {
-            yuvConverter = swscale.sws_getCachedContext(yuvConverter, width, height, decoded.format(), width, height,
-                    AV_PIX_FMT_YUV420P, TO_YUV420_SCALING, null, null, (DoublePointer) null);
-            if (yuvConverter == null) {
-                throw new IllegalArgumentException("FFmpeg cannot convert pixel format " + decoded.format()
-                        + " to yuv420p");
-            }
-            swscale.sws_scale(yuvConverter, decoded.data(), decoded.linesize(), 0, height, frame.data(),
-                    frame.linesize());
-            return null;
-        });
-        send(pts, sink);
-    }
-
-    private void makeFrameWritable() throws MediaException {
-        int ret = avutil.av_frame_make_writable(frame);
-        if (ret < 0) {
-            throw new MediaException("cannot reuse the video frame buffer (" + FFmpegRuntime.describe(ret) + ")");
+    void encodeJpeg(byte[] jpeg, long pts) throws MediaException {
+        AVFrame frame = encoderThread.acquire();
+        try {
+            JpegCodec.decodeFrame(jpeg, width, height, decoded -> {
+                // 4:2:0 already: only the range changes, and accurate rounding gives the same bytes slower
+                int flags = decoded.format() == AV_PIX_FMT_YUVJ420P || decoded.format() == AV_PIX_FMT_YUV420P
+                        ? SAME_CHROMA_SCALING : TO_YUV420_SCALING;
+                yuvConverter = swscale.sws_getCachedContext(yuvConverter, width, height, decoded.format(), width,
+                        height, AV_PIX_FMT_YUV420P, flags, null, null, (DoublePointer) null);
+                if (yuvConverter == null) {
+                    throw new IllegalArgumentException("FFmpeg cannot convert pixel format " + decoded.format()
+                            + " to yuv420p");
+                }
+                swscale.sws_scale(yuvConverter, decoded.data(), decoded.linesize(), 0, height, frame.data(),
+                        frame.linesize());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            encoderThread.giveBack(frame);
+            throw e;
         }
+        send(frame, pts);
     }
 
-    /** Encodes the converted frame at {@code pts}. */
-    private void send(long pts, PacketSink sink) throws MediaException {
+    /** Queues the converted frame for the encoder at {@code pts}. */
+    private void send(AVFrame frame, long pts) throws MediaException {
         frame.pts(pts);
         // A frame lasts until the next one, unknown yet: the gap before it is the best guess, and
         // the muxer needs it only for the last frame. Encoders with a delay (x264's lookahead and
@@ -256,12 +270,12 @@ final class VideoTrack implements AutoCloseable {
         long duration = lastPts == Long.MIN_VALUE ? ticksPerFrame : pts - lastPts;
         frame.duration(duration);
         lastPts = pts;
-        sink.send(context, stream, frame, duration);
+        encoderThread.submit(frame, duration);
     }
 
-    /** Drains the encoder at the end of the stream. */
-    void finish(PacketSink sink) throws MediaException {
-        sink.send(context, stream, null, ticksPerFrame);
+    /** Drains the encoder at the end of the stream: every packet is written when this returns. */
+    void finish() throws MediaException {
+        encoderThread.finish();
     }
 
     String codecName() {
@@ -270,11 +284,11 @@ final class VideoTrack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (encoderThread != null) {
+            encoderThread.close(); // before the context it encodes with is freed
+        }
         if (context != null) {
             avcodec.avcodec_free_context(context);
-        }
-        if (frame != null) {
-            avutil.av_frame_free(frame);
         }
         if (converter != null) {
             swscale.sws_freeContext(converter);

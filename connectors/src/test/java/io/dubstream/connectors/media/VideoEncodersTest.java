@@ -100,19 +100,24 @@ class VideoEncodersTest {
 
     @Test
     void eachEncoderGetsItsQualityThreadsAndKeyframeInterval() {
-        assertThat(VideoEncoders.options(VideoEncoder.X264, 22, 0, 25)).containsExactly(
+        assertThat(VideoEncoders.options(VideoEncoder.X264, 22, 0, 25, 640, 360)).containsExactly(
                 Map.entry("preset", "veryfast"), Map.entry("crf", "22"), Map.entry("g", "250"),
                 Map.entry("threads", "auto"));
-        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 2, 30_000 / 1001.0)).containsExactly(
+        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 2, 30_000 / 1001.0, 1280, 720)).containsExactly(
                 Map.entry("rc_mode", "quality"), Map.entry("qmin", "27"), Map.entry("qmax", "27"),
                 Map.entry("profile", "high"), Map.entry("g", "60"), Map.entry("threads", "2"),
                 Map.entry("slices", "2"));
-        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 16, 25)).containsEntry("slices", "4");
-        assertThat(VideoEncoders.options(VideoEncoder.NVENC, 21, 0, 25))
+        // a slice per 400,000 pixels, as many as the threads allow, at most 4
+        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 16, 25, 640, 360)).containsEntry("slices", "1")
+                .containsEntry("threads", "1");
+        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 16, 25, 1920, 1080)).containsEntry("slices", "4");
+        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 1, 25, 1920, 1080)).containsEntry("slices", "1");
+        assertThat(VideoEncoders.options(VideoEncoder.OPENH264, 27, 16, 25, 3840, 2160)).containsEntry("slices", "4");
+        assertThat(VideoEncoders.options(VideoEncoder.NVENC, 21, 0, 25, 640, 360))
                 .containsEntry("rc", "vbr").containsEntry("cq", "21").containsEntry("b", "0");
-        assertThat(VideoEncoders.options(VideoEncoder.MPEG4, 23, 1, 25))
+        assertThat(VideoEncoders.options(VideoEncoder.MPEG4, 23, 1, 25, 640, 360))
                 .containsEntry("qmin", "4").containsEntry("qmax", "4").containsEntry("g", "50");
-        assertThatThrownBy(() -> VideoEncoders.options(VideoEncoder.AUTO, 23, 0, 25))
+        assertThatThrownBy(() -> VideoEncoders.options(VideoEncoder.AUTO, 23, 0, 25, 640, 360))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -128,7 +133,7 @@ class VideoEncodersTest {
         AVCodecContext context = avcodec.avcodec_alloc_context3(
                 avcodec.avcodec_find_encoder_by_name(encoder.ffmpegName()));
         try {
-            for (Map.Entry<String, String> option : VideoEncoders.options(encoder, 23, 0, 25).entrySet()) {
+            for (Map.Entry<String, String> option : VideoEncoders.options(encoder, 23, 0, 25, 640, 360).entrySet()) {
                 assertThat(avutil.av_opt_set(context, option.getKey(), option.getValue(),
                         avutil.AV_OPT_SEARCH_CHILDREN))
                         .as(encoder.ffmpegName() + " " + option.getKey() + "=" + option.getValue()).isZero();
