@@ -29,8 +29,10 @@ import org.bytedeco.ffmpeg.global.avutil;
  * close together in time keeps its buffer small. The video encoder works on a thread of its own, a
  * few frames behind the writes ({@link EncoderThread}): a write returns once its frame is converted
  * and queued, and the caller's next work (reading, decoding, the audio) goes on while it is encoded.
- * An encoder's failure is thrown by a later write or by {@link #close()}. Not thread-safe: one thread
- * writes.
+ * openh264 on a frame below 800,000 pixels runs as several encoders that take whole GOPs in turn, up to
+ * one per core ({@link VideoEncoders#gopLanes}, {@link GopOrder}): its slices do not make it faster
+ * there, and one encoder alone would leave the other cores idle. An encoder's failure is thrown by a
+ * later write or by {@link #close()}. Not thread-safe: one thread writes.
  */
 public final class Mp4Writer implements AutoCloseable {
 
@@ -92,20 +94,18 @@ public final class Mp4Writer implements AutoCloseable {
     private final AVFormatContext container;
     private final VideoTrack video;
     private final AacTrack audio;
-    private final PacketWriter videoPackets;
     private final PacketWriter audioPackets;
     private long framesWritten;
     private long samplesWritten;
     private boolean closed;
 
     private Mp4Writer(Path out, Format format, AVFormatContext container, VideoTrack video, AacTrack audio,
-            PacketWriter videoPackets, PacketWriter audioPackets) {
+            PacketWriter audioPackets) {
         this.out = out;
         this.format = format;
         this.container = container;
         this.video = video;
         this.audio = audio;
-        this.videoPackets = videoPackets;
         this.audioPackets = audioPackets;
     }
 
@@ -156,13 +156,14 @@ public final class Mp4Writer implements AutoCloseable {
         }
         VideoTrack video = null;
         AacTrack audio = null;
-        PacketWriter videoPackets = null;
         PacketWriter audioPackets = null;
         try {
-            videoPackets = new PacketWriter(container);
             audioPackets = new PacketWriter(container);
+            double fps = (double) fpsNum / fpsDen;
             video = new VideoTrack(container, encoder, videoOptions, format.width(), format.height(), fpsNum, fpsDen,
-                    format.rotationDegrees(), videoPackets);
+                    format.rotationDegrees(),
+                    VideoEncoders.gopLanes(encoder, encoding.threads(), fps, format.width(), format.height()),
+                    VideoEncoders.keyframeInterval(encoder, fps));
             if (format.channels() > 0) {
                 audio = new AacTrack(container, format.sampleRate(), format.channels(),
                         AacTrack.iso639Part2(format.audioLanguage()));
@@ -180,9 +181,9 @@ public final class Mp4Writer implements AutoCloseable {
             if (ret < 0) {
                 throw new MediaException("cannot write " + out + ": " + FFmpegRuntime.describe(ret));
             }
-            return new Mp4Writer(out, format, container, video, audio, videoPackets, audioPackets);
+            return new Mp4Writer(out, format, container, video, audio, audioPackets);
         } catch (MediaException | RuntimeException e) {
-            release(container, video, audio, videoPackets, audioPackets);
+            release(container, video, audio, audioPackets);
             throw e;
         }
     }
@@ -345,7 +346,7 @@ public final class Mp4Writer implements AutoCloseable {
         } catch (MediaException | RuntimeException e) {
             throw new MediaException("cannot finish " + out + ": " + e.getMessage(), e);
         } finally {
-            release(container, video, audio, videoPackets, audioPackets);
+            release(container, video, audio, audioPackets);
         }
     }
 
@@ -356,16 +357,12 @@ public final class Mp4Writer implements AutoCloseable {
     }
 
     private static void release(AVFormatContext container, VideoTrack video, AacTrack audio,
-            PacketWriter videoPackets, PacketWriter audioPackets) {
+            PacketWriter audioPackets) {
         if (video != null) {
             video.close();
         }
         if (audio != null) {
             audio.close();
-        }
-        // the video track's encoder thread has stopped: its packets are no longer in use
-        if (videoPackets != null) {
-            videoPackets.close();
         }
         if (audioPackets != null) {
             audioPackets.close();

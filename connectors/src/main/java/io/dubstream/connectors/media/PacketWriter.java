@@ -30,6 +30,22 @@ final class PacketWriter implements PacketSink, AutoCloseable {
     @Override
     public void send(AVCodecContext encoder, AVStream stream, AVFrame frame, long defaultDuration)
             throws MediaException {
+        encode(encoder, stream, frame, defaultDuration, packet, p -> write(container, p));
+    }
+
+    /** Where {@link #encode} hands each packet. */
+    interface PacketConsumer {
+        void accept(AVPacket packet) throws MediaException;
+    }
+
+    /**
+     * Sends {@code frame} (or, {@code null}, the end of the stream) to {@code encoder} and hands each
+     * packet it gives back to {@code out}, in {@code stream}'s time base and with a duration.
+     *
+     * @param packet the packet to receive into, reused
+     */
+    static void encode(AVCodecContext encoder, AVStream stream, AVFrame frame, long defaultDuration, AVPacket packet,
+            PacketConsumer out) throws MediaException {
         int ret = avcodec.avcodec_send_frame(encoder, frame);
         if (ret < 0) {
             throw new MediaException("the encoder refused the " + (frame == null ? "end of stream" : "frame")
@@ -48,12 +64,18 @@ final class PacketWriter implements PacketSink, AutoCloseable {
             }
             avcodec.av_packet_rescale_ts(packet, encoder.time_base(), stream.time_base());
             packet.stream_index(stream.index());
-            synchronized (container) {
-                ret = avformat.av_interleaved_write_frame(container, packet);
-            }
-            if (ret < 0) {
-                throw new MediaException("the muxer refused a packet (" + FFmpegRuntime.describe(ret) + ")");
-            }
+            out.accept(packet);
+        }
+    }
+
+    /** Writes {@code packet} to {@code container}, one writer at a time; the container takes its data. */
+    static void write(AVFormatContext container, AVPacket packet) throws MediaException {
+        int ret;
+        synchronized (container) {
+            ret = avformat.av_interleaved_write_frame(container, packet);
+        }
+        if (ret < 0) {
+            throw new MediaException("the muxer refused a packet (" + FFmpegRuntime.describe(ret) + ")");
         }
     }
 

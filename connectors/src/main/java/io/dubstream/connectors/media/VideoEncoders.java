@@ -39,6 +39,12 @@ public final class VideoEncoders {
      * thread"); at 1280x720 two encode 1.3x as fast as one.
      */
     static final int PIXELS_PER_OPENH264_SLICE = 400_000;
+    /** The most openh264 encoders that encode GOPs at once. */
+    static final int MAX_GOP_LANES = 4;
+    /** The frames queued for GOP-parallel encoders, at most, in bytes. */
+    static final long GOP_LANES_MEMORY = 64L << 20;
+    /** GOPs shorter than this are encoded by one encoder (two IDR frames in a row must differ in id). */
+    static final int MIN_GOP_FOR_LANES = 10;
 
     private static final Map<VideoEncoder, String> PROBED = new ConcurrentHashMap<>();
 
@@ -195,6 +201,35 @@ public final class VideoEncoders {
             case AUTO -> throw new IllegalArgumentException("resolve AUTO to an encoder first");
         }
         return o;
+    }
+
+    /** Frames between keyframes {@code encoder} is given at {@code fps} ({@link #options}' {@code g}). */
+    static int keyframeInterval(VideoEncoder encoder, double fps) {
+        return gopFrames(encoder == VideoEncoder.X264 || encoder == VideoEncoder.NVENC ? LONG_GOP_SECONDS
+                : SHORT_GOP_SECONDS, fps);
+    }
+
+    /**
+     * Encoders of {@code encoder} that encode GOPs at once, each taking whole GOPs in turn: openh264
+     * on a frame small enough for one slice, as many as there are threads (at most
+     * {@value #MAX_GOP_LANES}), where a GOP's yuv420p frames fit in each one's queue within
+     * {@value #GOP_LANES_MEMORY} bytes in all; 1 otherwise. openh264 has no B-frames and no lookahead,
+     * its GOPs start with an IDR frame and its slices do not make it faster on such frames
+     * (docs/benchmarks.md, "The encoder on its own thread"); x264, NVENC and MPEG-4 use their own threads.
+     */
+    static int gopLanes(VideoEncoder encoder, int threads, double fps, int width, int height) {
+        int cores = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        if (encoder != VideoEncoder.OPENH264 || (long) width * height >= 2L * PIXELS_PER_OPENH264_SLICE) {
+            return 1;
+        }
+        int gop = keyframeInterval(encoder, fps);
+        if (gop < MIN_GOP_FOR_LANES) {
+            return 1;
+        }
+        long queueBytes = (gop + 2L) * ((long) width * height * 3 / 2);
+        long byMemory = GOP_LANES_MEMORY / queueBytes;
+        int lanes = (int) Math.min(Math.min(cores, MAX_GOP_LANES), byMemory);
+        return lanes >= 2 ? lanes : 1;
     }
 
     /** MPEG-4 part 2's quantizer scale, 1..31, with the step size of H.264 quantizer {@code quality}. */

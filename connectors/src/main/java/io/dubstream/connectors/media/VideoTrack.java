@@ -4,7 +4,11 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -29,7 +33,9 @@ import org.bytedeco.javacpp.PointerPointer;
  * The video track of an {@link Mp4Writer}: converts BGR frames, or decoded JPEGs, to yuv420p and
  * encodes them, each at its own presentation time. The encoder runs on a thread of its own
  * ({@link EncoderThread}): converting the next frame, and whatever the caller does meanwhile, goes on
- * while it encodes this one.
+ * while it encodes this one. With several GOP lanes, as many encoders each take whole GOPs in turn,
+ * every GOP starting with an IDR frame, and {@link GopOrder} writes their packets in GOP order; a lane's
+ * queue holds a GOP, so the next lane's GOP is converted while the first one's encodes.
  *
  * <p>The conversion averages each 2x2 block's chroma ({@code SWS_AREA}) with accurate rounding: frames
  * decoded from yuv420p to BGR (chroma repeated per pixel) come back to within 50 dB PSNR of the
@@ -61,14 +67,24 @@ final class VideoTrack implements AutoCloseable {
     private final int width;
     private final int height;
     private final String codecName;
-    final AVCodecContext context;
     final AVStream stream;
     private final int ticksPerSecond;
     private final long ticksPerFrame;
-    /** Frames in the encoder's queue or being prepared at most: one encoded, one queued, one prepared. */
+    /**
+     * Frames in an encoder's queue or being prepared at most with one encoder: one encoded, one
+     * queued, one prepared.
+     */
     static final int ENCODER_BUFFERS = 3;
 
-    private EncoderThread encoderThread;
+    /** One encoder per lane, each encoding whole GOPs in turn; one lane encodes every frame. */
+    private final List<AVCodecContext> contexts = new ArrayList<>();
+    private final List<EncoderThread> lanes = new ArrayList<>();
+    /** Frames per GOP, the unit the lanes take in turn. */
+    private final int gopFrames;
+    /** Orders the lanes' packets by GOP; null with one lane. */
+    private GopOrder gopOrder;
+    /** Writes the one lane's packets; null with several. */
+    private PacketWriter packets;
     private final SwsContext converter;
     /** From a decoded JPEG's pixel format to yuv420p, made for the first JPEG. */
     private SwsContext yuvConverter;
@@ -76,6 +92,7 @@ final class VideoTrack implements AutoCloseable {
     private final PointerPointer<BytePointer> bgrPlanes;
     private final IntPointer bgrStrides;
     private long lastPts = Long.MIN_VALUE;
+    private long framesSent;
 
     /**
      * Adds the track to {@code container}; the header is not written yet.
@@ -85,13 +102,16 @@ final class VideoTrack implements AutoCloseable {
      * @param fpsNum the frame rate's numerator, reduced
      * @param fpsDen the frame rate's denominator, reduced
      * @param rotationDegrees the clockwise display rotation to store, 0, 90, 180 or 270
-     * @param sink where the encoded packets go, called on the encoder's own thread
+     * @param gopLanes encoders that encode GOPs at once ({@link VideoEncoders#gopLanes}): 1, or more
+     *     for an encoder without delay whose GOPs start with an IDR frame every {@code gopFrames}
+     * @param gopFrames frames per GOP, the encoder's keyframe interval
      */
     VideoTrack(AVFormatContext container, VideoEncoder encoder, Map<String, String> options, int width, int height,
-            int fpsNum, int fpsDen, int rotationDegrees, PacketSink sink) throws MediaException {
+            int fpsNum, int fpsDen, int rotationDegrees, int gopLanes, int gopFrames) throws MediaException {
         this.width = width;
         this.height = height;
         this.codecName = encoder.ffmpegName();
+        this.gopFrames = gopFrames;
         AVCodec codec = avcodec.avcodec_find_encoder_by_name(codecName);
         if (codec == null) {
             throw new MediaException("this FFmpeg build has no " + codecName + " encoder");
@@ -99,24 +119,68 @@ final class VideoTrack implements AutoCloseable {
         this.ticksPerSecond = ticksPerSecond(encoder, fpsNum);
         this.ticksPerFrame = (long) fpsDen * (ticksPerSecond / fpsNum);
         this.stream = avformat.avformat_new_stream(container, null);
-        this.context = avcodec.avcodec_alloc_context3(codec);
         this.bgr = new BytePointer((long) width * height * 3);
         this.bgrPlanes = new PointerPointer<>(bgr, null, null, null);
         this.bgrStrides = new IntPointer(width * 3, 0, 0, 0);
         this.converter = swscale.sws_getContext(width, height, AV_PIX_FMT_BGR24, width, height, AV_PIX_FMT_YUV420P,
                 TO_YUV420_SCALING, null, null, (DoublePointer) null);
-        if (stream == null || context == null || converter == null) {
+        if (stream == null || converter == null) {
             close();
             throw new MediaException("FFmpeg is out of memory for a " + width + "x" + height + " video track");
+        }
+        boolean globalHeader = (container.oformat().flags() & avformat.AVFMT_GLOBALHEADER) != 0;
+        try {
+            for (int i = 0; i < Math.max(1, gopLanes); i++) {
+                contexts.add(openEncoder(codec, options, globalHeader, fpsNum, fpsDen));
+                if (i > 0 && !sameHeaders(contexts.get(0), contexts.get(i))) {
+                    // the file has one set of parameter sets: GOPs from encoders that differ cannot share it
+                    avcodec.avcodec_free_context(contexts.remove(i));
+                    break;
+                }
+            }
+            int ret = avcodec.avcodec_parameters_from_context(stream.codecpar(), contexts.get(0));
+            if (ret >= 0 && rotationDegrees != 0) {
+                ret = addDisplayMatrix(stream.codecpar(), rotationDegrees);
+            }
+            if (ret < 0) {
+                throw new MediaException("cannot open the " + codecName + " encoder for " + width + "x" + height
+                        + " at " + fpsNum + "/" + fpsDen + " fps (" + FFmpegRuntime.describe(ret) + ")");
+            }
+            stream.time_base(contexts.get(0).time_base());
+            stream.avg_frame_rate(avutil.av_make_q(fpsNum, fpsDen));
+            if (contexts.size() == 1) {
+                packets = new PacketWriter(container);
+                lanes.add(new EncoderThread(codecName + " encoder", contexts.get(0), stream, packets, width, height,
+                        AV_PIX_FMT_YUV420P, ENCODER_BUFFERS, ticksPerFrame));
+            } else {
+                gopOrder = new GopOrder(container);
+                for (int i = 0; i < contexts.size(); i++) {
+                    // a whole GOP fits in a lane's queue: the next lane's GOP follows while this one encodes
+                    lanes.add(new EncoderThread(codecName + " encoder " + i, contexts.get(i), stream,
+                            gopOrder.newLane(), width, height, AV_PIX_FMT_YUV420P, gopFrames + 2, ticksPerFrame));
+                }
+            }
+        } catch (MediaException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Opens one encoder with the track's settings; on failure, frees it and says why. */
+    private AVCodecContext openEncoder(AVCodec codec, Map<String, String> options, boolean globalHeader, int fpsNum,
+            int fpsDen) throws MediaException {
+        AVCodecContext context = avcodec.avcodec_alloc_context3(codec);
+        if (context == null) {
+            throw new MediaException("FFmpeg is out of memory for a " + width + "x" + height + " video encoder");
         }
         context.width(width).height(height).pix_fmt(AV_PIX_FMT_YUV420P);
         context.time_base(avutil.av_make_q(1, ticksPerSecond));
         context.framerate(avutil.av_make_q(fpsNum, fpsDen));
-        if ((container.oformat().flags() & avformat.AVFMT_GLOBALHEADER) != 0) {
+        if (globalHeader) {
             context.flags(context.flags() | avcodec.AV_CODEC_FLAG_GLOBAL_HEADER);
         }
         AVDictionary dictionary = new AVDictionary(null);
-        int ret = 0;
+        int ret;
         String unknown = null;
         try {
             for (Map.Entry<String, String> option : options.entrySet()) {
@@ -131,30 +195,29 @@ final class VideoTrack implements AutoCloseable {
         } finally {
             avutil.av_dict_free(dictionary);
         }
-        if (unknown != null) {
-            close();
-            throw new MediaException("the " + codecName + " encoder does not take the option " + unknown);
+        if (unknown != null || ret < 0) {
+            avcodec.avcodec_free_context(context);
+            throw new MediaException(unknown != null ? "the " + codecName + " encoder does not take the option " + unknown
+                    : "cannot open the " + codecName + " encoder for " + width + "x" + height + " at " + fpsNum + "/"
+                            + fpsDen + " fps (" + FFmpegRuntime.describe(ret) + ")");
         }
-        if (ret >= 0) {
-            ret = avcodec.avcodec_parameters_from_context(stream.codecpar(), context);
+        return context;
+    }
+
+    /** Whether two encoders' global headers (H.264's parameter sets) are the same bytes. */
+    private static boolean sameHeaders(AVCodecContext a, AVCodecContext b) {
+        int size = a.extradata_size();
+        if (size != b.extradata_size()) {
+            return false;
         }
-        if (ret >= 0 && rotationDegrees != 0) {
-            ret = addDisplayMatrix(stream.codecpar(), rotationDegrees);
+        if (size == 0) {
+            return true;
         }
-        if (ret < 0) {
-            close();
-            throw new MediaException("cannot open the " + codecName + " encoder for " + width + "x" + height + " at "
-                    + fpsNum + "/" + fpsDen + " fps (" + FFmpegRuntime.describe(ret) + ")");
-        }
-        stream.time_base(context.time_base());
-        stream.avg_frame_rate(avutil.av_make_q(fpsNum, fpsDen));
-        try {
-            this.encoderThread = new EncoderThread(codecName + " encoder", context, stream, sink, width, height,
-                    AV_PIX_FMT_YUV420P, ENCODER_BUFFERS, ticksPerFrame);
-        } catch (MediaException e) {
-            close();
-            throw e;
-        }
+        byte[] x = new byte[size];
+        byte[] y = new byte[size];
+        a.extradata().get(x);
+        b.extradata().get(y);
+        return java.util.Arrays.equals(x, y);
     }
 
     /** Ticks a second of the time base for a frame rate whose reduced numerator is {@code fpsNum}. */
@@ -224,7 +287,7 @@ final class VideoTrack implements AutoCloseable {
      */
     void encode(byte[] pixels, long pts) throws MediaException {
         bgr.position(0).put(pixels, 0, pixels.length).position(0);
-        AVFrame frame = encoderThread.acquire();
+        AVFrame frame = nextLane().acquire();
         swscale.sws_scale(converter, bgrPlanes, bgrStrides, 0, height, frame.data(), frame.linesize());
         send(frame, pts);
     }
@@ -238,7 +301,8 @@ final class VideoTrack implements AutoCloseable {
      *     ({@link JpegCodec#decodeBgr}'s checks)
      */
     void encodeJpeg(byte[] jpeg, long pts) throws MediaException {
-        AVFrame frame = encoderThread.acquire();
+        EncoderThread lane = nextLane();
+        AVFrame frame = lane.acquire();
         try {
             JpegCodec.decodeFrame(jpeg, width, height, decoded -> {
                 // 4:2:0 already: only the range changes, and accurate rounding gives the same bytes slower
@@ -255,27 +319,52 @@ final class VideoTrack implements AutoCloseable {
                 return null;
             });
         } catch (RuntimeException e) {
-            encoderThread.giveBack(frame);
+            lane.giveBack(frame);
             throw e;
         }
         send(frame, pts);
     }
 
-    /** Queues the converted frame for the encoder at {@code pts}. */
+    /** The lane that encodes the next frame: the one whose turn its GOP is. */
+    private EncoderThread nextLane() {
+        return lanes.get((int) (framesSent / gopFrames % lanes.size()));
+    }
+
+    /** Queues the converted frame for its lane's encoder at {@code pts}. */
     private void send(AVFrame frame, long pts) throws MediaException {
+        EncoderThread lane = nextLane();
         frame.pts(pts);
+        if (gopOrder != null) {
+            // every GOP starts with an IDR frame: it depends on no frame another encoder made
+            boolean gopStart = framesSent % gopFrames == 0;
+            frame.pict_type(gopStart ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+            if (gopStart) {
+                gopOrder.gopStarts((int) (framesSent / gopFrames), pts);
+            }
+        }
         // A frame lasts until the next one, unknown yet: the gap before it is the best guess, and
         // the muxer needs it only for the last frame. Encoders with a delay (x264's lookahead and
         // B-frames, NVENC) give back earlier frames' packets with those frames' own durations.
         long duration = lastPts == Long.MIN_VALUE ? ticksPerFrame : pts - lastPts;
         frame.duration(duration);
         lastPts = pts;
-        encoderThread.submit(frame, duration);
+        lane.submit(frame, duration);
+        framesSent++;
     }
 
-    /** Drains the encoder at the end of the stream: every packet is written when this returns. */
+    /** Drains the encoders at the end of the stream: every packet is written when this returns. */
     void finish() throws MediaException {
-        encoderThread.finish();
+        for (EncoderThread lane : lanes) {
+            lane.finish();
+        }
+        if (gopOrder != null && !gopOrder.allWritten()) {
+            throw new MediaException("the " + codecName + " encoders ended with packets of a GOP not written");
+        }
+    }
+
+    /** Encoders that encode GOPs at once (1: one encoder takes every frame). */
+    int gopLanes() {
+        return lanes.size();
     }
 
     String codecName() {
@@ -284,11 +373,15 @@ final class VideoTrack implements AutoCloseable {
 
     @Override
     public void close() {
-        if (encoderThread != null) {
-            encoderThread.close(); // before the context it encodes with is freed
+        lanes.forEach(EncoderThread::close); // before the contexts they encode with are freed
+        lanes.clear();
+        contexts.forEach(avcodec::avcodec_free_context);
+        contexts.clear();
+        if (gopOrder != null) {
+            gopOrder.close();
         }
-        if (context != null) {
-            avcodec.avcodec_free_context(context);
+        if (packets != null) {
+            packets.close();
         }
         if (converter != null) {
             swscale.sws_freeContext(converter);

@@ -97,6 +97,19 @@ public final class Ffprobe {
         return times;
     }
 
+    /** The indexes of the decoded frames of the first video stream that are keyframes, in order. */
+    public static List<Integer> videoKeyFrames(Path file) throws IOException, InterruptedException {
+        List<Integer> keys = new ArrayList<>();
+        int i = 0;
+        for (JsonNode frame : run(file, "-select_streams", "v:0", "-show_entries", "frame=key_frame").get("frames")) {
+            if (frame.get("key_frame").asInt() == 1) {
+                keys.add(i);
+            }
+            i++;
+        }
+        return keys;
+    }
+
     private static JsonNode run(Path file, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(command(), "-v", "error"));
         command.addAll(List.of(args));

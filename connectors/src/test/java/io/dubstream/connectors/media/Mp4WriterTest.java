@@ -52,6 +52,55 @@ class Mp4WriterTest {
         }
     }
 
+    /**
+     * openh264 on a small frame encodes GOPs on two encoders at once, each taking every other GOP: the
+     * file holds every frame in order at its time, an IDR frame starts each GOP, and it looks as one
+     * encoder's file does.
+     */
+    @Test
+    void openh264sGopsEncodedAtOnceMakeTheFileOneEncoderWould() throws Exception {
+        Assumptions.assumeTrue(VideoEncoders.works(VideoEncoder.OPENH264), "openh264 does not work here");
+        Ffprobe.assumeAvailable();
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 2, 25, 320, 180)).isEqualTo(2);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 1, 25, 320, 180)).isEqualTo(1);
+        // 7 s at 25 fps: GOPs of 50 frames, the last one short
+        SampleClipGenerator.Spec spec = new SampleClipGenerator.Spec(320, 180, 25, 1, 7, 48_000, 0);
+        int frames = (int) spec.frameCount();
+        Path two = dir.resolve("two.mp4");
+        Path one = dir.resolve("one.mp4");
+        VideoEncoding openh264 = VideoEncoding.of(VideoEncoder.OPENH264);
+        try (Mp4Writer lanes = Mp4Writer.open(two, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0), openh264.withThreads(2));
+                Mp4Writer single = Mp4Writer.open(one, Mp4Writer.Format.of(320, 180, 25, 1, 0, 0),
+                        openh264.withThreads(1))) {
+            for (int i = 0; i < frames; i++) {
+                byte[] jpeg = JpegCodec.encode(SampleClipGenerator.renderFrame(spec, i), 320, 180, 0.9f);
+                lanes.writeVideoJpeg(jpeg, i * 40_000L);
+                single.writeVideoJpeg(jpeg, i * 40_000L);
+            }
+        }
+        assertThat(Ffprobe.probe(two).videoFrames()).isEqualTo(frames);
+        List<Double> times = Ffprobe.videoFrameTimes(two);
+        assertThat(times).hasSize(frames);
+        for (int i = 0; i < frames; i++) {
+            assertThat(times.get(i)).as("frame %d", i).isCloseTo(i * 0.04, Offset.offset(1e-4));
+        }
+        assertThat(Ffprobe.videoKeyFrames(two)).contains(0, 50, 100, 150);
+        List<MediaSample.VideoSample> fromTwo = MediaRoundTripTest.Decoded.read(two, 48_000, 2).frames;
+        List<MediaSample.VideoSample> fromOne = MediaRoundTripTest.Decoded.read(one, 48_000, 2).frames;
+        assertThat(fromTwo).hasSize(frames);
+        double twoSum = 0;
+        double oneSum = 0;
+        for (int i = 0; i < frames; i++) {
+            byte[] source = SampleClipGenerator.renderFrame(spec, i);
+            assertThat(SampleClipGenerator.readFrameIndex(fromTwo.get(i).bgr(), 320, 180)).as("frame %d", i)
+                    .isEqualTo(i);
+            twoSum += JpegBench.psnr(source, fromTwo.get(i).bgr());
+            oneSum += JpegBench.psnr(source, fromOne.get(i).bgr());
+        }
+        assertThat(twoSum / frames).as("mean PSNR, GOPs at once against one encoder")
+                .isCloseTo(oneSum / frames, Offset.offset(0.1));
+    }
+
     @Test
     void aLowerQualityNumberGivesALargerFile() throws MediaException {
         VideoEncoder encoder = VideoEncoders.resolve(VideoEncoder.AUTO);

@@ -121,6 +121,23 @@ class VideoEncodersTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void openh264EncodesGopsAtOnceOnSmallFramesWithThreadsToSpare() {
+        // a lane per thread, at most 4, while a GOP of frames per lane fits in 64 MiB
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 2, 25, 640, 360)).isEqualTo(2);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 16, 25, 320, 180)).isEqualTo(4);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 16, 25, 640, 360)).isEqualTo(3);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 1, 25, 640, 360)).isEqualTo(1);
+        // frames with slices of their own, GOPs too large to queue, GOPs too short
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 16, 25, 1280, 720)).isEqualTo(1);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 16, 120, 640, 360)).isEqualTo(1);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.OPENH264, 16, 2, 640, 360)).isEqualTo(1);
+        // the others have threads of their own
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.X264, 16, 25, 640, 360)).isEqualTo(1);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.MPEG4, 16, 25, 640, 360)).isEqualTo(1);
+        assertThat(VideoEncoders.gopLanes(VideoEncoder.NVENC, 16, 25, 640, 360)).isEqualTo(1);
+    }
+
     /**
      * Each option and value is one the encoder takes, checked on an encoder context that is set up but
      * not opened: so NVENC's are checked without a GPU, and x264's wherever the build has it.
