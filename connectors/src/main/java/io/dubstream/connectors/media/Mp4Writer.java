@@ -147,8 +147,9 @@ public final class Mp4Writer implements AutoCloseable {
         int fpsDen = (int) (format.fpsDen() / gcd);
         VideoEncoder encoder = VideoEncoders.resolve(encoding.encoder());
         VideoTrack.ticksPerSecond(encoder, fpsNum); // refuses a rate the encoder cannot time
+        double fps = (double) fpsNum / fpsDen;
         Map<String, String> videoOptions = VideoEncoders.options(encoder, encoding.qualityFor(encoder),
-                encoding.threads(), (double) fpsNum / fpsDen, format.width(), format.height());
+                encoding.threads(), fps, format.width(), format.height());
         AVFormatContext container = new AVFormatContext(null);
         int ret = avformat.avformat_alloc_output_context2(container, null, "mp4", out.toString());
         if (ret < 0 || container.isNull()) {
@@ -159,7 +160,6 @@ public final class Mp4Writer implements AutoCloseable {
         PacketWriter audioPackets = null;
         try {
             audioPackets = new PacketWriter(container);
-            double fps = (double) fpsNum / fpsDen;
             video = new VideoTrack(container, encoder, videoOptions, format.width(), format.height(), fpsNum, fpsDen,
                     format.rotationDegrees(),
                     VideoEncoders.gopLanes(encoder, encoding.threads(), fps, format.width(), format.height()),

@@ -157,12 +157,12 @@ public final class VideoEncoders {
     static Map<String, String> options(VideoEncoder encoder, int quality, int threads, double fps, int width,
             int height) {
         Map<String, String> o = new LinkedHashMap<>();
-        int cores = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        int cores = cores(threads);
         switch (encoder) {
             case X264 -> {
                 o.put("preset", "veryfast");
                 o.put("crf", Integer.toString(quality));
-                o.put("g", Integer.toString(gopFrames(LONG_GOP_SECONDS, fps)));
+                o.put("g", Integer.toString(keyframeInterval(encoder, fps)));
                 o.put("threads", threads == 0 ? "auto" : Integer.toString(threads));
             }
             case NVENC -> {
@@ -172,7 +172,7 @@ public final class VideoEncoders {
                 o.put("rc", "vbr");
                 o.put("cq", Integer.toString(Math.max(1, quality)));
                 o.put("b", "0");
-                o.put("g", Integer.toString(gopFrames(LONG_GOP_SECONDS, fps)));
+                o.put("g", Integer.toString(keyframeInterval(encoder, fps)));
             }
             case OPENH264 -> {
                 // openh264's rate control aims at a bit rate; with the quantizer's range one value, the
@@ -181,10 +181,9 @@ public final class VideoEncoders {
                 o.put("qmin", Integer.toString(Math.max(1, quality)));
                 o.put("qmax", Integer.toString(Math.max(1, quality)));
                 o.put("profile", "high"); // CABAC: 9-10% smaller than constrained baseline at the same quality
-                o.put("g", Integer.toString(gopFrames(SHORT_GOP_SECONDS, fps)));
-                // openh264 runs one thread per slice, and more slices pay only on larger frames
-                long bySize = Math.max(1, (long) width * height / PIXELS_PER_OPENH264_SLICE);
-                int slices = (int) Math.min(bySize, Math.min(MAX_OPENH264_SLICES, cores));
+                o.put("g", Integer.toString(keyframeInterval(encoder, fps)));
+                // openh264 runs one thread per slice
+                int slices = openh264Slices(cores, width, height);
                 o.put("threads", Integer.toString(slices));
                 o.put("slices", Integer.toString(slices));
             }
@@ -195,12 +194,27 @@ public final class VideoEncoders {
                 long qscale = mpeg4Qscale(quality);
                 o.put("qmin", Long.toString(qscale));
                 o.put("qmax", Long.toString(qscale));
-                o.put("g", Integer.toString(gopFrames(SHORT_GOP_SECONDS, fps)));
+                o.put("g", Integer.toString(keyframeInterval(encoder, fps)));
                 o.put("threads", Integer.toString(cores));
             }
             case AUTO -> throw new IllegalArgumentException("resolve AUTO to an encoder first");
         }
         return o;
+    }
+
+    /** The threads an encoding may use: {@code threads}, or 0 for all cores. */
+    private static int cores(int threads) {
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /**
+     * openh264's slices for a frame of {@code width x height}: one per {@value #PIXELS_PER_OPENH264_SLICE}
+     * pixels (more pay only on larger frames), at least one, at most one per thread and
+     * {@value #MAX_OPENH264_SLICES}.
+     */
+    static int openh264Slices(int cores, int width, int height) {
+        long bySize = Math.max(1, (long) width * height / PIXELS_PER_OPENH264_SLICE);
+        return (int) Math.min(bySize, Math.min(MAX_OPENH264_SLICES, cores));
     }
 
     /** Frames between keyframes {@code encoder} is given at {@code fps} ({@link #options}' {@code g}). */
@@ -218,8 +232,8 @@ public final class VideoEncoders {
      * (docs/benchmarks.md, "The encoder on its own thread"); x264, NVENC and MPEG-4 use their own threads.
      */
     static int gopLanes(VideoEncoder encoder, int threads, double fps, int width, int height) {
-        int cores = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        if (encoder != VideoEncoder.OPENH264 || (long) width * height >= 2L * PIXELS_PER_OPENH264_SLICE) {
+        int cores = cores(threads);
+        if (encoder != VideoEncoder.OPENH264 || openh264Slices(cores, width, height) > 1) {
             return 1;
         }
         int gop = keyframeInterval(encoder, fps);

@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -217,7 +218,7 @@ final class VideoTrack implements AutoCloseable {
         byte[] y = new byte[size];
         a.extradata().get(x);
         b.extradata().get(y);
-        return java.util.Arrays.equals(x, y);
+        return Arrays.equals(x, y);
     }
 
     /** Ticks a second of the time base for a frame rate whose reduced numerator is {@code fpsNum}. */
