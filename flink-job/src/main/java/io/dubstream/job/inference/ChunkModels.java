@@ -51,10 +51,16 @@ public final class ChunkModels {
      */
     public static Duration contextNeeded(String nameOrPath, Settings settings) {
         check(nameOrPath);
-        return switch (nameOrPath) {
-            case IdentityModel.NAME, ColourGainModel.NAME -> Duration.ZERO;
-            default -> LipSyncStage.contextNeeded(settings.faceSearch());
-        };
+        return isLipSync(nameOrPath) ? LipSyncStage.contextNeeded(settings.faceSearch()) : Duration.ZERO;
+    }
+
+    /**
+     * Whether the model called {@code nameOrPath} is a lip-sync model (the built-in reference or a
+     * TorchScript file), not one of the test transforms.
+     */
+    public static boolean isLipSync(String nameOrPath) {
+        check(nameOrPath);
+        return !IdentityModel.NAME.equals(nameOrPath) && !ColourGainModel.NAME.equals(nameOrPath);
     }
 
     /** Opens the model called {@code name} with default settings. */

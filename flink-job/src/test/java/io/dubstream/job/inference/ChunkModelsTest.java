@@ -32,6 +32,17 @@ class ChunkModelsTest {
     }
 
     @Test
+    void lipSyncModelsAreTheReferenceAndTorchScriptFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("mouths.pt"), "not read here");
+        assertThat(ChunkModels.isLipSync("wav2lip-reference")).isTrue();
+        assertThat(ChunkModels.isLipSync(file.toString())).isTrue();
+        assertThat(ChunkModels.isLipSync("identity")).isFalse();
+        assertThat(ChunkModels.isLipSync("colour-gain")).isFalse();
+        assertThatThrownBy(() -> ChunkModels.isLipSync("missing.pt")).hasMessageContaining("unknown model");
+    }
+
+    @Test
     void unknownModelsAreRefusedWithTheChoices() {
         assertThatThrownBy(() -> ChunkModels.check("wav3lip")).hasMessageContaining("unknown model 'wav3lip'")
                 .hasMessageContaining("wav2lip-reference").hasMessageContaining(".pt");
