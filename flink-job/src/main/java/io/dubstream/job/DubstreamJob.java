@@ -216,7 +216,8 @@ public final class DubstreamJob {
                         withoutWatermarks.rebalance(),
                         new ChunkInference(ChunkModelFactory.staged(voice, model, settings, DubstreamOptions.dubSettings(conf)),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults,
-                                KafkaConnectors.limits(conf).maxWholeFrameBytes()),
+                                KafkaConnectors.limits(conf).maxWholeFrameBytes(),
+                                conf.get(DubstreamOptions.INFERENCE_SHARE_MODEL)),
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");

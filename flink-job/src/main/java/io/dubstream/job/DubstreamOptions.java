@@ -294,6 +294,14 @@ public final class DubstreamOptions {
             .withDescription("Chunks one inference subtask works on at once (face detection, mel features, pasting);"
                     + " their frames share the lip-sync model's batches.");
 
+    public static final ConfigOption<Boolean> INFERENCE_SHARE_MODEL = ConfigOptions
+            .key("dubstream.inference.share-model")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Whether the inference subtasks of a TaskManager share one model (its weights once in"
+                    + " memory or on the GPU, one batcher that the chunks of every subtask fill) instead of opening"
+                    + " one each.");
+
     public static final ConfigOption<Integer> LIPSYNC_BATCH_SIZE = ConfigOptions.key("dubstream.lipsync.batch-size")
             .intType()
             .defaultValue(0)
@@ -458,7 +466,7 @@ public final class DubstreamOptions {
         return List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, INPUT_TOPIC_PREFIX, OUTPUT_TOPIC_PREFIX, DEAD_LETTER_TOPIC, STATUS_TOPIC,
                 STATUS_HEARTBEAT, TOPIC_PARTITIONS, CONSUMER_GROUP,
                 TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, STATE_BACKEND, CHECKPOINT_INTERVAL, CHUNK_CORE, CHUNK_CUT_TOLERANCE, CHUNK_MAX_CORE, CHUNK_CONTEXT,
-                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_PARTIAL_FRAME_BYTES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
+                CHUNK_HYBRID_THRESHOLD, CLIP_IDLE_TIMEOUT, CLIP_STALLED_INPUT_TIMEOUT, CLIP_FINISHED_RETENTION, CLIP_MAX_HELD_FRAMES, CLIP_MAX_PARTIAL_FRAME_BYTES, CLIP_MAX_HELD_AUDIO, CLIP_MAX_FPS, MODEL, VOICE_MODEL, DUB_DUCK_DB, DUB_DUCK_RAMP, DUB_NEXT_LINE_MARGIN, DUB_MAX_STRETCH, INFERENCE_DEVICE, INFERENCE_THREADS, INFERENCE_SHARE_MODEL, LIPSYNC_BATCH_SIZE, LIPSYNC_DETECT_EVERY, LIPSYNC_TRACK_FACES, LIPSYNC_MAX_WAIT, INFERENCE_TIMEOUT,
                 INFERENCE_MAX_ATTEMPTS, INFERENCE_RETRY_BACKOFF, INFERENCE_RETRY_MAX_BACKOFF,
                 INFERENCE_CAPACITY, MERGE_MAX_HELD_CHUNKS, JPEG_QUALITY, AUDIO_BLOCK, MAX_FRAME_BYTES, MAX_WHOLE_FRAME_BYTES,
                 KAFKA_MAX_REQUEST_SIZE,

@@ -31,7 +31,9 @@ import io.dubstream.job.records.Chunk;
  * queue: the chunks in flight are stored in the checkpoint and run again, from their first attempt,
  * after a restore.
  *
- * <p>The model is opened in {@link #open} and closed in {@link #close}, one per subtask, never shared.
+ * <p>The model is opened in {@link #open} and closed in {@link #close}: one per subtask, or, with
+ * {@code shareModel}, one for the operator's subtasks in a TaskManager ({@link SharedModels}), whose
+ * batches then take the frames of all their chunks in flight.
  *
  * <h2>Attempts and retries</h2>
  * An attempt fails when the model throws (any exception, a non-finite voice output or a GPU out of
@@ -83,6 +85,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private final RetryPolicy retries;
     private final FaultInjection faults;
     private final int maxWholeFrameBytes;
+    private final boolean shareModel;
     private transient ChunkModel model;
     private transient ExecutorService inferenceThreads;
     /** Null once {@link #close()} began: a retry then is rejected, as by a timer shut down. */
@@ -124,6 +127,15 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
      */
     public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults,
             int maxWholeFrameBytes) {
+        this(models, threads, retries, faults, maxWholeFrameBytes, false);
+    }
+
+    /**
+     * @param shareModel whether the subtasks of this operator in one TaskManager share one model
+     *     ({@link SharedModels}) instead of opening one each
+     */
+    public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults,
+            int maxWholeFrameBytes, boolean shareModel) {
         if (threads < 1) {
             throw new IllegalArgumentException("inference threads must be at least 1, got " + threads);
         }
@@ -132,11 +144,12 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         this.retries = retries;
         this.faults = faults;
         this.maxWholeFrameBytes = maxWholeFrameBytes;
+        this.shareModel = shareModel;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        model = models.open();
+        model = shareModel ? SharedModels.lease(sharedModelKey(), models) : models.open();
         registerGauges(model);
         String name = "inference-" + model.name() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         inferenceThreads = Executors.newFixedThreadPool(threads, daemon(name));
@@ -153,6 +166,16 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         group.gauge("attemptsRunning", (Gauge<Integer>) attemptsRunning::get);
         group.gauge("attemptsRunningPastTimeout", (Gauge<Integer>) attemptsPastTimeout::get);
         group.gauge("chunksAwaitingRetry", (Gauge<Integer>) awaitingRetry::size);
+    }
+
+    /**
+     * The key under which this operator's subtasks in one TaskManager share a model: the job, the
+     * operator and the attempt, so that a restarted job opens its model afresh.
+     */
+    private String sharedModelKey() {
+        var task = getRuntimeContext().getTaskInfo();
+        return getRuntimeContext().getJobInfo().getJobId() + "/" + task.getTaskName() + "/attempt-"
+                + task.getAttemptNumber();
     }
 
     private static ThreadFactory daemon(String name) {

@@ -9,7 +9,9 @@ import io.dubstream.job.records.Chunk;
  * The model boundary: a whole chunk in (frames and audio together, so that a model can look at both),
  * a chunk of exactly the same length out, so that neighbouring chunks can be merged by overlap-add.
  *
- * <p>Instances are opened per subtask by {@link ChunkModels} and are not shared between threads.
+ * <p>Instances are opened by {@link ChunkModels}, one per inference subtask or one for the subtasks of
+ * a TaskManager ({@link SharedModels}), and called from several threads at once: they must be
+ * thread-safe.
  */
 public interface ChunkModel extends AutoCloseable {
 

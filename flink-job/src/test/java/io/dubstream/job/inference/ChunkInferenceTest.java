@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -40,6 +41,7 @@ import org.slf4j.event.Level;
 import ai.djl.engine.EngineException;
 
 import io.dubstream.connectors.records.ClipManifest;
+import io.dubstream.connectors.format.RecordLimits;
 import io.dubstream.connectors.records.TestManifests;
 import io.dubstream.job.inference.batching.MicroBatcher;
 import io.dubstream.job.records.Chunk;
@@ -601,6 +603,65 @@ class ChunkInferenceTest {
             h.processElement(marker, 0L);
             h.endInput();
             assertThat(h.extractOutputValues()).containsExactly(marker);
+        }
+    }
+
+    /** Models opened by {@link #openCounted()}. */
+    private static final AtomicInteger OPENED = new AtomicInteger();
+
+    private static ChunkModel openCounted() {
+        OPENED.incrementAndGet();
+        return new TestModel();
+    }
+
+    /** Subtask {@code index} of two of the operator "inference" in {@code job}. */
+    private static OneInputStreamOperatorTestHarness<Chunk, Chunk> subtask(ChunkInference inference, JobID job,
+            int index) throws Exception {
+        TypeSerializer<Chunk> serializer = TypeInformation.of(Chunk.class).createSerializer(new SerializerConfigImpl());
+        return new OneInputStreamOperatorTestHarness<>(
+                new AsyncWaitOperatorFactory<>(inference, 60_000, 4, AsyncDataStream.OutputMode.UNORDERED), serializer,
+                new MockEnvironmentBuilder().setJobID(job).setTaskName("inference").setParallelism(2)
+                        .setMaxParallelism(128).setSubtaskIndex(index).build());
+    }
+
+    @Test
+    void theSubtasksOfATaskManagerShareOneModelWhenAskedToAndTheJobsNextRunOpensItAfresh() throws Exception {
+        OPENED.set(0);
+        int limit = RecordLimits.DEFAULTS.maxWholeFrameBytes();
+        JobID job = new JobID();
+        for (int run = 1; run <= 2; run++) {
+            try (OneInputStreamOperatorTestHarness<Chunk, Chunk> first = subtask(new ChunkInference(
+                    ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, true), job, 0);
+                    OneInputStreamOperatorTestHarness<Chunk, Chunk> second = subtask(new ChunkInference(
+                            ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, true), job, 1)) {
+                first.open();
+                second.open();
+                assertThat(OPENED).hasValue(run);
+                first.processElement(chunk(1), 0L);
+                second.processElement(chunk(2), 0L);
+                first.endInput();
+                second.endInput();
+                assertThat(first.extractOutputValues()).singleElement()
+                        .satisfies(c -> assertThat(c.getSamples()).containsExactly(200, -400, 600));
+                assertThat(second.extractOutputValues()).singleElement()
+                        .satisfies(c -> assertThat(c.getIndex()).isEqualTo(2));
+            }
+            assertThat(SharedModels.openKeys()).noneMatch(k -> k.startsWith(job.toString()));
+        }
+    }
+
+    @Test
+    void withoutSharingEachSubtaskOpensItsOwnModel() throws Exception {
+        OPENED.set(0);
+        int limit = RecordLimits.DEFAULTS.maxWholeFrameBytes();
+        JobID job = new JobID();
+        try (OneInputStreamOperatorTestHarness<Chunk, Chunk> first = subtask(new ChunkInference(
+                ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, false), job, 0);
+                OneInputStreamOperatorTestHarness<Chunk, Chunk> second = subtask(new ChunkInference(
+                        ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, false), job, 1)) {
+            first.open();
+            second.open();
+            assertThat(OPENED).hasValue(2);
         }
     }
 }
