@@ -24,6 +24,7 @@ import io.dubstream.job.chunking.ChunkAssembler;
 import io.dubstream.job.inference.ChunkInference;
 import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.ChunkModels;
+import io.dubstream.job.inference.ModelSharing;
 import io.dubstream.job.inference.StageContext;
 import io.dubstream.job.inference.lipsync.FaceSearch;
 import io.dubstream.job.kafka.InputDeadLetters;
@@ -217,7 +218,8 @@ public final class DubstreamJob {
                         new ChunkInference(ChunkModelFactory.staged(voice, model, settings, DubstreamOptions.dubSettings(conf)),
                                 conf.get(DubstreamOptions.INFERENCE_THREADS), retryPolicy(conf, timeout), faults,
                                 KafkaConnectors.limits(conf).maxWholeFrameBytes(),
-                                conf.get(DubstreamOptions.INFERENCE_SHARE_MODEL)),
+                                new ModelSharing(conf.get(DubstreamOptions.INFERENCE_SHARE_MODEL),
+                                        ChunkModels.isLipSync(model), conf.get(DubstreamOptions.INFERENCE_DEVICE))),
                         timeout.toMillis(), TimeUnit.MILLISECONDS,
                         conf.get(DubstreamOptions.INFERENCE_CAPACITY))
                 .uid("chunk-inference").name("ChunkInference (" + describeModels(conf) + ")");

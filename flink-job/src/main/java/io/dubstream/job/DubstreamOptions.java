@@ -13,6 +13,7 @@ import io.dubstream.connectors.kafka.ClipTopics;
 import io.dubstream.job.inference.ChunkModels;
 import io.dubstream.job.inference.ChunkModelFactory;
 import io.dubstream.job.inference.IdentityModel;
+import io.dubstream.job.inference.ModelSharing;
 import io.dubstream.job.inference.dub.DubSettings;
 import io.dubstream.job.inference.dub.SpeechSynthesizers;
 import io.dubstream.job.inference.dub.TorchScriptSpeechModel;
@@ -294,13 +295,15 @@ public final class DubstreamOptions {
             .withDescription("Chunks one inference subtask works on at once (face detection, mel features, pasting);"
                     + " their frames share the lip-sync model's batches.");
 
-    public static final ConfigOption<Boolean> INFERENCE_SHARE_MODEL = ConfigOptions
+    public static final ConfigOption<ModelSharing.Mode> INFERENCE_SHARE_MODEL = ConfigOptions
             .key("dubstream.inference.share-model")
-            .booleanType()
-            .defaultValue(true)
+            .enumType(ModelSharing.Mode.class)
+            .defaultValue(ModelSharing.Mode.AUTO)
             .withDescription("Whether the inference subtasks of a TaskManager share one model (its weights once in"
                     + " memory or on the GPU, one batcher that the chunks of every subtask fill) instead of opening"
-                    + " one each.");
+                    + " one each: AUTO shares a lip-sync model on a GPU and nothing on the CPU, where a model per"
+                    + " subtask is faster (one model's threads stall while decoding and face search take a core);"
+                    + " ON or OFF choose.");
 
     public static final ConfigOption<Integer> LIPSYNC_BATCH_SIZE = ConfigOptions.key("dubstream.lipsync.batch-size")
             .intType()

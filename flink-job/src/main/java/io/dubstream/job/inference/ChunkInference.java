@@ -31,9 +31,9 @@ import io.dubstream.job.records.Chunk;
  * queue: the chunks in flight are stored in the checkpoint and run again, from their first attempt,
  * after a restore.
  *
- * <p>The model is opened in {@link #open} and closed in {@link #close}: one per subtask, or, with
- * {@code shareModel}, one for the operator's subtasks in a TaskManager ({@link SharedModels}), whose
- * batches then take the frames of all their chunks in flight.
+ * <p>The model is opened in {@link #open} and closed in {@link #close}: one per subtask, or, where
+ * {@link ModelSharing} says so, one for the operator's subtasks in a TaskManager ({@link SharedModels}),
+ * whose batches then take the frames of all their chunks in flight.
  *
  * <h2>Attempts and retries</h2>
  * An attempt fails when the model throws (any exception, a non-finite voice output or a GPU out of
@@ -85,7 +85,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
     private final RetryPolicy retries;
     private final FaultInjection faults;
     private final int maxWholeFrameBytes;
-    private final boolean shareModel;
+    private final ModelSharing sharing;
     private transient ChunkModel model;
     private transient ExecutorService inferenceThreads;
     /** Null once {@link #close()} began: a retry then is rejected, as by a timer shut down. */
@@ -127,15 +127,15 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
      */
     public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults,
             int maxWholeFrameBytes) {
-        this(models, threads, retries, faults, maxWholeFrameBytes, false);
+        this(models, threads, retries, faults, maxWholeFrameBytes, ModelSharing.OFF);
     }
 
     /**
-     * @param shareModel whether the subtasks of this operator in one TaskManager share one model
+     * @param sharing whether the subtasks of this operator in one TaskManager share one model
      *     ({@link SharedModels}) instead of opening one each
      */
     public ChunkInference(ChunkModelFactory models, int threads, RetryPolicy retries, FaultInjection faults,
-            int maxWholeFrameBytes, boolean shareModel) {
+            int maxWholeFrameBytes, ModelSharing sharing) {
         if (threads < 1) {
             throw new IllegalArgumentException("inference threads must be at least 1, got " + threads);
         }
@@ -144,12 +144,12 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         this.retries = retries;
         this.faults = faults;
         this.maxWholeFrameBytes = maxWholeFrameBytes;
-        this.shareModel = shareModel;
+        this.sharing = java.util.Objects.requireNonNull(sharing, "sharing");
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        model = shareModel ? SharedModels.lease(sharedModelKey(), models) : models.open();
+        model = sharing.shared() ? SharedModels.lease(sharedModelKey(), models) : models.open();
         registerGauges(model);
         String name = "inference-" + model.name() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         inferenceThreads = Executors.newFixedThreadPool(threads, daemon(name));

@@ -606,6 +606,9 @@ class ChunkInferenceTest {
         }
     }
 
+    /** Sharing asked for, whatever the device. */
+    private static final ModelSharing ON = new ModelSharing(ModelSharing.Mode.ON, false, "cpu");
+
     /** Models opened by {@link #openCounted()}. */
     private static final AtomicInteger OPENED = new AtomicInteger();
 
@@ -631,9 +634,9 @@ class ChunkInferenceTest {
         JobID job = new JobID();
         for (int run = 1; run <= 2; run++) {
             try (OneInputStreamOperatorTestHarness<Chunk, Chunk> first = subtask(new ChunkInference(
-                    ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, true), job, 0);
+                    ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, ON), job, 0);
                     OneInputStreamOperatorTestHarness<Chunk, Chunk> second = subtask(new ChunkInference(
-                            ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, true), job, 1)) {
+                            ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, ON), job, 1)) {
                 first.open();
                 second.open();
                 assertThat(OPENED).hasValue(run);
@@ -656,9 +659,9 @@ class ChunkInferenceTest {
         int limit = RecordLimits.DEFAULTS.maxWholeFrameBytes();
         JobID job = new JobID();
         try (OneInputStreamOperatorTestHarness<Chunk, Chunk> first = subtask(new ChunkInference(
-                ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, false), job, 0);
+                ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, ModelSharing.OFF), job, 0);
                 OneInputStreamOperatorTestHarness<Chunk, Chunk> second = subtask(new ChunkInference(
-                        ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, false), job, 1)) {
+                        ChunkInferenceTest::openCounted, 1, RetryPolicy.NONE, FaultInjection.NONE, limit, ModelSharing.OFF), job, 1)) {
             first.open();
             second.open();
             assertThat(OPENED).hasValue(2);
