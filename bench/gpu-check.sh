@@ -4,7 +4,8 @@
 # natives already in ~/.m2), then prints, all measured in this one run:
 #   1. wav2lip-reference alone on the GPU at batch 8, 32 and 128: frames/s, peak GPU memory;
 #   2. the demo with wav2lip-reference on a 90 s real-face clip (bench/face-clip.sh) with --device gpu
-#      at batch BATCH (32): the job's frames/s, the GPU's peak memory, P2 = job / model alone;
+#      at batch BATCH (32): the job's frames/s, the GPU's peak memory, P2 = job / model alone; the
+#      same with a model per subtask (dubstream.inference.share-model=OFF) beside the shared one;
 #   3. the identity demo on a 90 s clip against ffmpeg's transcode of it: P4.
 # Record what it prints in docs/benchmarks.md ("GPU").   BATCH=32   SECONDS_PER_BATCH=10
 set -euo pipefail
@@ -40,6 +41,10 @@ done
 echo "== the demo with wav2lip-reference on the GPU, batch $batch" >&2
 deploy/dubstream demo --input "$dir/face-90.mp4" --model wav2lip-reference --device gpu --clip-id gpu-lipsync \
   --set dubstream.lipsync.batch-size="$batch" --output "$dir/lipsync.mp4" --summary "$dir/lipsync.json" >&2
+echo "== the same with a model per subtask" >&2
+deploy/dubstream demo --input "$dir/face-90.mp4" --model wav2lip-reference --device gpu --clip-id gpu-lipsync-unshared \
+  --set dubstream.lipsync.batch-size="$batch" --set dubstream.inference.share-model=OFF \
+  --output "$dir/lipsync-unshared.mp4" --summary "$dir/lipsync-unshared.json" >&2
 echo "== the identity demo and ffmpeg" >&2
 deploy/dubstream demo --input "$dir/sample-90.mp4" --clip-id gpu-identity --output "$dir/identity.mp4" \
   --summary "$dir/identity.json" >&2
@@ -53,6 +58,7 @@ d, batch, start, end = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.a
 rows = [l for l in open(f"{d}/model-{batch}.txt") if re.match(r"^\s*" + batch + r"\s", l)]
 model_fps = float(re.findall(r"[0-9]+\.[0-9]+", rows[-1])[0])
 lip, ident = json.load(open(f"{d}/lipsync.json")), json.load(open(f"{d}/identity.json"))
+unshared = json.load(open(f"{d}/lipsync-unshared.json"))
 frames = int(subprocess.run(["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries",
                              "stream=nb_read_packets", "-of", "csv=p=0", f"{d}/ffmpeg.mp4"],
                             capture_output=True, text=True).stdout.strip())
@@ -62,6 +68,10 @@ print(f"device: {lip['device']}")
 peak_text = f"{peak / 2**30:.2f} GiB" if peak else "not known"
 print(f"P2 (GPU): lip-sync job {lip['framesPerSecond']:.1f} frames/s / model alone {model_fps:.1f} at batch {batch}"
       f" = {lip['framesPerSecond'] / model_fps:.2f} (target >= 0.9); GPU peak in the job {peak_text}")
+unshared_peak = unshared.get("gpuPeakUsedBytes")
+print(f"a model per subtask: {unshared['framesPerSecond']:.1f} frames/s"
+      f" = {unshared['framesPerSecond'] / model_fps:.2f}; GPU peak in the job"
+      f" {f'{unshared_peak / 2**30:.2f} GiB' if unshared_peak else 'not known'}")
 print(f"P4: identity job {ident['framesPerSecond']:.1f} frames/s / ffmpeg {ffmpeg_fps:.1f} = "
       f"{ident['framesPerSecond'] / ffmpeg_fps:.2f} (target >= 0.5)")
 PY
