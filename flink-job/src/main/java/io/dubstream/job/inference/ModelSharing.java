@@ -11,8 +11,8 @@ import java.util.Objects;
  * model holds its weights once in the device's memory and its one batcher fills larger batches from
  * every subtask's chunks. On the CPU a model per subtask is faster: libtorch's threads of one model
  * meet at the end of every layer, so while decoding and face search take a core the one model stalls,
- * where two models go on in turn (the 90 s face clip's chunked demo on 2 cores: 171 s with a model per
- * subtask, 228 s with one shared).
+ * where two models go on in turn (the 90 s face clip's chunked demo on 2 cores: 158 s from upload to
+ * download with a model per subtask, 215 s with one shared).
  *
  * @param mode the choice, {@code dubstream.inference.share-model}
  * @param lipSync whether the frame model is a lip-sync model ({@link ChunkModels#isLipSync})
