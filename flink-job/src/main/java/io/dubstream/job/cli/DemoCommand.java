@@ -310,6 +310,8 @@ final class DemoCommand implements Callable<Integer> {
             s.put("peakHeapBytes", JvmMemory.peakHeapBytes());
             s.put("peakRssBytes", JvmMemory.peakRssBytes());
             s.put("stateBackend", skipJob ? "none" : Configuration.fromMap(run.settings).get(DubstreamOptions.STATE_BACKEND));
+            s.put("checkpointIntervalSeconds", skipJob ? null
+                    : conf.get(DubstreamOptions.CHECKPOINT_INTERVAL).toMillis() / 1000.0);
             s.put("checkpointsCompleted", modelMetrics.get(JobMetrics.CHECKPOINTS_COMPLETED));
             s.put("lastCheckpointBytes", modelMetrics.get(JobMetrics.CHECKPOINT_BYTES));
             s.put("lastCheckpointWrittenBytes", modelMetrics.get(JobMetrics.CHECKPOINT_WRITTEN_BYTES));

@@ -58,6 +58,7 @@ class DemoCommandITCase {
         assertThat(json.get("peakHeapBytes").asLong()).isPositive();
         // the demo checkpoints every 2 s: frames were held in state at some checkpoint
         assertThat(json.get("stateBackend").asText()).isEqualTo("hashmap");
+        assertThat(json.get("checkpointIntervalSeconds").asDouble()).isEqualTo(2.0);
         assertThat(json.get("checkpointsCompleted").asLong()).isPositive();
         assertThat(json.get("peakCheckpointBytes").asLong()).isPositive()
                 .isGreaterThanOrEqualTo(json.get("lastCheckpointBytes").asLong());
