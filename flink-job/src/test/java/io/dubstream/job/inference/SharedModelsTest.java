@@ -58,9 +58,11 @@ class SharedModelsTest {
         }
     }
 
+    /** A new one per test. */
+    private final Factory factory = new Factory();
+
     @Test
     void leasesOfOneKeyShareOneModelThatTheLastCloseCloses() throws Exception {
-        Factory factory = new Factory();
         ChunkModel first = SharedModels.lease("job/op/attempt-0", factory);
         ChunkModel second = SharedModels.lease("job/op/attempt-0", factory);
         CountingModel model = factory.last;
@@ -89,7 +91,6 @@ class SharedModelsTest {
 
     @Test
     void otherKeysOpenModelsOfTheirOwn() throws Exception {
-        Factory factory = new Factory();
         try (ChunkModel attempt0 = SharedModels.lease("job/op/attempt-0", factory);
                 ChunkModel attempt1 = SharedModels.lease("job/op/attempt-1", factory);
                 ChunkModel otherJob = SharedModels.lease("other-job/op/attempt-0", factory)) {
@@ -100,7 +101,6 @@ class SharedModelsTest {
 
     @Test
     void theCountsAreReportedByOneLeaseSoThatTheirSumIsTheModels() throws Exception {
-        Factory factory = new Factory();
         ChunkModel first = SharedModels.lease("counts", factory);
         ChunkModel second = SharedModels.lease("counts", factory);
         first.process(new Chunk());
@@ -137,7 +137,6 @@ class SharedModelsTest {
 
     @Test
     void closingALeaseTwiceLetsGoOfTheModelOnce() throws Exception {
-        Factory factory = new Factory();
         ChunkModel first = SharedModels.lease("twice", factory);
         ChunkModel second = SharedModels.lease("twice", factory);
         first.close();
