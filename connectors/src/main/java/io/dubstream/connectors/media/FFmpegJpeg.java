@@ -163,8 +163,7 @@ final class FFmpegJpeg {
         /** Encodes the packed full-range planes of a 4:2:0 encoder ({@link PixelLayout#YUV420_FULL_RANGE}). */
         byte[] encodePlanes(byte[] yuv) {
             check(avutil.av_frame_make_writable(frame), "reuse the frame");
-            PixelLayout.forEachYuv420Row(width, height, (plane, y, at, length) -> frame.data(plane)
-                    .position((long) y * frame.linesize(plane)).put(yuv, at, length));
+            PixelLayout.unpackYuv420(yuv, frame, width, height);
             return encodeFrame();
         }
 

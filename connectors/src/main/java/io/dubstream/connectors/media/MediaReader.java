@@ -248,8 +248,7 @@ public final class MediaReader implements AutoCloseable {
         int width = frame.imageWidth;
         int height = frame.imageHeight;
         byte[] packed = new byte[(int) PixelLayout.YUV420_FULL_RANGE.frameBytes(width, height)];
-        PixelLayout.forEachYuv420Row(width, height, (plane, y, at, length) -> planes.data(plane)
-                .position((long) y * planes.linesize(plane)).get(packed, at, length));
+        PixelLayout.packYuv420(planes, width, height, packed);
         return packed;
     }
 

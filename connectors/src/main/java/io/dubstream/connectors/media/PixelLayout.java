@@ -1,5 +1,8 @@
 package io.dubstream.connectors.media;
 
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
+
 /** How a decoded frame's pixels lie in its byte array ({@link MediaSample.VideoSample#pixels()}). */
 public enum PixelLayout {
     /** Tightly packed rows of {@code width * 3} bytes in B, G, R order: what models and image code take. */
@@ -20,20 +23,34 @@ public enum PixelLayout {
         };
     }
 
-    /** One row of a 4:2:0 plane: its plane (0 Y, 1 Cb, 2 Cr), row, offset in the packed layout and length. */
-    @FunctionalInterface
-    interface Yuv420Row {
-        void copy(int plane, int row, int packedOffset, int length);
+    /**
+     * Copies the Y, Cb and Cr planes of {@code frame}, a 4:2:0 {@code width x height} frame, into
+     * {@code packed}, each plane tightly packed, one after the other.
+     */
+    static void packYuv420(AVFrame frame, int width, int height, byte[] packed) {
+        copyYuv420(frame, width, height, packed, true);
     }
 
-    /** Calls {@code row} for each row of a {@code width x height} frame's Y, Cb and Cr planes, in packed order. */
-    static void forEachYuv420Row(int width, int height, Yuv420Row row) {
+    /** Copies tightly packed 4:2:0 planes into the planes of {@code frame}, row by row at its strides. */
+    static void unpackYuv420(byte[] packed, AVFrame frame, int width, int height) {
+        copyYuv420(frame, width, height, packed, false);
+    }
+
+    private static void copyYuv420(AVFrame frame, int width, int height, byte[] packed, boolean intoPacked) {
         int at = 0;
         for (int p = 0; p < 3; p++) {
             int w = p == 0 ? width : chromaWidth(width);
             int h = p == 0 ? height : chromaHeight(height);
+            // one pointer and stride per plane: JavaCPP makes a new Pointer on every data() call
+            BytePointer data = frame.data(p);
+            long stride = frame.linesize(p);
             for (int y = 0; y < h; y++, at += w) {
-                row.copy(p, y, at, w);
+                data.position(y * stride);
+                if (intoPacked) {
+                    data.get(packed, at, w);
+                } else {
+                    data.put(packed, at, w);
+                }
             }
         }
     }

@@ -180,8 +180,7 @@ class JpegCodecTest {
             byte[] back = JpegCodec.decodeFrame(jpeg, w, h, frame -> {
                 assertThat(frame.format()).isEqualTo(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P);
                 byte[] copy = new byte[planes.length];
-                PixelLayout.forEachYuv420Row(w, h, (plane, y, at, length) -> frame.data(plane)
-                        .position((long) y * frame.linesize(plane)).get(copy, at, length));
+                PixelLayout.packYuv420(frame, w, h, copy);
                 return copy;
             });
             assertThat(MediaRoundTripTest.meanAbsoluteError(planes, back)).as("%dx%d", w, h).isLessThan(1.0);
