@@ -175,6 +175,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "true");
+        // the log cleaner compacts only the internal offsets and transaction topics here: Kafka's default
+        // 128 MiB buffer for it would take an eighth of the demo's 1 GiB heap, for the broker's lifetime
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         return p;
     }
 
