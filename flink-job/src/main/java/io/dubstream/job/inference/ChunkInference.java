@@ -2,6 +2,7 @@ package io.dubstream.job.inference;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -144,7 +145,7 @@ public class ChunkInference extends RichAsyncFunction<Chunk, Chunk> {
         this.retries = retries;
         this.faults = faults;
         this.maxWholeFrameBytes = maxWholeFrameBytes;
-        this.sharing = java.util.Objects.requireNonNull(sharing, "sharing");
+        this.sharing = Objects.requireNonNull(sharing, "sharing");
     }
 
     @Override

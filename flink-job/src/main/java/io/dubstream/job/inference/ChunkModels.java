@@ -50,7 +50,6 @@ public final class ChunkModels {
      * ({@link LipSyncStage#contextNeeded(FaceSearch)}).
      */
     public static Duration contextNeeded(String nameOrPath, Settings settings) {
-        check(nameOrPath);
         return isLipSync(nameOrPath) ? LipSyncStage.contextNeeded(settings.faceSearch()) : Duration.ZERO;
     }
 

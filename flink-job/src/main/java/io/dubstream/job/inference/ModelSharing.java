@@ -43,7 +43,7 @@ public record ModelSharing(Mode mode, boolean lipSync, String device) implements
         return switch (mode) {
             case ON -> true;
             case OFF -> false;
-            case AUTO -> lipSync && !"cpu".equalsIgnoreCase(device.trim()) && InferenceDevice.resolve(device).isGpu();
+            case AUTO -> lipSync && InferenceDevice.resolve(device).isGpu();
         };
     }
 }
